@@ -1,0 +1,241 @@
+"""The core: bytes (plus path and configuration) in, a ``FileResult`` out. Never raises on input.
+
+Flow for one file: byte-level prefilter → LibCST parse → facts → handlers → assessment → rules →
+``# noqa`` and per-file ignores. ``fixer`` applies the fixes of a result separately.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+from lambda_import_lint.catalogue import load_catalogue
+from lambda_import_lint.config import Config
+from lambda_import_lint.discovery.handlers import could_have_handler
+from lambda_import_lint.rules.base import Finding
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from lambda_import_lint.facts import ModuleFacts
+
+_NOQA = re.compile(
+    r"#\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    findings: tuple[Finding, ...] = ()
+    error: str | None = None  # the file could not be read or parsed (exit status 2)
+    handlers: tuple[str, ...] = ()
+    parsed: bool = False  # False when the prefilter showed the file cannot matter
+
+    @property
+    def fixable(self) -> tuple[Finding, ...]:
+        return tuple(finding for finding in self.findings if finding.fix is not None)
+
+
+@dataclass
+class Analysis:
+    """A parsed module with what the rules found; the fixer needs the tree and the facts."""
+
+    module: cst.Module
+    facts: ModuleFacts
+    result: FileResult
+    handlers: tuple[str, ...] = field(default_factory=tuple)
+
+
+def is_library_file(path: str, config: Config) -> bool:
+    if config.all_modules:
+        return True
+    return _matches_any(path, config.library_paths, config.root)
+
+
+def _matches_any(path: str, patterns: Iterable[str], root: Path) -> bool:
+    candidate = Path(path)
+    try:
+        relative = candidate.resolve().relative_to(root).as_posix()
+    except (ValueError, OSError):
+        relative = candidate.as_posix()
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if (
+            fnmatch.fnmatchcase(relative, pattern)
+            or fnmatch.fnmatchcase(relative, pattern + "/*")
+            or relative.startswith(pattern + "/")
+            or fnmatch.fnmatchcase(candidate.name, pattern)
+        ):
+            return True
+    return False
+
+
+def _needles(config: Config) -> tuple[bytes, ...] | None:
+    """Byte strings one of which a file must contain to have anything to report (None: any)."""
+    heavy = config.heavy
+    if "*" in heavy.patterns:
+        return None
+    needles = {pattern.split(".")[0].split("*")[0].split("?")[0].split("[")[0] for pattern in heavy.patterns}
+    needles.update(factory.split(".")[0] for factory in load_catalogue().client_factories)
+    return tuple(needle.encode() for needle in needles if needle)
+
+
+def could_matter(source: bytes, path: str, config: Config, declared: Sequence[str]) -> bool:
+    """The cheap scan that lets most files of a repository skip parsing altogether."""
+    if b"import" not in source:
+        return False
+    if not (declared or is_library_file(path, config) or could_have_handler(source, config.handler_names)):
+        return False
+    needles = _needles(config)
+    return needles is None or any(needle in source for needle in needles)
+
+
+def check_source(
+    source: bytes,
+    path: str,
+    config: Config,
+    declared: Sequence[str] = (),
+    codes: frozenset[str] | None = None,
+) -> FileResult:
+    """Lint one module's bytes. ``declared``: handler functions known from config or deployment
+    files. ``codes``: the selected rules (default: from the config)."""
+    analysis = analyse(source, path, config, declared, codes)
+    return analysis if isinstance(analysis, FileResult) else analysis.result
+
+
+def analyse(
+    source: bytes,
+    path: str,
+    config: Config,
+    declared: Sequence[str] = (),
+    codes: frozenset[str] | None = None,
+) -> Analysis | FileResult:
+    if not could_matter(source, path, config, declared):
+        return FileResult(path)
+    module = parse(source, path)
+    if isinstance(module, FileResult):
+        return module
+    try:
+        return _analyse_module(module, path, config, declared, codes)
+    except RecursionError:
+        return FileResult(path, error="too deeply nested to analyse")
+    except Exception as error:  # a bug of ours: keep the run going, name the file
+        return FileResult(
+            path,
+            error=f"internal error ({type(error).__name__}: {error}); please report this as a "
+            "lambda-import-lint bug with the file attached",
+        )
+
+
+def parse(source: bytes, path: str) -> cst.Module | FileResult:
+    import libcst as cst
+
+    if b"\x00" in source:
+        return FileResult(path, error="binary file (contains NUL bytes), not Python source")
+    try:
+        return cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        return FileResult(path, error=f"syntax error at {error.raw_line}:{error.raw_column + 1}: {error.message}")
+    except (UnicodeDecodeError, LookupError, SyntaxError) as error:
+        return FileResult(path, error=f"cannot decode: {error}")
+    except RecursionError:
+        return FileResult(path, error="too deeply nested to parse")
+    except Exception as error:
+        return FileResult(path, error=f"cannot parse: {type(error).__name__}: {error}")
+
+
+def _analyse_module(
+    module: cst.Module,
+    path: str,
+    config: Config,
+    declared: Sequence[str],
+    codes: frozenset[str] | None,
+) -> Analysis:
+    from lambda_import_lint.discovery.handlers import resolve_handlers
+    from lambda_import_lint.facts import collect_facts
+    from lambda_import_lint.rules import RULES, RuleContext, selected_codes
+    from lambda_import_lint.rules.assessment import assess
+
+    facts = collect_facts(module, postponed_annotations=config.target_minor >= 14)
+    library = is_library_file(path, config)
+    handlers = () if library else resolve_handlers(facts, declared, config.handler_names)
+    handler_names = tuple(handler.qualname for handler in handlers)
+    if not library and not handlers:
+        return Analysis(module, facts, FileResult(path, parsed=True), handler_names)
+    if codes is None:
+        codes = selected_codes(config.select, config.ignore)
+    codes = codes - _per_file_ignored(path, config)
+    assessment = assess(facts, config.heavy, handlers, defer_all=library or config.defer == "all")
+    context = RuleContext(path, facts, config, handlers, library, assessment)
+    findings: list[Finding] = []
+    for code in sorted(codes):
+        findings.extend(RULES[code].check(context))
+    if findings:
+        findings = _without_noqa(findings, module.code.splitlines())
+    findings.sort(key=Finding.sort_key)
+    result = FileResult(path, tuple(findings), handlers=handler_names, parsed=True)
+    return Analysis(module, facts, result, handler_names)
+
+
+def handlers_in(
+    source: bytes, path: str, config: Config, declared: Sequence[str] = ()
+) -> tuple[str, ...] | FileResult:
+    """The handler functions of one module (a FileResult when it cannot be parsed)."""
+    if not declared and not could_have_handler(source, config.handler_names):
+        return ()
+    module = parse(source, path)
+    if isinstance(module, FileResult):
+        return module
+    from lambda_import_lint.discovery.handlers import resolve_handlers
+    from lambda_import_lint.facts import collect_facts
+
+    facts = collect_facts(module)
+    return tuple(handler.qualname for handler in resolve_handlers(facts, declared, config.handler_names))
+
+
+def _per_file_ignored(path: str, config: Config) -> frozenset[str]:
+    from lambda_import_lint.rules import RULES
+
+    ignored: set[str] = set()
+    for pattern, prefixes in config.per_file_ignores:
+        if _matches_any(path, (pattern,), config.root):
+            ignored.update(code for code in RULES if code.startswith(prefixes))
+    return frozenset(ignored)
+
+
+def noqa_codes(line: str) -> frozenset[str] | None:
+    """The codes a line's ``# noqa`` names; empty set: every code; None: no noqa comment."""
+    match = _NOQA.search(line)
+    if match is None:
+        return None
+    codes = match.group("codes")
+    return frozenset(re.split(r"[,\s]+", codes.upper().strip())) if codes else frozenset()
+
+
+def _without_noqa(findings: list[Finding], lines: list[str]) -> list[Finding]:
+    kept = []
+    for finding in findings:
+        first, last = finding.noqa_lines
+        suppressed = False
+        for number in range(first, last + 1):
+            if 1 <= number <= len(lines) and "noqa" in lines[number - 1].lower():
+                codes = noqa_codes(lines[number - 1])
+                if codes is not None and (not codes or finding.code.startswith(tuple(codes))):
+                    suppressed = True
+                    break
+        if not suppressed:
+            kept.append(finding)
+    return kept
+
+
+def read_source(path: Path) -> bytes | FileResult:
+    try:
+        if path.is_dir():
+            return FileResult(str(path), error="is a folder, not a Python file")
+        return path.read_bytes()
+    except OSError as error:
+        return FileResult(str(path), error=f"cannot read: {error.strerror or error}")

@@ -1,0 +1,90 @@
+"""The heavy-module catalogue: which imports are expensive and what each one loads.
+
+The data lives in ``data/catalogue.json`` so it can be reviewed and extended without touching code.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import json
+from dataclasses import dataclass
+from importlib import resources
+from typing import Iterable
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Reference import costs, the packages each heavy package loads, and SDK client factories."""
+
+    costs_ms: dict[str, int]
+    loads: dict[str, tuple[str, ...]]
+    client_factories: frozenset[str]
+
+
+@functools.lru_cache(maxsize=1)
+def load_catalogue() -> Catalogue:
+    raw = json.loads(resources.files(__package__).joinpath("data/catalogue.json").read_text("utf-8"))
+    modules: dict[str, dict[str, object]] = raw["modules"]
+    costs = {name: int(str(entry["ms"])) for name, entry in modules.items()}
+    loads = {name: tuple(str(m) for m in entry["loads"]) for name, entry in modules.items()}  # type: ignore[attr-defined]
+    return Catalogue(costs, loads, frozenset(raw["clients"]))
+
+
+DEFAULT_HEAVY_PATTERNS: tuple[str, ...] = ("langchain*",)
+
+
+def default_heavy_modules() -> tuple[str, ...]:
+    return tuple(load_catalogue().costs_ms) + DEFAULT_HEAVY_PATTERNS
+
+
+def dotted_prefixes(module: str) -> Iterable[str]:
+    """``a.b.c`` → ``a.b.c``, ``a.b``, ``a`` (longest first)."""
+    parts = module.split(".")
+    for end in range(len(parts), 0, -1):
+        yield ".".join(parts[:end])
+
+
+def _matches(module: str, pattern: str) -> bool:
+    if pattern == "*":
+        return True
+    if any(char in pattern for char in "*?["):
+        return any(fnmatch.fnmatchcase(prefix, pattern) for prefix in dotted_prefixes(module))
+    return module == pattern or module.startswith(pattern + ".")
+
+
+@dataclass(frozen=True)
+class HeavyModules:
+    """Decides which imported modules are heavy, what they cost and what they already load."""
+
+    patterns: tuple[str, ...]
+    light: tuple[str, ...] = ()
+
+    def is_heavy(self, module: str) -> bool:
+        if module == "__future__" or not module:
+            return False
+        if any(_matches(module, pattern) for pattern in self.light if pattern != "*"):
+            return False
+        if module.startswith(".") and "*" not in self.patterns:
+            return False  # relative imports are local code; LIL004 follows those
+        return any(_matches(module, pattern) for pattern in self.patterns)
+
+    def cost_ms(self, module: str) -> int | None:
+        costs = load_catalogue().costs_ms
+        for prefix in dotted_prefixes(module):
+            if prefix in costs:
+                return costs[prefix]
+        return None
+
+    def loaded_by(self, module: str) -> frozenset[str]:
+        """Every package importing ``module`` loads, by the catalogue (transitively)."""
+        loads = load_catalogue().loads
+        seen: set[str] = set()
+        pending = [prefix for prefix in dotted_prefixes(module) if prefix in loads]
+        while pending:
+            name = pending.pop()
+            for loaded in loads.get(name, ()):
+                if loaded not in seen:
+                    seen.add(loaded)
+                    pending.append(loaded)
+        return frozenset(seen)

@@ -1,0 +1,217 @@
+"""The command line: a thin adapter over discovery, the core and the reporters.
+
+Imports stay light at start-up (``--version`` must not load LibCST): heavy modules are imported
+inside the commands that need them. We practise what we preach.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+from lambda_import_lint import __version__
+
+if TYPE_CHECKING:
+    from lambda_import_lint.api import FileResult
+    from lambda_import_lint.config import Config
+
+FORMATS = ("text", "json")
+
+
+def _add_config_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", metavar="PATH", help='files or folders (default "."; "-" reads stdin)')
+    parser.add_argument("--heavy-modules", metavar="MODS", help='comma-separated; "*" makes every import heavy')
+    parser.add_argument("--extend-heavy-modules", metavar="MODS", help="add to the heavy modules")
+    parser.add_argument("--defer", choices=("conditional", "all"), help="default: conditional")
+    parser.add_argument("--all-modules", action="store_true", default=None, help="lint every file as shared code")
+    parser.add_argument("--target-version", choices=("py310", "py311", "py312", "py313", "py314", "py315"))
+    parser.add_argument("--config", metavar="FILE", help="read settings from this TOML file")
+    parser.add_argument("--stdin-filename", metavar="NAME", help='the path to report (and configure) for "-"')
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lambda-import-lint",
+        description="Find heavy imports that slow AWS Lambda cold starts, and move them safely.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="lint handler modules")
+    _add_config_flags(check)
+    check.add_argument("--fix", action="store_true", help="apply safe fixes")
+    check.add_argument("--diff", action="store_true", help="print the fixes as a diff; write nothing")
+    check.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
+    check.add_argument("--format", choices=FORMATS, default="text")
+    check.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes")
+    check.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
+    check.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+
+    handlers = commands.add_parser("handlers", help="list the handlers found and where they come from")
+    _add_config_flags(handlers)
+    handlers.add_argument("--format", choices=FORMATS, default="text")
+
+    rule = commands.add_parser("rule", help="show a rule's documentation (or list the rules)")
+    rule.add_argument("code", nargs="?")
+    return parser
+
+
+def _settings_from_flags(args: argparse.Namespace) -> dict[str, object]:
+    flag_keys = {
+        "heavy_modules": "heavy-modules",
+        "extend_heavy_modules": "extend-heavy-modules",
+        "defer": "defer",
+        "all_modules": "all-modules",
+        "target_version": "target-version",
+        "select": "select",
+        "ignore": "ignore",
+    }
+    return {key: getattr(args, attr) for attr, key in flag_keys.items() if getattr(args, attr, None) is not None}
+
+
+def load_config(args: argparse.Namespace) -> Config:
+    from lambda_import_lint.config import discover, parse_setting
+
+    paths = [Path(p) for p in args.paths if p != "-"]
+    if args.stdin_filename:
+        paths.insert(0, Path(args.stdin_filename))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        config = discover(paths, Path(args.config) if args.config else None)
+    for warning in caught:
+        print(f"lambda-import-lint: warning: {warning.message}", file=sys.stderr)
+    overrides = {}
+    for key, value in _settings_from_flags(args).items():
+        field_name, converted = parse_setting(key, value)
+        if key == "extend-heavy-modules":
+            converted = config.extend_heavy_modules + tuple(converted)  # type: ignore[arg-type]
+        overrides[field_name] = converted
+    return config.replace(**overrides)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    if args.command == "rule":
+        return _rule_command(args.code)
+    from lambda_import_lint.config import ConfigError
+
+    try:
+        config = load_config(args)
+    except ConfigError as error:
+        print(f"lambda-import-lint: error: {error}", file=sys.stderr)
+        return 2
+    if args.command == "handlers":
+        return _handlers_command(args, config)
+    return _check_command(args, config)
+
+
+def _inputs(args: argparse.Namespace, config: Config) -> list[tuple[str, bytes | FileResult]]:
+    from lambda_import_lint.api import FileResult, read_source
+    from lambda_import_lint.discovery.files import PathError, iter_python_files
+
+    inputs: list[tuple[str, bytes | FileResult]] = []
+    paths = args.paths or ["."]
+    if "-" in paths:
+        name = args.stdin_filename or "-"
+        inputs.append((name, sys.stdin.buffer.read()))
+        paths = [p for p in paths if p != "-"]
+    for item in iter_python_files(paths, config):
+        if isinstance(item, PathError):
+            inputs.append((item.path, FileResult(item.path, error=item.message)))
+        else:
+            inputs.append((str(item), read_source(item)))
+    return inputs
+
+
+def _check_command(args: argparse.Namespace, config: Config) -> int:
+    from lambda_import_lint.api import FileResult, check_source
+    from lambda_import_lint.discovery.handlers import collect_declarations, declared_for
+    from lambda_import_lint.reporters import WRITERS, summary
+    from lambda_import_lint.rules import selected_codes
+
+    codes = selected_codes(config.select, config.ignore)
+    declarations = collect_declarations(config)
+    results: list[FileResult] = []
+    for name, source in _inputs(args, config):
+        if isinstance(source, FileResult):
+            results.append(source)
+            continue
+        declared = tuple(d.function for d in declared_for(Path(name), declarations))
+        results.append(check_source(source, name, config, declared, codes))
+    errors = [result for result in results if result.error is not None]
+    for result in errors:
+        print(f"{result.path}: error: {result.error}", file=sys.stderr)
+    WRITERS[args.format](results, sys.stdout)
+    findings = sum(len(result.findings) for result in results)
+    fixable = sum(len(result.fixable) for result in results)
+    if not args.quiet:
+        print(summary(findings, fixable, len(errors)), file=sys.stderr)
+    if errors:
+        return 2
+    return 1 if findings and not args.exit_zero else 0
+
+
+def _handlers_command(args: argparse.Namespace, config: Config) -> int:
+    import json
+
+    from lambda_import_lint.api import FileResult, handlers_in
+    from lambda_import_lint.discovery.handlers import collect_declarations, declared_for
+
+    declarations = collect_declarations(config)
+    rows: list[dict[str, object]] = []
+    status = 0
+    for name, source in _inputs(args, config):
+        if isinstance(source, FileResult):
+            print(f"{source.path}: error: {source.error}", file=sys.stderr)
+            status = 2
+            continue
+        declared = declared_for(Path(name), declarations)
+        found = handlers_in(source, name, config, tuple(d.function for d in declared))
+        if isinstance(found, FileResult):
+            print(f"{name}: error: {found.error}", file=sys.stderr)
+            status = 2
+            continue
+        origin = {d.function: d for d in declared}
+        for function in found:
+            declaration = origin.get(function)
+            row: dict[str, object] = {
+                "path": name,
+                "function": function,
+                "source": declaration.source if declaration else "heuristic",
+            }
+            if declaration is not None and declaration.snapstart is not None:
+                row["snapstart"] = declaration.snapstart
+            if declaration is not None and declaration.provisioned_concurrency is not None:
+                row["provisioned_concurrency"] = declaration.provisioned_concurrency
+            rows.append(row)
+    if args.format == "json":
+        json.dump(rows, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for row in rows:
+            print(f"{row['path']}:{row['function']}  ({row['source']})")
+    return status
+
+
+def _rule_command(code: str | None) -> int:
+    from lambda_import_lint.docs import render_rule
+    from lambda_import_lint.rules import RULES
+
+    if code is None:
+        for rule in RULES.values():
+            print(f"{rule.code}  {rule.name:32} {rule.summary}")
+        return 0
+    rule = RULES.get(code.upper())
+    if rule is None:
+        print(f"lambda-import-lint: error: unknown rule {code!r} (known: {', '.join(RULES)})", file=sys.stderr)
+        return 2
+    sys.stdout.write(render_rule(rule))
+    return 0

@@ -1,0 +1,1 @@
+"""Discovery: which files to check and which functions in them Lambda calls."""

@@ -1,0 +1,129 @@
+"""Which functions Lambda calls.
+
+Sources, in order of authority: the ``handlers`` setting, deployment files (each a ``HandlerSource``;
+see issue 5), then the heuristic. A file that any declaration names uses the declared functions only.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Protocol
+
+from lambda_import_lint.config import Config
+
+if TYPE_CHECKING:  # facts import LibCST, which the byte-level prefilter must not pay for
+    from lambda_import_lint.facts import FunctionInfo, ModuleFacts
+
+
+@dataclass(frozen=True)
+class HandlerDeclaration:
+    """One handler a source declares: a file (or a dotted module path) and a function."""
+
+    function: str
+    source: str  # "config", a deployment file path, or "heuristic"
+    path: Path | None = None  # the file, when the source resolves it
+    module: str | None = None  # dotted module ("app.handlers"), matched against file paths
+    snapstart: bool | None = None
+    provisioned_concurrency: bool | None = None
+
+    def matches(self, file: Path) -> bool:
+        if self.path is not None:
+            return _same_file(self.path, file)
+        if self.module is not None:
+            suffix = self.module.replace(".", "/")
+            posix = file.resolve().with_suffix("").as_posix()
+            return posix.endswith("/" + suffix) or posix == suffix
+        return False
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+class HandlerSource(Protocol):
+    """Something that declares handlers (the config, a SAM template, a serverless.yml…)."""
+
+    def declarations(self, root: Path) -> Iterable[HandlerDeclaration]: ...
+
+
+class ConfigHandlers:
+    """The ``handlers`` setting: ``"src/app.py:handler"`` or a Lambda handler string
+    ``"app.handler"`` (module path, then function), relative to the config's folder."""
+
+    def __init__(self, entries: Iterable[str]) -> None:
+        self.entries = tuple(entries)
+
+    def declarations(self, root: Path) -> Iterable[HandlerDeclaration]:
+        for entry in self.entries:
+            if ":" in entry:
+                file, function = entry.rsplit(":", 1)
+                yield HandlerDeclaration(function, "config", path=root / file)
+            elif "." in entry:
+                module, function = entry.rsplit(".", 1)
+                yield HandlerDeclaration(function, "config", module=module)
+
+
+def declared_for(file: Path, declarations: Iterable[HandlerDeclaration]) -> tuple[HandlerDeclaration, ...]:
+    return tuple(declaration for declaration in declarations if declaration.matches(file))
+
+
+def collect_declarations(config: Config, sources: Iterable[HandlerSource] = ()) -> tuple[HandlerDeclaration, ...]:
+    found = list(ConfigHandlers(config.handlers).declarations(config.root))
+    for source in sources:
+        found.extend(source.declarations(config.root))
+    return tuple(found)
+
+
+def _strip_underscore(name: str) -> str:
+    return name[1:] if name.startswith("_") else name
+
+
+def looks_like_handler(function: FunctionInfo, handler_names: Iterable[str]) -> bool:
+    """The heuristic: a module-level function named like a handler, or taking (event, context)."""
+    if not function.module_level or function.class_name is not None:
+        return False
+    if any(fnmatch.fnmatchcase(function.name, pattern) for pattern in handler_names):
+        return True
+    parameters = function.node.params
+    positional = [*parameters.posonly_params, *parameters.params]
+    names = [_strip_underscore(param.name.value) for param in positional[:2]]
+    return names == ["event", "context"]
+
+
+def resolve_handlers(
+    facts: ModuleFacts, declared: Iterable[str], handler_names: Iterable[str]
+) -> tuple[FunctionInfo, ...]:
+    """The module's handlers: the declared functions if any are declared, else the heuristic."""
+    declared = tuple(declared)
+    if declared:
+        found = (facts.function_named(name) for name in declared)
+        return tuple(function for function in found if function is not None)
+    return tuple(function for function in facts.functions if looks_like_handler(function, handler_names))
+
+
+def could_have_handler(source: bytes, handler_names: Iterable[str]) -> bool:
+    """A byte-level test with no false negatives for the heuristic (used before parsing)."""
+    if b"event" in source and b"context" in source:
+        return True
+    for pattern in handler_names:
+        plain = pattern.split("*")[0].split("?")[0].split("[")[0]
+        if plain.encode() in source:
+            return True
+    return False
+
+
+__all__ = [
+    "ConfigHandlers",
+    "HandlerDeclaration",
+    "HandlerSource",
+    "collect_declarations",
+    "could_have_handler",
+    "declared_for",
+    "looks_like_handler",
+    "resolve_handlers",
+]

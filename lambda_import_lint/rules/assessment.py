@@ -1,0 +1,207 @@
+"""One judgement per module-scope import, shared by every rule so that rules never contradict.
+
+Each import binding gets exactly one ``Status``; LIL001, LIL002 and LIL003 report only the status that
+is theirs, and LIL101 marks the imports it reports so LIL001 leaves them alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Iterable
+
+import libcst as cst
+
+from lambda_import_lint.catalogue import HeavyModules, dotted_prefixes, load_catalogue
+from lambda_import_lint.facts import (
+    CallSite,
+    FunctionInfo,
+    ImportBinding,
+    ModuleFacts,
+    Use,
+)
+
+
+class Status(Enum):
+    LIGHT = "light"  # not a heavy module
+    SKIPPED = "skipped"  # star, lazy, TYPE_CHECKING-only, or bound more than once
+    PINNED = "pinned"  # used at import time (module scope, a function run while importing, __all__)
+    UNUSED = "unused"  # LIL002
+    ANNOTATION_ONLY = "annotation-only"  # LIL003
+    MAIN_PATH = "main-path"  # every handler needs it on every invocation: deferring costs
+    CLIENT = "client"  # builds an SDK client a handler creates per invocation (LIL101 reports it)
+    ALREADY_PAID = "already-paid"  # loaded anyway by an import that stays
+    DEFERRABLE = "deferrable"  # LIL001
+
+
+@dataclass(frozen=True)
+class ImportJudgement:
+    index: int
+    binding: ImportBinding
+    status: Status
+    uses: tuple[Use, ...]
+    # The functions whose bodies need the import, reduced to the outermost ones: an import at the
+    # top of an outer function also serves the nested functions that use it (closures).
+    target_functions: tuple[FunctionInfo, ...] = ()
+
+
+@dataclass(frozen=True)
+class Assessment:
+    judgements: tuple[ImportJudgement, ...]
+    client_sites: tuple[tuple[CallSite, FunctionInfo], ...]  # (per-invocation client, its handler)
+
+    def with_status(self, status: Status) -> Iterable[ImportJudgement]:
+        return (judgement for judgement in self.judgements if judgement.status is status)
+
+
+def main_path_functions(handler: FunctionInfo) -> set[FunctionInfo]:
+    """The handler and every function it calls unconditionally, transitively."""
+    return _closure(handler, follow_conditional=False)
+
+
+def reachable_functions(handler: FunctionInfo) -> set[FunctionInfo]:
+    return _closure(handler, follow_conditional=True)
+
+
+def _closure(start: FunctionInfo, follow_conditional: bool) -> set[FunctionInfo]:
+    seen = {start}
+    pending = [start]
+    while pending:
+        for edge in pending.pop().calls:
+            if (follow_conditional or not edge.conditional) and edge.callee not in seen:
+                seen.add(edge.callee)
+                pending.append(edge.callee)
+    return seen
+
+
+def outermost_functions(functions: Iterable[FunctionInfo]) -> tuple[FunctionInfo, ...]:
+    unique = list(dict.fromkeys(functions))
+    chosen = set(unique)
+    return tuple(f for f in unique if not any(parent in chosen for parent in f.ancestors()))
+
+
+def package_of(module: str, heavy: HeavyModules) -> str:
+    """The catalogue entry a module belongs to (``google.cloud`` for google.cloud.storage)."""
+    costs = load_catalogue().costs_ms
+    for prefix in dotted_prefixes(module):
+        if prefix in costs:
+            return prefix
+    return module.split(".")[0]
+
+
+def _is_heavy(binding: ImportBinding, heavy: HeavyModules) -> bool:
+    return heavy.is_heavy(binding.module) or (
+        not binding.star and heavy.is_heavy(binding.qualified)
+    )
+
+
+def _rebound(binding: ImportBinding, facts: ModuleFacts) -> bool:
+    """Bound by more than one module-level statement, other than alternatives of one guard."""
+    if binding.name in facts.global_declarations:
+        return True
+    count = facts.module_bindings.get(binding.name, 0)
+    if count <= 1:
+        return False
+    if binding.guard is None:
+        return True
+    same_guard = sum(
+        1 for other in facts.imports if other.name == binding.name and other.guard is binding.guard
+    )
+    return same_guard != count
+
+
+def _pinning_use(use: Use, facts: ModuleFacts) -> bool:
+    if not use.runtime:
+        return False
+    return use.function is None or use.function in facts.import_time_functions
+
+
+def assess(
+    facts: ModuleFacts,
+    heavy: HeavyModules,
+    handlers: tuple[FunctionInfo, ...],
+    defer_all: bool,
+) -> Assessment:
+    client_factories = load_catalogue().client_factories
+    handler_reach = {handler: reachable_functions(handler) for handler in handlers}
+    client_sites: list[tuple[CallSite, FunctionInfo]] = []
+    client_bindings: set[ImportBinding] = set()
+    for site in facts.import_calls:
+        if site.qualified not in client_factories or not site.constant_arguments:
+            continue
+        for handler, reach in handler_reach.items():
+            if site.function is not None and site.function in reach:
+                client_sites.append((site, handler))
+                client_bindings.add(site.binding)
+                break
+
+    main_paths = [main_path_functions(handler) for handler in handlers]
+    first_pass: list[ImportJudgement] = []
+    for index, binding in enumerate(facts.imports):
+        uses = facts.uses.get(binding.name, ()) if not binding.star else ()
+        status = _first_status(binding, uses, facts, heavy, client_bindings, main_paths, defer_all)
+        first_pass.append(ImportJudgement(index, binding, status, uses))
+
+    # "Already paid": whatever stays at module scope loads its package and the packages the
+    # catalogue says it loads; deferring another import of those saves nothing.
+    staying = (Status.PINNED, Status.MAIN_PATH, Status.CLIENT, Status.SKIPPED)
+    loaded: set[str] = set()
+    for judgement in first_pass:
+        binding = judgement.binding
+        if judgement.status in staying and not binding.type_checking and _is_heavy(binding, heavy):
+            loaded.add(package_of(binding.module, heavy))
+            loaded.update(heavy.loaded_by(binding.module))
+    judgements = []
+    for judgement in first_pass:
+        status = judgement.status
+        if status in (Status.DEFERRABLE, Status.UNUSED, Status.ANNOTATION_ONLY) and (
+            package_of(judgement.binding.module, heavy) in loaded
+        ):
+            status = Status.ALREADY_PAID
+        targets: tuple[FunctionInfo, ...] = ()
+        if status is Status.DEFERRABLE:
+            targets = outermost_functions(
+                use.function for use in judgement.uses if use.runtime and use.function is not None
+            )
+        judgements.append(ImportJudgement(judgement.index, judgement.binding, status, judgement.uses, targets))
+    return Assessment(tuple(judgements), tuple(client_sites))
+
+
+def _first_status(
+    binding: ImportBinding,
+    uses: tuple[Use, ...],
+    facts: ModuleFacts,
+    heavy: HeavyModules,
+    client_bindings: set[ImportBinding],
+    main_paths: list[set[FunctionInfo]],
+    defer_all: bool,
+) -> Status:
+    if not _is_heavy(binding, heavy):
+        return Status.LIGHT
+    if binding.star or binding.lazy or binding.type_checking or _rebound(binding, facts):
+        return Status.SKIPPED
+    if binding.name in facts.all_names or any(_pinning_use(use, facts) for use in uses):
+        return Status.PINNED
+    if any(use.main_block for use in uses):
+        return Status.PINNED  # `if __name__ == "__main__":` code reads the module global
+    if binding in client_bindings:
+        return Status.CLIENT
+    if not uses:
+        return Status.UNUSED
+    runtime_uses = [use for use in uses if use.runtime]
+    if not runtime_uses:
+        return Status.ANNOTATION_ONLY
+    if not defer_all and main_paths and all(
+        any(not use.conditional and use.function in main_path for use in runtime_uses)
+        for main_path in main_paths
+    ):
+        return Status.MAIN_PATH
+    return Status.DEFERRABLE
+
+
+def is_class_annotation_for_runtime(use: Use) -> bool:
+    """Class-body annotations are read at run time by dataclasses, pydantic, attrs and friends."""
+    if use.class_body is None:
+        return False
+    node: cst.ClassDef = use.class_body
+    return bool(node.bases or node.keywords or node.decorators)

@@ -1,0 +1,122 @@
+"""What a rule is and what it produces: Finding and Fix values, and the context rules read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, Iterable, Literal, Mapping
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from lambda_import_lint.config import Config
+    from lambda_import_lint.facts import FunctionInfo, ModuleFacts
+    from lambda_import_lint.rules.assessment import Assessment
+
+Safety = Literal["safe", "unsafe"]
+FixAction = Literal["move-into-functions", "lazy-import", "remove", "type-checking"]
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A rewrite, as data. Bindings and functions are indexes into the module's facts, which are
+    deterministic for a given source, so a fix can be applied later (or in another process)."""
+
+    action: FixAction
+    safety: Safety
+    title: str
+    binding: int  # index into ModuleFacts.imports
+    functions: tuple[int, ...] = ()  # indexes into ModuleFacts.functions (move-into-functions)
+
+    def to_json(self) -> dict[str, str]:
+        return {"safety": self.safety, "title": self.title}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    message: str
+    line: int  # 1-based
+    column: int  # 1-based, in characters
+    end_line: int
+    end_column: int
+    fix: Fix | None = None
+    noqa_lines: tuple[int, int] = (0, 0)  # the statement's lines: a `# noqa` on any of them applies
+
+    def sort_key(self) -> tuple[int, int, str]:
+        return (self.line, self.column, self.code)
+
+
+@dataclass(frozen=True)
+class Example:
+    """A rule example: tests run every one, and the rule's doc page shows the first invalid one."""
+
+    source: str
+    findings: tuple[int, ...] = ()  # lines the rule reports; empty for a valid example
+    fixed: str | None = None  # the source after `--fix` (and `--unsafe-fixes` when the fix is unsafe)
+    settings: Mapping[str, object] = field(default_factory=dict)  # kebab-case config keys
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One entry of the registry: identity, docs, examples and the check itself."""
+
+    code: str
+    name: str
+    summary: str
+    what: str
+    why: str
+    fix_safety: str
+    options: tuple[str, ...]
+    check: Callable[[RuleContext], Iterable[Finding]]
+    invalid: tuple[Example, ...]
+    valid: tuple[Example, ...]
+    default_enabled: bool = True
+
+
+@dataclass
+class RuleContext:
+    """Everything a rule may read about one module. Rules do no I/O."""
+
+    path: str
+    facts: ModuleFacts
+    config: Config
+    handlers: tuple[FunctionInfo, ...]  # functions Lambda calls (empty in library mode)
+    library_mode: bool  # every function is an entry point; LIL001 uses `defer all`
+    assessment: Assessment
+    _positions: Mapping[cst.CSTNode, object] | None = None
+
+    def finding(
+        self,
+        code: str,
+        node: cst.CSTNode,
+        message: str,
+        fix: Fix | None = None,
+        statement: cst.CSTNode | None = None,
+    ) -> Finding:
+        start, end = self._span(node)
+        noqa_start, noqa_end = self._span(statement) if statement is not None else (start, end)
+        return Finding(
+            code=code,
+            message=message,
+            line=start[0],
+            column=start[1] + 1,
+            end_line=end[0],
+            end_column=end[1] + 1,
+            fix=fix,
+            noqa_lines=(noqa_start[0], noqa_end[0]),
+        )
+
+    def _span(self, node: cst.CSTNode) -> tuple[tuple[int, int], tuple[int, int]]:
+        # Positions are computed only when a module has something to report: the metadata pass
+        # costs about as much as generating the code again.
+        if self._positions is None:
+            import libcst.metadata as metadata
+
+            wrapper = metadata.MetadataWrapper(self.facts.module, unsafe_skip_copy=True)
+            self._positions = wrapper.resolve(metadata.PositionProvider)
+        code_range = self._positions[node]
+        return (
+            (code_range.start.line, code_range.start.column),  # type: ignore[attr-defined]
+            (code_range.end.line, code_range.end.column),  # type: ignore[attr-defined]
+        )

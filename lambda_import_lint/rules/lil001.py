@@ -1,0 +1,275 @@
+"""LIL001: a heavy module-scope import that only some invocations need."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from lambda_import_lint.facts import guard_holds_only_imports
+from lambda_import_lint.rules.assessment import Status
+from lambda_import_lint.rules.base import Example, Finding, Fix, Rule, RuleContext
+from lambda_import_lint.rules.messages import cost, function_list, import_text
+
+CODE = "LIL001"
+
+
+def check(context: RuleContext) -> Iterator[Finding]:
+    heavy = context.config.heavy
+    for judgement in context.assessment.with_status(Status.DEFERRABLE):
+        binding = judgement.binding
+        targets = judgement.target_functions
+        where = function_list(targets)
+        message = (
+            f"`{binding.module}` ({cost(binding.module, heavy)}) is imported at module scope but "
+            f"only used inside {where}; import it there so cold starts that don't need it skip it"
+        )
+        yield context.finding(CODE, binding.node, message, _fix(context, judgement.index), binding.line)
+
+
+def _fix(context: RuleContext, index: int) -> Fix | None:
+    facts = context.facts
+    judgement = context.assessment.judgements[index]
+    binding = judgement.binding
+    if facts.dynamic_access:
+        return None  # globals()/eval() may read the name at module scope
+    safety = "safe"
+    if any(not use.runtime for use in judgement.uses):
+        # Postponed or string annotations still name it: typing.get_type_hints() would fail.
+        safety = "unsafe"
+    lazy_allowed = (
+        context.config.target_minor >= 15
+        and binding.guard is None
+        and not binding.guarded_by_import_error
+    )
+    if lazy_allowed:
+        return Fix("lazy-import", safety, f"Make it `lazy {import_text(binding).removeprefix('lazy ')}`", index)
+    if binding.guard is not None and not _guard_moves_whole(context, index):
+        return None
+    function_indexes = tuple(facts.functions.index(function) for function in judgement.target_functions)
+    names = function_list(judgement.target_functions)
+    return Fix(
+        "move-into-functions", safety, f"Move `{import_text(binding)}` into {names}", index, function_indexes
+    )
+
+
+def _guard_moves_whole(context: RuleContext, index: int) -> bool:
+    """A guarded import (``try: import ujson as json / except ImportError: import json``) moves
+    only as a whole guard: every binding in it must move, to the same functions."""
+    judgements = context.assessment.judgements
+    binding = judgements[index].binding
+    siblings = [j for j in judgements if j.binding.guard is binding.guard]
+    targets = {frozenset(j.target_functions) for j in siblings}
+    return (
+        all(j.status is Status.DEFERRABLE for j in siblings)
+        and len(targets) == 1
+        and binding.guard is not None
+        and guard_holds_only_imports(binding.guard)
+    )
+
+
+RULE = Rule(
+    code=CODE,
+    name="deferrable-heavy-import",
+    summary="Heavy module-scope import that only some invocations need",
+    what=(
+        "Finds a heavy module (pandas, sklearn, boto3…) imported at module scope of a Lambda handler "
+        "module whose every use is inside functions, and which is not needed on the main path of "
+        "every handler in the module."
+    ),
+    why=(
+        "Module-scope code runs in the INIT phase of every cold start. An import used only on one "
+        "branch, an error path or by another handler is paid by every cold start, even by the "
+        "invocations that never use it. Imported inside the function that needs it, it costs the "
+        "first call that needs it once, and about 0.2 µs (a `sys.modules` lookup) after that.\n\n"
+        "An import that every invocation needs is not reported under the default `--defer "
+        "conditional`: deferring it would only move its cost from INIT into a billed, user-facing "
+        "request. Imports used at module scope (decorators, default arguments, class bodies, "
+        "`__all__`, functions called while importing) cannot move and are not reported either, and "
+        "neither are imports of a package that an import which stays has already loaded."
+    ),
+    fix_safety=(
+        "Safe: the import is removed from module scope and added at the top of each function that "
+        "uses it (after the docstring and any `global` declarations). With `target-version = "
+        "\"py315\"` the import becomes a PEP 810 `lazy import` at module scope instead. The fix is "
+        "unsafe when annotations also name the module (`typing.get_type_hints()` would no longer "
+        "resolve them), and is not offered when the module reads names dynamically (`globals()`, "
+        "`eval`) or when a `try`/`if` guard holds more than the imports that move."
+    ),
+    options=("heavy-modules", "extend-heavy-modules", "light-modules", "defer", "target-version"),
+    check=check,
+    invalid=(
+        Example(
+            id="used-on-one-branch",
+            source='''\
+import json
+
+import pandas as pd
+
+
+def lambda_handler(event, context):
+    if event.get("format") == "csv":
+        return export_csv(event["rows"])
+    return {"statusCode": 200, "body": json.dumps(event["rows"])}
+
+
+def export_csv(rows):
+    """Render rows as CSV."""
+    return pd.DataFrame(rows).to_csv(index=False)
+''',
+            findings=(3,),
+            fixed='''\
+import json
+
+
+def lambda_handler(event, context):
+    if event.get("format") == "csv":
+        return export_csv(event["rows"])
+    return {"statusCode": 200, "body": json.dumps(event["rows"])}
+
+
+def export_csv(rows):
+    """Render rows as CSV."""
+    import pandas as pd
+    return pd.DataFrame(rows).to_csv(index=False)
+''',
+        ),
+        Example(
+            id="except-path-only",
+            source='''\
+import requests
+
+
+def handler(event, context):
+    try:
+        return {"ok": process(event)}
+    except ValueError as error:
+        requests.post("https://hooks.example.com/alert", json={"error": str(error)})
+        raise
+
+
+def process(event):
+    return int(event["n"])
+''',
+            findings=(1,),
+            fixed='''\
+def handler(event, context):
+    import requests
+    try:
+        return {"ok": process(event)}
+    except ValueError as error:
+        requests.post("https://hooks.example.com/alert", json={"error": str(error)})
+        raise
+
+
+def process(event):
+    return int(event["n"])
+''',
+        ),
+        Example(
+            id="defer-all-main-path",
+            settings={"defer": "all"},
+            source='''\
+import numpy as np
+
+
+def lambda_handler(event, context):
+    return float(np.mean(event["values"]))
+''',
+            findings=(1,),
+            fixed='''\
+def lambda_handler(event, context):
+    import numpy as np
+    return float(np.mean(event["values"]))
+''',
+        ),
+        Example(
+            id="py315-lazy-import",
+            settings={"target-version": "py315"},
+            source='''\
+from sklearn.linear_model import LinearRegression
+
+
+def lambda_handler(event, context):
+    if event.get("train"):
+        return LinearRegression().fit(event["x"], event["y"]).coef_.tolist()
+    return None
+''',
+            findings=(1,),
+            fixed='''\
+lazy from sklearn.linear_model import LinearRegression
+
+
+def lambda_handler(event, context):
+    if event.get("train"):
+        return LinearRegression().fit(event["x"], event["y"]).coef_.tolist()
+    return None
+''',
+        ),
+    ),
+    valid=(
+        Example(
+            id="needed-by-every-invocation",
+            source='''\
+import pandas as pd
+
+
+def lambda_handler(event, context):
+    frame = pd.DataFrame(event["rows"])
+    return frame.to_dict()
+''',
+        ),
+        Example(
+            id="used-at-module-scope",
+            source='''\
+import numpy as np
+
+WEIGHTS = np.ones(3)
+
+
+def lambda_handler(event, context):
+    if event.get("score"):
+        return float(np.dot(WEIGHTS, event["x"]))
+    return None
+''',
+        ),
+        Example(
+            id="already-paid-by-client",
+            source='''\
+import boto3
+from botocore.exceptions import ClientError
+
+s3 = boto3.client("s3")
+
+
+def lambda_handler(event, context):
+    try:
+        return s3.head_object(Bucket="bucket", Key=event["key"])
+    except ClientError:
+        return None
+''',
+        ),
+        Example(
+            id="not-a-handler-module",
+            source='''\
+import pandas as pd
+
+
+def summarize(rows):
+    if rows:
+        return pd.DataFrame(rows).describe()
+    return None
+''',
+        ),
+        Example(
+            id="light-module",
+            source='''\
+import json
+
+
+def lambda_handler(event, context):
+    if event.get("debug"):
+        return json.dumps(event)
+    return None
+''',
+        ),
+    ),
+)

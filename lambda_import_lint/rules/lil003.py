@@ -1,0 +1,137 @@
+"""LIL003: a heavy import used only in type annotations."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from lambda_import_lint.rules.assessment import Status, is_class_annotation_for_runtime
+from lambda_import_lint.rules.base import Example, Finding, Fix, Rule, RuleContext
+from lambda_import_lint.rules.messages import cost, import_text
+
+CODE = "LIL003"
+
+
+def check(context: RuleContext) -> Iterator[Finding]:
+    heavy = context.config.heavy
+    for judgement in context.assessment.with_status(Status.ANNOTATION_ONLY):
+        binding = judgement.binding
+        message = (
+            f"`{binding.module}` ({cost(binding.module, heavy)}) is only used in type annotations; "
+            "import it under `if TYPE_CHECKING:`"
+        )
+        fix = None
+        if binding.guard is None and not context.facts.dynamic_access:
+            # Safe only when no annotation naming it is ever evaluated: postponed annotations
+            # (PEP 563/649), strings, or local variable annotations; and no class body whose
+            # annotations a framework reads at run time (dataclasses, pydantic).
+            evaluated = any(
+                use.runtime or is_class_annotation_for_runtime(use) for use in judgement.uses
+            )
+            fix = Fix(
+                "type-checking",
+                "unsafe" if evaluated else "safe",
+                f"Move `{import_text(binding)}` under `if TYPE_CHECKING:`",
+                judgement.index,
+            )
+        yield context.finding(CODE, binding.node, message, fix, binding.line)
+
+
+RULE = Rule(
+    code=CODE,
+    name="annotation-only-heavy-import",
+    summary="Heavy import used only in type annotations",
+    what="Finds a heavy module imported at module scope and used only in type annotations.",
+    why=(
+        "Type checkers read annotations; the running function does not need the module at all, "
+        "yet the import costs its full time at every cold start. Under `if TYPE_CHECKING:` the "
+        "import is seen by mypy and pyright and never executed."
+    ),
+    fix_safety=(
+        "Safe when annotations are postponed (`from __future__ import annotations`, string "
+        "annotations, or `target-version = \"py314\"` and later, PEP 649). Otherwise unsafe: "
+        "annotations of module-level functions and class bodies are evaluated when they are "
+        "defined and would raise `NameError`; class bodies with bases or decorators are also "
+        "treated as unsafe because dataclasses and pydantic read their annotations at run time."
+    ),
+    options=("heavy-modules", "extend-heavy-modules", "light-modules", "target-version"),
+    check=check,
+    invalid=(
+        Example(
+            id="postponed-annotations",
+            source='''\
+from __future__ import annotations
+
+import pandas as pd
+
+
+def lambda_handler(event, context):
+    return summarize(event["frame"])
+
+
+def summarize(frame: pd.DataFrame) -> dict:
+    return frame.describe().to_dict()
+''',
+            findings=(3,),
+            fixed='''\
+from __future__ import annotations
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def lambda_handler(event, context):
+    return summarize(event["frame"])
+
+
+def summarize(frame: pd.DataFrame) -> dict:
+    return frame.describe().to_dict()
+''',
+        ),
+        Example(
+            id="string-annotation",
+            source='''\
+from mypy_boto3_s3 import S3Client
+import boto3
+
+
+def lambda_handler(event, context):
+    client: "S3Client" = make_client()
+    return client.list_buckets()
+
+
+def make_client() -> "boto3.client":
+    return None
+''',
+            settings={"extend-heavy-modules": ["mypy_boto3_s3"]},
+            findings=(1, 2),
+        ),
+    ),
+    valid=(
+        Example(
+            id="used-at-run-time-too",
+            source='''\
+from __future__ import annotations
+
+import pandas as pd
+
+
+def lambda_handler(event, context) -> pd.DataFrame:
+    return pd.DataFrame(event["rows"])
+''',
+        ),
+        Example(
+            id="already-under-type-checking",
+            source='''\
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def lambda_handler(event, context) -> "pd.DataFrame":
+    return None
+''',
+        ),
+    ),
+)

@@ -1,0 +1,100 @@
+"""LIL101: an SDK client or connection created on every invocation of a handler."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from lambda_import_lint.rules.base import Example, Finding, Rule, RuleContext
+
+CODE = "LIL101"
+
+
+def check(context: RuleContext) -> Iterator[Finding]:
+    for site, handler in context.assessment.client_sites:
+        where = "" if site.function is handler else f" (through `{site.function.qualname}`)" if site.function else ""
+        message = (
+            f"`{site.qualified}(...)` is created on every invocation of `{handler.qualname}`"
+            f"{where}; create it once at module scope so warm invocations reuse it"
+        )
+        yield context.finding(CODE, site.node, message)
+
+
+RULE = Rule(
+    code=CODE,
+    name="client-per-invocation",
+    summary="SDK client or connection created inside a handler on every invocation",
+    what=(
+        "Finds `boto3.client(...)`, `boto3.resource(...)`, database connections, HTTP sessions and "
+        "other SDK clients created inside a handler, or a function it calls, with arguments that do "
+        "not depend on the invocation (literals, module constants, `os.environ`)."
+    ),
+    why=(
+        "Lambda reuses an execution environment for many invocations. A client created at module "
+        "scope is built once, during INIT, and its connections and credentials are reused by every "
+        "warm invocation (AWS's own best practice). Created inside the handler, it is rebuilt on "
+        "every request: `boto3.client` alone costs tens of milliseconds, plus a new TLS handshake. "
+        "Clients built from the event (another account's credentials, a region from the request) "
+        "are not reported."
+    ),
+    fix_safety="No fix: moving the client changes when it is built and which name holds it.",
+    options=(),
+    check=check,
+    invalid=(
+        Example(
+            id="client-in-handler",
+            source='''\
+import boto3
+
+
+def lambda_handler(event, context):
+    table = boto3.resource("dynamodb").Table("orders")
+    return table.get_item(Key={"id": event["id"]})
+''',
+            findings=(5,),
+        ),
+        Example(
+            id="client-in-helper",
+            source='''\
+import os
+
+import boto3
+
+
+def lambda_handler(event, context):
+    return publish(event["message"])
+
+
+def publish(message):
+    sns = boto3.client("sns", region_name=os.environ["AWS_REGION"])
+    return sns.publish(TopicArn=os.environ["TOPIC"], Message=message)
+''',
+            findings=(11,),
+        ),
+    ),
+    valid=(
+        Example(
+            id="client-at-module-scope",
+            source='''\
+import boto3
+
+table = boto3.resource("dynamodb").Table("orders")
+
+
+def lambda_handler(event, context):
+    return table.get_item(Key={"id": event["id"]})
+''',
+        ),
+        Example(
+            id="per-request-credentials",
+            source='''\
+import boto3
+
+
+def lambda_handler(event, context):
+    credentials = event["credentials"]
+    s3 = boto3.client("s3", aws_access_key_id=credentials["key"])
+    return s3.list_buckets()
+''',
+        ),
+    ),
+)

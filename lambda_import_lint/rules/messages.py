@@ -1,0 +1,35 @@
+"""Wording shared by rule messages and fix titles."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import libcst as cst
+
+from lambda_import_lint.catalogue import HeavyModules
+from lambda_import_lint.facts import FunctionInfo, ImportBinding
+
+
+def cost(module: str, heavy: HeavyModules) -> str:
+    ms = heavy.cost_ms(module)
+    return f"~{ms} ms" if ms is not None else "its import time"
+
+
+def import_text(binding: ImportBinding) -> str:
+    """The import statement for this one binding, as it would be written on its own."""
+    statement = binding.statement
+    lazy = "lazy " if binding.lazy else ""
+    alias = binding.alias
+    if alias is None:
+        return f"{lazy}from {binding.module} import *"
+    alias_text = cst.Module(body=[]).code_for_node(alias.with_changes(comma=cst.MaybeSentinel.DEFAULT))
+    if isinstance(statement, (cst.Import, cst.LazyImport)):
+        return f"{lazy}import {alias_text}"
+    return f"{lazy}from {binding.module} import {alias_text}"
+
+
+def function_list(functions: Iterable[FunctionInfo]) -> str:
+    names = [f"`{function.qualname}`" for function in functions]
+    if len(names) <= 3:
+        return ", ".join(names)
+    return ", ".join(names[:3]) + f" and {len(names) - 3} more"
