@@ -27,7 +27,7 @@ def load_catalogue() -> Catalogue:
     raw = json.loads(resources.files(__package__).joinpath("data/catalogue.json").read_text("utf-8"))
     modules: dict[str, dict[str, object]] = raw["modules"]
     costs = {name: int(str(entry["ms"])) for name, entry in modules.items()}
-    loads = {name: tuple(str(m) for m in entry["loads"]) for name, entry in modules.items()}  # type: ignore[attr-defined]
+    loads = {name: tuple(map(str, entry["loads"])) for name, entry in modules.items()}  # type: ignore[call-overload]
     return Catalogue(costs, loads, frozenset(raw["clients"]))
 
 

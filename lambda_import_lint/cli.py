@@ -209,9 +209,9 @@ def _rule_command(code: str | None) -> int:
         for rule in RULES.values():
             print(f"{rule.code}  {rule.name:32} {rule.summary}")
         return 0
-    rule = RULES.get(code.upper())
-    if rule is None:
+    found = RULES.get(code.upper())
+    if found is None:
         print(f"lambda-import-lint: error: unknown rule {code!r} (known: {', '.join(RULES)})", file=sys.stderr)
         return 2
-    sys.stdout.write(render_rule(rule))
+    sys.stdout.write(render_rule(found))
     return 0

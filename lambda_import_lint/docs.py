@@ -51,3 +51,25 @@ def render_index(rules: list[Rule]) -> str:
         f"| [{rule.code}]({rule.code}.md) | {rule.name} | {rule.summary} |" for rule in rules
     )
     return f"# Rules\n\n| code | name | summary |\n|---|---|---|\n{rows}\n"
+
+
+def write_pages(folder: str) -> list[str]:
+    """Regenerate ``docs/rules``: ``python -m lambda_import_lint.docs docs/rules``."""
+    from pathlib import Path
+
+    from lambda_import_lint.rules import RULES
+
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    pages = {f"{code}.md": render_rule(rule) for code, rule in RULES.items()}
+    pages["README.md"] = render_index(list(RULES.values()))
+    for name, text in pages.items():
+        (target / name).write_text(text, encoding="utf-8")
+    return sorted(pages)
+
+
+if __name__ == "__main__":
+    import sys
+
+    for written in write_pages(sys.argv[1] if len(sys.argv) > 1 else "docs/rules"):
+        print(written)

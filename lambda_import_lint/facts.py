@@ -87,10 +87,12 @@ class Use:
 
 @dataclass(frozen=True, eq=False)
 class CallEdge:
-    """``caller`` may run ``callee``; ``conditional`` when not on the caller's main path."""
+    """``caller`` may run ``callee``; ``conditional`` when not on the caller's main path.
+    ``called`` is False for a mere reference (a callback, a returned wrapper): it may run later."""
 
     callee: FunctionInfo
     conditional: bool
+    called: bool = True
 
 
 @dataclass(frozen=True, eq=False)
@@ -214,8 +216,9 @@ def guard_holds_only_imports(guard: cst.Try | cst.If) -> bool:
     for block in blocks:
         statements = block.body if isinstance(block, cst.IndentedBlock) else [block]
         for statement in statements:
-            small = statement.body if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else None
-            if small is None or not all(isinstance(node, (cst.Import, cst.ImportFrom, cst.Pass)) for node in small):
+            if not isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+                return False
+            if not all(isinstance(node, (cst.Import, cst.ImportFrom, cst.Pass)) for node in statement.body):
                 return False
     return True
 
@@ -440,7 +443,7 @@ class _Collector(cst.CSTVisitor):
                     qualified = name
                 self._import_binding(node, alias, name, module, qualified, at_module, lazy)
             return
-        module = _relative_prefix(node) + (dotted_name(node.module) if node.module else "")
+        module = _relative_prefix(node) + ((dotted_name(node.module) or "") if node.module else "")
         if module == "__future__" and isinstance(node.names, Sequence):
             if any(alias.name.value == "annotations" for alias in node.names if isinstance(alias.name, cst.Name)):
                 self.postponed = True
@@ -921,39 +924,39 @@ def _resolve(module: cst.Module, collector: _Collector) -> ModuleFacts:
     import_time_roots: list[FunctionInfo] = []
     call_sites: list[CallSite] = []
     bindings_by_name = {binding.name: binding for binding in collector.imports}
-    for raw in collector.raw_calls:
+    for call in collector.raw_calls:
         callee: FunctionInfo | None = None
-        if raw.method_of is not None and raw.attribute_path:
-            callee = by_class_method.get((raw.method_of, raw.attribute_path[0]))
+        if call.method_of is not None and call.attribute_path:
+            callee = by_class_method.get((call.method_of, call.attribute_path[0]))
         else:
-            found = raw.scope.lookup(raw.name)
+            found = call.scope.lookup(call.name)
             if found is not None:
                 bound_scope, value = found
-                if isinstance(value, FunctionInfo) and not raw.attribute_path:
+                if isinstance(value, FunctionInfo) and not call.attribute_path:
                     callee = value
-                elif bound_scope is module_scope and raw.node is not None:
-                    binding = bindings_by_name.get(raw.name)
+                elif bound_scope is module_scope and call.node is not None:
+                    binding = bindings_by_name.get(call.name)
                     if binding is not None:
                         call_sites.append(
                             CallSite(
-                                qualified=".".join((binding.qualified, *raw.attribute_path)),
+                                qualified=".".join((binding.qualified, *call.attribute_path)),
                                 binding=binding,
-                                node=raw.node,
-                                function=raw.scope.function,
-                                conditional=raw.conditional,
+                                node=call.node,
+                                function=call.scope.function,
+                                conditional=call.conditional,
                                 constant_arguments=all(
-                                    _is_constant(argument.value, raw.scope) for argument in raw.node.args
+                                    _is_constant(argument.value, call.scope) for argument in call.node.args
                                 ),
                             )
                         )
         if callee is None:
             continue
-        caller = raw.scope.function
+        caller = call.scope.function
         if caller is None:
-            if not raw.main_block:
+            if not call.main_block:
                 import_time_roots.append(callee)
         else:
-            caller.calls.append(CallEdge(callee, raw.conditional))
+            caller.calls.append(CallEdge(callee, call.conditional))
 
     # A function referenced without being called (a callback, a dispatch table) may run later:
     # count it as a conditional call from wherever the reference sits.
@@ -963,7 +966,7 @@ def _resolve(module: cst.Module, collector: _Collector) -> ModuleFacts:
             continue
         caller = raw.scope.function
         if caller is not None and found[1] is not caller:
-            caller.calls.append(CallEdge(found[1], True))
+            caller.calls.append(CallEdge(found[1], conditional=True, called=False))
 
     import_time: set[FunctionInfo] = set()
     pending = list(import_time_roots)
@@ -972,7 +975,7 @@ def _resolve(module: cst.Module, collector: _Collector) -> ModuleFacts:
         if function in import_time:
             continue
         import_time.add(function)
-        pending.extend(edge.callee for edge in function.calls)
+        pending.extend(edge.callee for edge in function.calls if edge.called)
 
     return ModuleFacts(
         module=module,

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from lambda_import_lint.facts import guard_holds_only_imports
 from lambda_import_lint.rules.assessment import Status
-from lambda_import_lint.rules.base import Example, Finding, Fix, Rule, RuleContext
+from lambda_import_lint.rules.base import Example, Finding, Fix, Rule, RuleContext, Safety
 from lambda_import_lint.rules.messages import cost, function_list, import_text
 
 CODE = "LIL001"
@@ -31,7 +31,7 @@ def _fix(context: RuleContext, index: int) -> Fix | None:
     binding = judgement.binding
     if facts.dynamic_access:
         return None  # globals()/eval() may read the name at module scope
-    safety = "safe"
+    safety: Safety = "safe"
     if any(not use.runtime for use in judgement.uses):
         # Postponed or string annotations still name it: typing.get_type_hints() would fail.
         safety = "unsafe"

@@ -24,9 +24,9 @@ def check(context: RuleContext) -> Iterator[Finding]:
             f"`{binding.module}` is imported but never used; removing it saves "
             f"{cost(binding.module, heavy)} on every cold start"
         )
-        fix = Fix("remove", "unsafe", f"Remove unused import `{import_text(binding)}`", judgement.index)
-        if binding.guard is not None:
-            fix = None
+        fix: Fix | None = None
+        if binding.guard is None:
+            fix = Fix("remove", "unsafe", f"Remove unused import `{import_text(binding)}`", judgement.index)
         yield context.finding(CODE, binding.node, message, fix, binding.line)
 
 

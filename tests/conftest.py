@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Mapping
+
+import pytest
+
+from lambda_import_lint.api import check_source
+from lambda_import_lint.config import Config, config_from_table
+from lambda_import_lint.rules import selected_codes
+from lambda_import_lint.rules.base import Finding
+
+
+def make_config(settings: Mapping[str, object] | None = None, root: Path | None = None) -> Config:
+    return config_from_table(dict(settings or {}), root or Path.cwd(), "test settings")
+
+
+def lint(
+    source: str,
+    settings: Mapping[str, object] | None = None,
+    codes: str | None = None,
+    path: str = "app.py",
+    declared: tuple[str, ...] = (),
+) -> list[Finding]:
+    """Findings for a dedented source, through the public API."""
+    config = make_config(settings)
+    selected = frozenset(codes.split(",")) if codes else selected_codes(config.select, config.ignore)
+    result = check_source(textwrap.dedent(source).encode(), path, config, declared, selected)
+    assert result.error is None, result.error
+    return list(result.findings)
+
+
+def codes_and_lines(findings: list[Finding]) -> list[tuple[str, int]]:
+    return [(finding.code, finding.line) for finding in findings]
+
+
+@pytest.fixture
+def write(tmp_path: Path):  # type: ignore[no-untyped-def]
+    def write(relative: str, content: str | bytes) -> Path:
+        path = tmp_path / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            content = textwrap.dedent(content).encode()
+        path.write_bytes(content)
+        return path
+
+    return write

@@ -1,0 +1,198 @@
+"""Bindings, uses, main path and "already paid", judged through the shared assessment."""
+
+from __future__ import annotations
+
+import textwrap
+
+import libcst as cst
+import pytest
+
+from lambda_import_lint.discovery.handlers import resolve_handlers
+from lambda_import_lint.facts import collect_facts
+from lambda_import_lint.rules.assessment import Status, assess
+
+from conftest import make_config
+
+
+def statuses(source: str, defer_all: bool = False, target: int = 10, **settings: object) -> dict[str, str]:
+    config = make_config({key.replace("_", "-"): value for key, value in settings.items()})
+    facts = collect_facts(cst.parse_module(textwrap.dedent(source)), postponed_annotations=target >= 14)
+    handlers = resolve_handlers(facts, (), config.handler_names)
+    assessment = assess(facts, config.heavy, handlers, defer_all=defer_all)
+    return {j.binding.name: j.status.value for j in assessment.judgements}
+
+
+HANDLER = "\ndef handler(event, context):\n    return None\n"
+
+BINDINGS = [
+    pytest.param("import pandas\ndef f():\n    return pandas.x\n", "pandas", "deferrable", id="plain"),
+    pytest.param("import pandas as pd\ndef f():\n    return pd.x\n", "pd", "deferrable", id="aliased"),
+    pytest.param("import google.cloud.storage\ndef f():\n    return google.cloud.storage.Client\n", "google", "deferrable", id="dotted"),
+    pytest.param("import google.cloud.storage as gcs\ndef f():\n    return gcs.Client\n", "gcs", "deferrable", id="dotted-aliased"),
+    pytest.param("from pandas import DataFrame\ndef f():\n    return DataFrame()\n", "DataFrame", "deferrable", id="from"),
+    pytest.param("from pandas import DataFrame as DF\ndef f():\n    return DF()\n", "DF", "deferrable", id="from-aliased"),
+    pytest.param("from . import utils\ndef f():\n    return utils.x\n", "utils", "light", id="relative-is-local"),
+    pytest.param("from .. import pandas\ndef f():\n    return pandas.x\n", "pandas", "light", id="relative-named-like-heavy"),
+    pytest.param("from pandas import *\ndef f():\n    return DataFrame()\n", "*", "skipped", id="star"),
+    pytest.param("lazy import pandas as pd\ndef f():\n    return pd.x\n", "pd", "skipped", id="already-lazy"),
+    pytest.param("try:\n    import ujson as json\nexcept ImportError:\n    import json\ndef f():\n    return json.dumps(1)\n", "json", "deferrable", id="try-guard", ),
+    pytest.param("import sys\nif sys.version_info >= (3, 11):\n    import tomllib as toml\nelse:\n    import tomli as toml\ndef f():\n    return toml.loads('')\n", "toml", "deferrable", id="if-else-guard"),
+    pytest.param("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import pandas as pd\ndef f(x: 'pd.DataFrame'):\n    return x\n", "pd", "skipped", id="type-checking"),
+    pytest.param("import pandas as pd\npd = None\ndef f():\n    return pd\n", "pd", "skipped", id="rebound-at-module-scope"),
+    pytest.param("import pandas as pd\ndef f():\n    global pd\n    pd = None\n", "pd", "skipped", id="global-declaration"),
+]
+
+
+@pytest.mark.parametrize(("source", "name", "expected"), BINDINGS)
+def test_binding_kinds(source: str, name: str, expected: str) -> None:
+    heavy = {"heavy_modules": ["pandas", "google.cloud", "ujson", "json", "tomllib", "tomli"]}
+    assert statuses(source + HANDLER, **heavy)[name] == expected
+
+
+USES = [
+    pytest.param("X = pd.DataFrame()", "pinned", id="module-statement"),
+    pytest.param("@pd.api.extensions.register_dataframe_accessor('x')\nclass A:\n    pass", "pinned", id="class-decorator"),
+    pytest.param("def f(x=pd.NA):\n    return x", "pinned", id="default-argument"),
+    pytest.param("class A(pd.DataFrame):\n    pass", "pinned", id="class-base"),
+    pytest.param("class A:\n    frame = pd.DataFrame", "pinned", id="class-body"),
+    pytest.param("def f(x: pd.DataFrame):\n    return x", "pinned", id="annotation-evaluated-at-definition"),
+    pytest.param("x: pd.DataFrame = None", "pinned", id="module-annotated-assignment"),
+    pytest.param("__all__ = ['pd']", "pinned", id="dunder-all"),
+    pytest.param("def f():\n    return pd.DataFrame()", "deferrable", id="function-body"),
+    pytest.param("def f():\n    return pd.DataFrame()\nF = f()", "pinned", id="function-called-at-import"),
+    pytest.param("def g():\n    return pd.DataFrame()\ndef f():\n    return g()\nF = f()", "pinned", id="called-at-import-transitively"),
+    pytest.param("def deco(fn):\n    pd.set_option('x', 1)\n    return fn\n@deco\ndef f():\n    pass", "pinned", id="decorator-body-runs-at-import"),
+    pytest.param("def deco(fn):\n    def wrapper():\n        return pd.x\n    return wrapper\n@deco\ndef f():\n    pass", "deferrable", id="decorator-wrapper-runs-later"),
+    pytest.param("class A:\n    def m(self):\n        return pd.x", "deferrable", id="method"),
+    pytest.param("def f():\n    def inner():\n        return pd.x\n    return inner", "deferrable", id="nested-function"),
+    pytest.param("def f(items):\n    return sorted(items, key=lambda i: pd.x(i))", "deferrable", id="lambda-in-function"),
+    pytest.param("key = lambda i: pd.x(i)", "pinned", id="module-level-lambda"),
+    pytest.param("def f(pd):\n    return pd.x", "unused", id="shadowed-by-parameter"),
+    pytest.param("def f():\n    pd = 1\n    return pd", "unused", id="shadowed-by-local"),
+    pytest.param("def f():\n    print(pd)\n    pd = 1", "unused", id="shadowed-by-later-local"),
+    pytest.param("def f(xs):\n    return [pd for pd in xs]", "unused", id="shadowed-by-comprehension-variable"),
+    pytest.param("def f():\n    import pandas as pd\n    return pd.x", "unused", id="shadowed-by-function-import"),
+    pytest.param("def f():\n    pd = 1\n    def g():\n        nonlocal pd\n        return pd\n    return g", "unused", id="nonlocal"),
+    pytest.param("def f():\n    try:\n        pass\n    except ValueError as pd:\n        return pd", "unused", id="shadowed-by-except-name"),
+    pytest.param("def f(x):\n    with open(x) as pd:\n        return pd", "unused", id="shadowed-by-with"),
+    pytest.param("def f(x):\n    match x:\n        case [pd]:\n            return pd", "unused", id="shadowed-by-match-capture"),
+    pytest.param("def f():\n    x: pd.DataFrame = 1\n    return x", "annotation-only", id="local-annotation-never-evaluated"),
+    pytest.param("def f(x: 'pd.DataFrame'):\n    return x", "annotation-only", id="string-annotation"),
+    pytest.param("if __name__ == '__main__':\n    handler({}, None)", "unused", id="main-block-calls-do-not-pin"),
+    pytest.param("if __name__ == '__main__':\n    print(pd.__version__)", "pinned", id="main-block-use-pins"),
+    pytest.param("def f():\n    return globals()['pd']", "unused", id="dynamic-access-recorded"),
+]
+
+
+@pytest.mark.parametrize(("code", "expected"), USES)
+def test_use_kinds(code: str, expected: str) -> None:
+    source = "import pandas as pd\n" + code + "\n" + HANDLER
+    assert statuses(source)["pd"] == expected
+
+
+def test_postponed_annotations_do_not_pin() -> None:
+    source = "from __future__ import annotations\nimport pandas as pd\ndef f(x: pd.DataFrame):\n    return x\n"
+    assert statuses(source + HANDLER)["pd"] == "annotation-only"
+    assert statuses("import pandas as pd\ndef f(x: pd.DataFrame):\n    return x\n" + HANDLER, target=14)["pd"] == "annotation-only"
+
+
+MAIN_PATH = [
+    pytest.param("return pd.x", "main-path", id="body"),
+    pytest.param("with open('x'):\n        return pd.x", "main-path", id="with-body"),
+    pytest.param("try:\n        return pd.x\n    finally:\n        pass", "main-path", id="try-body"),
+    pytest.param("try:\n        pass\n    finally:\n        pd.x", "main-path", id="finally"),
+    pytest.param("try:\n        pass\n    except Exception:\n        pd.x", "deferrable", id="except"),
+    pytest.param("try:\n        pass\n    except Exception:\n        pass\n    else:\n        pd.x", "deferrable", id="try-else"),
+    pytest.param("if pd.x:\n        pass", "main-path", id="if-test"),
+    pytest.param("if event:\n        pd.x", "deferrable", id="if-body"),
+    pytest.param("if event:\n        pass\n    elif event:\n        pd.x", "deferrable", id="elif"),
+    pytest.param("if event:\n        pass\n    else:\n        pd.x", "deferrable", id="else"),
+    pytest.param("for i in pd.x:\n        pass", "main-path", id="for-iterable"),
+    pytest.param("for i in event:\n        pd.x", "deferrable", id="for-body"),
+    pytest.param("while event:\n        pd.x", "deferrable", id="while-body"),
+    pytest.param("return [pd.x for i in event]", "deferrable", id="comprehension"),
+    pytest.param("return pd.x if event else None", "deferrable", id="conditional-expression"),
+    pytest.param("return event and pd.x", "deferrable", id="short-circuit"),
+    pytest.param("match event:\n        case {}:\n            pd.x", "deferrable", id="match-case"),
+    pytest.param("return helper()", "main-path", id="helper-on-main-path"),
+    pytest.param("if event:\n        return helper()", "deferrable", id="helper-called-conditionally"),
+    pytest.param("return outer()", "main-path", id="helper-of-helper"),
+    pytest.param("return list(map(helper, event))", "deferrable", id="helper-as-callback"),
+    pytest.param("def inner():\n        return pd.x\n    return inner()", "main-path", id="nested-called"),
+    pytest.param("def inner():\n        return pd.x\n    return inner", "deferrable", id="nested-not-called"),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), MAIN_PATH)
+def test_main_path(body: str, expected: str) -> None:
+    source = (
+        "import pandas as pd\n"
+        "def helper():\n    return pd.x\n"
+        "def outer():\n    return helper()\n"
+        f"def handler(event, context):\n    {body}\n"
+    )
+    assert statuses(source)["pd"] == expected
+
+
+def test_defer_all_flags_main_path() -> None:
+    source = "import pandas as pd\ndef handler(event, context):\n    return pd.x\n"
+    assert statuses(source)["pd"] == "main-path"
+    assert statuses(source, defer_all=True)["pd"] == "deferrable"
+
+
+def test_several_handlers() -> None:
+    both = "import pandas as pd\ndef a(event, context):\n    return pd.x\ndef b(event, context):\n    return pd.y\n"
+    one = "import pandas as pd\ndef a(event, context):\n    return pd.x\ndef b(event, context):\n    return 1\n"
+    assert statuses(both)["pd"] == "main-path"
+    assert statuses(one)["pd"] == "deferrable"
+
+
+ALREADY_PAID = [
+    pytest.param(
+        "import boto3\nfrom botocore.exceptions import ClientError\ns3 = boto3.client('s3')\n"
+        "def handler(event, context):\n    try:\n        s3.x()\n    except ClientError:\n        pass\n",
+        "ClientError", id="botocore-loaded-by-pinned-boto3",
+    ),
+    pytest.param(
+        "import pandas as pd\nimport numpy as np\nX = pd.DataFrame()\n"
+        "def handler(event, context):\n    if event:\n        return np.x\n",
+        "np", id="numpy-loaded-by-pandas",
+    ),
+    pytest.param(
+        "import boto3\nfrom boto3.dynamodb.conditions import Key\ntable = boto3.resource('dynamodb').Table('t')\n"
+        "def handler(event, context):\n    if event:\n        return table.query(Key('a').eq(1))\n",
+        "Key", id="same-package",
+    ),
+    pytest.param(
+        "import pandas as pd\nimport numpy as np\n"
+        "def handler(event, context):\n    frame = pd.DataFrame()\n    if event:\n        return np.x\n",
+        "np", id="loaded-by-main-path-import",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "name"), ALREADY_PAID)
+def test_already_paid(source: str, name: str) -> None:
+    assert statuses(source)[name] == "already-paid"
+
+
+def test_not_paid_by_an_import_that_moves() -> None:
+    source = (
+        "import pandas as pd\nimport numpy as np\n"
+        "def handler(event, context):\n    if event:\n        return pd.x\n    if context:\n        return np.y\n"
+    )
+    assert statuses(source) == {"pd": "deferrable", "np": "deferrable"}
+
+
+def test_client_in_handler_is_lil101_not_lil001() -> None:
+    source = "import boto3\ndef handler(event, context):\n    if event:\n        return boto3.client('s3').x()\n"
+    assert statuses(source)["boto3"] == "client"
+
+
+def test_per_request_client_is_not_lil101() -> None:
+    source = "import boto3\ndef handler(event, context):\n    if event:\n        return boto3.client('s3', region_name=event['r'])\n"
+    assert statuses(source)["boto3"] == "deferrable"
+
+
+def test_status_values_cover_enum() -> None:
+    assert {status.value for status in Status} >= {"deferrable", "pinned", "unused", "annotation-only"}

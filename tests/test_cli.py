@@ -1,0 +1,266 @@
+"""The command-line contract of DESIGN.md §3: formats, exit statuses, noqa, config and bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lambda_import_lint.cli import main
+
+BRANCHY = """\
+import pandas as pd
+
+
+def lambda_handler(event, context):
+    if event.get("report"):
+        return pd.DataFrame(event["rows"]).to_dict()
+    return None
+"""
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    status = main(args)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_text_format_and_exit_1(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = write("app.py", BRANCHY)
+    status, out, err = run(["check", str(path)], capsys)
+    assert status == 1
+    assert out == f"{path}:1:8: LIL001 " + out.split(" LIL001 ", 1)[1]
+    assert out.count("\n") == 1
+    assert "`pandas`" in out and "`lambda_handler`" in out
+    assert "Found 1 finding (1 fixable with `--fix`)." in err
+
+
+def test_json_schema(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = write("app.py", BRANCHY)
+    status, out, _ = run(["check", "--format", "json", str(path)], capsys)
+    assert status == 1
+    [item] = json.loads(out)
+    assert item == {
+        "path": str(path),
+        "line": 1,
+        "column": 8,
+        "end_line": 1,
+        "end_column": 20,
+        "code": "LIL001",
+        "message": item["message"],
+        "fix": {"safety": "safe", "title": "Move `import pandas as pd` into `lambda_handler`"},
+    }
+
+
+def test_clean_file_exits_0(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = write("app.py", "import json\n\ndef handler(event, context):\n    return json.dumps(event)\n")
+    status, out, err = run(["check", str(path)], capsys)
+    assert (status, out) == (0, "")
+    assert "All checks passed!" in err
+
+
+def test_json_empty_array_when_clean(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = write("app.py", "def handler(event, context):\n    return 1\n")
+    status, out, _ = run(["check", "--format", "json", str(path)], capsys)
+    assert (status, json.loads(out)) == (0, [])
+
+
+def test_exit_zero_and_quiet(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = write("app.py", BRANCHY)
+    status, out, err = run(["check", "--exit-zero", "-q", str(path)], capsys)
+    assert status == 0 and "LIL001" in out and err == ""
+
+
+@pytest.mark.parametrize(
+    ("comment", "reported"),
+    [
+        pytest.param("  # noqa", False, id="blanket"),
+        pytest.param("  # noqa: LIL001", False, id="this-code"),
+        pytest.param("  # NOQA:LIL001,LIL002", False, id="list-no-space"),
+        pytest.param("  # noqa: LIL", False, id="prefix"),
+        pytest.param("  # noqa: LIL002", True, id="other-code"),
+        pytest.param("  # no qa", True, id="not-noqa"),
+    ],
+)
+def test_noqa(comment: str, reported: bool, write, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = write("app.py", BRANCHY.replace("import pandas as pd", "import pandas as pd" + comment))
+    status, out, _ = run(["check", str(path)], capsys)
+    assert ("LIL001" in out) is reported
+    assert status == (1 if reported else 0)
+
+
+def test_noqa_on_any_line_of_a_multiline_import(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    source = BRANCHY.replace("import pandas as pd", "from pandas import (  # noqa: LIL001\n    DataFrame as pd,\n)")
+    path = write("app.py", source)
+    status, out, _ = run(["check", str(path)], capsys)
+    assert (status, out) == (0, "")
+
+
+def test_select_and_ignore(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = write("app.py", BRANCHY)
+    assert run(["check", "--ignore", "LIL001", str(path)], capsys)[0] == 0
+    assert run(["check", "--select", "LIL002", str(path)], capsys)[0] == 0
+    assert run(["check", "--select", "LIL0", str(path)], capsys)[0] == 1
+    assert run(["check", "--select", "LIL", "--ignore", "LIL00", str(path)], capsys)[0] == 0
+    assert run(["check", "--select", "LIL001", "--ignore", "LIL", str(path)], capsys)[0] == 1
+
+
+def test_heavy_module_flags(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = write("app.py", BRANCHY.replace("pandas", "mylib"))
+    assert run(["check", str(path)], capsys)[0] == 0
+    assert run(["check", "--extend-heavy-modules", "mylib", str(path)], capsys)[0] == 1
+    assert run(["check", "--heavy-modules", "*", str(path)], capsys)[0] == 1
+    assert run(["check", "--heavy-modules", "numpy,scipy", str(path)], capsys)[0] == 0
+
+
+def test_defer_flag(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = write("app.py", "import pandas as pd\n\ndef handler(event, context):\n    return pd.x\n")
+    assert run(["check", str(path)], capsys)[0] == 0
+    assert run(["check", "--defer", "all", str(path)], capsys)[0] == 1
+
+
+def test_non_handler_module_needs_all_modules(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = write("lib.py", "import pandas as pd\n\ndef summarize(rows):\n    return pd.DataFrame(rows)\n")
+    assert run(["check", str(path)], capsys)[0] == 0
+    assert run(["check", "--all-modules", str(path)], capsys)[0] == 1
+
+
+def test_config_file_and_flag_precedence(write, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    write("pyproject.toml", '[tool.lambda-import-lint]\ndefer = "all"\nextend-heavy-modules = ["mylib"]\n')
+    path = write("src/app.py", "import mylib\n\ndef handler(event, context):\n    return mylib.x\n")
+    assert run(["check", str(path)], capsys)[0] == 1  # found by walking up from src/
+    assert run(["check", "--defer", "conditional", str(path)], capsys)[0] == 0  # the flag wins
+
+
+def test_library_paths_and_handlers_settings(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    write(
+        "pyproject.toml",
+        '[tool.lambda-import-lint]\nlibrary-paths = ["layers/"]\nhandlers = ["svc/main.py:on_event"]\n',
+    )
+    lib = write("layers/shared.py", "import pandas as pd\n\ndef summarize(rows):\n    return pd.DataFrame(rows)\n")
+    write("svc/main.py", BRANCHY.replace("def lambda_handler(event, context)", "def on_event(payload, ctx)").replace("event.get", "payload.get").replace('event["rows"]', 'payload["rows"]'))
+    status, out, _ = run(["check", "--format", "json", str(lib.parent.parent)], capsys)
+    assert status == 1
+    assert sorted(Path(item["path"]).name for item in json.loads(out)) == ["main.py", "shared.py"]
+
+
+def test_per_file_ignores(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    write("pyproject.toml", '[tool.lambda-import-lint]\nper-file-ignores = { "legacy/*" = ["LIL001"] }\n')
+    path = write("legacy/app.py", BRANCHY)
+    assert run(["check", str(path)], capsys)[0] == 0
+
+
+def test_unknown_key_warns_and_wrong_type_fails(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    write("pyproject.toml", '[tool.lambda-import-lint]\nheavy-modulez = ["x"]\n')
+    path = write("app.py", BRANCHY)
+    status, _, err = run(["check", str(path)], capsys)
+    assert status == 1 and "unknown key `heavy-modulez`" in err
+    write("pyproject.toml", '[tool.lambda-import-lint]\ndefer = 3\n')
+    status, _, err = run(["check", str(path)], capsys)
+    assert status == 2 and "`defer`" in err and "pyproject.toml" in err
+
+
+def test_explicit_config_file(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    config = write("conf/lil.toml", '[tool.lambda-import-lint]\nignore = ["LIL001"]\n')
+    path = write("app.py", BRANCHY)
+    assert run(["check", "--config", str(config), str(path)], capsys)[0] == 0
+    status, _, err = run(["check", "--config", str(config) + ".missing", str(path)], capsys)
+    assert status == 2 and "cannot read" in err
+
+
+def test_bad_files_are_reported_and_others_still_checked(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    write("good.py", BRANCHY)
+    write("broken.py", "def lambda_handler(event, context):\n    print 'python 2'\nimport pandas\n")
+    write("binary.py", b"\x00\x01import pandas event context\x00")
+    write("latin.py", b"# -*- coding: latin-1 -*-\nimport pandas as pd\nS = '\xe9'\ndef handler(event, context):\n    if event:\n        return pd.x\n")
+    write("bad_utf8.py", b"import pandas\nS = '\xff\xfe'\ndef handler(event, context):\n    return pandas\n")
+    status, out, err = run(["check", str(write("x.txt", "").parent)], capsys)
+    assert status == 2
+    assert "good.py:1:8: LIL001" in out and "latin.py:2:8: LIL001" in out
+    assert "broken.py: error: syntax error" in err
+    assert "binary.py: error: binary file" in err
+    assert "bad_utf8.py: error:" in err
+    assert "Traceback" not in err
+
+
+def test_missing_path(capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    status, _, err = run(["check", str(tmp_path / "nope")], capsys)
+    assert status == 2 and "nope: error: no such file or folder" in err
+
+
+def test_unreadable_file(write, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    path = write("app.py", BRANCHY)
+    other = write("other.py", BRANCHY)
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "app.py":  # chmod 0 would not stop root, so refuse the read directly
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    status, out, err = run(["check", str(path.parent)], capsys)
+    assert status == 2 and "app.py: error: cannot read: Permission denied" in err
+    assert f"{other}:1:8: LIL001" in out
+
+
+def test_folder_named_like_a_python_file(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    folder = write("pkg.py/app.py", BRANCHY).parent
+    status, out, _ = run(["check", str(folder.parent)], capsys)
+    assert status == 1 and "pkg.py/app.py" in out
+
+
+def test_skipped_folders(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    for folder in (".git", ".venv", "node_modules", "__pycache__", "build", ".aws-sam", "env-a"):
+        write(f"{folder}/app.py", BRANCHY)
+    write("env-a/pyvenv.cfg", "home = /usr\n")
+    status, out, _ = run(["check", str(write("x.txt", "").parent)], capsys)
+    assert (status, out) == (0, "")
+
+
+def test_stdin(capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(BRANCHY.encode())))
+    status, out, _ = run(["check", "--stdin-filename", "src/app.py", "-"], capsys)
+    assert status == 1 and out.startswith("src/app.py:1:8: LIL001")
+
+
+def test_handlers_command(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = write("app.py", BRANCHY + "\n\ndef on_sqs(_event, _context):\n    return None\n")
+    status, out, _ = run(["handlers", "--format", "json", str(path)], capsys)
+    assert status == 0
+    assert json.loads(out) == [
+        {"path": str(path), "function": "lambda_handler", "source": "heuristic"},
+        {"path": str(path), "function": "on_sqs", "source": "heuristic"},
+    ]
+
+
+def test_rule_command(capsys) -> None:  # type: ignore[no-untyped-def]
+    status, out, _ = run(["rule"], capsys)
+    assert status == 0 and "LIL001" in out and "LIL101" in out
+    status, out, _ = run(["rule", "lil002"], capsys)
+    assert status == 0 and out.startswith("# LIL002") and "## Fix safety" in out
+    assert run(["rule", "LIL999"], capsys)[0] == 2
+
+
+def test_version_does_not_import_libcst() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "lambda_import_lint", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert completed.stdout.startswith("lambda-import-lint ")
+    imported = [line.rsplit("|", 1)[-1].strip() for line in completed.stderr.splitlines()]
+    assert "lambda_import_lint.cli" in imported
+    assert not [name for name in imported if name.split(".")[0] == "libcst"]
+
+
+def test_usage_error_exits_2(capsys) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", "--format", "xml"])
+    assert exit_info.value.code == 2
