@@ -232,6 +232,18 @@ def _without_noqa(findings: list[Finding], lines: list[str]) -> list[Finding]:
     return kept
 
 
+def decode(source: bytes) -> str:
+    """Source text for display (diffs), honouring a BOM or coding cookie like Python does."""
+    import io
+    import tokenize
+
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
+        return source.decode(encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError):
+        return source.decode("utf-8", errors="replace")
+
+
 def read_source(path: Path) -> bytes | FileResult:
     try:
         if path.is_dir():

@@ -139,24 +139,80 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
 
     codes = selected_codes(config.select, config.ignore)
     declarations = collect_declarations(config)
+    fixing = args.fix or args.diff
+    stdin_fix = fixing and args.paths == ["-"]
     results: list[FileResult] = []
+    changed = 0
+    fixed = 0
     for name, source in _inputs(args, config):
         if isinstance(source, FileResult):
             results.append(source)
             continue
         declared = tuple(d.function for d in declared_for(Path(name), declarations))
-        results.append(check_source(source, name, config, declared, codes))
+        if not fixing:
+            results.append(check_source(source, name, config, declared, codes))
+            continue
+        from lambda_import_lint.fixer import fix_source
+
+        outcome = fix_source(source, name, config, declared, codes, unsafe=args.unsafe_fixes)
+        result = outcome.result
+        if outcome.failure is not None:
+            print(f"{name}: warning: not fixed: {outcome.failure}", file=sys.stderr)
+        if outcome.changed:
+            changed += 1
+            fixed += outcome.fixed
+            error = _emit_fix(args, name, source, outcome.source, stdin_fix)
+            if error is not None:
+                result = FileResult(name, result.findings, error=error)
+        elif stdin_fix:
+            sys.stdout.buffer.write(source)
+        results.append(result)
     errors = [result for result in results if result.error is not None]
     for result in errors:
         print(f"{result.path}: error: {result.error}", file=sys.stderr)
-    WRITERS[args.format](results, sys.stdout)
+    # With the fixed code on stdout (stdin mode), what remains is reported on stderr.
+    WRITERS[args.format](results, sys.stderr if stdin_fix else sys.stdout)
     findings = sum(len(result.findings) for result in results)
     fixable = sum(len(result.fixable) for result in results)
     if not args.quiet:
-        print(summary(findings, fixable, len(errors)), file=sys.stderr)
+        print(summary(findings, fixable, len(errors), fixed if args.fix else 0), file=sys.stderr)
     if errors:
         return 2
-    return 1 if findings and not args.exit_zero else 0
+    if args.exit_zero:
+        return 0
+    return 1 if findings or changed else 0
+
+
+def _emit_fix(args: argparse.Namespace, name: str, old: bytes, new: bytes, stdin_fix: bool) -> str | None:
+    """Show or write one fixed file; returns an error message if it could not be written."""
+    if args.diff:
+        sys.stdout.write(_unified_diff(name, old, new))
+        return None
+    if stdin_fix:
+        sys.stdout.buffer.write(new)
+        return None
+    from lambda_import_lint.writer import FileChangedError, write_atomically
+
+    try:
+        write_atomically(Path(name), new, old)
+    except (OSError, FileChangedError) as error:
+        return f"cannot write the fix: {error}"
+    print(f"Rewriting {name}", file=sys.stderr)
+    return None
+
+
+def _unified_diff(name: str, old: bytes, new: bytes) -> str:
+    import difflib
+
+    from lambda_import_lint.api import decode
+
+    diff = difflib.unified_diff(
+        decode(old).splitlines(keepends=True),
+        decode(new).splitlines(keepends=True),
+        fromfile=f"a/{name}",
+        tofile=f"b/{name}",
+    )
+    return "".join(line if line.endswith("\n") else line + "\n" for line in diff)
 
 
 def _handlers_command(args: argparse.Namespace, config: Config) -> int:

@@ -36,7 +36,7 @@ class ImportBinding:
     line: cst.SimpleStatementLine | cst.SimpleStatementSuite
     alias: cst.ImportAlias | None  # None for ``from x import *``
     lazy: bool
-    guard: cst.Try | cst.If | None  # the module-level ``try``/``if`` the import sits in
+    guard: cst.BaseCompoundStatement | None  # the module-level ``try``/``if``/``with``… it sits in
     type_checking: bool  # under ``if TYPE_CHECKING:``
     guarded_by_import_error: bool  # in a ``try`` statement whose handlers catch ImportError
 
@@ -199,9 +199,11 @@ def is_type_checking_test(test: cst.BaseExpression) -> bool:
     return isinstance(test, cst.Attribute) and test.attr.value == "TYPE_CHECKING"
 
 
-def guard_holds_only_imports(guard: cst.Try | cst.If) -> bool:
+def guard_holds_only_imports(guard: cst.BaseCompoundStatement) -> bool:
     """True when a module-level ``try``/``if`` holds nothing but imports (and ``pass``)."""
     blocks: list[cst.BaseSuite] = []
+    if not isinstance(guard, (cst.Try, cst.If)):
+        return False
     if isinstance(guard, cst.Try):
         if guard.orelse is not None or guard.finalbody is not None:
             return False
@@ -323,8 +325,7 @@ class _Collector(cst.CSTVisitor):
         self.runtime_annotation = True
         self.class_body: cst.ClassDef | None = None
         self.main_block = False
-        self.top_statement: cst.BaseStatement | None = None
-        self.guard: cst.Try | cst.If | None = None
+        self.guard: cst.BaseCompoundStatement | None = None
         self.type_checking = False
         self.import_error_guard = False
         self.current_line: cst.SimpleStatementLine | cst.SimpleStatementSuite | None = None
@@ -411,8 +412,10 @@ class _Collector(cst.CSTVisitor):
 
     def visit_Module(self, node: cst.Module) -> bool:
         for statement in node.body:
-            self.top_statement = statement
+            compound = not isinstance(statement, (cst.SimpleStatementLine, cst.FunctionDef, cst.ClassDef))
+            self.guard = statement if compound else None  # type: ignore[assignment]
             self.walk(statement)
+        self.guard = None
         return False
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
@@ -567,23 +570,21 @@ class _Collector(cst.CSTVisitor):
     def visit_If(self, node: cst.If) -> bool:
         self.walk(node.test)
         at_module = self.scope.kind == "module" and self.function is None
-        saved = (self.guard, self.type_checking, self.main_block)
-        if at_module and self.guard is None:
-            self.guard = node
+        saved = (self.type_checking, self.main_block)
         if is_type_checking_test(node.test):
             self.type_checking = True
             saved_annotation = (self.annotation, self.runtime_annotation)
             self.annotation, self.runtime_annotation = True, False
             self.walk_conditionally(node.body)
             self.annotation, self.runtime_annotation = saved_annotation
-            self.type_checking = saved[1]
+            self.type_checking = saved[0]
         else:
             if at_module and _is_main_guard(node.test):
                 self.main_block = True
             self.walk_conditionally(node.body)
-            self.main_block = saved[2]
+            self.main_block = saved[1]
         self.walk_conditionally(node.orelse)
-        self.guard, self.type_checking, self.main_block = saved
+        self.type_checking, self.main_block = saved
         return False
 
     def visit_Try(self, node: cst.Try) -> bool:
@@ -593,10 +594,8 @@ class _Collector(cst.CSTVisitor):
         return self._visit_try(node)
 
     def _visit_try(self, node: cst.Try | cst.TryStar) -> bool:
-        saved = (self.guard, self.import_error_guard)
-        if self.scope.kind == "module" and self.function is None and self.guard is None:
-            self.guard = node if isinstance(node, cst.Try) else None
-        self.import_error_guard = saved[1] or _catches_import_error(node.handlers)
+        saved = self.import_error_guard
+        self.import_error_guard = saved or _catches_import_error(node.handlers)
         self.walk(node.body)
         for handler in node.handlers:
             self.walk_conditionally(handler.type)
@@ -605,7 +604,7 @@ class _Collector(cst.CSTVisitor):
             self.walk_conditionally(handler.body)
         self.walk_conditionally(node.orelse)
         self.walk(node.finalbody)
-        self.guard, self.import_error_guard = saved
+        self.import_error_guard = saved
         return False
 
     def visit_For(self, node: cst.For) -> bool:

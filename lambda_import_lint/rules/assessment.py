@@ -180,7 +180,10 @@ def _first_status(
         return Status.LIGHT
     if binding.star or binding.lazy or binding.type_checking or _rebound(binding, facts):
         return Status.SKIPPED
-    if binding.name in facts.all_names or any(_pinning_use(use, facts) for use in uses):
+    # Annotations evaluated at import time pin the import only when the code also needs it;
+    # otherwise the import is annotation-only (LIL003), whose fix postpones them.
+    code_uses = [use for use in uses if not use.annotation]
+    if binding.name in facts.all_names or any(_pinning_use(use, facts) for use in code_uses):
         return Status.PINNED
     if any(use.main_block for use in uses):
         return Status.PINNED  # `if __name__ == "__main__":` code reads the module global
@@ -188,9 +191,11 @@ def _first_status(
         return Status.CLIENT
     if not uses:
         return Status.UNUSED
-    runtime_uses = [use for use in uses if use.runtime]
-    if not runtime_uses:
+    if not code_uses:
         return Status.ANNOTATION_ONLY
+    if any(_pinning_use(use, facts) for use in uses):
+        return Status.PINNED
+    runtime_uses = [use for use in uses if use.runtime]
     if not defer_all and main_paths and all(
         any(not use.conditional and use.function in main_path for use in runtime_uses)
         for main_path in main_paths

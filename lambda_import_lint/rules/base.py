@@ -26,6 +26,7 @@ class Fix:
     title: str
     binding: int  # index into ModuleFacts.imports
     functions: tuple[int, ...] = ()  # indexes into ModuleFacts.functions (move-into-functions)
+    add_future_annotations: bool = False  # type-checking: also postpone annotations (PEP 563)
 
     def to_json(self) -> dict[str, str]:
         return {"safety": self.safety, "title": self.title}

@@ -14,8 +14,14 @@ CODE = "LIL001"
 
 def check(context: RuleContext) -> Iterator[Finding]:
     heavy = context.config.heavy
+    reported_guards: set[tuple[object, str]] = set()
     for judgement in context.assessment.with_status(Status.DEFERRABLE):
         binding = judgement.binding
+        if binding.guard is not None:
+            # `try: import ujson as json / except ImportError: import json` is one finding.
+            if (binding.guard, binding.name) in reported_guards:
+                continue
+            reported_guards.add((binding.guard, binding.name))
         targets = judgement.target_functions
         where = function_list(targets)
         message = (

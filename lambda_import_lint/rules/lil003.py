@@ -23,15 +23,20 @@ def check(context: RuleContext) -> Iterator[Finding]:
         if binding.guard is None and not context.facts.dynamic_access:
             # Safe only when no annotation naming it is ever evaluated: postponed annotations
             # (PEP 563/649), strings, or local variable annotations; and no class body whose
-            # annotations a framework reads at run time (dataclasses, pydantic).
-            evaluated = any(
-                use.runtime or is_class_annotation_for_runtime(use) for use in judgement.uses
-            )
+            # annotations a framework reads at run time (dataclasses, pydantic). Evaluated
+            # annotations are made lazy with `from __future__ import annotations`, which changes
+            # every annotation of the module: unsafe.
+            evaluated = any(use.runtime for use in judgement.uses)
+            read_by_frameworks = any(is_class_annotation_for_runtime(use) for use in judgement.uses)
+            title = f"Move `{import_text(binding)}` under `if TYPE_CHECKING:`"
+            if evaluated:
+                title += " and add `from __future__ import annotations`"
             fix = Fix(
                 "type-checking",
-                "unsafe" if evaluated else "safe",
-                f"Move `{import_text(binding)}` under `if TYPE_CHECKING:`",
+                "unsafe" if evaluated or read_by_frameworks else "safe",
+                title,
                 judgement.index,
+                add_future_annotations=evaluated,
             )
         yield context.finding(CODE, binding.node, message, fix, binding.line)
 
@@ -74,6 +79,7 @@ def summarize(frame: pd.DataFrame) -> dict:
             findings=(3,),
             fixed='''\
 from __future__ import annotations
+
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:

@@ -1,0 +1,365 @@
+"""Apply Fix values with LibCST, verify the result, and repeat until nothing is left to fix.
+
+A rewrite is accepted only if the new source parses, compiles (when the original did), leaves no
+moved or removed name undefined where it is used, and converges: fixing the output again changes
+nothing. Otherwise the source is returned untouched with the reason.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import Sequence
+
+import libcst as cst
+
+from lambda_import_lint.api import Analysis, FileResult, analyse
+from lambda_import_lint.config import Config
+from lambda_import_lint.facts import ImportBinding, ModuleFacts, collect_facts, is_type_checking_test
+from lambda_import_lint.rules.base import Finding, Fix
+from lambda_import_lint.rules.messages import import_text
+
+MAX_PASSES = 8  # a fix can enable another (as in ruff); more passes than this means a bug
+
+_IMPORTS = (cst.Import, cst.ImportFrom, cst.LazyImport, cst.LazyImportFrom)
+
+
+@dataclass(frozen=True)
+class FixOutcome:
+    source: bytes  # the fixed source, or the original when nothing was (or could be) fixed
+    changed: bool
+    fixed: int  # how many findings the rewrite fixed
+    result: FileResult  # what remains after fixing
+    failure: str | None = None  # why fixable findings were left unfixed
+
+
+def fix_source(
+    source: bytes,
+    path: str,
+    config: Config,
+    declared: Sequence[str] = (),
+    codes: frozenset[str] | None = None,
+    unsafe: bool = False,
+) -> FixOutcome:
+    current = source
+    fixed = 0
+    for _ in range(MAX_PASSES):
+        analysis = analyse(current, path, config, declared, codes)
+        if isinstance(analysis, FileResult):
+            return FixOutcome(current, current != source, fixed, analysis)
+        chosen = [f for f in analysis.result.findings if _wanted(f, unsafe)]
+        if not chosen:
+            return FixOutcome(current, current != source, fixed, analysis.result)
+        try:
+            rewritten = rewrite(analysis.facts, [f.fix for f in chosen if f.fix is not None])
+        except Exception as error:  # a bug of ours must not cost the user the file
+            return _untouched(source, path, config, declared, codes, f"internal error while fixing: {error!r}")
+        problem = verify(current, rewritten, analysis, chosen)
+        if problem is not None:
+            return _untouched(source, path, config, declared, codes, problem)
+        current = rewritten
+        fixed += len(chosen)
+    return _untouched(source, path, config, declared, codes, f"fixes did not settle after {MAX_PASSES} passes")
+
+
+def _wanted(finding: Finding, unsafe: bool) -> bool:
+    return finding.fix is not None and (finding.fix.safety == "safe" or unsafe)
+
+
+def _untouched(
+    source: bytes,
+    path: str,
+    config: Config,
+    declared: Sequence[str],
+    codes: frozenset[str] | None,
+    reason: str,
+) -> FixOutcome:
+    result = analyse(source, path, config, declared, codes)
+    file_result = result if isinstance(result, FileResult) else result.result
+    return FixOutcome(source, False, 0, file_result, failure=reason)
+
+
+# -- verification ---------------------------------------------------------------------------------
+
+
+def verify(before: bytes, after: bytes, analysis: Analysis, chosen: Sequence[Finding]) -> str | None:
+    """Why ``after`` must not replace ``before``, or None when it is sound."""
+    try:
+        module = cst.parse_module(after)
+    except Exception as error:
+        return f"the fixed code would not parse ({error.__class__.__name__})"
+    # CPython before 3.15 cannot compile PEP 810 `lazy import`: LibCST's parse above vouches for it.
+    lazy_syntax = any(f.fix is not None and f.fix.action == "lazy-import" for f in chosen)
+    if (sys.version_info >= (3, 15) or not lazy_syntax) and _compiles(before) and not _compiles(after):
+        return "the fixed code would not compile"
+    facts = collect_facts(module, analysis.facts.postponed_annotations)
+    for finding in chosen:
+        assert finding.fix is not None
+        name = analysis.facts.imports[finding.fix.binding].name
+        if _bound_at_run_time(facts, name):
+            continue
+        for use in facts.uses.get(name, ()):
+            if use.runtime:
+                return f"`{name}` would be undefined where it is used"
+    return None
+
+
+def _compiles(source: bytes) -> bool:
+    try:
+        compile(source, "<fixed>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+def _bound_at_run_time(facts: ModuleFacts, name: str) -> bool:
+    type_only = sum(1 for binding in facts.imports if binding.name == name and binding.type_checking)
+    return facts.module_bindings.get(name, 0) > type_only
+
+
+# -- rewriting ------------------------------------------------------------------------------------
+
+
+def rewrite(facts: ModuleFacts, fixes: Sequence[Fix]) -> bytes:
+    """All fixes of one module in one rewrite; returns the new source bytes."""
+    plan = _Plan(facts)
+    for fix in fixes:
+        plan.add(fix)
+    module = plan.rewrite_module_body(facts.module)
+    if plan.inserts:
+        module = module.visit(_FunctionInserter(plan.inserts))
+    return module.bytes
+
+
+class _Plan:
+    def __init__(self, facts: ModuleFacts) -> None:
+        self.facts = facts
+        self.drop: set[cst.ImportAlias] = set()
+        self.lazy: set[cst.ImportAlias] = set()
+        self.drop_guards: list[cst.BaseCompoundStatement] = []
+        self.inserts: dict[cst.FunctionDef, list[cst.BaseStatement]] = {}
+        self.type_checking: list[ImportBinding] = []
+        self.future_annotations = False
+
+    def add(self, fix: Fix) -> None:
+        binding = self.facts.imports[fix.binding]
+        if fix.action == "lazy-import":
+            self.lazy.add(_alias(binding))
+            return
+        if fix.action == "move-into-functions":
+            targets = [self.facts.functions[index].node for index in fix.functions]
+            if binding.guard is not None:
+                if binding.guard in self.drop_guards:
+                    return  # another binding of the same guard already moved it
+                self.drop_guards.append(binding.guard)
+                for target in targets:
+                    self.inserts.setdefault(target, []).append(binding.guard)
+                return
+            self.drop.add(_alias(binding))
+            for target in targets:
+                self.inserts.setdefault(target, []).append(cst.parse_statement(import_text(binding) + "\n"))
+            return
+        self.drop.add(_alias(binding))
+        if fix.action == "type-checking":
+            self.type_checking.append(binding)
+            self.future_annotations |= fix.add_future_annotations
+
+    def rewrite_module_body(self, module: cst.Module) -> cst.Module:
+        body: list[cst.BaseStatement] = []
+        carried: list[cst.EmptyLine] = []  # comment lines of removed statements
+        removed_at_top = False
+        for statement in module.body:
+            replacement = self._rewrite_statement(statement)
+            if not replacement:
+                if any(line.comment is not None for line in _leading_lines(statement)):
+                    carried.extend(_leading_lines(statement))
+                removed_at_top |= not body
+                continue
+            first, *rest = replacement
+            leading = list(_leading_lines(first))
+            if removed_at_top and not body and not carried:
+                while leading and leading[0].comment is None:
+                    leading.pop(0)  # no blank lines left at the very top of the file
+            if carried:
+                leading = carried + leading
+                carried = []
+            if leading != list(_leading_lines(first)):
+                original = first
+                first = first.with_changes(leading_lines=leading)
+                if isinstance(original, cst.FunctionDef) and original in self.inserts:
+                    # The function inserter finds defs by identity: follow the replacement.
+                    self.inserts[cst.ensure_type(first, cst.FunctionDef)] = self.inserts.pop(original)
+            body.append(first)
+            body.extend(rest)
+        footer = [*carried, *module.footer]
+        if self.type_checking:
+            body = self._add_type_checking_block(body)
+        if self.future_annotations and not self.facts.postponed_annotations:
+            body = _insert_at_top(body, cst.parse_statement("from __future__ import annotations\n"))
+        return module.with_changes(body=body, footer=footer)
+
+    def _rewrite_statement(self, statement: cst.BaseStatement) -> list[cst.BaseStatement]:
+        if statement in self.drop_guards:
+            return []
+        if not isinstance(statement, cst.SimpleStatementLine):
+            return [statement]
+        kept: list[cst.BaseSmallStatement] = []
+        made_lazy: list[cst.BaseSmallStatement] = []
+        for small in statement.body:
+            if not isinstance(small, _IMPORTS) or isinstance(small.names, cst.ImportStar):
+                kept.append(small)
+                continue
+            names = list(small.names)
+            remaining = [alias for alias in names if alias not in self.drop and alias not in self.lazy]
+            lazy = [alias for alias in names if alias in self.lazy]
+            if len(remaining) == len(names):
+                kept.append(small)
+                continue
+            if remaining:
+                kept.append(_with_names(small, remaining))
+            if lazy:
+                made_lazy.append(_lazy(_with_names(small, lazy)))
+        if not made_lazy and len(kept) == len(statement.body) and all(a is b for a, b in zip(kept, statement.body)):
+            return [statement]
+        lines: list[cst.BaseStatement] = []
+        if kept:
+            lines.append(statement.with_changes(body=_without_last_semicolon(kept)))
+        if made_lazy:
+            lazy_line = statement.with_changes(body=_without_last_semicolon(made_lazy))
+            if lines:
+                lazy_line = lazy_line.with_changes(leading_lines=[])
+            lines.append(lazy_line)
+        return lines
+
+    def _add_type_checking_block(self, body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+        moved = [cst.parse_statement(import_text(binding) + "\n") for binding in self.type_checking]
+        for index, statement in enumerate(body):
+            if (
+                isinstance(statement, cst.If)
+                and is_type_checking_test(statement.test)
+                and statement.orelse is None
+                and isinstance(statement.body, cst.IndentedBlock)
+            ):
+                block = statement.body.with_changes(body=[*statement.body.body, *moved])
+                return [*body[:index], statement.with_changes(body=block), *body[index + 1:]]
+        anchor = _end_of_import_block(body)
+        new: list[cst.BaseStatement] = []
+        if not self.facts.module_bindings.get("TYPE_CHECKING"):
+            lines = [cst.EmptyLine()] if anchor else []
+            new.append(cst.parse_statement("from typing import TYPE_CHECKING\n").with_changes(leading_lines=lines))
+        new.append(
+            cst.If(test=cst.Name("TYPE_CHECKING"), body=cst.IndentedBlock(body=moved), leading_lines=[cst.EmptyLine()])
+        )
+        return [*body[:anchor], *new, *body[anchor:]]
+
+
+def _leading_lines(statement: cst.BaseStatement) -> Sequence[cst.EmptyLine]:
+    assert isinstance(statement, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+    return statement.leading_lines
+
+
+def _alias(binding: ImportBinding) -> cst.ImportAlias:
+    assert binding.alias is not None, "fixes never target star imports"
+    return binding.alias
+
+
+def _with_names(statement: cst.BaseSmallStatement, names: list[cst.ImportAlias]) -> cst.BaseSmallStatement:
+    parenthesized = isinstance(statement, (cst.ImportFrom, cst.LazyImportFrom)) and statement.lpar is not None
+    if not parenthesized:
+        names = [*names[:-1], names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
+    return statement.with_changes(names=names)
+
+
+def _lazy(statement: cst.BaseSmallStatement) -> cst.BaseSmallStatement:
+    if isinstance(statement, cst.Import):
+        return cst.LazyImport(names=statement.names, whitespace_after_import=statement.whitespace_after_import)
+    if isinstance(statement, cst.ImportFrom):
+        return cst.LazyImportFrom(
+            module=statement.module,
+            names=statement.names,
+            relative=statement.relative,
+            lpar=statement.lpar,
+            rpar=statement.rpar,
+            whitespace_after_from=statement.whitespace_after_from,
+            whitespace_before_import=statement.whitespace_before_import,
+            whitespace_after_import=statement.whitespace_after_import,
+        )
+    return statement
+
+
+def _without_last_semicolon(statements: list[cst.BaseSmallStatement]) -> list[cst.BaseSmallStatement]:
+    return [*statements[:-1], statements[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)]
+
+
+def _is_docstring(statement: cst.BaseStatement) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def _is_import_line(statement: cst.BaseStatement) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and all(
+        isinstance(small, _IMPORTS) for small in statement.body
+    )
+
+
+def _end_of_import_block(body: Sequence[cst.BaseStatement]) -> int:
+    """Index just after the module's leading docstring and imports."""
+    end = 0
+    for index, statement in enumerate(body):
+        if index == 0 and _is_docstring(statement):
+            end = 1
+        elif _is_import_line(statement):
+            end = index + 1
+        else:
+            break
+    return end
+
+
+def _insert_at_top(body: list[cst.BaseStatement], statement: cst.BaseStatement) -> list[cst.BaseStatement]:
+    index = 1 if body and _is_docstring(body[0]) else 0
+    if index == 0 and body:
+        # The file's leading comments (licence, shebang-adjacent notes) stay first.
+        first = body[0]
+        statement = statement.with_changes(leading_lines=_leading_lines(first))
+        body = [first.with_changes(leading_lines=[]), *body[1:]]
+    return [*body[:index], statement, *body[index:]]
+
+
+class _FunctionInserter(cst.CSTTransformer):
+    """Adds statements at the top of function bodies: after the docstring, ``global``/``nonlocal``
+    declarations and the function's own imports, before any other code."""
+
+    def __init__(self, inserts: dict[cst.FunctionDef, list[cst.BaseStatement]]) -> None:
+        self.inserts = inserts
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
+        statements = self.inserts.get(original_node)
+        if not statements:
+            return updated_node
+        body = updated_node.body
+        if isinstance(body, cst.SimpleStatementSuite):  # def f(): return x  →  a block
+            line = cst.SimpleStatementLine(body=_without_last_semicolon(list(body.body)))
+            header = body.trailing_whitespace
+            if header.comment is not None and not header.whitespace.value:
+                header = header.with_changes(whitespace=cst.SimpleWhitespace("  "))
+            body = cst.IndentedBlock(body=[line], header=header)
+        assert isinstance(body, cst.IndentedBlock)
+        existing = list(body.body)
+        position = 0
+        if existing and _is_docstring(existing[0]):
+            position = 1
+        while position < len(existing) and _is_declaration_or_import(existing[position]):
+            position += 1
+        new = [statement.with_changes(leading_lines=[]) for statement in statements]
+        block = body.with_changes(body=[*existing[:position], *new, *existing[position:]])
+        return updated_node.with_changes(body=block)
+
+
+def _is_declaration_or_import(statement: cst.BaseStatement) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and all(
+        isinstance(small, (cst.Global, cst.Nonlocal, *_IMPORTS)) for small in statement.body
+    )

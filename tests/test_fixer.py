@@ -1,0 +1,618 @@
+"""Source-in/source-out tests for every fix, run through the API and the CLI, each checked for
+idempotence (fixing the output again changes nothing)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from lambda_import_lint.cli import main
+from lambda_import_lint.fixer import fix_source
+from lambda_import_lint.rules import RULES
+
+from conftest import make_config
+
+
+def fix(source: str, unsafe: bool = False, **settings: object) -> tuple[str, str | None]:
+    config = make_config({key.replace("_", "-"): value for key, value in settings.items()})
+    outcome = fix_source(textwrap.dedent(source).encode(), "app.py", config, unsafe=unsafe)
+    again = fix_source(outcome.source, "app.py", config, unsafe=unsafe)
+    assert again.source == outcome.source and not again.changed, "not stable on a second pass"
+    return outcome.source.decode(), outcome.failure
+
+
+EXAMPLE_CASES = [
+    pytest.param(example, id=f"{rule.code}-{example.id}")
+    for rule in RULES.values()
+    for example in rule.invalid
+    if example.fixed is not None
+]
+
+
+@pytest.mark.parametrize("example", EXAMPLE_CASES)
+def test_rule_examples_fix(example) -> None:  # type: ignore[no-untyped-def]
+    fixed, failure = fix(example.source, unsafe=True, **{k.replace("-", "_"): v for k, v in example.settings.items()})
+    assert failure is None
+    assert fixed == example.fixed
+
+
+@pytest.mark.parametrize("example", EXAMPLE_CASES)
+def test_rule_examples_fix_through_cli(example, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from lambda_import_lint.docs import _toml
+
+    path = tmp_path / "app.py"
+    path.write_text(example.source)
+    settings = "\n".join(f"{key} = {_toml(value)}" for key, value in example.settings.items())
+    (tmp_path / "pyproject.toml").write_text(f"[tool.lambda-import-lint]\n{settings}\n")
+    assert main(["check", "--fix", "--unsafe-fixes", str(path)]) == 1
+    assert path.read_text() == example.fixed
+    assert f"Rewriting {path}" in capsys.readouterr().err
+    assert main(["check", "--fix", "--unsafe-fixes", str(path)]) == 0
+
+
+VALID_CASES = [
+    pytest.param(example, id=f"{rule.code}-{example.id}") for rule in RULES.values() for example in rule.valid
+]
+
+
+@pytest.mark.parametrize("example", VALID_CASES)
+def test_no_op_for_valid_examples(example) -> None:  # type: ignore[no-untyped-def]
+    fixed, _ = fix(example.source, unsafe=True, **{k.replace("-", "_"): v for k, v in example.settings.items()})
+    assert fixed == example.source
+
+
+HANDLER = "def lambda_handler(event, context):\n    return None\n"
+
+CASES = [
+    pytest.param(
+        """\
+        from pandas import DataFrame, Series
+
+
+        def report(rows):
+            return DataFrame(rows)
+
+
+        def summary(values):
+            return Series(values).describe()
+        """,
+        """\
+        def report(rows):
+            from pandas import DataFrame
+            return DataFrame(rows)
+
+
+        def summary(values):
+            from pandas import Series
+            return Series(values).describe()
+        """,
+        id="from-import-names-to-different-functions",
+    ),
+    pytest.param(
+        """\
+        import os
+        from pandas import (
+            DataFrame,  # rows
+            Series,
+        )
+
+
+        def report(rows):
+            return DataFrame(rows)
+
+
+        def summary(values):
+            return Series(values).describe()
+        """,
+        """\
+        import os
+
+
+        def report(rows):
+            from pandas import DataFrame
+            return DataFrame(rows)
+
+
+        def summary(values):
+            from pandas import Series
+            return Series(values).describe()
+        """,
+        id="parenthesized-from-import",
+    ),
+    pytest.param(
+        """\
+        import json, pandas as pd
+
+
+        def report(rows):
+            return pd.DataFrame(rows).to_json()
+        """,
+        """\
+        import json
+
+
+        def report(rows):
+            import pandas as pd
+            return pd.DataFrame(rows).to_json()
+        """,
+        id="split-import-statement",
+    ),
+    pytest.param(
+        """\
+        import json; import pandas as pd
+
+
+        def report(rows):
+            return pd.DataFrame(rows).to_json()
+        """,
+        """\
+        import json
+
+
+        def report(rows):
+            import pandas as pd
+            return pd.DataFrame(rows).to_json()
+        """,
+        id="semicolon-line",
+    ),
+    pytest.param(
+        """\
+        import os
+
+        # Reports need pandas.
+        import pandas as pd
+
+        TABLE = os.environ.get("TABLE")
+
+
+        def report(rows):
+            return pd.DataFrame(rows)
+        """,
+        """\
+        import os
+
+        # Reports need pandas.
+
+        TABLE = os.environ.get("TABLE")
+
+
+        def report(rows):
+            import pandas as pd
+            return pd.DataFrame(rows)
+        """,
+        id="comment-above-import-kept",
+    ),
+    pytest.param(
+        """\
+        import numpy as np
+
+
+        def a(x):
+            return np.sum(x)
+
+
+        def b(x):
+            return np.mean(x)
+        """,
+        """\
+        def a(x):
+            import numpy as np
+            return np.sum(x)
+
+
+        def b(x):
+            import numpy as np
+            return np.mean(x)
+        """,
+        id="two-functions",
+    ),
+    pytest.param(
+        """\
+        import numpy as np
+
+
+        class Scorer:
+            def score(self, x):
+                return np.dot(x, x)
+        """,
+        """\
+        class Scorer:
+            def score(self, x):
+                import numpy as np
+                return np.dot(x, x)
+        """,
+        id="method",
+    ),
+    pytest.param(
+        """\
+        import numpy as np
+
+
+        def outer(x):
+            def inner():
+                return np.sum(x)
+            return inner() + np.mean(x)
+        """,
+        """\
+        def outer(x):
+            import numpy as np
+            def inner():
+                return np.sum(x)
+            return inner() + np.mean(x)
+        """,
+        id="outer-covers-nested",
+    ),
+    pytest.param(
+        """\
+        import numpy as np
+
+
+        def outer(x):
+            def inner():
+                return np.sum(x)
+            return inner
+        """,
+        """\
+        def outer(x):
+            def inner():
+                import numpy as np
+                return np.sum(x)
+            return inner
+        """,
+        id="nested-only",
+    ),
+    pytest.param(
+        """\
+        import httpx
+
+
+        async def fetch(url):
+            async with httpx.AsyncClient() as client:
+                return await client.get(url)
+        """,
+        """\
+        async def fetch(url):
+            import httpx
+            async with httpx.AsyncClient() as client:
+                return await client.get(url)
+        """,
+        id="async-function",
+    ),
+    pytest.param(
+        """\
+        import numpy as np
+
+
+        def total(x): return np.sum(x)
+        """,
+        """\
+        def total(x):
+            import numpy as np
+            return np.sum(x)
+        """,
+        id="one-line-body",
+    ),
+    pytest.param(
+        """\
+        import numpy as np
+
+
+        def total(x): return np.sum(x);  # sum
+        """,
+        """\
+        def total(x):  # sum
+            import numpy as np
+            return np.sum(x)
+        """,
+        id="one-line-body-with-semicolon-and-comment",
+    ),
+    pytest.param(
+        """\
+        import numpy as np
+
+
+        def pick(rows):
+            return sorted(rows, key=lambda row: np.sum(row))
+        """,
+        """\
+        def pick(rows):
+            import numpy as np
+            return sorted(rows, key=lambda row: np.sum(row))
+        """,
+        id="lambda-uses-enclosing-function",
+    ),
+    pytest.param(
+        """\
+        import numpy as np
+
+
+        def sums(rows):
+            return [np.sum(row) for row in rows]
+        """,
+        """\
+        def sums(rows):
+            import numpy as np
+            return [np.sum(row) for row in rows]
+        """,
+        id="comprehension-uses-enclosing-function",
+    ),
+    pytest.param(
+        """\
+        import numpy as np
+
+        COUNT = 0
+
+
+        def total(x):
+            \"\"\"Sum x.\"\"\"
+            global COUNT
+            import math
+            COUNT += 1
+            return np.sum(x) + math.pi
+        """,
+        """\
+        COUNT = 0
+
+
+        def total(x):
+            \"\"\"Sum x.\"\"\"
+            global COUNT
+            import math
+            import numpy as np
+            COUNT += 1
+            return np.sum(x) + math.pi
+        """,
+        id="after-docstring-global-and-imports",
+    ),
+    pytest.param(
+        """\
+        try:
+            import ujson as json
+        except ImportError:
+            import json
+
+
+        def dump(x):
+            return json.dumps(x)
+        """,
+        """\
+        def dump(x):
+            try:
+                import ujson as json
+            except ImportError:
+                import json
+            return json.dumps(x)
+        """,
+        id="whole-try-guard-moves",
+    ),
+    pytest.param(
+        """\
+        import numpy as np
+
+
+        def total(x):
+        \treturn np.sum(x)
+        """,
+        """\
+        def total(x):
+        \timport numpy as np
+        \treturn np.sum(x)
+        """,
+        id="tab-indentation",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), CASES)
+def test_move_into_functions(source: str, expected: str) -> None:
+    fixed, failure = fix(source, all_modules=True, extend_heavy_modules=["ujson", "json", "httpx"])
+    assert failure is None
+    assert fixed == textwrap.dedent(expected)
+
+
+def test_crlf_file_keeps_line_endings() -> None:
+    source = "import numpy as np\r\n\r\n\r\ndef total(x):\r\n    return np.sum(x)\r\n"
+    config = make_config({"all-modules": True})
+    outcome = fix_source(source.encode(), "app.py", config)
+    assert outcome.source == b"def total(x):\r\n    import numpy as np\r\n    return np.sum(x)\r\n"
+
+
+def test_bom_and_latin1_kept() -> None:
+    config = make_config({"all-modules": True})
+    bom = b"\xef\xbb\xbfimport numpy as np\n\n\ndef f():\n    return np.x\n"
+    assert fix_source(bom, "a.py", config).source == b"\xef\xbb\xbfdef f():\n    import numpy as np\n    return np.x\n"
+    latin = b"# -*- coding: latin-1 -*-\nimport numpy as np\nS = '\xe9'\n\n\ndef f():\n    return np.x\n"
+    fixed = fix_source(latin, "a.py", config).source
+    assert fixed == b"# -*- coding: latin-1 -*-\nS = '\xe9'\n\n\ndef f():\n    import numpy as np\n    return np.x\n"
+
+
+REPORT_ONLY = [
+    pytest.param(
+        """\
+        try:
+            import ujson as json
+            FAST = True
+        except ImportError:
+            import json
+            FAST = False
+
+
+        def dump(x):
+            return json.dumps(x)
+        """,
+        id="guard-holds-more-than-imports",
+    ),
+    pytest.param(
+        """\
+        import numpy as np
+
+
+        def f():
+            print(globals())
+            return np.sum([1])
+        """,
+        id="dynamic-name-access",
+    ),
+    pytest.param(
+        """\
+        with open("x") as handle:
+            import numpy as np
+
+
+        def f():
+            return np.x
+        """,
+        id="import-inside-with",
+    ),
+]
+
+
+@pytest.mark.parametrize("source", REPORT_ONLY)
+def test_reported_without_fix(source: str) -> None:
+    config = make_config({"all-modules": True, "extend-heavy-modules": ["ujson", "json"]})
+    outcome = fix_source(textwrap.dedent(source).encode(), "app.py", config, unsafe=True)
+    assert not outcome.changed
+    assert [f.code for f in outcome.result.findings] == ["LIL001"]
+    assert outcome.result.findings[0].fix is None
+
+
+LAZY = [
+    pytest.param(
+        "import pandas as pd\n\n\ndef f():\n    return pd.x\n",
+        "lazy import pandas as pd\n\n\ndef f():\n    return pd.x\n",
+        id="plain",
+    ),
+    pytest.param(
+        "import json, pandas as pd\n\n\ndef f():\n    return pd.x\n",
+        "import json\nlazy import pandas as pd\n\n\ndef f():\n    return pd.x\n",
+        id="split-statement",
+    ),
+    pytest.param(
+        "from sklearn.linear_model import LinearRegression as LR\n\n\ndef f():\n    return LR()\n",
+        "lazy from sklearn.linear_model import LinearRegression as LR\n\n\ndef f():\n    return LR()\n",
+        id="from-import-alias",
+    ),
+    pytest.param(
+        "try:\n    import ujson as json\nexcept ImportError:\n    import json\n\n\ndef f():\n    return json.x\n",
+        "def f():\n    try:\n        import ujson as json\n    except ImportError:\n        import json\n    return json.x\n",
+        id="try-guard-cannot-be-lazy-so-moves",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), LAZY)
+def test_lazy_import_for_py315(source: str, expected: str) -> None:
+    fixed, failure = fix(source, all_modules=True, target_version="py315", extend_heavy_modules=["ujson", "json"])
+    assert failure is None
+    assert fixed == expected
+
+
+def test_remove_is_unsafe_only() -> None:
+    source = "import json\nimport pandas as pd\n\n\ndef lambda_handler(event, context):\n    return json.dumps(event)\n"
+    assert fix(source)[0] == source
+    assert fix(source, unsafe=True)[0] == "import json\n\n\ndef lambda_handler(event, context):\n    return json.dumps(event)\n"
+
+
+TYPE_CHECKING_CASES = [
+    pytest.param(
+        """\
+        from typing import TYPE_CHECKING
+
+        import pandas as pd
+
+        if TYPE_CHECKING:
+            import numpy as np
+
+
+        def lambda_handler(event, context) -> "pd.DataFrame":
+            return None
+        """,
+        """\
+        from typing import TYPE_CHECKING
+
+        if TYPE_CHECKING:
+            import numpy as np
+            import pandas as pd
+
+
+        def lambda_handler(event, context) -> "pd.DataFrame":
+            return None
+        """,
+        False,
+        id="existing-block",
+    ),
+    pytest.param(
+        """\
+        \"\"\"Reports.\"\"\"
+        import pandas as pd
+
+
+        def lambda_handler(event, context) -> pd.DataFrame:
+            return None
+        """,
+        """\
+        \"\"\"Reports.\"\"\"
+        from __future__ import annotations
+
+        from typing import TYPE_CHECKING
+
+        if TYPE_CHECKING:
+            import pandas as pd
+
+
+        def lambda_handler(event, context) -> pd.DataFrame:
+            return None
+        """,
+        True,
+        id="evaluated-annotation-adds-future-import-unsafe",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected", "unsafe"), TYPE_CHECKING_CASES)
+def test_type_checking(source: str, expected: str, unsafe: bool) -> None:
+    if unsafe:
+        assert fix(source)[0] == textwrap.dedent(source)
+    fixed, failure = fix(source, unsafe=unsafe)
+    assert failure is None
+    assert fixed == textwrap.dedent(expected)
+
+
+def test_diff_writes_nothing(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = write("app.py", RULES["LIL001"].invalid[0].source)
+    before = path.read_bytes()
+    assert main(["check", "--diff", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert path.read_bytes() == before
+    assert out.startswith(f"--- a/{path}\n+++ b/{path}\n") and "-import pandas as pd\n" in out
+    assert "+    import pandas as pd\n" in out
+
+
+def test_stdin_fix_writes_source_to_stdout(capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import io
+    import sys
+
+    example = RULES["LIL001"].invalid[0]
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(example.source.encode())))
+    assert main(["check", "--fix", "--stdin-filename", "app.py", "-"]) == 1
+    assert capsys.readouterr().out == example.fixed
+
+
+def test_fix_keeps_file_mode(write) -> None:  # type: ignore[no-untyped-def]
+    path = write("app.py", RULES["LIL001"].invalid[0].source)
+    path.chmod(0o751)
+    main(["check", "--fix", str(path)])
+    assert path.stat().st_mode & 0o777 == 0o751
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".lil-tmp")]
+
+
+def test_file_changed_between_read_and_write_is_not_overwritten(write) -> None:  # type: ignore[no-untyped-def]
+    from lambda_import_lint.writer import FileChangedError, write_atomically
+
+    path = write("app.py", "x = 1\n")
+    with pytest.raises(FileChangedError):
+        write_atomically(path, b"x = 2\n", expected_old=b"x = 0\n")
+    assert path.read_bytes() == b"x = 1\n"
+    assert [p.name for p in path.parent.iterdir()] == ["app.py"]
