@@ -158,6 +158,8 @@ class _Plan:
             self.drop.add(_alias(binding))
             for target in targets:
                 self.inserts.setdefault(target, []).append(cst.parse_statement(import_text(binding) + "\n"))
+            if fix.keep_for_annotations:
+                self.type_checking.append(binding)
             return
         self.drop.add(_alias(binding))
         if fix.action == "type-checking":
@@ -171,18 +173,15 @@ class _Plan:
         for statement in module.body:
             replacement = self._rewrite_statement(statement)
             if not replacement:
-                if any(line.comment is not None for line in _leading_lines(statement)):
-                    carried.extend(_leading_lines(statement))
+                carried.extend(_leading_lines(statement))
                 removed_at_top |= not body
                 continue
             first, *rest = replacement
-            leading = list(_leading_lines(first))
-            if removed_at_top and not body and not carried:
+            leading = _merge_leading_lines(carried, list(_leading_lines(first)))
+            carried = []
+            if removed_at_top and not body:
                 while leading and leading[0].comment is None:
                     leading.pop(0)  # no blank lines left at the very top of the file
-            if carried:
-                leading = carried + leading
-                carried = []
             if leading != list(_leading_lines(first)):
                 original = first
                 first = first.with_changes(leading_lines=leading)
@@ -191,7 +190,7 @@ class _Plan:
                     self.inserts[cst.ensure_type(first, cst.FunctionDef)] = self.inserts.pop(original)
             body.append(first)
             body.extend(rest)
-        footer = [*carried, *module.footer]
+        footer = [*(line for line in carried if line.comment is not None), *module.footer]
         if self.type_checking:
             body = self._add_type_checking_block(body)
         if self.future_annotations and not self.facts.postponed_annotations:
@@ -251,6 +250,14 @@ class _Plan:
             cst.If(test=cst.Name("TYPE_CHECKING"), body=cst.IndentedBlock(body=moved), leading_lines=[cst.EmptyLine()])
         )
         return [*body[:anchor], *new, *body[anchor:]]
+
+
+def _merge_leading_lines(removed: list[cst.EmptyLine], kept: list[cst.EmptyLine]) -> list[cst.EmptyLine]:
+    """Leading lines for the statement after removed ones: comments above a removed import stay
+    (as ruff leaves them), and a blank line that separated blocks is not lost."""
+    if any(line.comment is not None for line in removed):
+        return [*removed, *kept]
+    return kept if kept else removed
 
 
 def _leading_lines(statement: cst.BaseStatement) -> Sequence[cst.EmptyLine]:

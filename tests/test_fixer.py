@@ -616,3 +616,43 @@ def test_file_changed_between_read_and_write_is_not_overwritten(write) -> None: 
         write_atomically(path, b"x = 2\n", expected_old=b"x = 0\n")
     assert path.read_bytes() == b"x = 1\n"
     assert [p.name for p in path.parent.iterdir()] == ["app.py"]
+
+
+def test_moved_import_named_in_annotations_keeps_a_type_checking_copy() -> None:
+    source = """\
+        from __future__ import annotations
+
+        import configparser
+        import logging
+
+        LOG = logging.getLogger(__name__)
+
+
+        def parse(text: str) -> configparser.RawConfigParser:
+            parser = configparser.RawConfigParser()
+            parser.read_string(text)
+            return parser
+        """
+    expected = """\
+        from __future__ import annotations
+
+        import logging
+
+        from typing import TYPE_CHECKING
+
+        if TYPE_CHECKING:
+            import configparser
+
+        LOG = logging.getLogger(__name__)
+
+
+        def parse(text: str) -> configparser.RawConfigParser:
+            import configparser
+            parser = configparser.RawConfigParser()
+            parser.read_string(text)
+            return parser
+        """
+    assert fix(source, all_modules=True, extend_heavy_modules=["configparser"])[0] == textwrap.dedent(source)
+    fixed, failure = fix(source, unsafe=True, all_modules=True, extend_heavy_modules=["configparser"])
+    assert failure is None
+    assert fixed == textwrap.dedent(expected)

@@ -27,6 +27,7 @@ class Fix:
     binding: int  # index into ModuleFacts.imports
     functions: tuple[int, ...] = ()  # indexes into ModuleFacts.functions (move-into-functions)
     add_future_annotations: bool = False  # type-checking: also postpone annotations (PEP 563)
+    keep_for_annotations: bool = False  # move-into-functions: also import under TYPE_CHECKING
 
     def to_json(self) -> dict[str, str]:
         return {"safety": self.safety, "title": self.title}

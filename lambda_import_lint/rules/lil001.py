@@ -37,10 +37,11 @@ def _fix(context: RuleContext, index: int) -> Fix | None:
     binding = judgement.binding
     if facts.dynamic_access:
         return None  # globals()/eval() may read the name at module scope
-    safety: Safety = "safe"
-    if any(not use.runtime for use in judgement.uses):
-        # Postponed or string annotations still name it: typing.get_type_hints() would fail.
-        safety = "unsafe"
+    # Postponed or string annotations still name it: they get a copy under `if TYPE_CHECKING:`
+    # (type checkers and linters stay happy) but typing.get_type_hints() would no longer resolve
+    # them at run time, so the fix is unsafe.
+    named_in_annotations = any(not use.runtime for use in judgement.uses)
+    safety: Safety = "unsafe" if named_in_annotations else "safe"
     lazy_allowed = (
         context.config.target_minor >= 15
         and binding.guard is None
@@ -51,9 +52,16 @@ def _fix(context: RuleContext, index: int) -> Fix | None:
     if binding.guard is not None and not _guard_moves_whole(context, index):
         return None
     function_indexes = tuple(facts.functions.index(function) for function in judgement.target_functions)
-    names = function_list(judgement.target_functions)
+    title = f"Move `{import_text(binding)}` into {function_list(judgement.target_functions)}"
+    if named_in_annotations:
+        title += " (and under `if TYPE_CHECKING:` for annotations)"
     return Fix(
-        "move-into-functions", safety, f"Move `{import_text(binding)}` into {names}", index, function_indexes
+        "move-into-functions",
+        safety,
+        title,
+        index,
+        function_indexes,
+        keep_for_annotations=named_in_annotations and binding.guard is None,
     )
 
 
@@ -95,9 +103,10 @@ RULE = Rule(
     fix_safety=(
         "Safe: the import is removed from module scope and added at the top of each function that "
         "uses it (after the docstring and any `global` declarations). With `target-version = "
-        "\"py315\"` the import becomes a PEP 810 `lazy import` at module scope instead. The fix is "
-        "unsafe when annotations also name the module (`typing.get_type_hints()` would no longer "
-        "resolve them), and is not offered when the module reads names dynamically (`globals()`, "
+        "\"py315\"` the import becomes a PEP 810 `lazy import` at module scope instead. When "
+        "annotations also name the module, a copy goes under `if TYPE_CHECKING:` for type "
+        "checkers; that fix is unsafe because `typing.get_type_hints()` would no longer resolve "
+        "them at run time. No fix is offered when the module reads names dynamically (`globals()`, "
         "`eval`) or when a `try`/`if` guard holds more than the imports that move."
     ),
     options=("heavy-modules", "extend-heavy-modules", "light-modules", "defer", "target-version"),
