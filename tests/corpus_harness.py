@@ -85,7 +85,7 @@ def check_file(path: Path, summary: Summary, config: Config = STRESS) -> None:
         summary.unfixed[outcome.failure.split("`")[0] + ("`…`" if "`" in outcome.failure else "")] += 1
     for finding in outcome.result.findings:
         if finding.fix is None:
-            summary.unfixed[f"{finding.code} reported without a fix"] += 1
+            summary.unfixed[f"{finding.code} without a fix: {finding.no_fix_reason}"] += 1
     if not outcome.changed:
         return
     summary.rewritten += 1

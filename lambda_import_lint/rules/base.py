@@ -43,6 +43,7 @@ class Finding:
     end_column: int
     fix: Fix | None = None
     noqa_lines: tuple[int, int] = (0, 0)  # the statement's lines: a `# noqa` on any of them applies
+    no_fix_reason: str | None = None  # why a finding that could have a fix has none
 
     def sort_key(self) -> tuple[int, int, str]:
         return (self.line, self.column, self.code)
@@ -93,9 +94,10 @@ class RuleContext:
         code: str,
         node: cst.CSTNode,
         message: str,
-        fix: Fix | None = None,
+        fix: Fix | str | None = None,
         statement: cst.CSTNode | None = None,
     ) -> Finding:
+        """A finding at ``node``; ``fix`` is a Fix, or a string saying why there is none."""
         start, end = self._span(node)
         noqa_start, noqa_end = self._span(statement) if statement is not None else (start, end)
         return Finding(
@@ -105,8 +107,9 @@ class RuleContext:
             column=start[1] + 1,
             end_line=end[0],
             end_column=end[1] + 1,
-            fix=fix,
+            fix=fix if isinstance(fix, Fix) else None,
             noqa_lines=(noqa_start[0], noqa_end[0]),
+            no_fix_reason=fix if isinstance(fix, str) else None,
         )
 
     def _span(self, node: cst.CSTNode) -> tuple[tuple[int, int], tuple[int, int]]:

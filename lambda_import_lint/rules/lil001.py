@@ -7,7 +7,7 @@ from typing import Iterator
 from lambda_import_lint.facts import guard_holds_only_imports
 from lambda_import_lint.rules.assessment import Status
 from lambda_import_lint.rules.base import Example, Finding, Fix, Rule, RuleContext, Safety
-from lambda_import_lint.rules.messages import cost, function_list, import_text
+from lambda_import_lint.rules.messages import NO_FIX_DYNAMIC, NO_FIX_GUARD, cost, function_list, import_text
 
 CODE = "LIL001"
 
@@ -31,16 +31,21 @@ def check(context: RuleContext) -> Iterator[Finding]:
         yield context.finding(CODE, binding.node, message, _fix(context, judgement.index), binding.line)
 
 
-def _fix(context: RuleContext, index: int) -> Fix | None:
+def _fix(context: RuleContext, index: int) -> Fix | str:
     facts = context.facts
     judgement = context.assessment.judgements[index]
     binding = judgement.binding
     if facts.dynamic_access:
-        return None  # globals()/eval() may read the name at module scope
-    # Postponed or string annotations still name it: they get a copy under `if TYPE_CHECKING:`
-    # (type checkers and linters stay happy) but typing.get_type_hints() would no longer resolve
-    # them at run time, so the fix is unsafe.
-    named_in_annotations = any(not use.runtime for use in judgement.uses)
+        return NO_FIX_DYNAMIC  # globals()/eval() may read the name at module scope
+    # Annotations outside the target functions (postponed or strings) still name it: they get a
+    # copy under `if TYPE_CHECKING:` so type checkers and linters resolve them, but
+    # typing.get_type_hints() would no longer resolve them at run time, so the fix is unsafe.
+    targets = set(judgement.target_functions)
+    named_in_annotations = any(
+        not use.runtime
+        and (use.function is None or not ({use.function, *use.function.ancestors()} & targets))
+        for use in judgement.uses
+    )
     safety: Safety = "unsafe" if named_in_annotations else "safe"
     lazy_allowed = (
         context.config.target_minor >= 15
@@ -50,7 +55,7 @@ def _fix(context: RuleContext, index: int) -> Fix | None:
     if lazy_allowed:
         return Fix("lazy-import", safety, f"Make it `lazy {import_text(binding).removeprefix('lazy ')}`", index)
     if binding.guard is not None and not _guard_moves_whole(context, index):
-        return None
+        return NO_FIX_GUARD
     function_indexes = tuple(facts.functions.index(function) for function in judgement.target_functions)
     title = f"Move `{import_text(binding)}` into {function_list(judgement.target_functions)}"
     if named_in_annotations:

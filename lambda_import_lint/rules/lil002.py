@@ -7,7 +7,7 @@ from typing import Iterator
 
 from lambda_import_lint.rules.assessment import Status
 from lambda_import_lint.rules.base import Example, Finding, Fix, Rule, RuleContext
-from lambda_import_lint.rules.messages import cost, import_text
+from lambda_import_lint.rules.messages import NO_FIX_GUARD, cost, import_text
 
 CODE = "LIL002"
 
@@ -24,7 +24,7 @@ def check(context: RuleContext) -> Iterator[Finding]:
             f"`{binding.module}` is imported but never used; removing it saves "
             f"{cost(binding.module, heavy)} on every cold start"
         )
-        fix: Fix | None = None
+        fix: Fix | str = NO_FIX_GUARD
         if binding.guard is None:
             fix = Fix("remove", "unsafe", f"Remove unused import `{import_text(binding)}`", judgement.index)
         yield context.finding(CODE, binding.node, message, fix, binding.line)

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from lambda_import_lint.rules.assessment import Status, is_class_annotation_for_runtime
 from lambda_import_lint.rules.base import Example, Finding, Fix, Rule, RuleContext
-from lambda_import_lint.rules.messages import cost, import_text
+from lambda_import_lint.rules.messages import NO_FIX_DYNAMIC, NO_FIX_GUARD, cost, import_text
 
 CODE = "LIL003"
 
@@ -19,7 +19,7 @@ def check(context: RuleContext) -> Iterator[Finding]:
             f"`{binding.module}` ({cost(binding.module, heavy)}) is only used in type annotations; "
             "import it under `if TYPE_CHECKING:`"
         )
-        fix = None
+        fix: Fix | str = NO_FIX_GUARD if binding.guard is not None else NO_FIX_DYNAMIC
         if binding.guard is None and not context.facts.dynamic_access:
             # Safe only when no annotation naming it is ever evaluated: postponed annotations
             # (PEP 563/649), strings, or local variable annotations; and no class body whose

@@ -33,3 +33,7 @@ def function_list(functions: Iterable[FunctionInfo]) -> str:
     if len(names) <= 3:
         return ", ".join(names)
     return ", ".join(names[:3]) + f" and {len(names) - 3} more"
+
+
+NO_FIX_DYNAMIC = "the module reads names dynamically (`globals()`, `eval`, `exec`, `vars()`)"
+NO_FIX_GUARD = "the import sits in a module-level block that holds more than imports moving together"
