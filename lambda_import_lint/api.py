@@ -84,8 +84,10 @@ def _needles(config: Config) -> tuple[bytes, ...] | None:
     return tuple(needle.encode() for needle in needles if needle)
 
 
-def could_matter(source: bytes, path: str, config: Config, declared: Sequence[str]) -> bool:
+def could_matter(source: bytes | str, path: str, config: Config, declared: Sequence[str]) -> bool:
     """The cheap scan that lets most files of a repository skip parsing altogether."""
+    if isinstance(source, str):
+        source = source.encode("utf-8", errors="surrogateescape")
     if b"import" not in source:
         return False
     if not (declared or is_library_file(path, config) or could_have_handler(source, config.handler_names)):
@@ -95,24 +97,50 @@ def could_matter(source: bytes, path: str, config: Config, declared: Sequence[st
 
 
 def check_source(
-    source: bytes,
+    source: bytes | str,
     path: str,
     config: Config,
     declared: Sequence[str] = (),
     codes: frozenset[str] | None = None,
+    noqa: bool = True,
+    with_edits: bool = False,
 ) -> FileResult:
-    """Lint one module's bytes. ``declared``: handler functions known from config or deployment
-    files. ``codes``: the selected rules (default: from the config)."""
-    analysis = analyse(source, path, config, declared, codes)
-    return analysis if isinstance(analysis, FileResult) else analysis.result
+    """Lint one module (bytes as on disk, or already decoded text). ``declared``: handler functions
+    known from config or deployment files. ``codes``: the selected rules (default: from the config).
+    ``noqa``: honour ``# noqa`` comments (flake8 does that itself). ``with_edits``: attach the text
+    edits of each fix (SARIF)."""
+    analysis = analyse(source, path, config, declared, codes, noqa)
+    if isinstance(analysis, FileResult):
+        return analysis
+    if with_edits and analysis.result.fixable:
+        return _with_edits(analysis)
+    return analysis.result
+
+
+def _with_edits(analysis: Analysis) -> FileResult:
+    import dataclasses
+
+    from lambda_import_lint.fixer import fix_edits
+
+    findings = []
+    for finding in analysis.result.findings:
+        if finding.fix is not None:
+            try:
+                edits = fix_edits(analysis.facts, finding.fix)
+            except Exception:  # an edit we cannot show is left out, never the finding
+                edits = ()
+            finding = dataclasses.replace(finding, fix=dataclasses.replace(finding.fix, edits=edits))
+        findings.append(finding)
+    return dataclasses.replace(analysis.result, findings=tuple(findings))
 
 
 def analyse(
-    source: bytes,
+    source: bytes | str,
     path: str,
     config: Config,
     declared: Sequence[str] = (),
     codes: frozenset[str] | None = None,
+    noqa: bool = True,
 ) -> Analysis | FileResult:
     if not could_matter(source, path, config, declared):
         return FileResult(path)
@@ -120,7 +148,7 @@ def analyse(
     if isinstance(module, FileResult):
         return module
     try:
-        return _analyse_module(module, path, config, declared, codes)
+        return _analyse_module(module, path, config, declared, codes, noqa)
     except RecursionError:
         return FileResult(path, error="too deeply nested to analyse")
     except Exception as error:  # a bug of ours: keep the run going, name the file
@@ -131,10 +159,10 @@ def analyse(
         )
 
 
-def parse(source: bytes, path: str) -> cst.Module | FileResult:
+def parse(source: bytes | str, path: str) -> cst.Module | FileResult:
     import libcst as cst
 
-    if b"\x00" in source:
+    if (isinstance(source, str) and "\x00" in source) or (isinstance(source, bytes) and b"\x00" in source):
         return FileResult(path, error="binary file (contains NUL bytes), not Python source")
     try:
         return cst.parse_module(source)
@@ -154,10 +182,12 @@ def _analyse_module(
     config: Config,
     declared: Sequence[str],
     codes: frozenset[str] | None,
+    noqa: bool,
 ) -> Analysis:
     from lambda_import_lint.discovery.handlers import resolve_handlers
     from lambda_import_lint.facts import collect_facts
-    from lambda_import_lint.rules import RULES, RuleContext, selected_codes
+    from lambda_import_lint.rules.base import RuleContext
+    from lambda_import_lint.rules.registry import RULES, selected_codes
     from lambda_import_lint.rules.assessment import assess
 
     facts = collect_facts(module, postponed_annotations=config.target_minor >= 14)
@@ -174,7 +204,7 @@ def _analyse_module(
     findings: list[Finding] = []
     for code in sorted(codes):
         findings.extend(RULES[code].check(context))
-    if findings:
+    if findings and noqa:
         findings = _without_noqa(findings, module.code.splitlines())
     findings.sort(key=Finding.sort_key)
     result = FileResult(path, tuple(findings), handlers=handler_names, parsed=True)
@@ -182,10 +212,11 @@ def _analyse_module(
 
 
 def handlers_in(
-    source: bytes, path: str, config: Config, declared: Sequence[str] = ()
+    source: bytes | str, path: str, config: Config, declared: Sequence[str] = ()
 ) -> tuple[str, ...] | FileResult:
     """The handler functions of one module (a FileResult when it cannot be parsed)."""
-    if not declared and not could_have_handler(source, config.handler_names):
+    raw = source.encode("utf-8", errors="surrogateescape") if isinstance(source, str) else source
+    if not declared and not could_have_handler(raw, config.handler_names):
         return ()
     module = parse(source, path)
     if isinstance(module, FileResult):
@@ -198,7 +229,7 @@ def handlers_in(
 
 
 def _per_file_ignored(path: str, config: Config) -> frozenset[str]:
-    from lambda_import_lint.rules import RULES
+    from lambda_import_lint.rules.registry import RULES
 
     ignored: set[str] = set()
     for pattern, prefixes in config.per_file_ignores:

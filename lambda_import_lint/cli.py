@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from lambda_import_lint.api import FileResult
     from lambda_import_lint.config import Config
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "github", "sarif")
 
 
 def _add_config_flags(parser: argparse.ArgumentParser) -> None:
@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     handlers = commands.add_parser("handlers", help="list the handlers found and where they come from")
     _add_config_flags(handlers)
-    handlers.add_argument("--format", choices=FORMATS, default="text")
+    handlers.add_argument("--format", choices=("text", "json"), default="text")
 
     rule = commands.add_parser("rule", help="show a rule's documentation (or list the rules)")
     rule.add_argument("code", nargs="?")
@@ -135,7 +135,7 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
     from lambda_import_lint.api import FileResult, check_source
     from lambda_import_lint.discovery.handlers import collect_declarations, declared_for
     from lambda_import_lint.reporters import WRITERS, summary
-    from lambda_import_lint.rules import selected_codes
+    from lambda_import_lint.rules.registry import selected_codes
 
     codes = selected_codes(config.select, config.ignore)
     declarations = collect_declarations(config)
@@ -150,7 +150,7 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
             continue
         declared = tuple(d.function for d in declared_for(Path(name), declarations))
         if not fixing:
-            results.append(check_source(source, name, config, declared, codes))
+            results.append(check_source(source, name, config, declared, codes, with_edits=args.format == "sarif"))
             continue
         from lambda_import_lint.fixer import fix_source
 
@@ -259,7 +259,7 @@ def _handlers_command(args: argparse.Namespace, config: Config) -> int:
 
 def _rule_command(code: str | None) -> int:
     from lambda_import_lint.docs import render_rule
-    from lambda_import_lint.rules import RULES
+    from lambda_import_lint.rules.registry import RULES
 
     if code is None:
         for rule in RULES.values():

@@ -57,7 +57,7 @@ def write_pages(folder: str) -> list[str]:
     """Regenerate ``docs/rules``: ``python -m lambda_import_lint.docs docs/rules``."""
     from pathlib import Path
 
-    from lambda_import_lint.rules import RULES
+    from lambda_import_lint.rules.registry import RULES
 
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)

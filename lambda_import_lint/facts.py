@@ -21,7 +21,7 @@ FunctionNode = Union[cst.FunctionDef, cst.Lambda]
 ScopeKind = Literal["module", "class", "function", "lambda", "comprehension"]
 
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
-_DYNAMIC_BUILTINS = frozenset({"globals", "vars", "eval", "exec", "__import__"})
+_DYNAMIC_BUILTINS = frozenset({"globals", "vars", "eval", "exec"})
 _STRING_ANNOTATION_NAME = re.compile(r"(?<![\w.])([A-Za-z_]\w*)")
 
 
@@ -260,6 +260,17 @@ def _flatten_tuple(expression: cst.BaseExpression) -> Iterator[cst.BaseExpressio
             yield from _flatten_tuple(element.value)
     else:
         yield expression
+
+
+def _reads_module_names(builtin: str, call: cst.Call) -> bool:
+    """``globals()``, ``vars()`` and ``eval``/``exec`` without an explicit namespace can read any
+    module-scope name; ``eval(code, namespace)`` cannot."""
+    if builtin == "globals":
+        return True
+    if builtin == "vars":
+        return not call.args
+    explicit = any(arg.keyword is not None and arg.keyword.value == "globals" for arg in call.args)
+    return len(call.args) < 2 and not explicit
 
 
 def dotted_name(expression: cst.BaseExpression) -> str | None:
@@ -855,7 +866,7 @@ class _Collector(cst.CSTVisitor):
         func = node.func
         if isinstance(func, cst.Name):
             self._add_call(func.value, (), node)
-            if func.value in _DYNAMIC_BUILTINS and (func.value != "vars" or not node.args):
+            if func.value in _DYNAMIC_BUILTINS and _reads_module_names(func.value, node):
                 self.dynamic_access = True
         elif isinstance(func, cst.Attribute):
             parts: list[str] = []

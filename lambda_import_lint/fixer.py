@@ -16,7 +16,7 @@ import libcst as cst
 from lambda_import_lint.api import Analysis, FileResult, analyse
 from lambda_import_lint.config import Config
 from lambda_import_lint.facts import ImportBinding, ModuleFacts, collect_facts, is_type_checking_test
-from lambda_import_lint.rules.base import Finding, Fix
+from lambda_import_lint.rules.base import Finding, Fix, TextEdit
 from lambda_import_lint.rules.messages import import_text
 
 MAX_PASSES = 8  # a fix can enable another (as in ruff); more passes than this means a bug
@@ -77,6 +77,21 @@ def _untouched(
     result = analyse(source, path, config, declared, codes)
     file_result = result if isinstance(result, FileResult) else result.result
     return FixOutcome(source, False, 0, file_result, failure=reason)
+
+
+def fix_edits(facts: ModuleFacts, fix: Fix) -> tuple[TextEdit, ...]:
+    """The line edits that applying ``fix`` alone makes (for SARIF's ``fixes``)."""
+    import difflib
+
+    before = facts.module.code.splitlines(keepends=True)
+    module = cst.parse_module(rewrite(facts, [fix]))
+    after = module.code.splitlines(keepends=True)
+    edits = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for tag, first, last, new_first, new_last in matcher.get_opcodes():
+        if tag != "equal":
+            edits.append(TextEdit(first + 1, 1, last + 1, 1, "".join(after[new_first:new_last])))
+    return tuple(edits)
 
 
 # -- verification ---------------------------------------------------------------------------------

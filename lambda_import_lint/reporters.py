@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Iterable, TextIO
+import os
+from pathlib import Path
+from typing import Callable, Iterable, TextIO
 
+from lambda_import_lint import __version__
 from lambda_import_lint.api import FileResult
 from lambda_import_lint.rules.base import Finding
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "github", "sarif")
+INFORMATION_URI = "https://github.com/lambda-import-lint/lambda-import-lint"
 
 
 def _rows(results: Iterable[FileResult]) -> Iterable[tuple[str, Finding]]:
@@ -41,7 +45,133 @@ def write_json(results: Iterable[FileResult], out: TextIO) -> None:
     out.write("\n")
 
 
-WRITERS = {"text": write_text, "json": write_json}
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def write_github(results: Iterable[FileResult], out: TextIO) -> None:
+    """GitHub Actions workflow commands: annotations on the pull request's lines."""
+    for path, finding in _rows(results):
+        properties = ",".join(
+            (
+                f"file={_escape_property(path)}",
+                f"line={finding.line}",
+                f"col={finding.column}",
+                f"endLine={finding.end_line}",
+                f"endColumn={finding.end_column}",
+                f"title={finding.code}",
+            )
+        )
+        out.write(f"::warning {properties}::{_escape_data(f'{finding.code} {finding.message}')}\n")
+
+
+def relative_uri(path: str) -> str:
+    """A path relative to the working folder, with forward slashes (SARIF artifact URIs)."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        relative = path
+    return Path(relative).as_posix()
+
+
+def sarif_log(results: Iterable[FileResult]) -> dict[str, object]:
+    from lambda_import_lint.docs import render_rule
+    from lambda_import_lint.rules.registry import RULES
+
+    codes = list(RULES)
+    rules = [
+        {
+            "id": rule.code,
+            "name": rule.name,
+            "shortDescription": {"text": rule.summary},
+            "fullDescription": {"text": rule.what},
+            "help": {"text": f"{rule.what}\n\n{rule.why}", "markdown": render_rule(rule)},
+            "helpUri": f"{INFORMATION_URI}/blob/main/docs/rules/{rule.code}.md",
+            "defaultConfiguration": {"level": "warning"},
+        }
+        for rule in RULES.values()
+    ]
+    sarif_results = []
+    for path, finding in _rows(results):
+        uri = relative_uri(path)
+        item: dict[str, object] = {
+            "ruleId": finding.code,
+            "ruleIndex": codes.index(finding.code),
+            "level": "warning",
+            "message": {"text": finding.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri},
+                        "region": {
+                            "startLine": finding.line,
+                            "startColumn": finding.column,
+                            "endLine": finding.end_line,
+                            "endColumn": finding.end_column,
+                        },
+                    }
+                }
+            ],
+        }
+        if finding.fix is not None and finding.fix.edits:
+            item["fixes"] = [
+                {
+                    "description": {"text": finding.fix.title},
+                    "artifactChanges": [
+                        {
+                            "artifactLocation": {"uri": uri},
+                            "replacements": [
+                                {
+                                    "deletedRegion": {
+                                        "startLine": edit.line,
+                                        "startColumn": edit.column,
+                                        "endLine": edit.end_line,
+                                        "endColumn": edit.end_column,
+                                    },
+                                    "insertedContent": {"text": edit.text},
+                                }
+                                for edit in finding.fix.edits
+                            ],
+                        }
+                    ],
+                }
+            ]
+        sarif_results.append(item)
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "lambda-import-lint",
+                        "version": __version__,
+                        "informationUri": INFORMATION_URI,
+                        "rules": rules,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": sarif_results,
+            }
+        ],
+    }
+
+
+def write_sarif(results: Iterable[FileResult], out: TextIO) -> None:
+    json.dump(sarif_log(results), out, indent=2)
+    out.write("\n")
+
+
+WRITERS: dict[str, Callable[[Iterable[FileResult], TextIO], None]] = {
+    "text": write_text,
+    "json": write_json,
+    "github": write_github,
+    "sarif": write_sarif,
+}
 
 
 def summary(findings: int, fixable: int, errors: int, fixed: int = 0) -> str:

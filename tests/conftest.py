@@ -8,7 +8,7 @@ import pytest
 
 from lambda_import_lint.api import check_source
 from lambda_import_lint.config import Config, config_from_table
-from lambda_import_lint.rules import selected_codes
+from lambda_import_lint.rules.registry import selected_codes
 from lambda_import_lint.rules.base import Finding
 
 

@@ -87,6 +87,23 @@ USES = [
 ]
 
 
+@pytest.mark.parametrize(
+    ("code", "dynamic"),
+    [
+        pytest.param("globals()", True, id="globals"),
+        pytest.param("vars()", True, id="vars"),
+        pytest.param("vars(obj)", False, id="vars-of-object"),
+        pytest.param("eval(text)", True, id="eval"),
+        pytest.param("exec(text)", True, id="exec"),
+        pytest.param("eval(text, namespace)", False, id="eval-with-namespace"),
+        pytest.param("exec(text, globals=namespace)", False, id="exec-with-namespace-keyword"),
+    ],
+)
+def test_dynamic_access(code: str, dynamic: bool) -> None:
+    facts = collect_facts(cst.parse_module(f"def f(text, obj, namespace):\n    return {code}\n"))
+    assert facts.dynamic_access is dynamic
+
+
 @pytest.mark.parametrize(("code", "expected"), USES)
 def test_use_kinds(code: str, expected: str) -> None:
     source = "import pandas as pd\n" + code + "\n" + HANDLER

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from lambda_import_lint.docs import render_index, render_rule
-from lambda_import_lint.rules import RULES
+from lambda_import_lint.rules.registry import RULES
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules"
 

@@ -10,7 +10,7 @@ import pytest
 
 from lambda_import_lint.cli import main
 from lambda_import_lint.fixer import fix_source
-from lambda_import_lint.rules import RULES
+from lambda_import_lint.rules.registry import RULES
 
 from conftest import make_config
 

@@ -9,7 +9,7 @@ import pytest
 
 from lambda_import_lint.cli import main
 from lambda_import_lint.docs import _toml
-from lambda_import_lint.rules import RULES
+from lambda_import_lint.rules.registry import RULES
 
 from conftest import lint
 

@@ -17,6 +17,17 @@ FixAction = Literal["move-into-functions", "lazy-import", "remove", "type-checki
 
 
 @dataclass(frozen=True)
+class TextEdit:
+    """Replace the text from (line, column) up to (end_line, end_column), 1-based, end exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+
+
+@dataclass(frozen=True)
 class Fix:
     """A rewrite, as data. Bindings and functions are indexes into the module's facts, which are
     deterministic for a given source, so a fix can be applied later (or in another process)."""
@@ -28,6 +39,7 @@ class Fix:
     functions: tuple[int, ...] = ()  # indexes into ModuleFacts.functions (move-into-functions)
     add_future_annotations: bool = False  # type-checking: also postpone annotations (PEP 563)
     keep_for_annotations: bool = False  # move-into-functions: also import under TYPE_CHECKING
+    edits: tuple[TextEdit, ...] = ()  # filled on request (SARIF), by applying this fix alone
 
     def to_json(self) -> dict[str, str]:
         return {"safety": self.safety, "title": self.title}

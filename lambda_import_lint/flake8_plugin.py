@@ -1,0 +1,79 @@
+"""The flake8 plugin (code prefix ``LIL``): the same core as the CLI, fed by flake8.
+
+flake8 imports this module at start-up for every run, so it imports nothing heavy: LibCST loads
+only when a file passes the byte-level prefilter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+from pathlib import Path
+from typing import Any, ClassVar, Iterator
+
+from lambda_import_lint import __version__
+from lambda_import_lint.config import Config, discover, parse_setting
+
+# flake8 option → our setting, with how flake8 should parse it.
+_OPTIONS: tuple[tuple[str, str, dict[str, Any]], ...] = (
+    ("--lil-heavy-modules", "heavy-modules", {"comma_separated_list": True}),
+    ("--lil-extend-heavy-modules", "extend-heavy-modules", {"comma_separated_list": True}),
+    ("--lil-light-modules", "light-modules", {"comma_separated_list": True}),
+    ("--lil-defer", "defer", {"choices": ("conditional", "all")}),
+    ("--lil-all-modules", "all-modules", {"action": "store_true"}),
+    ("--lil-library-paths", "library-paths", {"comma_separated_list": True}),
+    ("--lil-handlers", "handlers", {"comma_separated_list": True}),
+    ("--lil-handler-names", "handler-names", {"comma_separated_list": True}),
+    ("--lil-target-version", "target-version", {"choices": ("py310", "py311", "py312", "py313", "py314", "py315")}),
+)
+
+
+class Plugin:
+    name = "lambda-import-lint"
+    version = __version__
+    config: ClassVar[Config] = Config()
+    honour_noqa: ClassVar[bool] = False  # flake8 applies `# noqa` itself (and `--disable-noqa`)
+
+    def __init__(self, tree: ast.AST, lines: list[str], filename: str) -> None:
+        self.lines = lines
+        self.filename = filename
+
+    @classmethod
+    def add_options(cls, manager: Any) -> None:
+        for flag, key, extra in _OPTIONS:
+            manager.add_option(
+                flag,
+                default=None,
+                parse_from_config=True,
+                help=f"lambda-import-lint `{key}` (overrides [tool.lambda-import-lint] in pyproject.toml)",
+                **extra,
+            )
+
+    @classmethod
+    def parse_options(cls, options: argparse.Namespace) -> None:
+        """flake8's options (command line, setup.cfg, tox.ini, .flake8) over the pyproject table."""
+        config = discover([Path.cwd()])
+        overrides: dict[str, object] = {}
+        for flag, key, _ in _OPTIONS:
+            value = getattr(options, flag[2:].replace("-", "_"), None)
+            if value is None or value is False or value == []:
+                continue
+            field_name, converted = parse_setting(key, value)
+            overrides[field_name] = converted
+        cls.config = config.replace(**overrides)
+
+    def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
+        from lambda_import_lint.api import check_source
+        from lambda_import_lint.discovery.handlers import collect_declarations, declared_for
+        from lambda_import_lint.rules.registry import RULES
+
+        config = self.config
+        source = "".join(self.lines)
+        declared: tuple[str, ...] = ()
+        if config.handlers:
+            declarations = collect_declarations(config)
+            declared = tuple(d.function for d in declared_for(Path(self.filename), declarations))
+        # flake8 selects and ignores codes itself, so every rule runs here.
+        result = check_source(source, self.filename, config, declared, frozenset(RULES), noqa=self.honour_noqa)
+        for finding in result.findings:
+            yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)
