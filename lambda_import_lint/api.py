@@ -7,14 +7,15 @@ Flow for one file: byte-level prefilter → LibCST parse → facts → handlers 
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from lambda_import_lint.catalogue import load_catalogue
 from lambda_import_lint.config import Config
 from lambda_import_lint.discovery.handlers import could_have_handler
+from lambda_import_lint.prefilter import could_matter, needs_full_analysis
 from lambda_import_lint.rules.base import Finding
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def is_library_file(path: str, config: Config) -> bool:
 def _matches_any(path: str, patterns: Iterable[str], root: Path) -> bool:
     candidate = Path(path)
     try:
-        relative = candidate.resolve().relative_to(root).as_posix()
+        relative = Path(os.path.realpath(candidate)).relative_to(root).as_posix()
     except (ValueError, OSError):
         relative = candidate.as_posix()
     for pattern in patterns:
@@ -72,28 +73,6 @@ def _matches_any(path: str, patterns: Iterable[str], root: Path) -> bool:
         ):
             return True
     return False
-
-
-def _needles(config: Config) -> tuple[bytes, ...] | None:
-    """Byte strings one of which a file must contain to have anything to report (None: any)."""
-    heavy = config.heavy
-    if "*" in heavy.patterns:
-        return None
-    needles = {pattern.split(".")[0].split("*")[0].split("?")[0].split("[")[0] for pattern in heavy.patterns}
-    needles.update(factory.split(".")[0] for factory in load_catalogue().client_factories)
-    return tuple(needle.encode() for needle in needles if needle)
-
-
-def could_matter(source: bytes | str, path: str, config: Config, declared: Sequence[str]) -> bool:
-    """The cheap scan that lets most files of a repository skip parsing altogether."""
-    if isinstance(source, str):
-        source = source.encode("utf-8", errors="surrogateescape")
-    if b"import" not in source:
-        return False
-    if not (declared or is_library_file(path, config) or could_have_handler(source, config.handler_names)):
-        return False
-    needles = _needles(config)
-    return needles is None or any(needle in source for needle in needles)
 
 
 def check_source(
@@ -142,7 +121,14 @@ def analyse(
     codes: frozenset[str] | None = None,
     noqa: bool = True,
 ) -> Analysis | FileResult:
-    if not could_matter(source, path, config, declared):
+    library = is_library_file(path, config)
+    raw = source.encode("utf-8", errors="surrogateescape") if isinstance(source, str) else source
+    unreadable = _undecodable(source)
+    if unreadable is not None:
+        return FileResult(path, error=unreadable)
+    if not could_matter(raw, library, config, declared):
+        return FileResult(path)
+    if not needs_full_analysis(source, library, config, declared, config.heavy):
         return FileResult(path)
     module = parse(source, path)
     if isinstance(module, FileResult):
@@ -157,6 +143,25 @@ def analyse(
             error=f"internal error ({type(error).__name__}: {error}); please report this as a "
             "lambda-import-lint bug with the file attached",
         )
+
+
+def _undecodable(source: bytes | str) -> str | None:
+    """Why a file is not Python text at all (checked for every file, parsed or not)."""
+    if isinstance(source, str):
+        return "binary file (contains NUL bytes), not Python source" if "\x00" in source else None
+    if b"\x00" in source:
+        return "binary file (contains NUL bytes), not Python source"
+    import io
+    import tokenize
+
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
+        source.decode(encoding)
+    except (SyntaxError, LookupError) as error:
+        return f"cannot decode: {error}"
+    except UnicodeDecodeError as error:
+        return f"cannot decode as {error.encoding}: invalid byte at offset {error.start}"
+    return None
 
 
 def parse(source: bytes | str, path: str) -> cst.Module | FileResult:

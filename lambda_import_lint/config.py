@@ -7,6 +7,7 @@ flags override it. Unknown keys warn; a value of the wrong type fails with a mes
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import sys
 import warnings
@@ -53,7 +54,8 @@ class Config:
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = ()
-    root: Path = field(default_factory=Path.cwd)  # folder the config came from; globs are relative
+    # The folder the config came from; globs are relative to it.
+    root: Path = field(default_factory=lambda: Path(os.path.realpath(Path.cwd())))
 
     @property
     def heavy(self) -> HeavyModules:
@@ -172,7 +174,7 @@ def load_file(path: Path) -> Config:
     table = tool.get(TABLE, {}) if isinstance(tool, dict) else {}
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.{TABLE}] must be a table")
-    config = config_from_table(table, path.parent.resolve(), str(path))
+    config = config_from_table(table, Path(os.path.realpath(path.parent)), str(path))
     if "target-version" not in table:
         inferred = _requires_python_target(document.get("project"))
         if inferred is not None:
@@ -182,7 +184,7 @@ def load_file(path: Path) -> Config:
 
 def find_config_file(start: Path) -> Path | None:
     """The nearest pyproject.toml at or above ``start`` that has a [tool.lambda-import-lint] table."""
-    folder = start.resolve()
+    folder = Path(os.path.realpath(start))
     if not folder.is_dir():
         folder = folder.parent
     for candidate_folder in (folder, *folder.parents):

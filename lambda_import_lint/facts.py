@@ -49,6 +49,11 @@ class ImportBinding:
         """The node a finding about this binding points at."""
         return self.alias if self.alias is not None else self.statement
 
+    @property
+    def top_statement(self) -> cst.BaseStatement:
+        """The module-level statement that holds the import."""
+        return self.guard if self.guard is not None else cst.ensure_type(self.line, cst.SimpleStatementLine)
+
 
 @dataclass(eq=False)
 class FunctionInfo:
@@ -61,6 +66,7 @@ class FunctionInfo:
     class_name: str | None  # set for methods: the class that directly contains the def
     module_level: bool
     params: tuple[str, ...]
+    top_statement: cst.BaseStatement  # the module-level statement that contains the def
     calls: list[CallEdge] = field(default_factory=list)
     uses: list[Use] = field(default_factory=list)
 
@@ -337,6 +343,7 @@ class _Collector(cst.CSTVisitor):
         self.class_body: cst.ClassDef | None = None
         self.main_block = False
         self.guard: cst.BaseCompoundStatement | None = None
+        self.top_statement: cst.BaseStatement = cst.SimpleStatementLine(body=[])
         self.type_checking = False
         self.import_error_guard = False
         self.current_line: cst.SimpleStatementLine | cst.SimpleStatementSuite | None = None
@@ -423,8 +430,12 @@ class _Collector(cst.CSTVisitor):
 
     def visit_Module(self, node: cst.Module) -> bool:
         for statement in node.body:
-            compound = not isinstance(statement, (cst.SimpleStatementLine, cst.FunctionDef, cst.ClassDef))
-            self.guard = statement if compound else None  # type: ignore[assignment]
+            self.top_statement = statement
+            self.guard = None
+            if isinstance(statement, cst.BaseCompoundStatement) and not isinstance(
+                statement, (cst.FunctionDef, cst.ClassDef)
+            ):
+                self.guard = statement
             self.walk(statement)
         self.guard = None
         return False
@@ -715,6 +726,7 @@ class _Collector(cst.CSTVisitor):
             class_name=class_name,
             module_level=module_level,
             params=tuple(param.name.value for param in all_params),
+            top_statement=self.top_statement,
         )
         self.functions.append(info)
         self.bind(node.name.value, info)

@@ -376,9 +376,26 @@ class _FunctionInserter(cst.CSTTransformer):
             position = 1
         while position < len(existing) and _is_declaration_or_import(existing[position]):
             position += 1
-        new = [statement.with_changes(leading_lines=[]) for statement in statements]
+        newline = _newline_of(existing[position]) if position < len(existing) else None
+        new = [_with_newline(statement.with_changes(leading_lines=[]), newline) for statement in statements]
         block = body.with_changes(body=[*existing[:position], *new, *existing[position:]])
         return updated_node.with_changes(body=block)
+
+
+def _newline_of(statement: cst.BaseStatement) -> cst.Newline | None:
+    """The line ending of a statement's first line (files with mixed endings keep them local)."""
+    if isinstance(statement, cst.SimpleStatementLine):
+        return statement.trailing_whitespace.newline
+    body = getattr(statement, "body", None)
+    if isinstance(body, cst.IndentedBlock):
+        return body.header.newline
+    return None
+
+
+def _with_newline(statement: cst.BaseStatement, newline: cst.Newline | None) -> cst.BaseStatement:
+    if newline is None or not isinstance(statement, cst.SimpleStatementLine):
+        return statement
+    return statement.with_changes(trailing_whitespace=statement.trailing_whitespace.with_changes(newline=newline))
 
 
 def _is_declaration_or_import(statement: cst.BaseStatement) -> bool:

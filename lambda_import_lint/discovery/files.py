@@ -20,7 +20,7 @@ class PathError:
 def _excluded(path: Path, patterns: Iterable[str], root: Path) -> bool:
     name = path.name
     try:
-        relative = path.resolve().relative_to(root).as_posix()
+        relative = Path(os.path.realpath(path)).relative_to(root).as_posix()
     except ValueError:
         relative = path.as_posix()
     return any(

@@ -7,6 +7,7 @@ see issue 5), then the heuristic. A file that any declaration names uses the dec
 from __future__ import annotations
 
 import fnmatch
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Protocol
@@ -33,16 +34,13 @@ class HandlerDeclaration:
             return _same_file(self.path, file)
         if self.module is not None:
             suffix = self.module.replace(".", "/")
-            posix = file.resolve().with_suffix("").as_posix()
+            posix = Path(os.path.realpath(file)).with_suffix("").as_posix()
             return posix.endswith("/" + suffix) or posix == suffix
         return False
 
 
 def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return False
+    return os.path.realpath(a) == os.path.realpath(b)
 
 
 class HandlerSource(Protocol):

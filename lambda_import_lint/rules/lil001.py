@@ -28,7 +28,8 @@ def check(context: RuleContext) -> Iterator[Finding]:
             f"`{binding.module}` ({cost(binding.module, heavy)}) is imported at module scope but "
             f"only used inside {where}; import it there so cold starts that don't need it skip it"
         )
-        yield context.finding(CODE, binding.node, message, _fix(context, judgement.index), binding.line)
+        fix = _fix(context, judgement.index)
+        yield context.finding(CODE, binding.node, message, fix, binding.line, binding.top_statement)
 
 
 def _fix(context: RuleContext, index: int) -> Fix | str:

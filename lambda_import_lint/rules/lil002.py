@@ -27,7 +27,7 @@ def check(context: RuleContext) -> Iterator[Finding]:
         fix: Fix | str = NO_FIX_GUARD
         if binding.guard is None:
             fix = Fix("remove", "unsafe", f"Remove unused import `{import_text(binding)}`", judgement.index)
-        yield context.finding(CODE, binding.node, message, fix, binding.line)
+        yield context.finding(CODE, binding.node, message, fix, binding.line, binding.top_statement)
 
 
 def _explicit_reexport(name: str, text: str) -> bool:

@@ -38,7 +38,7 @@ def check(context: RuleContext) -> Iterator[Finding]:
                 judgement.index,
                 add_future_annotations=evaluated,
             )
-        yield context.finding(CODE, binding.node, message, fix, binding.line)
+        yield context.finding(CODE, binding.node, message, fix, binding.line, binding.top_statement)
 
 
 RULE = Rule(

@@ -16,7 +16,8 @@ def check(context: RuleContext) -> Iterator[Finding]:
             f"`{site.qualified}(...)` is created on every invocation of `{handler.qualname}`"
             f"{where}; create it once at module scope so warm invocations reuse it"
         )
-        yield context.finding(CODE, site.node, message)
+        assert site.function is not None  # client sites are only collected inside functions
+        yield context.finding(CODE, site.node, message, top=site.function.top_statement)
 
 
 RULE = Rule(

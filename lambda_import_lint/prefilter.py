@@ -1,0 +1,97 @@
+"""Cheap tests that let a file skip LibCST: a byte scan, then (if that passes) the stdlib parser.
+
+LibCST's parse costs about ten times ``ast.parse`` and the facts pass half as much again, so a file
+that has no handler, or no heavy import at module scope, is decided here. Both tests only ever say
+"cannot matter" when that is certain; anything unclear (a syntax ``ast`` does not know yet) goes on
+to LibCST.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+from typing import Iterable, Iterator, Sequence
+
+from lambda_import_lint.catalogue import HeavyModules, load_catalogue
+from lambda_import_lint.config import Config
+from lambda_import_lint.discovery.handlers import could_have_handler
+
+
+def _needles(config: Config) -> tuple[bytes, ...] | None:
+    """Byte strings one of which a file must contain to have anything to report (None: any)."""
+    heavy = config.heavy
+    if "*" in heavy.patterns:
+        return None
+    needles = {pattern.split(".")[0].split("*")[0].split("?")[0].split("[")[0] for pattern in heavy.patterns}
+    needles.update(_client_packages())
+    return tuple(needle.encode() for needle in needles if needle)
+
+
+def _client_packages() -> set[str]:
+    return {factory.split(".")[0] for factory in load_catalogue().client_factories}
+
+
+def could_matter(source: bytes, library: bool, config: Config, declared: Sequence[str]) -> bool:
+    """The byte scan: no ``import``, no possible handler, or no heavy name means nothing to report."""
+    if b"import" not in source:
+        return False
+    if not (declared or library or could_have_handler(source, config.handler_names)):
+        return False
+    needles = _needles(config)
+    return needles is None or any(needle in source for needle in needles)
+
+
+def _module_level(body: Iterable[ast.stmt]) -> Iterator[ast.stmt]:
+    """Statements that run at module scope, including those nested in if/try/with/for/while/match."""
+    for statement in body:
+        yield statement
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for name in ("body", "orelse", "finalbody"):
+            yield from _module_level(getattr(statement, name, ()))
+        for handler in getattr(statement, "handlers", ()):
+            yield from _module_level(handler.body)
+        for case in getattr(statement, "cases", ()):
+            yield from _module_level(case.body)
+
+
+def _looks_like_handler(function: ast.FunctionDef | ast.AsyncFunctionDef, handler_names: Sequence[str]) -> bool:
+    # Mirrors discovery.handlers.looks_like_handler, on the stdlib tree.
+    if any(fnmatch.fnmatchcase(function.name, pattern) for pattern in handler_names):
+        return True
+    positional = [*function.args.posonlyargs, *function.args.args][:2]
+    return [arg.arg[1:] if arg.arg.startswith("_") else arg.arg for arg in positional] == ["event", "context"]
+
+
+def _imported_modules(statement: ast.Import | ast.ImportFrom) -> Iterator[str]:
+    if isinstance(statement, ast.Import):
+        for alias in statement.names:
+            yield alias.name
+        return
+    module = "." * statement.level + (statement.module or "")
+    yield module
+    separator = "" if module.endswith(".") else "."
+    for alias in statement.names:
+        yield module + separator + alias.name
+
+
+def needs_full_analysis(
+    source: bytes | str, library: bool, config: Config, declared: Sequence[str], heavy: HeavyModules
+) -> bool:
+    """The stdlib-parser test: a handler (or shared code) and a heavy or SDK import at module scope."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return True  # let LibCST decide, and report, what the stdlib parser cannot read
+    statements = list(_module_level(tree.body))
+    if not (library or declared):
+        functions = (s for s in statements if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)))
+        if not any(_looks_like_handler(function, config.handler_names) for function in functions):
+            return False
+    clients = _client_packages()
+    for statement in statements:
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            for module in _imported_modules(statement):
+                if heavy.is_heavy(module) or module.split(".")[0] in clients:
+                    return True
+    return False
