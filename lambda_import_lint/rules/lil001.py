@@ -7,7 +7,14 @@ from typing import Iterator
 from lambda_import_lint.facts import guard_holds_only_imports
 from lambda_import_lint.rules.assessment import Status
 from lambda_import_lint.rules.base import Example, Finding, Fix, Rule, RuleContext, Safety
-from lambda_import_lint.rules.messages import NO_FIX_DYNAMIC, NO_FIX_GUARD, cost, function_list, import_text
+from lambda_import_lint.rules.messages import (
+    NO_FIX_DYNAMIC,
+    NO_FIX_GUARD,
+    NO_FIX_GUARD_ANNOTATIONS,
+    cost,
+    function_list,
+    import_text,
+)
 
 CODE = "LIL001"
 
@@ -57,6 +64,8 @@ def _fix(context: RuleContext, index: int) -> Fix | str:
         return Fix("lazy-import", safety, f"Make it `lazy {import_text(binding).removeprefix('lazy ')}`", index)
     if binding.guard is not None and not _guard_moves_whole(context, index):
         return NO_FIX_GUARD
+    if binding.guard is not None and named_in_annotations:
+        return NO_FIX_GUARD_ANNOTATIONS
     function_indexes = tuple(facts.functions.index(function) for function in judgement.target_functions)
     title = f"Move `{import_text(binding)}` into {function_list(judgement.target_functions)}"
     if named_in_annotations:
@@ -67,7 +76,7 @@ def _fix(context: RuleContext, index: int) -> Fix | str:
         title,
         index,
         function_indexes,
-        keep_for_annotations=named_in_annotations and binding.guard is None,
+        keep_for_annotations=named_in_annotations,
     )
 
 

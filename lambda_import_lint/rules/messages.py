@@ -37,3 +37,7 @@ def function_list(functions: Iterable[FunctionInfo]) -> str:
 
 NO_FIX_DYNAMIC = "the module reads names dynamically (`globals()`, `eval`, `exec`, `vars()`)"
 NO_FIX_GUARD = "the import sits in a module-level block that holds more than imports moving together"
+NO_FIX_GUARD_ANNOTATIONS = (
+    "annotations outside the functions name it, and a guarded import has no single form to keep "
+    "under `if TYPE_CHECKING:`"
+)
