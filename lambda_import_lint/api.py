@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 from lambda_import_lint.config import Config
 from lambda_import_lint.discovery.handlers import could_have_handler
-from lambda_import_lint.prefilter import could_matter, needs_full_analysis
+from lambda_import_lint.prefilter import could_matter, first_lines, needs_full_analysis, stdlib_tree
 from lambda_import_lint.rules.base import Finding
 
 if TYPE_CHECKING:
@@ -128,13 +128,15 @@ def analyse(
         return FileResult(path, error=unreadable)
     if not could_matter(raw, library, config, declared):
         return FileResult(path)
-    if not needs_full_analysis(source, library, config, declared, config.heavy):
+    tree = stdlib_tree(source)
+    if not needs_full_analysis(tree, library, config, declared, config.heavy):
         return FileResult(path)
     module = parse(source, path)
     if isinstance(module, FileResult):
         return module
     try:
-        return _analyse_module(module, path, config, declared, codes, noqa)
+        lines = first_lines(tree) if tree is not None else None
+        return _analyse_module(module, source, path, config, declared, codes, noqa, lines)
     except RecursionError:
         return FileResult(path, error="too deeply nested to analyse")
     except Exception as error:  # a bug of ours: keep the run going, name the file
@@ -183,11 +185,13 @@ def parse(source: bytes | str, path: str) -> cst.Module | FileResult:
 
 def _analyse_module(
     module: cst.Module,
+    source: bytes | str,
     path: str,
     config: Config,
     declared: Sequence[str],
     codes: frozenset[str] | None,
     noqa: bool,
+    statement_lines: list[int] | None = None,
 ) -> Analysis:
     from lambda_import_lint.discovery.handlers import resolve_handlers
     from lambda_import_lint.facts import collect_facts
@@ -205,12 +209,14 @@ def _analyse_module(
         codes = selected_codes(config.select, config.ignore)
     codes = codes - _per_file_ignored(path, config)
     assessment = assess(facts, config.heavy, handlers, defer_all=library or config.defer == "all")
-    context = RuleContext(path, facts, config, handlers, library, assessment)
+    if statement_lines is not None and len(statement_lines) != len(module.body):
+        statement_lines = None  # the two parsers disagree on statements: count lines by codegen
+    context = RuleContext(path, facts, config, handlers, library, assessment, statement_lines)
     findings: list[Finding] = []
     for code in sorted(codes):
         findings.extend(RULES[code].check(context))
     if findings and noqa:
-        findings = _without_noqa(findings, module.code.splitlines())
+        findings = _without_noqa(findings, _source_lines(source, module))
     findings.sort(key=Finding.sort_key)
     result = FileResult(path, tuple(findings), handlers=handler_names, parsed=True)
     return Analysis(module, facts, result, handler_names)
@@ -231,6 +237,11 @@ def handlers_in(
 
     facts = collect_facts(module)
     return tuple(handler.qualname for handler in resolve_handlers(facts, declared, config.handler_names))
+
+
+def _source_lines(source: bytes | str, module: cst.Module) -> list[str]:
+    text = source if isinstance(source, str) else source.decode(module.encoding, errors="replace")
+    return text.splitlines()
 
 
 def _per_file_ignored(path: str, config: Config) -> frozenset[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterator, Literal, Sequence, Union
+from typing import Any, Callable, Iterator, Literal, Sequence, Union
 
 import libcst as cst
 
@@ -329,8 +329,38 @@ def _is_constant(expression: cst.BaseExpression, scope: _Scope) -> bool:
     return False
 
 
-class _Collector(cst.CSTVisitor):
-    """Walks a module once; child order and scope are controlled by hand where they matter."""
+# Fields that never hold code: whitespace, punctuation, comments.
+_NON_CODE_FIELDS = frozenset(
+    {"lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after_decorators", "header", "footer",
+     "operator", "equal", "colon", "star", "dot", "whitespace", "trailing_whitespace", "indent", "lbracket",
+     "rbracket", "lbrace", "rbrace", "walrus", "arrow", "asynchronous", "relative", "newline", "default_indent",
+     "default_newline", "encoding", "has_trailing_newline", "value_suffix", "prefix", "string", "quote",
+     "start", "end"}
+)
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(node_type: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(node_type)
+    if fields is None:
+        import dataclasses
+
+        fields = tuple(
+            f.name
+            for f in dataclasses.fields(node_type)
+            if f.name not in _NON_CODE_FIELDS and not f.name.startswith("whitespace")
+        )
+        _CHILD_FIELDS[node_type] = fields
+    return fields
+
+
+class _Collector:
+    """Walks a module once; child order and scope are controlled by hand where they matter.
+
+    LibCST's own visitor rebuilds every node on the way back up, even for a read-only visit; that
+    cost about as much as the parse itself (measured), so the walk here only reads. A ``visit_X``
+    method handles node type X and returns True to have its children walked generically.
+    """
 
     def __init__(self, postponed_annotations: bool) -> None:
         self.postponed = postponed_annotations
@@ -362,11 +392,17 @@ class _Collector(cst.CSTVisitor):
     def walk(self, node: cst.CSTNode | Sequence[cst.CSTNode] | None) -> None:
         if node is None:
             return
-        if isinstance(node, cst.CSTNode):
-            node.visit(self)
-        else:
+        if not isinstance(node, cst.CSTNode):
             for child in node:
-                child.visit(self)
+                self.walk(child)
+            return
+        node_type = type(node)
+        method = _VISITORS.get(node_type)
+        if method is None:
+            name = "visit_" + node_type.__name__
+            method = _VISITORS[node_type] = getattr(_Collector, name, _walk_children)
+        if method(self, node):
+            _walk_children(self, node)
 
     def walk_conditionally(self, node: cst.CSTNode | Sequence[cst.CSTNode] | None) -> None:
         saved = self.conditional
@@ -910,10 +946,25 @@ class _Collector(cst.CSTVisitor):
 _WALRUS = object()
 
 
+def _walk_children(collector: _Collector, node: cst.CSTNode) -> bool:
+    for name in _child_fields(type(node)):
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            collector.walk(value)
+        elif isinstance(value, (list, tuple)):
+            for child in value:
+                if isinstance(child, cst.CSTNode):
+                    collector.walk(child)
+    return False
+
+
+_VISITORS: dict[type, Callable[[_Collector, Any], bool | None]] = {}
+
+
 def collect_facts(module: cst.Module, postponed_annotations: bool = False) -> ModuleFacts:
     """Gather the facts of ``module``; ``postponed_annotations`` for targets ≥ py314 (PEP 649)."""
     collector = _Collector(postponed_annotations)
-    module.visit(collector)
+    collector.walk(module)
     return _resolve(module, collector)
 
 

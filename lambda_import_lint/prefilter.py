@@ -75,13 +75,19 @@ def _imported_modules(statement: ast.Import | ast.ImportFrom) -> Iterator[str]:
         yield module + separator + alias.name
 
 
+def stdlib_tree(source: bytes | str) -> ast.Module | None:
+    """The stdlib parser's tree, or None when it cannot read the source (newer syntax, errors)."""
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
 def needs_full_analysis(
-    source: bytes | str, library: bool, config: Config, declared: Sequence[str], heavy: HeavyModules
+    tree: ast.Module | None, library: bool, config: Config, declared: Sequence[str], heavy: HeavyModules
 ) -> bool:
     """The stdlib-parser test: a handler (or shared code) and a heavy or SDK import at module scope."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    if tree is None:
         return True  # let LibCST decide, and report, what the stdlib parser cannot read
     statements = list(_module_level(tree.body))
     if not (library or declared):
@@ -95,3 +101,24 @@ def needs_full_analysis(
                 if heavy.is_heavy(module) or module.split(".")[0] in clients:
                     return True
     return False
+
+
+def first_lines(tree: ast.Module) -> list[int]:
+    """The first line of each top-level statement as LibCST groups them (``a; b`` is one), the
+    decorators included. Lets findings be positioned without generating code."""
+    lines: list[int] = []
+    previous_line = -1
+    for statement in tree.body:
+        decorators = getattr(statement, "decorator_list", ())
+        line = min([statement.lineno, *(decorator.lineno for decorator in decorators)])
+        if isinstance(statement, _SIMPLE) and line == previous_line and lines:
+            continue  # another small statement on the same line: `import a; import b`
+        lines.append(line)
+        previous_line = statement.end_lineno or line if isinstance(statement, _SIMPLE) else -1
+    return lines
+
+
+_SIMPLE = (
+    ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Import, ast.ImportFrom, ast.Pass, ast.Delete,
+    ast.Global, ast.Nonlocal, ast.Return, ast.Raise, ast.Assert, ast.Break, ast.Continue,
+)

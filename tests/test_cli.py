@@ -264,3 +264,12 @@ def test_usage_error_exits_2(capsys) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(SystemExit) as exit_info:
         main(["check", "--format", "xml"])
     assert exit_info.value.code == 2
+
+
+def test_exclude_setting_by_name_and_by_path(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    write("pyproject.toml", '[tool.lambda-import-lint]\nexclude = ["generated", "scripts/local/"]\n')
+    write("generated/app.py", BRANCHY)
+    write("scripts/local/app.py", BRANCHY)
+    kept = write("scripts/app.py", BRANCHY)
+    status, out, _ = run(["check", str(kept.parent.parent)], capsys)
+    assert status == 1 and out.count("LIL001") == 1 and out.startswith(str(kept))

@@ -17,22 +17,41 @@ class PathError:
     message: str
 
 
-def _excluded(path: Path, patterns: Iterable[str], root: Path) -> bool:
-    name = path.name
-    try:
-        relative = Path(os.path.realpath(path)).relative_to(root).as_posix()
-    except ValueError:
-        relative = path.as_posix()
-    return any(
-        fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(relative, pattern.strip("/"))
-        for pattern in patterns
-    )
+@dataclass(frozen=True)
+class _Exclusions:
+    """Folder and file patterns: plain names (``node_modules``, ``*.egg-info``) match any path
+    component cheaply; patterns with a ``/`` match the path relative to the config's folder."""
+
+    names: tuple[str, ...]
+    paths: tuple[str, ...]
+    root: Path
+
+    @classmethod
+    def from_config(cls, config: Config) -> _Exclusions:
+        patterns = (*DEFAULT_EXCLUDE, *config.exclude)
+        names = tuple(p for p in patterns if "/" not in p.strip("/"))
+        paths = tuple(p.strip("/") for p in patterns if "/" in p.strip("/"))
+        return cls(tuple(n.strip("/") for n in names), paths, config.root)
+
+    def __call__(self, path: Path) -> bool:
+        name = path.name
+        if any(fnmatch.fnmatchcase(name, pattern) for pattern in self.names):
+            return True
+        if not self.paths:
+            return False
+        try:
+            relative = Path(os.path.realpath(path)).relative_to(self.root).as_posix()
+        except ValueError:
+            relative = path.as_posix()
+        return any(
+            fnmatch.fnmatchcase(relative, pattern) or relative.startswith(pattern + "/") for pattern in self.paths
+        )
 
 
 def iter_python_files(paths: Iterable[str], config: Config) -> Iterator[Path | PathError]:
     """Python files under ``paths``, sorted per folder; explicitly named files are always
     yielded. Symlinked folders are not followed (no loops); unreadable folders are reported."""
-    patterns = (*DEFAULT_EXCLUDE, *config.exclude)
+    excluded = _Exclusions.from_config(config)
     seen: set[str] = set()
     for given in paths:
         path = Path(given)
@@ -46,10 +65,10 @@ def iter_python_files(paths: Iterable[str], config: Config) -> Iterator[Path | P
                 seen.add(key)
                 yield path
             continue
-        yield from _walk(path, patterns, config, seen)
+        yield from _walk(path, excluded, seen)
 
 
-def _walk(top: Path, patterns: tuple[str, ...], config: Config, seen: set[str]) -> Iterator[Path | PathError]:
+def _walk(top: Path, excluded: _Exclusions, seen: set[str]) -> Iterator[Path | PathError]:
     errors: list[OSError] = []
     for folder, folders, files in os.walk(top, onerror=errors.append):
         folder_path = Path(folder)
@@ -59,14 +78,13 @@ def _walk(top: Path, patterns: tuple[str, ...], config: Config, seen: set[str]) 
         folders[:] = sorted(
             name
             for name in folders
-            if not _excluded(folder_path / name, patterns, config.root)
-            and not (folder_path / name / "pyvenv.cfg").exists()
+            if not excluded(folder_path / name) and not os.path.exists(os.path.join(folder, name, "pyvenv.cfg"))
         )
         for name in sorted(files):
             if not name.endswith(".py"):
                 continue
             path = folder_path / name
-            if _excluded(path, patterns, config.root):
+            if excluded(path):
                 continue
             key = os.path.realpath(path)
             if key in seen:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, Literal, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Literal, Mapping, Sequence
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -99,6 +99,7 @@ class RuleContext:
     handlers: tuple[FunctionInfo, ...]  # functions Lambda calls (empty in library mode)
     library_mode: bool  # every function is an entry point; LIL001 uses `defer all`
     assessment: Assessment
+    statement_lines: Sequence[int] | None = None  # first line of each module-level statement
     _line_offsets: dict[cst.BaseStatement, int] | None = None
     _positions: dict[cst.BaseStatement, Mapping[cst.CSTNode, object]] = field(default_factory=dict)
 
@@ -158,10 +159,16 @@ class RuleContext:
         if self._line_offsets is None:
             module = self.facts.module
             offsets: dict[cst.BaseStatement, int] = {}
-            line = len(module.header)
-            for statement in module.body:
-                offsets[statement] = line
-                line += _count_lines(module.code_for_node(statement))
+            if self.statement_lines is not None:
+                # The stdlib parser already knows where each statement starts; LibCST's positions
+                # within the statement also count its leading blank and comment lines.
+                for statement, first in zip(module.body, self.statement_lines):
+                    offsets[statement] = first - 1 - len(getattr(statement, "leading_lines", ()))
+            else:
+                line = len(module.header)
+                for statement in module.body:
+                    offsets[statement] = line
+                    line += _count_lines(module.code_for_node(statement))
             self._line_offsets = offsets
         return self._line_offsets[top]
 
