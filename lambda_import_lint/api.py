@@ -123,7 +123,7 @@ def analyse(
 ) -> Analysis | FileResult:
     library = is_library_file(path, config)
     raw = source.encode("utf-8", errors="surrogateescape") if isinstance(source, str) else source
-    unreadable = _undecodable(source)
+    unreadable = undecodable(source)
     if unreadable is not None:
         return FileResult(path, error=unreadable)
     if not could_matter(raw, library, config, declared):
@@ -147,7 +147,7 @@ def analyse(
         )
 
 
-def _undecodable(source: bytes | str) -> str | None:
+def undecodable(source: bytes | str) -> str | None:
     """Why a file is not Python text at all (checked for every file, parsed or not)."""
     if isinstance(source, str):
         return "binary file (contains NUL bytes), not Python source" if "\x00" in source else None

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Sequence
 from lambda_import_lint import __version__
 
 if TYPE_CHECKING:
-    from lambda_import_lint.api import FileResult
     from lambda_import_lint.config import Config
+    from lambda_import_lint.runner import Task
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -30,6 +30,13 @@ def _add_config_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--target-version", choices=("py310", "py311", "py312", "py313", "py314", "py315"))
     parser.add_argument("--config", metavar="FILE", help="read settings from this TOML file")
     parser.add_argument("--stdin-filename", metavar="NAME", help='the path to report (and configure) for "-"')
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes")
     check.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
+    check.add_argument("--jobs", type=_positive, metavar="N", help="parallel processes (default: CPU count)")
+    check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    check.add_argument("--clean-cache", action="store_true", help="delete the cache before running")
     check.add_argument("-q", "--quiet", action="store_true", help="no summary line")
 
     handlers = commands.add_parser("handlers", help="list the handlers found and where they come from")
@@ -113,59 +123,67 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _check_command(args, config)
 
 
-def _inputs(args: argparse.Namespace, config: Config) -> list[tuple[str, bytes | FileResult]]:
-    from lambda_import_lint.api import FileResult, read_source
+def _tasks(args: argparse.Namespace, config: Config) -> list[Task]:
+    from lambda_import_lint.api import FileResult
     from lambda_import_lint.discovery.files import PathError, iter_python_files
+    from lambda_import_lint.discovery.handlers import collect_declarations, declared_for
+    from lambda_import_lint.runner import Task
 
-    inputs: list[tuple[str, bytes | FileResult]] = []
+    declarations = collect_declarations(config)
+
+    def declared(name: str) -> tuple[str, ...]:
+        return tuple(d.function for d in declared_for(Path(name), declarations))
+
+    tasks: list[Task] = []
     paths = args.paths or ["."]
     if "-" in paths:
         name = args.stdin_filename or "-"
-        inputs.append((name, sys.stdin.buffer.read()))
+        tasks.append(Task(name, declared(name), sys.stdin.buffer.read()))
         paths = [p for p in paths if p != "-"]
     for item in iter_python_files(paths, config):
         if isinstance(item, PathError):
-            inputs.append((item.path, FileResult(item.path, error=item.message)))
+            tasks.append(Task(item.path, source=FileResult(item.path, error=item.message)))
         else:
-            inputs.append((str(item), read_source(item)))
-    return inputs
+            tasks.append(Task(str(item), declared(str(item))))
+    return tasks
 
 
 def _check_command(args: argparse.Namespace, config: Config) -> int:
-    from lambda_import_lint.api import FileResult, check_source
-    from lambda_import_lint.discovery.handlers import collect_declarations, declared_for
+    from lambda_import_lint.api import FileResult
     from lambda_import_lint.reporters import WRITERS, summary
     from lambda_import_lint.rules.registry import selected_codes
+    from lambda_import_lint.runner import Cache, Options, Progress, cache_folder, clean_cache, run
 
-    codes = selected_codes(config.select, config.ignore)
-    declarations = collect_declarations(config)
     fixing = args.fix or args.diff
     stdin_fix = fixing and args.paths == ["-"]
-    results: list[FileResult] = []
-    changed = 0
-    fixed = 0
-    for name, source in _inputs(args, config):
-        if isinstance(source, FileResult):
-            results.append(source)
-            continue
-        declared = tuple(d.function for d in declared_for(Path(name), declarations))
-        if not fixing:
-            results.append(check_source(source, name, config, declared, codes, with_edits=args.format == "sarif"))
-            continue
-        from lambda_import_lint.fixer import fix_source
+    options = Options(
+        config,
+        selected_codes(config.select, config.ignore),
+        fix=fixing,
+        unsafe=args.unsafe_fixes,
+        with_edits=args.format == "sarif" and not fixing,
+    )
+    if args.clean_cache:
+        clean_cache(config)
+    cache = None if args.no_cache or args.paths == ["-"] else Cache(cache_folder(config), options)
+    progress = Progress()
+    outcomes = run(_tasks(args, config), options, jobs=args.jobs, cache=cache, progress=progress)
+    progress.finish()
 
-        outcome = fix_source(source, name, config, declared, codes, unsafe=args.unsafe_fixes)
+    results: list[FileResult] = []
+    changed = fixed = 0
+    for outcome in outcomes:
         result = outcome.result
         if outcome.failure is not None:
-            print(f"{name}: warning: not fixed: {outcome.failure}", file=sys.stderr)
-        if outcome.changed:
+            print(f"{result.path}: warning: not fixed: {outcome.failure}", file=sys.stderr)
+        if outcome.fixed is not None and outcome.original is not None:
             changed += 1
-            fixed += outcome.fixed
-            error = _emit_fix(args, name, source, outcome.source, stdin_fix)
+            fixed += outcome.fixed_count
+            error = _emit_fix(args, result.path, outcome.original, outcome.fixed, stdin_fix)
             if error is not None:
-                result = FileResult(name, result.findings, error=error)
-        elif stdin_fix:
-            sys.stdout.buffer.write(source)
+                result = FileResult(result.path, result.findings, error=error)
+        elif stdin_fix and outcome.original is not None:
+            sys.stdout.buffer.write(outcome.original)
         results.append(result)
     errors = [result for result in results if result.error is not None]
     for result in errors:
@@ -218,13 +236,15 @@ def _unified_diff(name: str, old: bytes, new: bytes) -> str:
 def _handlers_command(args: argparse.Namespace, config: Config) -> int:
     import json
 
-    from lambda_import_lint.api import FileResult, handlers_in
+    from lambda_import_lint.api import FileResult, handlers_in, read_source
     from lambda_import_lint.discovery.handlers import collect_declarations, declared_for
 
     declarations = collect_declarations(config)
     rows: list[dict[str, object]] = []
     status = 0
-    for name, source in _inputs(args, config):
+    for task in _tasks(args, config):
+        name = task.path
+        source = task.source if task.source is not None else read_source(Path(name))
         if isinstance(source, FileResult):
             print(f"{source.path}: error: {source.error}", file=sys.stderr)
             status = 2

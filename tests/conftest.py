@@ -35,6 +35,12 @@ def codes_and_lines(findings: list[Finding]) -> list[tuple[str, int]]:
     return [(finding.code, finding.line) for finding in findings]
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own result cache, never the repository's."""
+    monkeypatch.setenv("LAMBDA_IMPORT_LINT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def write(tmp_path: Path):  # type: ignore[no-untyped-def]
     def write(relative: str, content: str | bytes) -> Path:

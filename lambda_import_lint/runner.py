@@ -1,0 +1,221 @@
+"""Running the core over many files: cache, parallel processes, progress. Results keep input order.
+
+The main process reads each file and runs the byte prefilter, which settles most files of a
+repository at once; only files that need parsing go to the cache and then, when there are enough of
+them, to worker processes. Writing fixed files stays in the main process (see cli.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Sequence, TextIO
+
+from lambda_import_lint import __version__
+from lambda_import_lint.api import FileResult, check_source, is_library_file, read_source, undecodable
+from lambda_import_lint.config import Config
+from lambda_import_lint.prefilter import could_matter
+
+CACHE_FOLDER = ".lambda-import-lint-cache"
+CACHE_ENVIRONMENT = "LAMBDA_IMPORT_LINT_CACHE_DIR"
+PARALLEL_THRESHOLD = 8  # fewer files to parse than this: starting processes costs more than it saves
+
+
+@dataclass(frozen=True)
+class Task:
+    path: str
+    declared: tuple[str, ...] = ()
+    source: bytes | FileResult | None = None  # None: read the file; bytes: stdin; FileResult: error
+
+
+@dataclass(frozen=True)
+class Options:
+    config: Config
+    codes: frozenset[str]
+    fix: bool = False
+    unsafe: bool = False
+    with_edits: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: FileResult
+    original: bytes | None = None
+    fixed: bytes | None = None  # the new content, when fixing changed the file
+    fixed_count: int = 0
+    failure: str | None = None  # why fixable findings were left unfixed
+
+
+class Cache:
+    """Results keyed by content hash + effective configuration + path + tool version, one file per
+    entry. A changed file, setting or version gives a new key, so a stale result is never served."""
+
+    def __init__(self, folder: Path, options: Options) -> None:
+        self.folder = folder / __version__
+        fingerprint = repr((options.config, sorted(options.codes), options.with_edits, sys.version_info[:2]))
+        self.salt = hashlib.sha256(fingerprint.encode()).hexdigest()
+
+    def key(self, task: Task, source: bytes) -> str:
+        digest = hashlib.sha256(self.salt.encode())
+        digest.update(repr((task.path, task.declared)).encode())
+        digest.update(source)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> FileResult | None:
+        try:
+            with open(self.folder / key[:2] / key, "rb") as handle:
+                value = pickle.load(handle)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, ImportError):
+            return None
+        return value if isinstance(value, FileResult) else None
+
+    def put(self, key: str, result: FileResult) -> None:
+        folder = self.folder / key[:2]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            temporary = folder / f".{key}.{os.getpid()}.tmp"
+            temporary.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(temporary, folder / key)
+        except OSError:
+            pass  # a cache that cannot be written only costs speed
+
+
+def cache_folder(config: Config) -> Path:
+    """``$LAMBDA_IMPORT_LINT_CACHE_DIR``, else ``.lambda-import-lint-cache`` beside the config."""
+    override = os.environ.get(CACHE_ENVIRONMENT)
+    return Path(override) if override else config.root / CACHE_FOLDER
+
+
+def clean_cache(config: Config) -> None:
+    import shutil
+
+    shutil.rmtree(cache_folder(config), ignore_errors=True)
+
+
+_OPTIONS: Options | None = None  # set in each worker process by _initialise
+
+
+def _initialise(options: Options) -> None:
+    global _OPTIONS
+    _OPTIONS = options
+
+
+def _work(item: tuple[Task, bytes]) -> Outcome:
+    assert _OPTIONS is not None
+    return analyse_task(item[0], item[1], _OPTIONS)
+
+
+def analyse_task(task: Task, source: bytes, options: Options) -> Outcome:
+    """Check (or fix) one file's bytes."""
+    config = options.config
+    if not options.fix:
+        result = check_source(source, task.path, config, task.declared, options.codes, with_edits=options.with_edits)
+        return Outcome(result)
+    from lambda_import_lint.fixer import fix_source
+
+    fixed = fix_source(source, task.path, config, task.declared, options.codes, unsafe=options.unsafe)
+    return Outcome(
+        fixed.result,
+        original=source,
+        fixed=fixed.source if fixed.changed else None,
+        fixed_count=fixed.fixed,
+        failure=fixed.failure,
+    )
+
+
+def _nothing_to_fix(result: FileResult, unsafe: bool) -> bool:
+    return not any(f.fix is not None and (unsafe or f.fix.safety == "safe") for f in result.findings)
+
+
+def run(
+    tasks: Sequence[Task],
+    options: Options,
+    jobs: int | None = None,
+    cache: Cache | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Outcome]:
+    """Outcomes in the order of ``tasks``."""
+    outcomes: list[Outcome | None] = [None] * len(tasks)
+    pending: list[tuple[int, Task, bytes, str | None]] = []
+    done = 0
+    for index, task in enumerate(tasks):
+        source = task.source if task.source is not None else read_source(Path(task.path))
+        if isinstance(source, FileResult):
+            outcomes[index] = Outcome(FileResult(task.path, error=source.error))
+            done += 1
+            continue
+        library = is_library_file(task.path, options.config)
+        if not could_matter(source, library, options.config, task.declared) and _is_text(source):
+            outcomes[index] = Outcome(FileResult(task.path), original=source)
+            done += 1
+            continue
+        key = cache.key(task, source) if cache is not None else None
+        if key is not None and cache is not None:
+            cached = cache.get(key)
+            if cached is not None and (not options.fix or _nothing_to_fix(cached, options.unsafe)):
+                outcomes[index] = Outcome(cached, original=source)
+                done += 1
+                continue
+        pending.append((index, task, source, key))
+    if progress is not None:
+        progress(done, len(tasks))
+
+    workers = min(jobs or os.cpu_count() or 1, len(pending))
+    items = [(task, source) for _, task, source, _ in pending]
+    results: Iterable[Outcome]
+    executor = None
+    if workers > 1 and len(pending) >= PARALLEL_THRESHOLD:
+        executor = ProcessPoolExecutor(max_workers=workers, initializer=_initialise, initargs=(options,))
+        results = executor.map(_work, items, chunksize=max(1, min(16, len(items) // (workers * 4))))
+    else:
+        results = (analyse_task(task, source, options) for task, source in items)
+    try:
+        for (index, _, _, key), outcome in zip(pending, results):
+            outcomes[index] = outcome
+            if cache is not None and key is not None and outcome.fixed is None and outcome.result.error is None:
+                cache.put(key, outcome.result)
+            done += 1
+            if progress is not None:
+                progress(done, len(tasks))
+    finally:
+        if executor is not None:
+            executor.shutdown(cancel_futures=True)
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _is_text(source: bytes) -> bool:
+    # Binary or undecodable files must reach the core, which reports them, even when the prefilter
+    # would skip them.
+    return undecodable(source) is None
+
+
+class Progress:
+    """``files done / total`` on stderr, only when it is a terminal, at most ten times a second."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = self.stream.isatty()
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total < 50:
+            return
+        now = time.monotonic()
+        if now - self.last < 0.1 and done != total:
+            return
+        self.last = now
+        self.stream.write(f"\r{done}/{total} files")
+        self.stream.flush()
+        self.shown = True
+
+    def finish(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()

@@ -1,0 +1,117 @@
+"""The cache (never stale) and --jobs (same output as --jobs 1), and progress only on a terminal."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from lambda_import_lint import runner
+from lambda_import_lint.cli import main
+from lambda_import_lint.config import Config
+from lambda_import_lint.rules.registry import RULES
+
+SOURCE = RULES["LIL001"].invalid[0].source
+
+
+def _json(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[dict[str, object]]]:
+    status = main(["check", "--format", "json", *args])
+    return status, json.loads(capsys.readouterr().out)
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    analysed: list[str] = []
+    real = runner.analyse_task
+
+    def counting(task, source, options):  # type: ignore[no-untyped-def]
+        analysed.append(Path(task.path).name)
+        return real(task, source, options)
+
+    monkeypatch.setattr(runner, "analyse_task", counting)
+    return analysed
+
+
+def test_cache_serves_unchanged_files(write, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    path = write("app.py", SOURCE)
+    analysed = _counting(monkeypatch)
+    first = _json(["--jobs", "1", str(path)], capsys)
+    assert analysed == ["app.py"]
+    second = _json(["--jobs", "1", str(path)], capsys)
+    assert analysed == ["app.py"] and second == first
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda path, args: path.write_text(SOURCE.replace("pd.", "pd .")), id="content"),
+        pytest.param(lambda path, args: args.extend(["--defer", "all"]), id="flag"),
+        pytest.param(
+            lambda path, args: (path.parent / "pyproject.toml").write_text('[tool.lambda-import-lint]\nignore = ["LIL001"]\n'),
+            id="config-file",
+        ),
+        pytest.param(lambda path, args: args.append("--no-cache"), id="no-cache"),
+    ],
+)
+def test_cache_invalidation(change, write, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    path = write("app.py", SOURCE)
+    analysed = _counting(monkeypatch)
+    args = ["--jobs", "1", str(path)]
+    _json(args, capsys)
+    change(path, args)
+    _json(args, capsys)
+    assert analysed == ["app.py", "app.py"]
+
+
+def test_cache_keyed_by_version(write, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    path = write("app.py", SOURCE)
+    analysed = _counting(monkeypatch)
+    _json(["--jobs", "1", str(path)], capsys)
+    monkeypatch.setattr(runner, "__version__", "99.0")
+    _json(["--jobs", "1", str(path)], capsys)
+    assert analysed == ["app.py", "app.py"]
+
+
+def test_clean_cache(write, capsys, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = write("app.py", SOURCE)
+    _json([str(path)], capsys)
+    folder = runner.cache_folder(Config())
+    assert any(folder.rglob("*"))
+    analysed = _counting(monkeypatch)
+    _json(["--clean-cache", "--jobs", "1", str(path)], capsys)
+    assert analysed == ["app.py"]
+
+
+def test_fix_after_cached_check_still_fixes(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = write("app.py", SOURCE)
+    _json([str(path)], capsys)
+    assert main(["check", "--fix", "-q", str(path)]) == 1
+    assert path.read_text() == RULES["LIL001"].invalid[0].fixed
+    assert main(["check", "-q", str(path)]) == 0
+
+
+def test_jobs_output_matches_single_process(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    for index in range(40):
+        (tmp_path / f"h{index:02}.py").write_text(SOURCE if index % 3 else SOURCE.replace("if event", "if True or event"))
+    (tmp_path / "broken.py").write_text("def lambda_handler(event, context):\n    import pandas\n    x = (\n")
+    one = main(["check", "--no-cache", "--jobs", "1", str(tmp_path)]), capsys.readouterr()
+    many = main(["check", "--no-cache", "--jobs", "2", str(tmp_path)]), capsys.readouterr()
+    assert one[0] == many[0] == 2
+    assert one[1].out == many[1].out and one[1].out.count("LIL001") == 40
+    assert one[1].err == many[1].err
+
+
+def test_progress_only_on_a_terminal() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    quiet, terminal = io.StringIO(), Terminal()
+    for stream in (quiet, terminal):
+        progress = runner.Progress(stream)
+        for done in range(0, 101, 50):
+            progress(done, 100)
+        progress.finish()
+    assert quiet.getvalue() == ""
+    assert "100/100 files" in terminal.getvalue()
