@@ -54,7 +54,7 @@ class Analysis:
 def is_library_file(path: str, config: Config) -> bool:
     if config.all_modules:
         return True
-    return _matches_any(path, config.library_paths, config.root)
+    return bool(config.library_paths) and _matches_any(path, config.library_paths, config.root)
 
 
 def _matches_any(path: str, patterns: Iterable[str], root: Path) -> bool:
@@ -153,6 +153,12 @@ def undecodable(source: bytes | str) -> str | None:
         return "binary file (contains NUL bytes), not Python source" if "\x00" in source else None
     if b"\x00" in source:
         return "binary file (contains NUL bytes), not Python source"
+    if b"coding" not in source[:400] and not source.startswith(b"\xef\xbb\xbf"):
+        try:
+            source.decode("utf-8")  # the common case, at C speed
+            return None
+        except UnicodeDecodeError:
+            pass
     import io
     import tokenize
 
@@ -196,7 +202,7 @@ def _analyse_module(
     from lambda_import_lint.discovery.handlers import resolve_handlers
     from lambda_import_lint.facts import collect_facts
     from lambda_import_lint.rules.base import RuleContext
-    from lambda_import_lint.rules.registry import RULES, selected_codes
+    from lambda_import_lint.rules.registry import all_rules, selected_codes
     from lambda_import_lint.rules.assessment import assess
 
     facts = collect_facts(module, postponed_annotations=config.target_minor >= 14)
@@ -214,7 +220,7 @@ def _analyse_module(
     context = RuleContext(path, facts, config, handlers, library, assessment, statement_lines)
     findings: list[Finding] = []
     for code in sorted(codes):
-        findings.extend(RULES[code].check(context))
+        findings.extend(all_rules()[code].check(context))
     if findings and noqa:
         findings = _without_noqa(findings, _source_lines(source, module))
     findings.sort(key=Finding.sort_key)
@@ -245,12 +251,12 @@ def _source_lines(source: bytes | str, module: cst.Module) -> list[str]:
 
 
 def _per_file_ignored(path: str, config: Config) -> frozenset[str]:
-    from lambda_import_lint.rules.registry import RULES
+    from lambda_import_lint.rules.registry import DEFAULT_ENABLED
 
     ignored: set[str] = set()
     for pattern, prefixes in config.per_file_ignores:
         if _matches_any(path, (pattern,), config.root):
-            ignored.update(code for code in RULES if code.startswith(prefixes))
+            ignored.update(code for code in DEFAULT_ENABLED if code.startswith(prefixes))
     return frozenset(ignored)
 
 

@@ -144,7 +144,7 @@ def _tasks(args: argparse.Namespace, config: Config) -> list[Task]:
         if isinstance(item, PathError):
             tasks.append(Task(item.path, source=FileResult(item.path, error=item.message)))
         else:
-            tasks.append(Task(str(item), declared(str(item))))
+            tasks.append(Task(item, declared(item)))
     return tasks
 
 
@@ -279,15 +279,17 @@ def _handlers_command(args: argparse.Namespace, config: Config) -> int:
 
 def _rule_command(code: str | None) -> int:
     from lambda_import_lint.docs import render_rule
-    from lambda_import_lint.rules.registry import RULES
+    from lambda_import_lint.rules.registry import all_rules
+
+    rules = all_rules()
 
     if code is None:
-        for rule in RULES.values():
+        for rule in rules.values():
             print(f"{rule.code}  {rule.name:32} {rule.summary}")
         return 0
-    found = RULES.get(code.upper())
+    found = rules.get(code.upper())
     if found is None:
-        print(f"lambda-import-lint: error: unknown rule {code!r} (known: {', '.join(RULES)})", file=sys.stderr)
+        print(f"lambda-import-lint: error: unknown rule {code!r} (known: {', '.join(rules)})", file=sys.stderr)
         return 2
     sys.stdout.write(render_rule(found))
     return 0

@@ -57,12 +57,14 @@ def write_pages(folder: str) -> list[str]:
     """Regenerate ``docs/rules``: ``python -m lambda_import_lint.docs docs/rules``."""
     from pathlib import Path
 
-    from lambda_import_lint.rules.registry import RULES
+    from lambda_import_lint.rules.registry import all_rules
+
+    rules = all_rules()
 
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
-    pages = {f"{code}.md": render_rule(rule) for code, rule in RULES.items()}
-    pages["README.md"] = render_index(list(RULES.values()))
+    pages = {f"{code}.md": render_rule(rule) for code, rule in rules.items()}
+    pages["README.md"] = render_index(list(rules.values()))
     for name, text in pages.items():
         (target / name).write_text(text, encoding="utf-8")
     return sorted(pages)

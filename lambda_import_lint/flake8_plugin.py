@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Iterator
 
 from lambda_import_lint import __version__
 from lambda_import_lint.config import Config, discover, parse_setting
+from lambda_import_lint.rules.registry import DEFAULT_ENABLED
 
 # flake8 option → our setting, with how flake8 should parse it.
 _OPTIONS: tuple[tuple[str, str, dict[str, Any]], ...] = (
@@ -65,7 +66,6 @@ class Plugin:
     def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
         from lambda_import_lint.api import check_source
         from lambda_import_lint.discovery.handlers import collect_declarations, declared_for
-        from lambda_import_lint.rules.registry import RULES
 
         config = self.config
         source = "".join(self.lines)
@@ -74,6 +74,7 @@ class Plugin:
             declarations = collect_declarations(config)
             declared = tuple(d.function for d in declared_for(Path(self.filename), declarations))
         # flake8 selects and ignores codes itself, so every rule runs here.
-        result = check_source(source, self.filename, config, declared, frozenset(RULES), noqa=self.honour_noqa)
+        codes = frozenset(DEFAULT_ENABLED)
+        result = check_source(source, self.filename, config, declared, codes, noqa=self.honour_noqa)
         for finding in result.findings:
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)

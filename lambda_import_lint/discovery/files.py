@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -33,9 +34,16 @@ class _Exclusions:
         paths = tuple(p.strip("/") for p in patterns if "/" in p.strip("/"))
         return cls(tuple(n.strip("/") for n in names), paths, config.root)
 
+    def __post_init__(self) -> None:
+        # One compiled expression for all name patterns: this runs for every file and folder.
+        joined = "|".join(fnmatch.translate(pattern) for pattern in self.names) or "(?!)"
+        object.__setattr__(self, "_names", re.compile(joined))
+
+    def name(self, name: str) -> bool:
+        return self._names.match(name) is not None  # type: ignore[attr-defined]
+
     def __call__(self, path: Path) -> bool:
-        name = path.name
-        if any(fnmatch.fnmatchcase(name, pattern) for pattern in self.names):
+        if self.name(path.name):
             return True
         if not self.paths:
             return False
@@ -48,7 +56,7 @@ class _Exclusions:
         )
 
 
-def iter_python_files(paths: Iterable[str], config: Config) -> Iterator[Path | PathError]:
+def iter_python_files(paths: Iterable[str], config: Config) -> Iterator[str | PathError]:
     """Python files under ``paths``, sorted per folder; explicitly named files are always
     yielded. Symlinked folders are not followed (no loops); unreadable folders are reported."""
     excluded = _Exclusions.from_config(config)
@@ -60,36 +68,47 @@ def iter_python_files(paths: Iterable[str], config: Config) -> Iterator[Path | P
             yield PathError(given, kind)
             continue
         if not path.is_dir():
-            key = os.path.realpath(path)
+            key = os.path.realpath(path) if os.path.islink(path) else os.path.abspath(path)
             if key not in seen:
                 seen.add(key)
-                yield path
+                yield given
             continue
-        yield from _walk(path, excluded, seen)
+        # "." lists as "app.py", not "./app.py" (as ruff prints paths)
+        yield from _walk(os.path.normpath(given), excluded, seen)
 
 
-def _walk(top: Path, excluded: _Exclusions, seen: set[str]) -> Iterator[Path | PathError]:
-    errors: list[OSError] = []
-    for folder, folders, files in os.walk(top, onerror=errors.append):
-        folder_path = Path(folder)
-        for error in errors:
-            yield PathError(str(error.filename or folder), error.strerror or str(error))
-        errors.clear()
-        folders[:] = sorted(
-            name
-            for name in folders
-            if not excluded(folder_path / name) and not os.path.exists(os.path.join(folder, name, "pyvenv.cfg"))
-        )
-        for name in sorted(files):
-            if not name.endswith(".py"):
+def _walk(top: str, excluded: _Exclusions, seen: set[str], root: bool = True) -> Iterator[str | PathError]:
+    """Files of a folder (sorted), then its subfolders, like ``os.walk`` top-down, with one
+    ``scandir`` per folder and plain strings (pathlib objects cost more than the scan here). A
+    virtual environment shows by the ``pyvenv.cfg`` in its listing."""
+    try:
+        entries = sorted(os.scandir(top), key=lambda entry: entry.name)
+    except OSError as error:
+        yield PathError(top, error.strerror or str(error))
+        return
+    if not root and any(entry.name == "pyvenv.cfg" for entry in entries):
+        return
+    folders = []
+    for entry in entries:
+        path = entry.name if top == "." else entry.path
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                if not excluded.name(entry.name) and not (excluded.paths and excluded(Path(path))):
+                    folders.append(path)
                 continue
-            path = folder_path / name
-            if excluded(path):
+            if not entry.name.endswith(".py") or excluded.name(entry.name):
                 continue
-            key = os.path.realpath(path)
-            if key in seen:
-                continue
-            seen.add(key)
-            yield path
-    for error in errors:
-        yield PathError(str(error.filename or top), error.strerror or str(error))
+            linked = entry.is_symlink()
+            if linked and entry.is_dir():
+                continue  # a linked folder is never followed (no loops)
+        except OSError:
+            linked = True  # a loop or a dangling link: reading it reports the problem
+        if excluded.paths and excluded(Path(path)):
+            continue
+        key = os.path.realpath(path) if linked else os.path.abspath(path)
+        if key in seen:
+            continue
+        seen.add(key)
+        yield path
+    for folder in folders:
+        yield from _walk(folder, excluded, seen, root=False)

@@ -7,7 +7,9 @@ see issue 5), then the heuristic. A file that any declaration names uses the dec
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Protocol
@@ -105,14 +107,24 @@ def resolve_handlers(
 
 
 def could_have_handler(source: bytes, handler_names: Iterable[str]) -> bool:
-    """A byte-level test with no false negatives for the heuristic (used before parsing)."""
-    if b"event" in source and b"context" in source:
-        return True
-    for pattern in handler_names:
-        plain = pattern.split("*")[0].split("?")[0].split("[")[0]
-        if plain.encode() in source:
-            return True
-    return False
+    """A byte-level test with no false negatives for the heuristic (used before parsing): a
+    ``def`` named like a handler, or one whose first parameter is ``event`` (comments allowed)."""
+    return _handler_pattern(tuple(handler_names)).search(source) is not None
+
+
+def _name_pattern(glob: str) -> str:
+    """A handler-name glob as a regular expression over identifier characters."""
+    if "[" in glob:
+        return r"\w+"  # character classes: any name may match (a superset is safe here)
+    return re.escape(glob).replace(r"\*", r"\w*").replace(r"\?", r"\w")
+
+
+@functools.lru_cache(maxsize=8)
+def _handler_pattern(handler_names: tuple[str, ...]) -> re.Pattern[bytes]:
+    named = "|".join(_name_pattern(name) for name in handler_names) or "(?!)"
+    return re.compile(
+        rb"def\s+(?:(?:" + named.encode() + rb")\s*[(\[]|\w+\s*(?:\[[^\]]*\])?\s*\(\s*(?:#[^\n]*\s*)*_?event\b)"
+    )
 
 
 __all__ = [

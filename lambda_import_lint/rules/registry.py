@@ -1,15 +1,35 @@
-"""The one registry of rules: codes, docs, examples and checks."""
+"""The one registry of rules: codes, docs, examples and checks.
+
+Selecting codes needs only the table below, so a run where no file needs parsing never imports the
+rule modules (and with them LibCST). ``RULES`` loads them on first use; a test checks the table
+against them.
+"""
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from lambda_import_lint.rules import lil001, lil002, lil003, lil101
-from lambda_import_lint.rules.base import Example, Finding, Fix, Rule, RuleContext
+if TYPE_CHECKING:
+    from lambda_import_lint.rules.base import Rule
 
-RULES: dict[str, Rule] = {rule.code: rule for rule in (lil001.RULE, lil002.RULE, lil003.RULE, lil101.RULE)}
+# code → on by default
+DEFAULT_ENABLED: dict[str, bool] = {"LIL001": True, "LIL002": True, "LIL003": True, "LIL101": True}
 
-__all__ = ["RULES", "Example", "Finding", "Fix", "Rule", "RuleContext", "selected_codes"]
+_RULES: dict[str, Rule] = {}
+
+
+def all_rules() -> dict[str, Rule]:
+    if not _RULES:
+        from lambda_import_lint.rules import lil001, lil002, lil003, lil101
+
+        _RULES.update({rule.code: rule for rule in (lil001.RULE, lil002.RULE, lil003.RULE, lil101.RULE)})
+    return _RULES
+
+
+def __getattr__(name: str) -> object:
+    if name == "RULES":
+        return all_rules()
+    raise AttributeError(name)
 
 
 def selected_codes(select: Iterable[str] | None, ignore: Iterable[str]) -> frozenset[str]:
@@ -18,10 +38,10 @@ def selected_codes(select: Iterable[str] | None, ignore: Iterable[str]) -> froze
     select = tuple(select) if select is not None else None
     ignore = tuple(ignore)
     chosen = set()
-    for code, rule in RULES.items():
+    for code, default in DEFAULT_ENABLED.items():
         selected = [p for p in select if code.startswith(p)] if select is not None else []
         ignored = [p for p in ignore if code.startswith(p)]
-        on = bool(selected) if select is not None else rule.default_enabled
+        on = bool(selected) if select is not None else default
         if ignored and (not selected or max(map(len, ignored)) >= max(map(len, selected))):
             on = False
         if on:

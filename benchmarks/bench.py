@@ -1,0 +1,184 @@
+"""Side-by-side timings on real installed code, reported as ratios (the machine is shared and noisy).
+
+    python benchmarks/bench.py [--runs 5] [--only NAME ...]
+
+Needs Django, botocore, boto3 and requests installed (``pip install django boto3 requests``) and
+ruff on PATH (``pip install ruff``). Each comparison alternates its two commands ``--runs`` times and
+prints min / median / max of the wall times and of the ratio. Whole commands are timed, interpreter
+start-up and imports included, for both sides.
+
+Comparisons (targets from issue 6):
+  django-vs-ruff   check with default settings over Django vs `ruff check --select TID253` with the
+                   same heavy-module list, both without cache                        (target <= 1.5)
+  worst-vs-parse   check --jobs 1 --all-modules --defer all --heavy-modules '*' over botocore +
+                   boto3 + requests vs libcst.parse_module of the same files            (<= 1.5)
+  jobs             the worst case with --jobs 1 vs --jobs 2 (speed-up)                   (>= 1.7)
+  cache            the worst case over Django, warm cache vs cold                         (<= 0.1)
+  flake8           flake8 over django/db with the plugin vs without it                    (<= 1.05)
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+PYTHON = sys.executable
+TOOL = [PYTHON, "-m", "lambda_import_lint"]
+WORST = ["--all-modules", "--defer", "all", "--heavy-modules", "*", "-q", "--exit-zero"]
+
+PARSE_FLOOR = """
+import pathlib, sys, libcst
+for folder in sys.argv[1:]:
+    for path in sorted(pathlib.Path(folder).rglob("*.py")):
+        try:
+            libcst.parse_module(path.read_bytes())
+        except Exception:
+            pass
+"""
+
+# flake8 in this environment, with our plugin filtered out of its plugin list.
+FLAKE8_WITHOUT_PLUGIN = """
+import sys
+from flake8.plugins import finder
+found = finder.find_plugins
+finder.find_plugins = lambda *a, **k: [p for p in found(*a, **k) if p.package != "lambda-import-lint"]
+from flake8.main.cli import main
+sys.exit(main())
+"""
+
+
+def package_folder(name: str) -> Path:
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        sys.exit(f"benchmark needs {name} installed: pip install {name}")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def timed(command: list[str], env: dict[str, str] | None = None) -> float:
+    started = time.perf_counter()
+    completed = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    elapsed = time.perf_counter() - started
+    if completed.returncode not in (0, 1):
+        raise SystemExit(f"{command[:6]}… failed ({completed.returncode}): {completed.stderr.decode()[-500:]}")
+    return elapsed
+
+
+def compare(
+    name: str,
+    first: Callable[[], float],
+    second: Callable[[], float],
+    runs: int,
+    labels: tuple[str, str],
+    target: str,
+) -> dict[str, object]:
+    """Alternate ``first`` and ``second``; the ratio is first / second."""
+    a_times, b_times, ratios = [], [], []
+    for _ in range(runs):
+        a = first()
+        b = second()
+        a_times.append(a)
+        b_times.append(b)
+        ratios.append(a / b)
+    row = {
+        "comparison": name,
+        labels[0]: _spread(a_times),
+        labels[1]: _spread(b_times),
+        "ratio": _spread(ratios, digits=3),
+        "target": target,
+    }
+    print(
+        f"{name:16} ratio min {min(ratios):.3f}  median {statistics.median(ratios):.3f}  max {max(ratios):.3f}"
+        f"   ({labels[0]} median {statistics.median(a_times):.2f}s, {labels[1]} median "
+        f"{statistics.median(b_times):.2f}s; target {target})",
+        flush=True,
+    )
+    return row
+
+
+def _spread(values: list[float], digits: int = 2) -> dict[str, float]:
+    return {
+        "min": round(min(values), digits),
+        "median": round(statistics.median(values), digits),
+        "max": round(max(values), digits),
+    }
+
+
+def ruff_command(folder: Path) -> list[str]:
+    from lambda_import_lint.catalogue import default_heavy_modules
+
+    ruff = shutil.which("ruff") or str(Path(PYTHON).parent / "ruff")
+    modules = [m for m in default_heavy_modules() if "*" not in m]
+    setting = f"lint.flake8-tidy-imports.banned-module-level-imports = {json.dumps(modules)}"
+    return [ruff, "check", "--no-cache", "--isolated", "--select", "TID253", "--config", setting, str(folder)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", nargs="*", default=None)
+    args = parser.parse_args()
+    runs: int = args.runs
+    wanted = set(args.only or ["django-vs-ruff", "worst-vs-parse", "jobs", "cache", "flake8"])
+
+    django = package_folder("django")
+    worst = [str(package_folder(name)) for name in ("botocore", "boto3", "requests")]
+    cache = tempfile.mkdtemp(prefix="lil-bench-cache-")
+    env = {**os.environ, "LAMBDA_IMPORT_LINT_CACHE_DIR": cache}
+    rows = []
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {runs} alternating runs each\n", flush=True)
+
+    if "django-vs-ruff" in wanted:
+        rows.append(compare(
+            "django-vs-ruff",
+            lambda: timed([*TOOL, "check", "--no-cache", "-q", "--exit-zero", str(django)]),
+            lambda: timed(ruff_command(django)),
+            runs, ("lambda-import-lint", "ruff"), "<= 1.5",
+        ))
+    if "worst-vs-parse" in wanted:
+        rows.append(compare(
+            "worst-vs-parse",
+            lambda: timed([*TOOL, "check", "--no-cache", "--jobs", "1", *WORST, *worst]),
+            lambda: timed([PYTHON, "-c", PARSE_FLOOR, *worst]),
+            runs, ("lambda-import-lint", "libcst-parse"), "<= 1.5",
+        ))
+    if "jobs" in wanted:
+        rows.append(compare(
+            "jobs",
+            lambda: timed([*TOOL, "check", "--no-cache", "--jobs", "2", *WORST, *worst]),
+            lambda: timed([*TOOL, "check", "--no-cache", "--jobs", "1", *WORST, *worst]),
+            runs, ("jobs-2", "jobs-1"), "<= 0.59 (speed-up >= 1.7)",
+        ))
+    if "cache" in wanted:
+        def cold() -> float:
+            return timed([*TOOL, "check", "--clean-cache", *WORST, str(django)], env)
+
+        def warm() -> float:
+            return timed([*TOOL, "check", *WORST, str(django)], env)
+
+        cold()  # leaves a full cache behind for the first warm run
+        rows.append(compare("cache", warm, cold, runs, ("warm", "cold"), "<= 0.1"))
+        cold()
+    if "flake8" in wanted:
+        db = str(django / "db")
+        rows.append(compare(
+            "flake8",
+            lambda: timed([PYTHON, "-m", "flake8", "--exit-zero", db]),
+            lambda: timed([PYTHON, "-c", FLAKE8_WITHOUT_PLUGIN, "--exit-zero", db]),
+            runs, ("with-plugin", "without"), "<= 1.05",
+        ))
+    shutil.rmtree(cache, ignore_errors=True)
+    print("\n" + json.dumps(rows, indent=2))
+
+
+if __name__ == "__main__":
+    main()
