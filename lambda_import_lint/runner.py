@@ -12,15 +12,12 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TextIO
+from typing import Callable, Iterable, Iterator, Sequence, TextIO
 
 from lambda_import_lint import __version__
 from lambda_import_lint.api import FileResult, check_source, is_library_file, read_source, undecodable
 from lambda_import_lint.config import Config
 from lambda_import_lint.prefilter import can_decide, could_matter, needs_full_analysis, stdlib_tree
-
-if TYPE_CHECKING:
-    import concurrent.futures
 
 CACHE_FOLDER = ".lambda-import-lint-cache"
 CACHE_ENVIRONMENT = "LAMBDA_IMPORT_LINT_CACHE_DIR"
@@ -177,26 +174,28 @@ def run(
     workers = min(jobs or os.cpu_count() or 1, len(pending))
     items = [(task, source) for _, task, source, _ in pending]
     results: Iterable[Outcome]
-    executor: concurrent.futures.ProcessPoolExecutor | None = None
     if workers > 1 and len(pending) >= PARALLEL_THRESHOLD:
-        import concurrent.futures  # only when there is parallel work: it costs start-up time
-
-        executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers, initializer=_initialise, initargs=(options,))
-        results = executor.map(_work, items, chunksize=max(1, min(16, len(items) // (workers * 4))))
+        results = _in_processes(items, options, workers)
     else:
         results = (analyse_task(task, source, options) for task, source in items)
-    try:
-        for (index, _, _, key), outcome in zip(pending, results):
-            outcomes[index] = outcome
-            if cache is not None and key is not None and outcome.fixed is None and outcome.result.error is None:
-                cache.put(key, outcome.result)
-            done += 1
-            if progress is not None:
-                progress(done, len(tasks))
-    finally:
-        if executor is not None:
-            executor.shutdown(cancel_futures=True)
+    for (index, _, _, key), outcome in zip(pending, results):
+        outcomes[index] = outcome
+        if cache is not None and key is not None and outcome.fixed is None and outcome.result.error is None:
+            cache.put(key, outcome.result)
+        done += 1
+        if progress is not None:
+            progress(done, len(tasks))
     return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _in_processes(items: list[tuple[Task, bytes]], options: Options, workers: int) -> Iterator[Outcome]:
+    import concurrent.futures  # only when there is parallel work: it costs start-up time
+
+    executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers, initializer=_initialise, initargs=(options,))
+    try:
+        yield from executor.map(_work, items, chunksize=max(1, min(16, len(items) // (workers * 4))))
+    finally:
+        executor.shutdown(cancel_futures=True)
 
 
 def _cannot_matter(source: bytes, library: bool, task: Task, config: Config) -> bool:
