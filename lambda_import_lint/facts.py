@@ -126,6 +126,9 @@ class ModuleFacts:
     all_names: frozenset[str]  # ``__all__``
     postponed_annotations: bool
     dynamic_access: bool  # ``globals()``/``eval``/``exec``/``vars()`` may reach any name
+    # A class-body annotation names something the class body itself binds: postponing annotations
+    # (``from __future__ import annotations``) would change what it refers to.
+    postponing_changes_names: bool = False
 
     def function_named(self, name: str) -> FunctionInfo | None:
         for function in self.functions:
@@ -912,6 +915,7 @@ class _Collector:
 
     def visit_Call(self, node: cst.Call) -> bool:
         func = node.func
+        self._typing_strings(node)
         if isinstance(func, cst.Name):
             self._add_call(func.value, (), node)
             if func.value in _DYNAMIC_BUILTINS and _reads_module_names(func.value, node):
@@ -930,6 +934,26 @@ class _Collector:
         self.walk(func)
         self.walk(node.args)
         return False
+
+    def _typing_strings(self, node: cst.Call) -> None:
+        """``cast("T", x)`` and ``TypeVar("T", bound="X")`` hold annotations in strings."""
+        name = node.func.value if isinstance(node.func, cst.Name) else (
+            node.func.attr.value if isinstance(node.func, cst.Attribute) else None
+        )
+        if name == "cast" and node.args:
+            strings = [node.args[0].value]
+        elif name == "TypeVar":
+            strings = [arg.value for arg in node.args[1:]] + [
+                arg.value for arg in node.args if arg.keyword is not None and arg.keyword.value == "bound"
+            ]
+        else:
+            return
+        saved = (self.annotation, self.runtime_annotation)
+        self.annotation, self.runtime_annotation = True, False
+        for value in strings:
+            if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
+                self._string_annotation(value)
+        self.annotation, self.runtime_annotation = saved
 
     def _add_call(
         self,
@@ -1062,4 +1086,8 @@ def _resolve(module: cst.Module, collector: _Collector) -> ModuleFacts:
         all_names=frozenset(collector.all_names),
         postponed_annotations=collector.postponed,
         dynamic_access=collector.dynamic_access,
+        postponing_changes_names=any(
+            raw.annotation and raw.runtime and raw.scope.kind == "class" and raw.name in raw.scope.bindings
+            for raw in collector.raw_uses
+        ),
     )

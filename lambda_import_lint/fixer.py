@@ -254,7 +254,8 @@ class _Plan:
                 and statement.orelse is None
                 and isinstance(statement.body, cst.IndentedBlock)
             ):
-                block = statement.body.with_changes(body=[*statement.body.body, *moved])
+                # First in the block: code in the block may already use the names.
+                block = statement.body.with_changes(body=[*moved, *statement.body.body])
                 return [*body[:index], statement.with_changes(body=block), *body[index + 1:]]
         anchor = _end_of_import_block(body)
         new: list[cst.BaseStatement] = []

@@ -533,8 +533,8 @@ TYPE_CHECKING_CASES = [
         from typing import TYPE_CHECKING
 
         if TYPE_CHECKING:
-            import numpy as np
             import pandas as pd
+            import numpy as np
 
 
         def lambda_handler(event, context) -> "pd.DataFrame":
@@ -656,3 +656,78 @@ def test_moved_import_named_in_annotations_keeps_a_type_checking_copy() -> None:
     fixed, failure = fix(source, unsafe=True, all_modules=True, extend_heavy_modules=["configparser"])
     assert failure is None
     assert fixed == textwrap.dedent(expected)
+
+
+def test_imports_go_first_in_an_existing_type_checking_block() -> None:
+    source = """\
+        import sys
+        from typing import TYPE_CHECKING
+
+        if TYPE_CHECKING:
+            if sys.version_info >= (3, 10):
+                from typing import TypeAlias
+
+
+        def lambda_handler(event, context) -> "TypeAlias":
+            return None
+        """
+    expected = """\
+        from typing import TYPE_CHECKING
+
+        if TYPE_CHECKING:
+            import sys
+            if sys.version_info >= (3, 10):
+                from typing import TypeAlias
+
+
+        def lambda_handler(event, context) -> "TypeAlias":
+            return None
+        """
+    fixed, failure = fix(source, heavy_modules=["sys"])
+    assert failure is None and fixed == textwrap.dedent(expected)
+
+
+def test_cast_string_counts_as_an_annotation() -> None:
+    source = """\
+        from typing import cast
+
+        from pandas import DataFrame
+
+
+        def lambda_handler(event, context):
+            if event:
+                return isinstance(event, DataFrame)
+            return as_frame(event)
+
+
+        def as_frame(value):
+            return cast("DataFrame", value)
+        """
+    findings = fix(source)  # safe fixes only: the cast keeps the move unsafe
+    assert findings[0] == textwrap.dedent(source)
+    fixed, failure = fix(source, unsafe=True)
+    assert failure is None
+    assert "if TYPE_CHECKING:\n    from pandas import DataFrame" in fixed
+    assert "    from pandas import DataFrame\n    if event:" in fixed
+
+
+def test_no_future_import_when_it_would_change_a_class_body_name() -> None:
+    source = """\
+        from typing import List
+
+
+        class Results:
+            items: List[int]
+
+            class List(list):
+                pass
+
+
+        def lambda_handler(event, context):
+            return Results()
+        """
+    config = make_config({"heavy-modules": ["typing"]})
+    outcome = fix_source(textwrap.dedent(source).encode(), "app.py", config, unsafe=True)
+    assert not outcome.changed
+    [finding] = outcome.result.findings
+    assert finding.code == "LIL003" and finding.fix is None and "class" in (finding.no_fix_reason or "")

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from lambda_import_lint.rules.assessment import Status, is_class_annotation_for_runtime
 from lambda_import_lint.rules.base import Example, Finding, Fix, Rule, RuleContext
-from lambda_import_lint.rules.messages import NO_FIX_DYNAMIC, NO_FIX_GUARD, cost, import_text
+from lambda_import_lint.rules.messages import NO_FIX_DYNAMIC, NO_FIX_GUARD, NO_FIX_POSTPONE, cost, import_text
 
 CODE = "LIL003"
 
@@ -27,6 +27,9 @@ def check(context: RuleContext) -> Iterator[Finding]:
             # annotations are made lazy with `from __future__ import annotations`, which changes
             # every annotation of the module: unsafe.
             evaluated = any(use.runtime for use in judgement.uses)
+            if evaluated and context.facts.postponing_changes_names:
+                yield context.finding(CODE, binding.node, message, NO_FIX_POSTPONE, binding.line, binding.top_statement)
+                continue
             read_by_frameworks = any(is_class_annotation_for_runtime(use) for use in judgement.uses)
             title = f"Move `{import_text(binding)}` under `if TYPE_CHECKING:`"
             if evaluated:

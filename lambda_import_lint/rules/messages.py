@@ -41,3 +41,7 @@ NO_FIX_GUARD_ANNOTATIONS = (
     "annotations outside the functions name it, and a guarded import has no single form to keep "
     "under `if TYPE_CHECKING:`"
 )
+NO_FIX_POSTPONE = (
+    "postponing annotations would change what a class-body annotation refers to (the class binds "
+    "the same name)"
+)
