@@ -83,12 +83,14 @@ def check_source(
     codes: frozenset[str] | None = None,
     noqa: bool = True,
     with_edits: bool = False,
+    warm: frozenset[str] = frozenset(),
 ) -> FileResult:
     """Lint one module (bytes as on disk, or already decoded text). ``declared``: handler functions
     known from config or deployment files. ``codes``: the selected rules (default: from the config).
     ``noqa``: honour ``# noqa`` comments (flake8 does that itself). ``with_edits``: attach the text
-    edits of each fix (SARIF)."""
-    analysis = analyse(source, path, config, declared, codes, noqa)
+    edits of each fix (SARIF). ``warm``: declared handlers with SnapStart or provisioned
+    concurrency (INIT is free for them: the advice inverts)."""
+    analysis = analyse(source, path, config, declared, codes, noqa, warm)
     if isinstance(analysis, FileResult):
         return analysis
     if with_edits and analysis.result.fixable:
@@ -120,23 +122,26 @@ def analyse(
     declared: Sequence[str] = (),
     codes: frozenset[str] | None = None,
     noqa: bool = True,
+    warm: frozenset[str] = frozenset(),
 ) -> Analysis | FileResult:
     library = is_library_file(path, config)
     raw = source.encode("utf-8", errors="surrogateescape") if isinstance(source, str) else source
     unreadable = undecodable(source)
     if unreadable is not None:
         return FileResult(path, error=unreadable)
-    if not could_matter(raw, library, config, declared):
+    local = _local_imports_matter(codes, config)
+    if not could_matter(raw, library, config, declared, local):
         return FileResult(path)
     tree = stdlib_tree(source)
-    if not needs_full_analysis(tree, library, config, declared, config.heavy):
+    local_file = Path(path) if local and path not in ("-", "") else None
+    if not needs_full_analysis(tree, library, config, declared, config.heavy, bool(warm), local_file):
         return FileResult(path)
     module = parse(source, path)
     if isinstance(module, FileResult):
         return module
     try:
         lines = first_lines(tree) if tree is not None else None
-        return _analyse_module(module, source, path, config, declared, codes, noqa, lines)
+        return _analyse_module(module, source, path, config, declared, codes, noqa, lines, warm)
     except RecursionError:
         return FileResult(path, error="too deeply nested to analyse")
     except Exception as error:  # a bug of ours: keep the run going, name the file
@@ -172,6 +177,12 @@ def undecodable(source: bytes | str) -> str | None:
     return None
 
 
+def _local_imports_matter(codes: frozenset[str] | None, config: Config) -> bool:
+    from lambda_import_lint.rules.registry import selected_codes
+
+    return "LIL004" in (codes if codes is not None else selected_codes(config.select, config.ignore))
+
+
 def parse(source: bytes | str, path: str) -> cst.Module | FileResult:
     import libcst as cst
 
@@ -198,6 +209,7 @@ def _analyse_module(
     codes: frozenset[str] | None,
     noqa: bool,
     statement_lines: list[int] | None = None,
+    warm: frozenset[str] = frozenset(),
 ) -> Analysis:
     from lambda_import_lint.discovery.handlers import resolve_handlers
     from lambda_import_lint.facts import collect_facts
@@ -214,10 +226,17 @@ def _analyse_module(
     if codes is None:
         codes = selected_codes(config.select, config.ignore)
     codes = codes - _per_file_ignored(path, config)
-    assessment = assess(facts, config.heavy, handlers, defer_all=library or config.defer == "all")
+    if config.snapstart is not None:
+        warm_handlers = frozenset(handlers) if config.snapstart else frozenset()
+    else:
+        warm_handlers = frozenset(handler for handler in handlers if handler.name in warm)
+    assessment = assess(
+        facts, config.heavy, handlers, defer_all=library or config.defer == "all", warm_handlers=warm_handlers
+    )
     if statement_lines is not None and len(statement_lines) != len(module.body):
         statement_lines = None  # the two parsers disagree on statements: count lines by codegen
-    context = RuleContext(path, facts, config, handlers, library, assessment, statement_lines)
+    chains = _local_chains(facts, path, config) if "LIL004" in codes else {}
+    context = RuleContext(path, facts, config, handlers, library, assessment, statement_lines, chains)
     findings: list[Finding] = []
     for code in sorted(codes):
         findings.extend(all_rules()[code].check(context))
@@ -243,6 +262,32 @@ def handlers_in(
 
     facts = collect_facts(module)
     return tuple(handler.qualname for handler in resolve_handlers(facts, declared, config.handler_names))
+
+
+def _local_chains(facts: ModuleFacts, path: str, config: Config) -> dict[int, tuple[str, ...]]:
+    """For each module-scope import of a local module: the chain to a heavy import it makes."""
+    if path in ("-", "") or not Path(path).is_file() and not Path(path).parent.is_dir():
+        return {}
+    from lambda_import_lint.discovery.local_modules import heavy_chain, resolve, search_roots
+
+    heavy = config.heavy
+    roots = search_roots(Path(path), config.root)
+    chains: dict[int, tuple[str, ...]] = {}
+    for index, binding in enumerate(facts.imports):
+        if binding.type_checking or binding.lazy or heavy.is_heavy(binding.module):
+            continue
+        level = len(binding.module) - len(binding.module.lstrip("."))
+        names = [binding.module.lstrip(".")]
+        if not binding.star and binding.qualified != binding.module:
+            names.insert(0, binding.qualified.lstrip("."))  # `from pkg import module`
+        for name in names:
+            local = resolve(name, level, Path(path), roots)
+            if local is not None and os.path.realpath(local) != os.path.realpath(path):
+                chain = heavy_chain(local, heavy, roots)
+                if chain:
+                    chains[index] = (binding.module, *chain)
+                break
+    return chains
 
 
 def _source_lines(source: bytes | str, module: cst.Module) -> list[str]:

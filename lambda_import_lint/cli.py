@@ -16,6 +16,7 @@ from lambda_import_lint import __version__
 
 if TYPE_CHECKING:
     from lambda_import_lint.config import Config
+    from lambda_import_lint.discovery.handlers import Declarations
     from lambda_import_lint.runner import Task
 
 FORMATS = ("text", "json", "github", "sarif")
@@ -123,28 +124,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _check_command(args, config)
 
 
-def _tasks(args: argparse.Namespace, config: Config) -> list[Task]:
+def _declarations(args: argparse.Namespace, config: Config) -> Declarations:
+    from lambda_import_lint.discovery.handlers import discover_declarations
+
+    paths = [p for p in (args.paths or ["."]) if p != "-"] or [args.stdin_filename or "."]
+    declarations = discover_declarations(config, paths)
+    if not getattr(args, "quiet", False):
+        for warning in declarations.warnings_under(paths):
+            print(f"lambda-import-lint: warning: {warning}", file=sys.stderr)
+    return declarations
+
+
+def _tasks(args: argparse.Namespace, config: Config, declarations: Declarations) -> list[Task]:
     from lambda_import_lint.api import FileResult
     from lambda_import_lint.discovery.files import PathError, iter_python_files
-    from lambda_import_lint.discovery.handlers import collect_declarations, declared_for
     from lambda_import_lint.runner import Task
 
-    declarations = collect_declarations(config)
-
-    def declared(name: str) -> tuple[str, ...]:
-        return tuple(d.function for d in declared_for(Path(name), declarations))
+    def task(name: str, source: bytes | None = None) -> Task:
+        declared = declarations.for_file(name)
+        return Task(name, declared.functions, source, declared.warm)
 
     tasks: list[Task] = []
     paths = args.paths or ["."]
     if "-" in paths:
-        name = args.stdin_filename or "-"
-        tasks.append(Task(name, declared(name), sys.stdin.buffer.read()))
+        tasks.append(task(args.stdin_filename or "-", sys.stdin.buffer.read()))
         paths = [p for p in paths if p != "-"]
     for item in iter_python_files(paths, config):
         if isinstance(item, PathError):
             tasks.append(Task(item.path, source=FileResult(item.path, error=item.message)))
         else:
-            tasks.append(Task(item, declared(item)))
+            tasks.append(task(item))
     return tasks
 
 
@@ -167,7 +176,8 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
         clean_cache(config)
     cache = None if args.no_cache or args.paths == ["-"] else Cache(cache_folder(config), options)
     progress = Progress()
-    outcomes = run(_tasks(args, config), options, jobs=args.jobs, cache=cache, progress=progress)
+    tasks = _tasks(args, config, _declarations(args, config))
+    outcomes = run(tasks, options, jobs=args.jobs, cache=cache, progress=progress)
     progress.finish()
 
     results: list[FileResult] = []
@@ -237,34 +247,38 @@ def _handlers_command(args: argparse.Namespace, config: Config) -> int:
     import json
 
     from lambda_import_lint.api import FileResult, handlers_in, read_source
-    from lambda_import_lint.discovery.handlers import collect_declarations, declared_for
 
-    declarations = collect_declarations(config)
+    declarations = _declarations(args, config)
     rows: list[dict[str, object]] = []
     status = 0
-    for task in _tasks(args, config):
+    for task in _tasks(args, config, declarations):
         name = task.path
         source = task.source if task.source is not None else read_source(Path(name))
         if isinstance(source, FileResult):
             print(f"{source.path}: error: {source.error}", file=sys.stderr)
             status = 2
             continue
-        declared = declared_for(Path(name), declarations)
-        found = handlers_in(source, name, config, tuple(d.function for d in declared))
+        found = handlers_in(source, name, config, task.declared)
         if isinstance(found, FileResult):
             print(f"{name}: error: {found.error}", file=sys.stderr)
             status = 2
             continue
-        origin = {d.function: d for d in declared}
+        for missing in sorted(set(task.declared) - set(found)):
+            declaration = declarations.origin(name, missing)
+            where = declaration.source if declaration else "config"
+            print(f"lambda-import-lint: warning: {where}: {name} has no function `{missing}`", file=sys.stderr)
         for function in found:
-            declaration = origin.get(function)
+            declaration = declarations.origin(name, function)
             row: dict[str, object] = {
                 "path": name,
                 "function": function,
                 "source": declaration.source if declaration else "heuristic",
             }
-            if declaration is not None and declaration.snapstart is not None:
-                row["snapstart"] = declaration.snapstart
+            snapstart = config.snapstart if config.snapstart is not None else (
+                declaration.snapstart if declaration else None
+            )
+            if snapstart is not None:
+                row["snapstart"] = snapstart
             if declaration is not None and declaration.provisioned_concurrency is not None:
                 row["provisioned_concurrency"] = declaration.provisioned_concurrency
             rows.append(row)

@@ -54,6 +54,7 @@ class Config:
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = ()
+    snapstart: bool | None = None  # None: from deployment files; true/false: every handler / none
     # The folder the config came from; globs are relative to it.
     root: Path = field(default_factory=lambda: Path(os.path.realpath(Path.cwd())))
 
@@ -124,6 +125,7 @@ _KEYS: dict[str, tuple[str, Callable[[str, object], object]]] = {
     "ignore": ("ignore", _codes),
     "per-file-ignores": ("per_file_ignores", _per_file),
     "exclude": ("exclude", _string_list),
+    "snapstart": ("snapstart", _boolean),
 }
 
 

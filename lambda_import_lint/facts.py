@@ -114,6 +114,16 @@ class CallSite:
 
 
 @dataclass(frozen=True, eq=False)
+class FunctionImport:
+    """An import inside a function body (what LIL102 hoists for SnapStart functions)."""
+
+    function: FunctionInfo
+    binding: ImportBinding
+    top_level: bool  # a statement of the function body itself, not nested in if/try/loops
+    bindings_in_function: int  # how many statements bind the name in that function
+
+
+@dataclass(frozen=True, eq=False)
 class ModuleFacts:
     module: cst.Module
     imports: tuple[ImportBinding, ...]
@@ -123,6 +133,7 @@ class ModuleFacts:
     global_declarations: frozenset[str]  # names some function declares ``global``
     import_time_functions: frozenset[FunctionInfo]  # run while the module is imported
     import_calls: tuple[CallSite, ...]
+    function_imports: tuple[FunctionImport, ...]  # imports inside function bodies
     all_names: frozenset[str]  # ``__all__``
     postponed_annotations: bool
     dynamic_access: bool  # ``globals()``/``eval``/``exec``/``vars()`` may reach any name
@@ -138,7 +149,7 @@ class ModuleFacts:
 
 
 class _Scope:
-    __slots__ = ("kind", "parent", "function", "bindings", "globals", "nonlocals", "class_node")
+    __slots__ = ("kind", "parent", "function", "bindings", "counts", "globals", "nonlocals", "class_node")
 
     def __init__(
         self,
@@ -151,6 +162,7 @@ class _Scope:
         self.parent = parent
         self.function = function
         self.bindings: dict[str, object] = {}  # name → FunctionInfo for defs, else a marker
+        self.counts: dict[str, int] = {}  # how many statements bind each name here
         self.globals: set[str] = set()
         self.nonlocals: set[str] = set()
         self.class_node = class_node
@@ -382,6 +394,7 @@ class _Collector:
         self.current_line: cst.SimpleStatementLine | cst.SimpleStatementSuite | None = None
         self.class_stack: list[str] = []
         self.imports: list[ImportBinding] = []
+        self.function_imports: list[tuple[FunctionInfo, ImportBinding, _Scope]] = []
         self.functions: list[FunctionInfo] = []
         self.raw_uses: list[_RawUse] = []
         self.raw_calls: list[_RawCall] = []
@@ -424,6 +437,7 @@ class _Collector:
         if scope.kind == "module":
             self.module_bindings[name] = self.module_bindings.get(name, 0) + 1
         scope.bindings[name] = value
+        scope.counts[name] = scope.counts.get(name, 0) + 1
 
     def bind_target(self, target: cst.BaseExpression, value: object = _BOUND) -> None:
         """Bind names in an assignment target; sub-expressions of targets are loads."""
@@ -534,7 +548,12 @@ class _Collector:
     ) -> None:
         if name != "*":
             self.bind(name)
-        if not at_module or self.current_line is None:
+        if self.current_line is None:
+            return
+        if not at_module:
+            if self.scope.kind == "function" and self.function is not None and alias is not None:
+                binding = ImportBinding(name, module, qualified, node, self.current_line, alias, lazy, None, False, False)
+                self.function_imports.append((self.function, binding, self.scope))
             return
         self.imports.append(
             ImportBinding(
@@ -1083,6 +1102,15 @@ def _resolve(module: cst.Module, collector: _Collector) -> ModuleFacts:
         global_declarations=frozenset(collector.global_declarations),
         import_time_functions=frozenset(import_time),
         import_calls=tuple(call_sites),
+        function_imports=tuple(
+            FunctionImport(
+                function,
+                binding,
+                isinstance(function.node.body, cst.IndentedBlock) and binding.line in function.node.body.body,
+                scope.counts.get(binding.name, 0),
+            )
+            for function, binding, scope in collector.function_imports
+        ),
         all_names=frozenset(collector.all_names),
         postponed_annotations=collector.postponed,
         dynamic_access=collector.dynamic_access,

@@ -40,11 +40,12 @@ def fix_source(
     declared: Sequence[str] = (),
     codes: frozenset[str] | None = None,
     unsafe: bool = False,
+    warm: frozenset[str] = frozenset(),
 ) -> FixOutcome:
     current = source
     fixed = 0
     for _ in range(MAX_PASSES):
-        analysis = analyse(current, path, config, declared, codes)
+        analysis = analyse(current, path, config, declared, codes, warm=warm)
         if isinstance(analysis, FileResult):
             return FixOutcome(current, current != source, fixed, analysis)
         chosen = [f for f in analysis.result.findings if _wanted(f, unsafe)]
@@ -53,13 +54,13 @@ def fix_source(
         try:
             rewritten = rewrite(analysis.facts, [f.fix for f in chosen if f.fix is not None])
         except Exception as error:  # a bug of ours must not cost the user the file
-            return _untouched(source, path, config, declared, codes, f"internal error while fixing: {error!r}")
+            return _untouched(source, path, config, declared, codes, warm, f"internal error while fixing: {error!r}")
         problem = verify(current, rewritten, analysis, chosen)
         if problem is not None:
-            return _untouched(source, path, config, declared, codes, problem)
+            return _untouched(source, path, config, declared, codes, warm, problem)
         current = rewritten
         fixed += len(chosen)
-    return _untouched(source, path, config, declared, codes, f"fixes did not settle after {MAX_PASSES} passes")
+    return _untouched(source, path, config, declared, codes, warm, f"fixes did not settle after {MAX_PASSES} passes")
 
 
 def _wanted(finding: Finding, unsafe: bool) -> bool:
@@ -72,9 +73,10 @@ def _untouched(
     config: Config,
     declared: Sequence[str],
     codes: frozenset[str] | None,
+    warm: frozenset[str],
     reason: str,
 ) -> FixOutcome:
-    result = analyse(source, path, config, declared, codes)
+    result = analyse(source, path, config, declared, codes, warm=warm)
     file_result = result if isinstance(result, FileResult) else result.result
     return FixOutcome(source, False, 0, file_result, failure=reason)
 
@@ -110,13 +112,19 @@ def verify(before: bytes, after: bytes, analysis: Analysis, chosen: Sequence[Fin
     facts = collect_facts(module, analysis.facts.postponed_annotations)
     for finding in chosen:
         assert finding.fix is not None
-        name = analysis.facts.imports[finding.fix.binding].name
+        name = _binding_of(analysis.facts, finding.fix).name
         if _bound_at_run_time(facts, name):
             continue
         for use in facts.uses.get(name, ()):
             if use.runtime:
                 return f"`{name}` would be undefined where it is used"
     return None
+
+
+def _binding_of(facts: ModuleFacts, fix: Fix) -> ImportBinding:
+    if fix.action == "hoist":
+        return facts.function_imports[fix.binding].binding
+    return facts.imports[fix.binding]
 
 
 def _compiles(source: bytes) -> bool:
@@ -141,8 +149,8 @@ def rewrite(facts: ModuleFacts, fixes: Sequence[Fix]) -> bytes:
     for fix in fixes:
         plan.add(fix)
     module = plan.rewrite_module_body(facts.module)
-    if plan.inserts:
-        module = module.visit(_FunctionInserter(plan.inserts))
+    if plan.inserts or plan.local_lines:
+        module = module.visit(_FunctionRewriter(plan))
     return module.bytes
 
 
@@ -155,8 +163,18 @@ class _Plan:
         self.inserts: dict[cst.FunctionDef, list[cst.BaseStatement]] = {}
         self.type_checking: list[ImportBinding] = []
         self.future_annotations = False
+        self.hoisted: list[str] = []  # import statements to add to the module's import block
+        self.local_lines: set[cst.CSTNode] = set()  # function-level lines losing an import
 
     def add(self, fix: Fix) -> None:
+        if fix.action == "hoist":
+            local = self.facts.function_imports[fix.binding]
+            self.drop.add(_alias(local.binding))
+            self.local_lines.add(local.binding.line)
+            text = import_text(local.binding)
+            if text not in self.hoisted:
+                self.hoisted.append(text)
+            return
         binding = self.facts.imports[fix.binding]
         if fix.action == "lazy-import":
             self.lazy.add(_alias(binding))
@@ -206,6 +224,10 @@ class _Plan:
             body.append(first)
             body.extend(rest)
         footer = [*(line for line in carried if line.comment is not None), *module.footer]
+        if self.hoisted:
+            anchor = _end_of_import_block(body)
+            new = [cst.parse_statement(text + "\n") for text in self.hoisted]
+            body = [*body[:anchor], *new, *body[anchor:]]
         if self.type_checking:
             body = self._add_type_checking_block(body)
         if self.future_annotations and not self.facts.postponed_annotations:
@@ -352,12 +374,27 @@ def _insert_at_top(body: list[cst.BaseStatement], statement: cst.BaseStatement) 
     return [*body[:index], statement, *body[index:]]
 
 
-class _FunctionInserter(cst.CSTTransformer):
-    """Adds statements at the top of function bodies: after the docstring, ``global``/``nonlocal``
-    declarations and the function's own imports, before any other code."""
+class _FunctionRewriter(cst.CSTTransformer):
+    """Adds statements at the top of function bodies (after the docstring, ``global``/``nonlocal``
+    declarations and the function's own imports, before any other code) and removes hoisted
+    imports from them."""
 
-    def __init__(self, inserts: dict[cst.FunctionDef, list[cst.BaseStatement]]) -> None:
-        self.inserts = inserts
+    def __init__(self, plan: _Plan) -> None:
+        self.plan = plan
+        self.inserts = plan.inserts
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.BaseStatement | cst.RemovalSentinel:
+        if original_node not in self.plan.local_lines:
+            return updated_node
+        kept = self.plan._rewrite_statement(original_node)
+        return kept[0] if kept else cst.RemovalSentinel.REMOVE
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+        if not updated_node.body:  # a body whose only statement was hoisted
+            return updated_node.with_changes(body=[cst.SimpleStatementLine(body=[cst.Pass()])])
+        return updated_node
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
         statements = self.inserts.get(original_node)

@@ -9,11 +9,14 @@ from __future__ import annotations
 import argparse
 import ast
 from pathlib import Path
-from typing import Any, ClassVar, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, Iterator
 
 from lambda_import_lint import __version__
 from lambda_import_lint.config import Config, discover, parse_setting
 from lambda_import_lint.rules.registry import DEFAULT_ENABLED
+
+if TYPE_CHECKING:
+    from lambda_import_lint.discovery.handlers import Declarations
 
 # flake8 option → our setting, with how flake8 should parse it.
 _OPTIONS: tuple[tuple[str, str, dict[str, Any]], ...] = (
@@ -33,6 +36,7 @@ class Plugin:
     name = "lambda-import-lint"
     version = __version__
     config: ClassVar[Config] = Config()
+    declarations: ClassVar[Declarations | None] = None  # discovered once per flake8 run
     honour_noqa: ClassVar[bool] = False  # flake8 applies `# noqa` itself (and `--disable-noqa`)
 
     def __init__(self, tree: ast.AST, lines: list[str], filename: str) -> None:
@@ -62,19 +66,21 @@ class Plugin:
             field_name, converted = parse_setting(key, value)
             overrides[field_name] = converted
         cls.config = config.replace(**overrides)
+        cls.declarations = None
 
     def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
         from lambda_import_lint.api import check_source
-        from lambda_import_lint.discovery.handlers import collect_declarations, declared_for
+        from lambda_import_lint.discovery.handlers import discover_declarations
 
         config = self.config
-        source = "".join(self.lines)
-        declared: tuple[str, ...] = ()
-        if config.handlers:
-            declarations = collect_declarations(config)
-            declared = tuple(d.function for d in declared_for(Path(self.filename), declarations))
+        if Plugin.declarations is None:
+            Plugin.declarations = discover_declarations(config, [str(Path.cwd())])
+        declared = Plugin.declarations.for_file(self.filename)
         # flake8 selects and ignores codes itself, so every rule runs here.
         codes = frozenset(DEFAULT_ENABLED)
-        result = check_source(source, self.filename, config, declared, codes, noqa=self.honour_noqa)
+        result = check_source(
+            "".join(self.lines), self.filename, config, declared.functions, codes,
+            noqa=self.honour_noqa, warm=declared.warm,
+        )
         for finding in result.findings:
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)

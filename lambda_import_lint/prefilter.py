@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 import functools
+from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from lambda_import_lint.catalogue import HeavyModules, load_catalogue
@@ -33,12 +34,18 @@ def _client_packages() -> set[str]:
     return {factory.split(".")[0] for factory in load_catalogue().client_factories}
 
 
-def could_matter(source: bytes, library: bool, config: Config, declared: Sequence[str]) -> bool:
-    """The byte scan: no ``import``, no possible handler, or no heavy name means nothing to report."""
+def could_matter(
+    source: bytes, library: bool, config: Config, declared: Sequence[str], local_imports: bool = False
+) -> bool:
+    """The byte scan: no ``import``, no possible handler, or no heavy name means nothing to report.
+    ``local_imports``: LIL004 is on, so a file naming no heavy module may still import one through
+    a local module."""
     if b"import" not in source:
         return False
     if not (declared or library or could_have_handler(source, config.handler_names)):
         return False
+    if local_imports:
+        return True
     needles = _needles(config.heavy)
     return needles is None or any(needle in source for needle in needles)
 
@@ -92,9 +99,17 @@ def stdlib_tree(source: bytes | str) -> ast.Module | None:
 
 
 def needs_full_analysis(
-    tree: ast.Module | None, library: bool, config: Config, declared: Sequence[str], heavy: HeavyModules
+    tree: ast.Module | None,
+    library: bool,
+    config: Config,
+    declared: Sequence[str],
+    heavy: HeavyModules,
+    warm: bool = False,
+    local_file: Path | None = None,
 ) -> bool:
-    """The stdlib-parser test: a handler (or shared code) and a heavy or SDK import at module scope."""
+    """The stdlib-parser test: a handler (or shared code) and a heavy or SDK import at module scope
+    (anywhere, when handlers may run with SnapStart: LIL102 looks inside functions), or, given the
+    file's path (LIL004 on), a module-scope import of a local module that imports one."""
     if tree is None:
         return True  # let LibCST decide, and report, what the stdlib parser cannot read
     statements = list(_module_level(tree.body))
@@ -103,10 +118,26 @@ def needs_full_analysis(
         if not any(_looks_like_handler(function, config.handler_names) for function in functions):
             return False
     clients = _client_packages()
+    if warm or config.snapstart:
+        statements = list(ast.walk(tree))  # type: ignore[arg-type]
     for statement in statements:
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
             for module in _imported_modules(statement):
                 if heavy.is_heavy(module) or module.split(".")[0] in clients:
+                    return True
+    return local_file is not None and _imports_heavy_locally(tree, local_file, config, heavy)
+
+
+def _imports_heavy_locally(tree: ast.Module, file: Path, config: Config, heavy: HeavyModules) -> bool:
+    from lambda_import_lint.discovery.local_modules import heavy_chain, resolve, search_roots
+
+    roots = search_roots(file, config.root)
+    for statement in _module_level(tree.body):
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            level = statement.level if isinstance(statement, ast.ImportFrom) else 0
+            for module in _imported_modules(statement):
+                local = resolve(module.lstrip("."), level, file, roots)
+                if local is not None and heavy_chain(local, heavy, roots):
                     return True
     return False
 

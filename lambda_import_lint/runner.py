@@ -29,6 +29,7 @@ class Task:
     path: str
     declared: tuple[str, ...] = ()
     source: bytes | FileResult | None = None  # None: read the file; bytes: stdin; FileResult: error
+    warm: frozenset[str] = frozenset()  # declared handlers with SnapStart or provisioned concurrency
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class Cache:
         import hashlib
 
         digest = hashlib.sha256(self.salt.encode())
-        digest.update(repr((task.path, task.declared)).encode())
+        digest.update(repr((task.path, task.declared, sorted(task.warm))).encode())
         digest.update(source)
         return digest.hexdigest()
 
@@ -120,11 +121,13 @@ def analyse_task(task: Task, source: bytes, options: Options) -> Outcome:
     """Check (or fix) one file's bytes."""
     config = options.config
     if not options.fix:
-        result = check_source(source, task.path, config, task.declared, options.codes, with_edits=options.with_edits)
+        result = check_source(
+            source, task.path, config, task.declared, options.codes, with_edits=options.with_edits, warm=task.warm
+        )
         return Outcome(result)
     from lambda_import_lint.fixer import fix_source
 
-    fixed = fix_source(source, task.path, config, task.declared, options.codes, unsafe=options.unsafe)
+    fixed = fix_source(source, task.path, config, task.declared, options.codes, unsafe=options.unsafe, warm=task.warm)
     return Outcome(
         fixed.result,
         original=source,
@@ -156,7 +159,7 @@ def run(
             done += 1
             continue
         library = is_library_file(task.path, options.config)
-        if _cannot_matter(source, library, task, options.config):
+        if _cannot_matter(source, library, task, options):
             outcomes[index] = Outcome(FileResult(task.path), original=source)
             done += 1
             continue
@@ -198,15 +201,19 @@ def _in_processes(items: list[tuple[Task, bytes]], options: Options, workers: in
         executor.shutdown(cancel_futures=True)
 
 
-def _cannot_matter(source: bytes, library: bool, task: Task, config: Config) -> bool:
+def _cannot_matter(source: bytes, library: bool, task: Task, options: Options) -> bool:
     """Settled in the main process: the byte scan, then (where it can decide) the stdlib parser.
     Binary or undecodable files always go on to the core, which reports them."""
+    config = options.config
     if undecodable(source) is not None:
         return False
-    if not could_matter(source, library, config, task.declared):
+    local = "LIL004" in options.codes
+    if not could_matter(source, library, config, task.declared, local):
         return True
     if can_decide(library, config):
-        return not needs_full_analysis(stdlib_tree(source), library, config, task.declared, config.heavy)
+        tree = stdlib_tree(source)
+        local_file = Path(task.path) if local and task.source is None else None
+        return not needs_full_analysis(tree, library, config, task.declared, config.heavy, bool(task.warm), local_file)
     return False
 
 

@@ -29,8 +29,11 @@ def test_every_rule_has_examples() -> None:
 
 
 @pytest.mark.parametrize(("code", "example"), CASES)
-def test_example_through_api(code, example) -> None:  # type: ignore[no-untyped-def]
-    findings = lint(example.source, example.settings, codes=code)
+def test_example_through_api(code, example, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    for name, text in example.files.items():
+        (tmp_path / name).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    findings = lint(example.source, example.settings, codes=code, path=str(tmp_path / "app.py"))
     assert [f.line for f in findings] == list(example.findings)
     assert {f.code for f in findings} <= {code}
 
@@ -38,6 +41,8 @@ def test_example_through_api(code, example) -> None:  # type: ignore[no-untyped-
 @pytest.mark.parametrize(("code", "example"), CASES)
 def test_example_through_cli(code, example, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "app.py").write_text(example.source)
+    for name, text in example.files.items():
+        (tmp_path / name).write_text(text)
     settings = "\n".join(f"{key} = {_toml(value)}" for key, value in example.settings.items())
     (tmp_path / "pyproject.toml").write_text(f"[tool.lambda-import-lint]\n{settings}\n")
     status = main(["check", "--format", "json", "--select", code, str(tmp_path)])

@@ -7,7 +7,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from lambda_import_lint.config import DEFAULT_EXCLUDE, Config
 
@@ -54,6 +54,16 @@ class _Exclusions:
         return any(
             fnmatch.fnmatchcase(relative, pattern) or relative.startswith(pattern + "/") for pattern in self.paths
         )
+
+
+def folder_exclusions(config: Config) -> Callable[[str], bool]:
+    """Whether a folder path is excluded (the walk of deployment files uses the same rules)."""
+    excluded = _Exclusions.from_config(config)
+
+    def test(path: str) -> bool:
+        return excluded.name(os.path.basename(path)) or bool(excluded.paths and excluded(Path(path)))
+
+    return test
 
 
 def iter_python_files(paths: Iterable[str], config: Config) -> Iterator[str | PathError]:

@@ -30,6 +30,12 @@ class HandlerDeclaration:
     module: str | None = None  # dotted module ("app.handlers"), matched against file paths
     snapstart: bool | None = None
     provisioned_concurrency: bool | None = None
+    code_root: Path | None = None  # the function's code folder (CodeUri, source_dir…), for LIL004
+
+    @property
+    def warm(self) -> bool:
+        """INIT runs before traffic (SnapStart snapshot, provisioned concurrency): deferral inverts."""
+        return bool(self.snapstart or self.provisioned_concurrency)
 
     def matches(self, file: Path) -> bool:
         if self.path is not None:
@@ -77,6 +83,56 @@ def collect_declarations(config: Config, sources: Iterable[HandlerSource] = ()) 
     for source in sources:
         found.extend(source.declarations(config.root))
     return tuple(found)
+
+
+@dataclass(frozen=True)
+class Declared:
+    """What the declarations say about one file."""
+
+    functions: tuple[str, ...] = ()
+    warm: frozenset[str] = frozenset()  # handlers with SnapStart or provisioned concurrency
+
+
+@dataclass(frozen=True)
+class Declarations:
+    """Every handler declaration of a run (config first, then deployment files) and the warnings
+    met on the way. Computed once per run."""
+
+    items: tuple[HandlerDeclaration, ...] = ()
+    warnings: tuple[tuple[str, str], ...] = ()  # (deployment file, message)
+
+    def warnings_under(self, paths: Iterable[str]) -> list[str]:
+        """Warnings about deployment files under the checked paths (not the whole project)."""
+        prefixes = [os.path.realpath(path) for path in paths]
+        return [
+            message
+            for source, message in self.warnings
+            if any(source == prefix or source.startswith(prefix.rstrip(os.sep) + os.sep) for prefix in prefixes)
+        ]
+
+    def for_file(self, file: str) -> Declared:
+        matching = declared_for(Path(file), self.items)
+        if not matching:
+            return Declared()
+        functions = tuple(dict.fromkeys(d.function for d in matching))
+        return Declared(functions, frozenset(d.function for d in matching if d.warm))
+
+    def origin(self, file: str, function: str) -> HandlerDeclaration | None:
+        for declaration in declared_for(Path(file), self.items):
+            if declaration.function == function:
+                return declaration
+        return None
+
+
+def discover_declarations(config: Config, paths: Iterable[str]) -> Declarations:
+    """Handlers from the ``handlers`` setting and from deployment files under the project root."""
+    from lambda_import_lint.discovery import deployment
+    from lambda_import_lint.discovery.files import folder_exclusions
+
+    items = list(ConfigHandlers(config.handlers).declarations(config.root))
+    found = deployment.discover(deployment.project_root(paths), folder_exclusions(config))
+    items.extend(found.declarations)
+    return Declarations(tuple(items), tuple(found.warnings))
 
 
 def _strip_underscore(name: str) -> str:

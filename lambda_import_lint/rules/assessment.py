@@ -30,6 +30,7 @@ class Status(Enum):
     ANNOTATION_ONLY = "annotation-only"  # LIL003
     MAIN_PATH = "main-path"  # every handler needs it on every invocation: deferring costs
     CLIENT = "client"  # builds an SDK client a handler creates per invocation (LIL101 reports it)
+    WARM = "warm"  # every handler has SnapStart or provisioned concurrency: INIT is free
     ALREADY_PAID = "already-paid"  # loaded anyway by an import that stays
     DEFERRABLE = "deferrable"  # LIL001
 
@@ -49,6 +50,8 @@ class ImportJudgement:
 class Assessment:
     judgements: tuple[ImportJudgement, ...]
     client_sites: tuple[tuple[CallSite, FunctionInfo], ...]  # (per-invocation client, its handler)
+    warm_handlers: frozenset[FunctionInfo] = frozenset()
+    all_handlers_warm: bool = False
 
     def with_status(self, status: Status) -> Iterable[ImportJudgement]:
         return (judgement for judgement in self.judgements if judgement.status is status)
@@ -121,6 +124,7 @@ def assess(
     heavy: HeavyModules,
     handlers: tuple[FunctionInfo, ...],
     defer_all: bool,
+    warm_handlers: frozenset[FunctionInfo] = frozenset(),
 ) -> Assessment:
     client_factories = load_catalogue().client_factories
     handler_reach = {handler: reachable_functions(handler) for handler in handlers}
@@ -136,6 +140,7 @@ def assess(
                 break
 
     main_paths = [main_path_functions(handler) for handler in handlers]
+    all_warm = bool(handlers) and all(handler in warm_handlers for handler in handlers)
     first_pass: list[ImportJudgement] = []
     for index, binding in enumerate(facts.imports):
         uses = facts.uses.get(binding.name, ()) if not binding.star else ()
@@ -144,7 +149,7 @@ def assess(
 
     # "Already paid": whatever stays at module scope loads its package and the packages the
     # catalogue says it loads; deferring another import of those saves nothing.
-    staying = (Status.PINNED, Status.MAIN_PATH, Status.CLIENT, Status.SKIPPED)
+    staying = (Status.PINNED, Status.MAIN_PATH, Status.CLIENT, Status.SKIPPED, Status.WARM)
     loaded: set[str] = set()
     for judgement in first_pass:
         binding = judgement.binding
@@ -158,13 +163,15 @@ def assess(
             package_of(judgement.binding.module, heavy) in loaded
         ):
             status = Status.ALREADY_PAID
+        if status is Status.DEFERRABLE and all_warm:
+            status = Status.WARM
         targets: tuple[FunctionInfo, ...] = ()
         if status is Status.DEFERRABLE:
             targets = outermost_functions(
                 use.function for use in judgement.uses if use.runtime and use.function is not None
             )
         judgements.append(ImportJudgement(judgement.index, judgement.binding, status, judgement.uses, targets))
-    return Assessment(tuple(judgements), tuple(client_sites))
+    return Assessment(tuple(judgements), tuple(client_sites), warm_handlers, all_warm)
 
 
 def _first_status(

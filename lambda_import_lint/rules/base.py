@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from lambda_import_lint.rules.assessment import Assessment
 
 Safety = Literal["safe", "unsafe"]
-FixAction = Literal["move-into-functions", "lazy-import", "remove", "type-checking"]
+FixAction = Literal["move-into-functions", "lazy-import", "remove", "type-checking", "hoist"]
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class Fix:
     action: FixAction
     safety: Safety
     title: str
-    binding: int  # index into ModuleFacts.imports
+    binding: int  # index into ModuleFacts.imports (hoist: into ModuleFacts.function_imports)
     functions: tuple[int, ...] = ()  # indexes into ModuleFacts.functions (move-into-functions)
     add_future_annotations: bool = False  # type-checking: also postpone annotations (PEP 563)
     keep_for_annotations: bool = False  # move-into-functions: also import under TYPE_CHECKING
@@ -70,6 +70,7 @@ class Example:
     fixed: str | None = None  # the source after `--fix` (and `--unsafe-fixes` when the fix is unsafe)
     settings: Mapping[str, object] = field(default_factory=dict)  # kebab-case config keys
     id: str = ""
+    files: Mapping[str, str] = field(default_factory=dict)  # other files beside the module (LIL004)
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class RuleContext:
     library_mode: bool  # every function is an entry point; LIL001 uses `defer all`
     assessment: Assessment
     statement_lines: Sequence[int] | None = None  # first line of each module-level statement
+    local_chains: Mapping[int, tuple[str, ...]] = field(default_factory=dict)  # LIL004, by import index
     _line_offsets: dict[cst.BaseStatement, int] | None = None
     _positions: dict[cst.BaseStatement, Mapping[cst.CSTNode, object]] = field(default_factory=dict)
 

@@ -13,16 +13,19 @@ if TYPE_CHECKING:
     from lambda_import_lint.rules.base import Rule
 
 # code → on by default
-DEFAULT_ENABLED: dict[str, bool] = {"LIL001": True, "LIL002": True, "LIL003": True, "LIL101": True}
+DEFAULT_ENABLED: dict[str, bool] = {
+    "LIL001": True, "LIL002": True, "LIL003": True, "LIL004": True, "LIL101": True, "LIL102": True,
+}
 
 _RULES: dict[str, Rule] = {}
 
 
 def all_rules() -> dict[str, Rule]:
     if not _RULES:
-        from lambda_import_lint.rules import lil001, lil002, lil003, lil101
+        from lambda_import_lint.rules import lil001, lil002, lil003, lil004, lil101, lil102
 
-        _RULES.update({rule.code: rule for rule in (lil001.RULE, lil002.RULE, lil003.RULE, lil101.RULE)})
+        modules = (lil001, lil002, lil003, lil004, lil101, lil102)
+        _RULES.update({module.RULE.code: module.RULE for module in modules})
     return _RULES
 
 

@@ -1,0 +1,78 @@
+"""LIL004: a local module imported at module scope pulls in something heavy."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Iterator
+
+from lambda_import_lint.rules.base import Example, Finding, Rule, RuleContext
+from lambda_import_lint.rules.messages import cost
+
+CODE = "LIL004"
+
+
+def check(context: RuleContext) -> Iterator[Finding]:
+    if context.assessment.all_handlers_warm:
+        return  # INIT is free for these handlers
+    heavy = context.config.heavy
+    importer = PurePath(context.path).stem
+    for index, chain in sorted(context.local_chains.items()):
+        binding = context.facts.imports[index]
+        path = " → ".join((importer, *chain))
+        message = (
+            f"`{chain[0]}` imports heavy modules at module scope: `{path}` "
+            f"({cost(chain[-1], heavy)} on every cold start); defer that import inside `{chain[-2] if len(chain) > 1 else chain[0]}`, "
+            "or import the local module where it is used"
+        )
+        yield context.finding(CODE, binding.node, message, None, binding.line, binding.top_statement)
+
+
+RULE = Rule(
+    code=CODE,
+    name="heavy-import-through-local-module",
+    summary="Local module that imports something heavy at module scope",
+    what=(
+        "Finds a module-scope import of a local module (a file of the function's own code) that "
+        "itself imports a heavy module at module scope, directly or through other local modules. "
+        "The message names the whole chain, like `app → utils → pandas`."
+    ),
+    why=(
+        "The cost of a heavy import is paid wherever the chain starts: `import utils` in the handler "
+        "module runs `utils`, which imports pandas, at every cold start. Nothing in the handler module "
+        "itself mentions pandas, so the cost is easy to miss."
+    ),
+    fix_safety="No fix: the remedy lives in the other module (or in how the handler uses it).",
+    options=("heavy-modules", "extend-heavy-modules", "light-modules"),
+    check=check,
+    invalid=(
+        Example(
+            id="chain-through-utils",
+            source='''\
+import json
+
+import reporting
+
+
+def lambda_handler(event, context):
+    if event.get("report"):
+        return reporting.render(event)
+    return json.dumps(event)
+''',
+            findings=(3,),
+            files={"reporting.py": "import pandas as pd\n\n\ndef render(event):\n    return pd.DataFrame(event).to_csv()\n"},
+        ),
+    ),
+    valid=(
+        Example(
+            id="light-local-module",
+            source='''\
+import helpers
+
+
+def lambda_handler(event, context):
+    return helpers.clean(event)
+''',
+            files={"helpers.py": "import json\n\n\ndef clean(event):\n    return json.loads(json.dumps(event))\n"},
+        ),
+    ),
+)
