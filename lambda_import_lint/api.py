@@ -280,12 +280,15 @@ def _local_chains(facts: ModuleFacts, path: str, config: Config) -> dict[int, tu
         names = [binding.module.lstrip(".")]
         if not binding.star and binding.qualified != binding.module:
             names.insert(0, binding.qualified.lstrip("."))  # `from pkg import module`
+        importer = os.path.realpath(path)
         for name in names:
             local = resolve(name, level, Path(path), roots)
-            if local is not None and os.path.realpath(local) != os.path.realpath(path):
-                chain = heavy_chain(local, heavy, roots)
+            if local is not None and os.path.realpath(local) != importer:
+                # The importer is half-initialised while its imports run: a chain back through it
+                # does not run it again.
+                chain = heavy_chain(local, heavy, roots, frozenset({importer}))
                 if chain:
-                    chains[index] = (binding.module, *chain)
+                    chains[index] = ("." * level + name, *chain)
                 break
     return chains
 

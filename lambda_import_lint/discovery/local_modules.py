@@ -15,7 +15,7 @@ from typing import Iterable, Iterator
 
 from lambda_import_lint.catalogue import HeavyModules
 
-_MEMO: dict[tuple[str, int, int], tuple[str, ...]] = {}
+_MEMO: dict[tuple[str, int, int, frozenset[str]], tuple[str, ...]] = {}
 
 
 def _module_level_imports(tree: ast.Module) -> Iterator[tuple[str, int]]:
@@ -73,19 +73,25 @@ def resolve(module: str, level: int, importer: Path, roots: Iterable[Path]) -> P
 
 
 def heavy_chain(
-    file: Path, heavy: HeavyModules, roots: tuple[Path, ...], seen: frozenset[str] = frozenset()
+    file: Path,
+    heavy: HeavyModules,
+    roots: tuple[Path, ...],
+    excluded: frozenset[str] = frozenset(),
+    seen: frozenset[str] = frozenset(),
 ) -> tuple[str, ...]:
     """The names from ``file`` to a heavy import it makes at module scope, directly or through
-    other local modules (``("utils", "pandas")``); empty when there is none."""
+    other local modules (``("utils", "pandas")``); empty when there is none. ``excluded``: real
+    paths never followed (the importing handler module)."""
+    real = os.path.realpath(file)
+    if real in seen or real in excluded:
+        return ()  # an import cycle
     try:
         status = file.stat()
     except OSError:
         return ()
-    key = (str(file), status.st_size, int(status.st_mtime_ns))
+    key = (real, status.st_size, int(status.st_mtime_ns), excluded)
     if key in _MEMO:
         return _MEMO[key]
-    if str(file) in seen:
-        return ()  # an import cycle
     try:
         tree = ast.parse(file.read_bytes())
     except (SyntaxError, ValueError, OSError, RecursionError):
@@ -103,7 +109,7 @@ def heavy_chain(
             local = resolve(module, level, file, roots)
             if local is None or local == file:
                 continue
-            deeper = heavy_chain(local, heavy, roots, seen | {str(file)})
+            deeper = heavy_chain(local, heavy, roots, excluded, seen | {real})
             if deeper:
                 chain = ("." * level + module, *deeper)
                 break

@@ -20,9 +20,8 @@ def check(context: RuleContext) -> Iterator[Finding]:
         binding = context.facts.imports[index]
         path = " → ".join((importer, *chain))
         message = (
-            f"`{chain[0]}` imports heavy modules at module scope: `{path}` "
-            f"({cost(chain[-1], heavy)} on every cold start); defer that import inside `{chain[-2] if len(chain) > 1 else chain[0]}`, "
-            "or import the local module where it is used"
+            f"`{chain[0]}` imports heavy modules at module scope: `{path}` ({cost(chain[-1], heavy)} on "
+            f"every cold start); import `{chain[0]}` where it is used, or defer `{chain[-1]}` in `{chain[-2]}`"
         )
         yield context.finding(CODE, binding.node, message, None, binding.line, binding.top_statement)
 

@@ -1,0 +1,137 @@
+"""Handlers from deployment files (tests/fixtures/deploy/*), SnapStart / provisioned concurrency,
+LIL102 and LIL004, through the `handlers` and `check` commands."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lambda_import_lint.cli import main
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "deploy"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """A fixture project copied where no pyproject.toml or .git sits above it."""
+
+    def copy(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(FIXTURES / name, target)
+        monkeypatch.chdir(target)
+        return target
+
+    return copy
+
+
+def _handlers(capsys: pytest.CaptureFixture[str]) -> tuple[list[dict[str, object]], str]:
+    assert main(["handlers", "--format", "json", "."]) == 0
+    captured = capsys.readouterr()
+    return json.loads(captured.out), captured.err
+
+
+def _findings(capsys: pytest.CaptureFixture[str]) -> list[tuple[str, int, str]]:
+    main(["check", "--format", "json", "-q", "--no-cache", "."])
+    return [(item["path"], item["line"], item["code"]) for item in json.loads(capsys.readouterr().out)]
+
+
+EXPECTED_HANDLERS = {
+    "sam": [
+        {"path": "src/jobs/worker.py", "function": "run", "source": "template.yaml", "snapstart": False, "provisioned_concurrency": False},
+        {"path": "src/orders/api.py", "function": "route", "source": "template.yaml", "snapstart": True, "provisioned_concurrency": False},
+        {"path": "src/orders/lib/reports.py", "function": "on_schedule", "source": "template.yaml", "snapstart": False, "provisioned_concurrency": True},
+    ],
+    "serverless": [
+        {"path": "src/handlers/invoice.py", "function": "create", "source": "serverless.yml", "provisioned_concurrency": True},
+        {"path": "src/handlers/refund.py", "function": "main", "source": "serverless.yml", "snapstart": True},
+    ],
+    "cdk_py": [
+        {"path": "lambda/ingest/app.py", "function": "on_event", "source": "infra/app.py", "snapstart": True, "provisioned_concurrency": False},
+        {"path": "lambda/ingest/score.py", "function": "score", "source": "infra/app.py", "snapstart": False, "provisioned_concurrency": True},
+    ],
+    "cdk_ts": [
+        {"path": "lambda/resize/resize.py", "function": "handler", "source": "lib/stack.ts", "snapstart": False},
+        {"path": "lambda/resize/thumbs.py", "function": "make", "source": "lib/stack.ts", "snapstart": True},
+    ],
+    "terraform": [
+        {"path": "jobs/nightly.py", "function": "run", "source": "main.tf", "snapstart": False, "provisioned_concurrency": False},
+        {"path": "src/service.py", "function": "dispatch", "source": "main.tf", "snapstart": True},
+    ],
+    "docker": [{"path": "app/main.py", "function": "on_request", "source": "Dockerfile"}],
+}
+
+EXPECTED_WARNINGS = {
+    "sam": [
+        "template.yaml: MissingFile: handler 'nothing_here.handler': src/orders/nothing_here.py not found",
+        "template.yaml: src/orders/api.py has no function `not_defined`",
+    ],
+    "serverless": ["serverless.yml: missing: handler 'src/handlers/gone.main': src/handlers/gone.py not found"],
+    "cdk_py": [],
+    "cdk_ts": [],
+    "terraform": ["main.tf: aws_lambda_function.unknown: code folder unknown"],
+    "docker": [],
+}
+
+EXPECTED_FINDINGS = {
+    "sam": [],  # SnapStart and provisioned concurrency: no LIL001 for pandas or numpy
+    "serverless": [("src/handlers/refund.py", 2, "LIL102")],
+    "cdk_py": [("lambda/ingest/app.py", 2, "LIL102")],
+    "cdk_ts": [("lambda/resize/resize.py", 1, "LIL001"), ("lambda/resize/thumbs.py", 2, "LIL102")],
+    "terraform": [("jobs/nightly.py", 1, "LIL001"), ("src/service.py", 5, "LIL102")],
+    "docker": [("app/main.py", 1, "LIL001")],
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_HANDLERS))
+def test_handlers_from_deployment_files(name: str, project, capsys) -> None:  # type: ignore[no-untyped-def]
+    project(name)
+    rows, err = _handlers(capsys)
+    assert rows == EXPECTED_HANDLERS[name]
+    warnings = [line.removeprefix("lambda-import-lint: warning: ") for line in err.splitlines()]
+    assert warnings == EXPECTED_WARNINGS[name]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_FINDINGS))
+def test_check_uses_deployment_handlers(name: str, project, capsys) -> None:  # type: ignore[no-untyped-def]
+    project(name)
+    assert _findings(capsys) == EXPECTED_FINDINGS[name]
+
+
+def test_snapstart_setting_overrides_detection(project, capsys) -> None:  # type: ignore[no-untyped-def]
+    root = project("sam")
+    (root / "pyproject.toml").write_text("[tool.lambda-import-lint]\nsnapstart = false\n")
+    assert sorted(_findings(capsys)) == [
+        ("src/orders/api.py", 3, "LIL001"),
+        ("src/orders/lib/reports.py", 1, "LIL001"),
+    ]
+    rows, _ = _handlers(capsys)
+    assert {row["snapstart"] for row in rows} == {False}
+
+
+def test_lil102_hoist_fix(project, capsys) -> None:  # type: ignore[no-untyped-def]
+    root = project("serverless")
+    assert main(["check", "--fix", "-q", "."]) == 1
+    assert (root / "src/handlers/refund.py").read_text() == (
+        "import stripe\ndef main(evt, ctx):\n    return stripe.Refund.create(charge=evt[\"charge\"])\n"
+    )
+    assert main(["check", "-q", "."]) == 0
+
+
+def test_heavy_chain_through_local_modules_with_a_cycle(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.py").write_text(
+        "from shared import util\nimport light\n\n\ndef handler(event, context):\n    return util.f(event), light.g()\n"
+    )
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared/__init__.py").write_text("")
+    (tmp_path / "shared/util.py").write_text("from . import loader\n\n\ndef f(x):\n    return loader.load(x)\n")
+    (tmp_path / "shared/loader.py").write_text("from shared import util\nimport pandas\n\n\ndef load(x):\n    return x\n")
+    (tmp_path / "light.py").write_text("import app\n\n\ndef g():\n    return 1\n")
+    assert main(["check", "--format", "json", "--no-cache", "app.py"]) == 1
+    [finding] = json.loads(capsys.readouterr().out)
+    assert (finding["line"], finding["code"]) == (1, "LIL004")
+    assert "`app → shared.util → .loader → pandas`" in finding["message"]
+    assert "import `shared.util` where it is used, or defer `pandas` in `.loader`" in finding["message"]
