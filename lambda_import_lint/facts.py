@@ -552,7 +552,9 @@ class _Collector:
             return
         if not at_module:
             if self.scope.kind == "function" and self.function is not None and alias is not None:
-                binding = ImportBinding(name, module, qualified, node, self.current_line, alias, lazy, None, False, False)
+                binding = ImportBinding(
+                    name, module, qualified, node, self.current_line, alias, lazy, None, False, False
+                )
                 self.function_imports.append((self.function, binding, self.scope))
             return
         self.imports.append(

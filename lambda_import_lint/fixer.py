@@ -391,7 +391,9 @@ class _FunctionRewriter(cst.CSTTransformer):
         kept = self.plan._rewrite_statement(original_node)
         return kept[0] if kept else cst.RemovalSentinel.REMOVE
 
-    def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
         if not updated_node.body:  # a body whose only statement was hoisted
             return updated_node.with_changes(body=[cst.SimpleStatementLine(body=[cst.Pass()])])
         return updated_node

@@ -193,7 +193,8 @@ def serverless(path: Path, found: Found) -> None:
             continue
         if "${" in function["handler"]:
             continue  # a variable we cannot resolve: ignored, not fatal
-        if not _is_python(function.get("runtime", runtime)) and not str(function.get("runtime", runtime)).startswith("${"):
+        function_runtime = function.get("runtime", runtime)
+        if not _is_python(function_runtime) and not str(function_runtime).startswith("${"):
             continue
         provisioned = function.get("provisionedConcurrency")
         snap = function.get("snapStart")
@@ -300,7 +301,8 @@ def terraform(path: Path, found: Found) -> None:
                 found.warn(path, f"module.{_unquote(name)}: source_path unknown")
                 continue
             snap = _unquote(body.get("snap_start")) in (True, "true")
-            provisioned = bool(_unquote(body.get("provisioned_concurrent_executions", 0)) not in (0, -1, "0", "-1", None))
+            executions = _unquote(body.get("provisioned_concurrent_executions", 0))
+            provisioned = executions not in (0, -1, "0", "-1", None)
             _declare(found, path, f"module.{_unquote(name)}", code_root, _unquote(body.get("handler")),
                      snap, provisioned)
 
@@ -336,7 +338,9 @@ def cdk_python(path: Path, app: Path, found: Found) -> None:
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and len(node.targets) == 1:
             target = node.targets[0]
-            name = target.id if isinstance(target, ast.Name) else (target.attr if isinstance(target, ast.Attribute) else None)
+            name = target.id if isinstance(target, ast.Name) else None
+            if isinstance(target, ast.Attribute):
+                name = target.attr
             functions.append((name, node.value))
         elif isinstance(node, ast.Call):
             keywords = {keyword.arg: keyword.value for keyword in node.keywords}
@@ -416,9 +420,8 @@ def cdk_typescript(path: Path, app: Path, found: Found) -> None:
             folder = _ts_path(entry.group(1), path, app) if entry else None
             index = re.search(r"index\s*:\s*['\"]([^'\"]+)['\"]", body)
             name = re.search(r"handler\s*:\s*['\"]([^'\"]+)['\"]", body)
-            handler: str | None = (
-                f"{(index.group(1) if index else 'index.py').removesuffix('.py')}.{name.group(1) if name else 'handler'}"
-            )
+            module = (index.group(1) if index else "index.py").removesuffix(".py")
+            handler: str | None = f"{module}.{name.group(1) if name else 'handler'}"
         else:
             asset = re.search(r"Code\.fromAsset\(\s*(path\.(?:join|resolve)\([^)]*\)|['\"][^'\"]+['\"])", body)
             folder = _ts_path(asset.group(1), path, app) if asset else None

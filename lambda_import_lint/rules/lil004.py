@@ -58,7 +58,9 @@ def lambda_handler(event, context):
     return json.dumps(event)
 ''',
             findings=(3,),
-            files={"reporting.py": "import pandas as pd\n\n\ndef render(event):\n    return pd.DataFrame(event).to_csv()\n"},
+            files={
+                "reporting.py": "import pandas as pd\n\n\ndef render(event):\n    return pd.DataFrame(event).to_csv()\n"
+            },
         ),
     ),
     valid=(
