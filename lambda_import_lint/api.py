@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import libcst as cst
 
     from lambda_import_lint.facts import ModuleFacts
+    from lambda_import_lint.rules.assessment import Assessment
 
 _NOQA = re.compile(
     r"#\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE
@@ -49,6 +50,7 @@ class Analysis:
     facts: ModuleFacts
     result: FileResult
     handlers: tuple[str, ...] = field(default_factory=tuple)
+    assessment: Assessment | None = None  # None for a module with no handler
 
 
 def is_library_file(path: str, config: Config) -> bool:
@@ -123,18 +125,21 @@ def analyse(
     codes: frozenset[str] | None = None,
     noqa: bool = True,
     warm: frozenset[str] = frozenset(),
+    full: bool = False,
 ) -> Analysis | FileResult:
+    """Like ``check_source`` but keeps the tree and facts (for fixes and reports). ``full``: skip
+    the prefilters (a report lists every handler, heavy imports or not)."""
     library = is_library_file(path, config)
     raw = source.encode("utf-8", errors="surrogateescape") if isinstance(source, str) else source
     unreadable = undecodable(source)
     if unreadable is not None:
         return FileResult(path, error=unreadable)
     local = _local_imports_matter(codes, config)
-    if not could_matter(raw, library, config, declared, local):
+    if not full and not could_matter(raw, library, config, declared, local):
         return FileResult(path)
     tree = stdlib_tree(source)
     local_file = Path(path) if local and path not in ("-", "") else None
-    if not needs_full_analysis(tree, library, config, declared, config.heavy, bool(warm), local_file):
+    if not full and not needs_full_analysis(tree, library, config, declared, config.heavy, bool(warm), local_file):
         return FileResult(path)
     module = parse(source, path)
     if isinstance(module, FileResult):
@@ -244,7 +249,7 @@ def _analyse_module(
         findings = _without_noqa(findings, _source_lines(source, module))
     findings.sort(key=Finding.sort_key)
     result = FileResult(path, tuple(findings), handlers=handler_names, parsed=True)
-    return Analysis(module, facts, result, handler_names)
+    return Analysis(module, facts, result, handler_names, assessment)
 
 
 def handlers_in(

@@ -66,6 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config_flags(handlers)
     handlers.add_argument("--format", choices=("text", "json"), default="text")
 
+    report = commands.add_parser("report", help="cold-start import cost per handler, now and after fixing")
+    _add_config_flags(report)
+    report.add_argument("--measure", action="store_true", help="time the imports in a subprocess")
+    report.add_argument("--python", metavar="EXE", help="interpreter to measure with (default: this one)")
+    report.add_argument("--runs", type=_positive, default=5, help="measurements per figure (median)")
+    report.add_argument("--format", choices=("text", "json"), default="text")
+
     rule = commands.add_parser("rule", help="show a rule's documentation (or list the rules)")
     rule.add_argument("code", nargs="?")
     return parser
@@ -121,6 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "handlers":
         return _handlers_command(args, config)
+    if args.command == "report":
+        return _report_command(args, config)
     return _check_command(args, config)
 
 
@@ -288,6 +297,37 @@ def _handlers_command(args: argparse.Namespace, config: Config) -> int:
     else:
         for row in rows:
             print(f"{row['path']}:{row['function']}  ({row['source']})")
+    return status
+
+
+def _report_command(args: argparse.Namespace, config: Config) -> int:
+    import json
+
+    from lambda_import_lint.api import FileResult, read_source
+    from lambda_import_lint.report import HandlerCost, default_python, handler_costs
+
+    python = (args.python or default_python()) if args.measure else None
+    rows: list[HandlerCost] = []
+    status = 0
+    for task in _tasks(args, config, _declarations(args, config)):
+        source = task.source if task.source is not None else read_source(Path(task.path))
+        found = source if isinstance(source, FileResult) else handler_costs(
+            source, task.path, config, task.declared, task.warm, python, args.runs
+        )
+        if isinstance(found, FileResult):
+            print(f"{found.path}: error: {found.error}", file=sys.stderr)
+            status = 2
+            continue
+        rows.extend(found)
+    rows.sort(key=lambda row: (-row.deferrable_ms, row.path, row.function))
+    if args.format == "json":
+        json.dump([row.to_json() for row in rows], sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return status
+    basis = "measured" if python else "catalogue estimates"
+    print(f"{'handler':60} {'init ms':>9} {'deferrable':>11} {'after fix':>10}   ({basis})")
+    for row in rows:
+        print(f"{row.path + ':' + row.function:60} {row.init_ms:9.0f} {row.deferrable_ms:11.0f} {row.after_fix_ms:10.0f}")
     return status
 
 

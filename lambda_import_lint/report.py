@@ -1,0 +1,236 @@
+"""Cold-start cost per handler: the module-scope imports now, what the fixes defer, what remains.
+
+Costs come from the catalogue, or with ``measure`` from ``-X importtime`` runs of the target
+interpreter in a subprocess (median of several runs, cached per interpreter). User code is never
+imported into this process, and local modules are never imported at all: only the third-party
+imports of the handler module are timed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from lambda_import_lint.api import Analysis, FileResult, analyse
+from lambda_import_lint.catalogue import HeavyModules
+from lambda_import_lint.config import Config
+from lambda_import_lint.rules.assessment import ImportJudgement, Status
+
+DEFERRED_BY_FIXES = (Status.DEFERRABLE, Status.UNUSED, Status.ANNOTATION_ONLY)
+MARKER = "LIL-MEASURE"
+
+
+@dataclass(frozen=True)
+class ImportCost:
+    module: str
+    statement: str
+    ms: float
+    status: str  # "stays", "deferred", "already-paid"
+
+
+@dataclass(frozen=True)
+class HandlerCost:
+    path: str
+    function: str
+    init_ms: float
+    deferrable_ms: float
+    after_fix_ms: float
+    imports: tuple[ImportCost, ...]
+    measured: bool
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "function": self.function,
+            "init_ms": round(self.init_ms, 1),
+            "deferrable_ms": round(self.deferrable_ms, 1),
+            "after_fix_ms": round(self.after_fix_ms, 1),
+            "measured": self.measured,
+            "imports": [
+                {"module": i.module, "statement": i.statement, "ms": round(i.ms, 1), "status": i.status}
+                for i in self.imports
+            ],
+        }
+
+
+def _statement(judgement: ImportJudgement) -> str:
+    from lambda_import_lint.rules.messages import import_text
+
+    return import_text(judgement.binding)
+
+
+def _runtime_imports(analysis: Analysis) -> list[ImportJudgement]:
+    assert analysis.assessment is not None
+    return [
+        j
+        for j in analysis.assessment.judgements
+        if not j.binding.type_checking and not j.binding.lazy and not j.binding.star
+        and not j.binding.module.startswith(".")
+    ]
+
+
+def _catalogue_total(modules: Sequence[str], heavy: HeavyModules) -> float:
+    """Catalogue cost of importing ``modules`` together: each package once, nothing another one
+    already loads."""
+    from lambda_import_lint.rules.assessment import package_of
+
+    packages = {package_of(module, heavy) for module in modules if heavy.cost_ms(module) is not None}
+    loaded = set().union(*(heavy.loaded_by(package) for package in packages)) if packages else set()
+    return float(sum(heavy.cost_ms(package) or 0 for package in packages if package not in loaded))
+
+
+def module_costs(
+    analysis: Analysis, config: Config, python: str | None, runs: int
+) -> tuple[float, float, list[ImportCost], bool]:
+    """(init_ms, after_fix_ms, per-import costs, measured) for one handler module."""
+    heavy = config.heavy
+    imports = _runtime_imports(analysis)
+    stays = [j for j in imports if j.status not in DEFERRED_BY_FIXES]
+    if python is None:
+        init = _catalogue_total([j.binding.module for j in imports], heavy)
+        after = _catalogue_total([j.binding.module for j in stays], heavy)
+        costs = []
+        for j in imports:
+            status = _status(j)
+            ms = 0.0 if status == "already-paid" else float(heavy.cost_ms(j.binding.module) or 0)
+            costs.append(ImportCost(j.binding.module, _statement(j), ms, status))
+        return init, after, costs, False
+    local = [j for j in imports if _is_local(j, analysis.result.path)]
+    timed = [j for j in imports if j not in local]
+    now = measure(python, [_statement(j) for j in timed], runs)
+    later = measure(python, [_statement(j) for j in timed if j in stays], runs)
+    costs = [ImportCost(j.binding.module, _statement(j), now.get(_statement(j), 0.0), _status(j)) for j in imports]
+    return sum(now.values()), sum(later.values()), costs, True
+
+
+def _status(judgement: ImportJudgement) -> str:
+    if judgement.status in DEFERRED_BY_FIXES:
+        return "deferred"
+    if judgement.status is Status.ALREADY_PAID:
+        return "already-paid"
+    return "stays"
+
+
+def _is_local(judgement: ImportJudgement, path: str) -> bool:
+    from lambda_import_lint.discovery.local_modules import resolve
+
+    folder = Path(path).resolve().parent
+    return resolve(judgement.binding.module, 0, Path(path), (folder,)) is not None
+
+
+def measure(python: str, statements: Sequence[str], runs: int) -> dict[str, float]:
+    """Milliseconds each import statement adds, in order (shared dependencies count for the first
+    statement that loads them), as the median of ``runs`` fresh interpreters."""
+    if not statements:
+        return {}
+    cached = _cache_get(python, statements, runs)
+    if cached is not None:
+        return cached
+    lines = ["import sys"]
+    for index, statement in enumerate(statements):
+        lines.append(f"sys.stderr.write('{MARKER} {index}\\n')")
+        lines.append(f"try:\n    {statement}\nexcept Exception:\n    pass")
+    lines.append(f"sys.stderr.write('{MARKER} end\\n')")
+    script = "\n".join(lines)
+    samples: list[list[float]] = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as folder:  # nothing local is importable from here
+            completed = subprocess.run(
+                [python, "-X", "importtime", "-c", script], capture_output=True, text=True, cwd=folder, timeout=300
+            )
+        samples.append(per_statement(completed.stderr, len(statements)))
+    result = {
+        statement: statistics.median(sample[index] for sample in samples) for index, statement in enumerate(statements)
+    }
+    _cache_put(python, statements, runs, result)
+    return result
+
+
+def per_statement(stderr: str, count: int) -> list[float]:
+    """Milliseconds per statement from ``-X importtime`` output: between the markers written before
+    each statement, the cumulative times of the top-level entries (nested imports are indented
+    further and already counted in their parent's cumulative time)."""
+    totals = [0.0] * count
+    current: int | None = None
+    for line in stderr.splitlines():
+        if line.startswith(MARKER):
+            tag = line[len(MARKER):].strip()
+            current = int(tag) if tag.isdigit() else None
+            continue
+        if current is None or not line.startswith("import time:") or line.count("|") < 2:
+            continue
+        _, cumulative, name = line.split("|", 2)
+        if name.startswith("  "):
+            continue  # nested: inside the parent's cumulative time
+        try:
+            totals[current] += float(cumulative) / 1000
+        except ValueError:
+            continue  # the header line
+    return totals
+
+
+def _cache_path(python: str, statements: Sequence[str], runs: int) -> Path:
+    from lambda_import_lint.runner import cache_folder
+
+    try:
+        stamp = os.stat(python).st_mtime_ns
+    except OSError:
+        stamp = 0
+    identity = json.dumps([os.path.realpath(python), stamp, list(statements), runs])
+    key = hashlib.sha256(identity.encode()).hexdigest()
+    return cache_folder(Config()) / "measure" / f"{key}.json"
+
+
+def _cache_get(python: str, statements: Sequence[str], runs: int) -> dict[str, float] | None:
+    try:
+        value = json.loads(_cache_path(python, statements, runs).read_text())
+    except (OSError, ValueError):
+        return None
+    return {str(k): float(v) for k, v in value.items()} if isinstance(value, dict) else None
+
+
+def _cache_put(python: str, statements: Sequence[str], runs: int, result: dict[str, float]) -> None:
+    path = _cache_path(python, statements, runs)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(result))
+    except OSError:
+        pass
+
+
+def handler_costs(
+    source: bytes,
+    path: str,
+    config: Config,
+    declared: Sequence[str] = (),
+    warm: frozenset[str] = frozenset(),
+    python: str | None = None,
+    runs: int = 5,
+) -> list[HandlerCost] | FileResult:
+    """One row per handler of the module (a FileResult when it cannot be analysed)."""
+    from lambda_import_lint.discovery.handlers import could_have_handler
+
+    if not declared and not could_have_handler(source, config.handler_names):
+        return []
+    analysis = analyse(source, path, config, declared, warm=warm, full=True)
+    if isinstance(analysis, FileResult):
+        return analysis if analysis.error else []
+    if not analysis.handlers:
+        return []
+    init, after, costs, measured = module_costs(analysis, config, python, runs)
+    return [
+        HandlerCost(path, function, init, max(init - after, 0.0), after, tuple(costs), measured)
+        for function in analysis.handlers
+    ]
+
+
+def default_python() -> str:
+    return sys.executable
