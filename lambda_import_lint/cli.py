@@ -327,7 +327,8 @@ def _report_command(args: argparse.Namespace, config: Config) -> int:
     basis = "measured" if python else "catalogue estimates"
     print(f"{'handler':60} {'init ms':>9} {'deferrable':>11} {'after fix':>10}   ({basis})")
     for row in rows:
-        print(f"{row.path + ':' + row.function:60} {row.init_ms:9.0f} {row.deferrable_ms:11.0f} {row.after_fix_ms:10.0f}")
+        handler = f"{row.path}:{row.function}"
+        print(f"{handler:60} {row.init_ms:9.0f} {row.deferrable_ms:11.0f} {row.after_fix_ms:10.0f}")
     return status
 
 
