@@ -126,7 +126,7 @@ class Declarations:
 
 def discover_declarations(config: Config, paths: Iterable[str]) -> Declarations:
     """Handlers from the ``handlers`` setting and from deployment files under the project root."""
-    from lambda_import_lint.discovery import deployment
+    from lambda_import_lint.discovery import deploy as deployment
     from lambda_import_lint.discovery.files import folder_exclusions
 
     items = list(ConfigHandlers(config.handlers).declarations(config.root))

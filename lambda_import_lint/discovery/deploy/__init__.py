@@ -1,0 +1,83 @@
+"""Handlers declared in deployment files: SAM/CloudFormation, Serverless Framework, CDK (Python and
+TypeScript), Terraform and Dockerfiles, one module each. Every module offers readers of the same
+shape (``Reader``: a file and a ``Found`` to add declarations and warnings to); ``discover`` finds
+the files under the project root and hands each to its reader.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable, Iterator
+
+from lambda_import_lint.discovery.deploy import cdk, dockerfile, sam, serverless, terraform
+from lambda_import_lint.discovery.deploy.common import Found, Reader, project_root, resolve_module
+
+__all__ = ["Found", "Reader", "discover", "project_root", "resolve_module"]
+
+
+def _is_candidate(name: str) -> bool:
+    return (
+        name in ("serverless.yml", "serverless.yaml", "cdk.json", "Dockerfile")
+        or name.endswith((".tf", ".template", ".yaml", ".yml", ".json", ".Dockerfile"))
+        or name.startswith("Dockerfile.")
+    )
+
+
+def _walk(root: str, excluded: Callable[[str], bool], suffixes: tuple[str, ...] = ()) -> Iterator[str]:
+    """Deployment-file candidates under ``root`` (or, with ``suffixes``, source files), as strings:
+    one ``scandir`` per folder, virtual environments and excluded folders skipped."""
+    try:
+        entries = sorted(os.scandir(root), key=lambda entry: entry.name)
+    except OSError:
+        return
+    if any(entry.name == "pyvenv.cfg" for entry in entries):
+        return
+    folders = []
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                if not excluded(entry.path):
+                    folders.append(entry.path)
+            elif (entry.name.endswith(suffixes) if suffixes else _is_candidate(entry.name)) and entry.is_file():
+                yield entry.path
+        except OSError:
+            continue
+    for folder in folders:
+        yield from _walk(folder, excluded, suffixes)
+
+
+def _cdk_reader(app: Path, source: Path) -> Reader:
+    reader = cdk.cdk_python if source.suffix == ".py" else cdk.cdk_typescript
+
+    def read(path: Path, found: Found) -> None:
+        reader(path, app, found)
+
+    return read
+
+
+def discover(root: Path, excluded: Callable[[str], bool]) -> Found:
+    """Every handler the deployment files under ``root`` declare (deterministic order)."""
+    found = Found()
+    readers: list[tuple[Path, Reader]] = []
+    for candidate in _walk(str(root), excluded):
+        path = Path(candidate)
+        name = path.name
+        if name in ("serverless.yml", "serverless.yaml"):
+            readers.append((path, serverless.serverless))
+        elif name.endswith(".tf"):
+            readers.append((path, terraform.terraform))
+        elif name == "Dockerfile" or name.startswith("Dockerfile.") or name.endswith(".Dockerfile"):
+            readers.append((path, dockerfile.dockerfile))
+        elif name == "cdk.json":
+            for source in _walk(str(path.parent), excluded, (".py", ".ts")):
+                if not source.endswith(".d.ts"):
+                    readers.append((Path(source), _cdk_reader(path.parent, Path(source))))
+        elif sam.looks_like_template(path):
+            readers.append((path, sam.cloudformation))
+    for path, reader in readers:
+        try:
+            reader(path, found)
+        except OSError as error:
+            found.warn(path, f"cannot read: {error.strerror or error}")
+    return found

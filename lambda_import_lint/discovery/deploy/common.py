@@ -1,0 +1,106 @@
+"""What the deployment readers share: the ``Found`` collector, the project root, handler strings
+resolved to files, and YAML with CloudFormation's short-form tags.
+
+A declaration names a file that may not exist, or a function the file lacks: those become warnings,
+never errors. Parsers (PyYAML, python-hcl2) load only when such a file is found.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from lambda_import_lint.discovery.handlers import HandlerDeclaration
+
+
+Reader = Callable[[Path, "Found"], None]  # one deployment file → declarations and warnings
+
+
+@dataclass
+class Found:
+    declarations: list[HandlerDeclaration] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (deployment file, message)
+
+    def warn(self, source: Path, message: str) -> None:
+        self.warnings.append((os.path.realpath(source), f"{display(source)}: {message}"))
+
+
+def project_root(paths: Iterable[str]) -> Path:
+    """The nearest folder at or above the first path holding ``pyproject.toml`` or ``.git``;
+    else the first path (its folder, for a file)."""
+    first = Path(next(iter(paths), "."))
+    start = Path(os.path.realpath(first))
+    if not start.is_dir():
+        start = start.parent
+    for folder in (start, *start.parents):
+        if (folder / "pyproject.toml").is_file() or (folder / ".git").exists():
+            return folder
+    return start
+
+
+def resolve_module(code_root: Path, handler: str) -> tuple[Path, str] | None:
+    """``"pkg/api.main"`` or ``"pkg.api.main"`` → (code_root/pkg/api.py, "main")."""
+    if "." not in handler or "${" in handler:
+        return None
+    module, function = handler.rsplit(".", 1)
+    module = module.removeprefix("./").replace(".", "/")
+    candidate = code_root / f"{module}.py"
+    if not candidate.is_file() and (code_root / module / "__init__.py").is_file():
+        candidate = code_root / module / "__init__.py"
+    return candidate, function
+
+
+def display(path: Path) -> str:
+    """A deployment file as users name it: relative to the working folder when under it."""
+    relative = os.path.relpath(path)
+    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
+
+
+def declare(
+    found: Found,
+    source: Path,
+    label: str,
+    code_root: Path,
+    handler: object,
+    snapstart: bool | None = None,
+    provisioned: bool | None = None,
+) -> None:
+    if not isinstance(handler, str):
+        return
+    resolved = resolve_module(code_root, handler)
+    if resolved is None:
+        found.warn(source, f"{label}: cannot resolve handler {handler!r}")
+        return
+    path, function = resolved
+    if not path.is_file():
+        found.warn(source, f"{label}: handler {handler!r}: {display(path)} not found")
+    found.declarations.append(
+        HandlerDeclaration(function, display(source), path=path, snapstart=snapstart,
+                           provisioned_concurrency=provisioned, code_root=code_root)
+    )
+
+
+def yaml_load(text: str) -> Any:
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> object:
+        # !Ref X → {"Ref": X}; !GetAtt A.B → {"Fn::GetAtt": ...}; the value is kept as data.
+        if isinstance(node, yaml.ScalarNode):
+            value: object = loader.construct_scalar(node)
+        elif isinstance(node, yaml.SequenceNode):
+            value = loader.construct_sequence(node, deep=True)
+        else:
+            value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+        return {"Ref" if suffix == "Ref" else f"Fn::{suffix}": value}
+
+    Loader.add_multi_constructor("!", intrinsic)
+    return yaml.load(text, Loader=Loader)  # noqa: S506 - SafeLoader subclass
+
+
+def is_python(runtime: object) -> bool:
+    return runtime is None or (isinstance(runtime, str) and runtime.startswith("python"))
