@@ -214,6 +214,16 @@ class _RawCall:
     method_of: str | None  # ``self.f()``/``cls.f()`` inside a method of this class
 
 
+def _all_params(params: cst.Parameters) -> list[cst.Param]:
+    return [
+        *params.posonly_params,
+        *params.params,
+        *([params.star_arg] if isinstance(params.star_arg, cst.Param) else []),
+        *params.kwonly_params,
+        *([params.star_kwarg] if params.star_kwarg is not None else []),
+    ]
+
+
 def is_type_checking_test(test: cst.BaseExpression) -> bool:
     if isinstance(test, cst.Name):
         return test.value == "TYPE_CHECKING"
@@ -493,19 +503,14 @@ class _Collector:
         self.guard = None
         return False
 
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine | cst.SimpleStatementSuite) -> bool:
         saved = self.current_line
         self.current_line = node
         self.walk(node.body)
         self.current_line = saved
         return False
 
-    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> bool:
-        saved = self.current_line
-        self.current_line = node
-        self.walk(node.body)
-        self.current_line = saved
-        return False
+    visit_SimpleStatementSuite = visit_SimpleStatementLine  # `if x: import y` holds imports too
 
     def _record_import(self, node: ImportStatement) -> None:
         at_module = self.scope.kind == "module"
@@ -756,14 +761,7 @@ class _Collector:
         for decorator in node.decorators:
             self.walk(decorator.decorator)
             self._record_decorator_call(decorator.decorator)
-        params = node.params
-        all_params = [
-            *params.posonly_params,
-            *params.params,
-            *([params.star_arg] if isinstance(params.star_arg, cst.Param) else []),
-            *params.kwonly_params,
-            *([params.star_kwarg] if params.star_kwarg is not None else []),
-        ]
+        all_params = _all_params(node.params)
         for param in all_params:
             self.walk(param.default)
         for param in all_params:
@@ -809,14 +807,7 @@ class _Collector:
             self._add_call(decorator.value, (), None)
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
-        params = node.params
-        all_params = [
-            *params.posonly_params,
-            *params.params,
-            *([params.star_arg] if isinstance(params.star_arg, cst.Param) else []),
-            *params.kwonly_params,
-            *([params.star_kwarg] if params.star_kwarg is not None else []),
-        ]
+        all_params = _all_params(node.params)
         for param in all_params:
             self.walk(param.default)
         saved = self.enter_scope("lambda", self.function)
