@@ -135,10 +135,6 @@ def parse_setting(key: str, value: object) -> tuple[str, object]:
     return field_name, convert(key, value)
 
 
-def known_keys() -> tuple[str, ...]:
-    return tuple(_KEYS)
-
-
 def config_from_table(table: Mapping[str, object], root: Path, source: str) -> Config:
     values: dict[str, Any] = {"root": root}
     for key, value in table.items():

@@ -1,7 +1,7 @@
 """Which functions Lambda calls.
 
-Sources, in order of authority: the ``handlers`` setting, deployment files (each a ``HandlerSource``;
-see issue 5), then the heuristic. A file that any declaration names uses the declared functions only.
+Sources, in order of authority: the ``handlers`` setting, deployment files (``discovery/deploy``),
+then the heuristic. A file that any declaration names uses the declared functions only.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Protocol
+from typing import TYPE_CHECKING, Iterable
 
 from lambda_import_lint.config import Config
 
@@ -51,12 +51,6 @@ def _same_file(a: Path, b: Path) -> bool:
     return os.path.realpath(a) == os.path.realpath(b)
 
 
-class HandlerSource(Protocol):
-    """Something that declares handlers (the config, a SAM template, a serverless.yml…)."""
-
-    def declarations(self, root: Path) -> Iterable[HandlerDeclaration]: ...
-
-
 class ConfigHandlers:
     """The ``handlers`` setting: ``"src/app.py:handler"`` or a Lambda handler string
     ``"app.handler"`` (module path, then function), relative to the config's folder."""
@@ -76,13 +70,6 @@ class ConfigHandlers:
 
 def declared_for(file: Path, declarations: Iterable[HandlerDeclaration]) -> tuple[HandlerDeclaration, ...]:
     return tuple(declaration for declaration in declarations if declaration.matches(file))
-
-
-def collect_declarations(config: Config, sources: Iterable[HandlerSource] = ()) -> tuple[HandlerDeclaration, ...]:
-    found = list(ConfigHandlers(config.handlers).declarations(config.root))
-    for source in sources:
-        found.extend(source.declarations(config.root))
-    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -185,11 +172,12 @@ def _handler_pattern(handler_names: tuple[str, ...]) -> re.Pattern[bytes]:
 
 __all__ = [
     "ConfigHandlers",
+    "Declarations",
+    "Declared",
     "HandlerDeclaration",
-    "HandlerSource",
-    "collect_declarations",
     "could_have_handler",
     "declared_for",
+    "discover_declarations",
     "looks_like_handler",
     "resolve_handlers",
 ]
