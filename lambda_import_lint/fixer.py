@@ -216,18 +216,14 @@ class _Plan:
                 while leading and leading[0].comment is None:
                     leading.pop(0)  # no blank lines left at the very top of the file
             if leading != list(_leading_lines(first)):
-                original = first
-                first = first.with_changes(leading_lines=leading)
-                if isinstance(original, cst.FunctionDef) and original in self.inserts:
-                    # The function inserter finds defs by identity: follow the replacement.
-                    self.inserts[cst.ensure_type(first, cst.FunctionDef)] = self.inserts.pop(original)
+                first = self._with_leading_lines(first, leading)
             body.append(first)
             body.extend(rest)
         footer = [*(line for line in carried if line.comment is not None), *module.footer]
         if self.hoisted:
             anchor = _end_of_import_block(body)
             new = [cst.parse_statement(text + "\n") for text in self.hoisted]
-            body = [*body[:anchor], *new, *body[anchor:]]
+            body = [*body[:anchor], *new, *self._spaced(body[anchor:])]
         if self.type_checking:
             body = self._add_type_checking_block(body)
         if self.future_annotations and not self.facts.postponed_annotations:
@@ -267,6 +263,21 @@ class _Plan:
             lines.append(lazy_line)
         return lines
 
+    def _with_leading_lines(self, statement: cst.BaseStatement, lines: Sequence[cst.EmptyLine]) -> cst.BaseStatement:
+        replacement = statement.with_changes(leading_lines=lines)
+        if isinstance(statement, cst.FunctionDef) and statement in self.inserts:
+            # The function rewriter finds defs by identity: follow the replacement.
+            self.inserts[cst.ensure_type(replacement, cst.FunctionDef)] = self.inserts.pop(statement)
+        return replacement
+
+    def _spaced(self, rest: Sequence[cst.BaseStatement]) -> list[cst.BaseStatement]:
+        """The statements after an inserted block, the first one separated from it as PEP 8 asks
+        (two blank lines before a def or class, one otherwise) if it has no blank line of its own."""
+        if not rest or _leading_lines(rest[0]):
+            return list(rest)
+        blank = 2 if isinstance(rest[0], (cst.FunctionDef, cst.ClassDef)) else 1
+        return [self._with_leading_lines(rest[0], [cst.EmptyLine()] * blank), *rest[1:]]
+
     def _add_type_checking_block(self, body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
         moved = [cst.parse_statement(import_text(binding) + "\n") for binding in self.type_checking]
         for index, statement in enumerate(body):
@@ -281,13 +292,15 @@ class _Plan:
                 return [*body[:index], statement.with_changes(body=block), *body[index + 1:]]
         anchor = _end_of_import_block(body)
         new: list[cst.BaseStatement] = []
-        if not self.facts.module_bindings.get("TYPE_CHECKING"):
+        # Bound at module scope after this rewrite? Another fix of the same pass may move it away.
+        removed = sum(1 for b in self.facts.imports if b.name == "TYPE_CHECKING" and b.alias in self.drop)
+        if self.facts.module_bindings.get("TYPE_CHECKING", 0) - removed <= 0:
             lines = [cst.EmptyLine()] if anchor else []
             new.append(cst.parse_statement("from typing import TYPE_CHECKING\n").with_changes(leading_lines=lines))
         new.append(
             cst.If(test=cst.Name("TYPE_CHECKING"), body=cst.IndentedBlock(body=moved), leading_lines=[cst.EmptyLine()])
         )
-        return [*body[:anchor], *new, *body[anchor:]]
+        return [*body[:anchor], *new, *self._spaced(body[anchor:])]
 
 
 def _merge_leading_lines(removed: list[cst.EmptyLine], kept: list[cst.EmptyLine]) -> list[cst.EmptyLine]:

@@ -731,3 +731,32 @@ def test_no_future_import_when_it_would_change_a_class_body_name() -> None:
     assert not outcome.changed
     [finding] = outcome.result.findings
     assert finding.code == "LIL003" and finding.fix is None and "class" in (finding.no_fix_reason or "")
+
+
+def test_type_checking_import_moved_in_the_same_pass_is_added_back() -> None:
+    source = """\
+        from typing import TYPE_CHECKING
+
+        import pandas as pd
+
+
+        def describe(frame: "pd.DataFrame"):
+            if TYPE_CHECKING:
+                reveal_type(frame)
+            return frame
+        """
+    fixed, failure = fix(source, all_modules=True, heavy_modules=["*"], unsafe=True)
+    assert failure is None
+    assert fixed == textwrap.dedent("""\
+        from typing import TYPE_CHECKING
+
+        if TYPE_CHECKING:
+            import pandas as pd
+
+
+        def describe(frame: "pd.DataFrame"):
+            from typing import TYPE_CHECKING
+            if TYPE_CHECKING:
+                reveal_type(frame)
+            return frame
+        """)
