@@ -115,7 +115,7 @@ def test_lil102_hoist_fix(project, capsys) -> None:  # type: ignore[no-untyped-d
     root = project("serverless")
     assert main(["check", "--fix", "-q", "."]) == 1
     assert (root / "src/handlers/refund.py").read_text() == (
-        "import stripe\ndef main(evt, ctx):\n    return stripe.Refund.create(charge=evt[\"charge\"])\n"
+        "import stripe\n\n\ndef main(evt, ctx):\n    return stripe.Refund.create(charge=evt[\"charge\"])\n"
     )
     assert main(["check", "-q", "."]) == 0
 
