@@ -291,7 +291,7 @@ def _local_chains(facts: ModuleFacts, path: str, config: Config) -> dict[int, tu
             if local is not None and os.path.realpath(local) != importer:
                 # The importer is half-initialised while its imports run: a chain back through it
                 # does not run it again.
-                chain = heavy_chain(local, heavy, roots, frozenset({importer}))
+                chain = heavy_chain(local, heavy, config.root, frozenset({importer}))
                 if chain:
                     chains[index] = ("." * level + name, *chain)
                 break

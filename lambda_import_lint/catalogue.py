@@ -45,12 +45,34 @@ def dotted_prefixes(module: str) -> Iterable[str]:
         yield ".".join(parts[:end])
 
 
-def _matches(module: str, pattern: str) -> bool:
-    if pattern == "*":
+@functools.lru_cache(maxsize=65536)
+def _is_heavy(heavy: HeavyModules, module: str) -> bool:
+    # Called for every import the analysis meets (local-module searches included): exact names are
+    # a set lookup per dotted prefix, and only glob patterns need matching.
+    if module == "__future__" or not module:
+        return False
+    exact_light, glob_light, exact_heavy, glob_heavy, everything = _compiled(heavy)
+    prefixes = list(dotted_prefixes(module))
+    if any(prefix in exact_light for prefix in prefixes) or any(
+        fnmatch.fnmatchcase(prefix, pattern) for pattern in glob_light for prefix in prefixes
+    ):
+        return False
+    if module.startswith(".") and not everything:
+        return False  # relative imports are local code; LIL004 follows those
+    if everything or any(prefix in exact_heavy for prefix in prefixes):
         return True
-    if any(char in pattern for char in "*?["):
-        return any(fnmatch.fnmatchcase(prefix, pattern) for prefix in dotted_prefixes(module))
-    return module == pattern or module.startswith(pattern + ".")
+    return any(fnmatch.fnmatchcase(prefix, pattern) for pattern in glob_heavy for prefix in prefixes)
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled(heavy: HeavyModules) -> tuple[frozenset[str], tuple[str, ...], frozenset[str], tuple[str, ...], bool]:
+    def split(patterns: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+        globs = tuple(p for p in patterns if any(char in p for char in "*?[") and p != "*")
+        return frozenset(p for p in patterns if p not in globs and p != "*"), globs
+
+    exact_light, glob_light = split(heavy.light)
+    exact_heavy, glob_heavy = split(heavy.patterns)
+    return exact_light, glob_light, exact_heavy, glob_heavy, "*" in heavy.patterns
 
 
 @dataclass(frozen=True)
@@ -61,13 +83,7 @@ class HeavyModules:
     light: tuple[str, ...] = ()
 
     def is_heavy(self, module: str) -> bool:
-        if module == "__future__" or not module:
-            return False
-        if any(_matches(module, pattern) for pattern in self.light if pattern != "*"):
-            return False
-        if module.startswith(".") and "*" not in self.patterns:
-            return False  # relative imports are local code; LIL004 follows those
-        return any(_matches(module, pattern) for pattern in self.patterns)
+        return _is_heavy(self, module)
 
     def cost_ms(self, module: str) -> int | None:
         costs = load_catalogue().costs_ms

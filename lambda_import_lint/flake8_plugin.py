@@ -67,6 +67,9 @@ class Plugin:
             overrides[field_name] = converted
         cls.config = config.replace(**overrides)
         cls.declarations = None
+        from lambda_import_lint.discovery.local_modules import new_run
+
+        new_run()
 
     def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
         from lambda_import_lint.api import check_source

@@ -139,7 +139,7 @@ def _imports_heavy_locally(tree: ast.Module, file: Path, config: Config, heavy: 
             level = statement.level if isinstance(statement, ast.ImportFrom) else 0
             for module in _imported_modules(statement):
                 local = resolve(module.lstrip("."), level, file, roots)
-                if local is not None and heavy_chain(local, heavy, roots, importer):
+                if local is not None and heavy_chain(local, heavy, config.root, importer):
                     return True
     return False
 

@@ -48,6 +48,7 @@ class Outcome:
     fixed: bytes | None = None  # the new content, when fixing changed the file
     fixed_count: int = 0
     failure: str | None = None  # why fixable findings were left unfixed
+    dependencies: frozenset[tuple[str, int, int]] = frozenset()  # other files the result read
 
 
 class Cache:
@@ -70,23 +71,29 @@ class Cache:
         return digest.hexdigest()
 
     def get(self, key: str) -> FileResult | None:
+        """The cached result, if every other file it depends on is unchanged."""
         import pickle
+
+        from lambda_import_lint.discovery.local_modules import unchanged
 
         try:
             with open(self.folder / key[:2] / key, "rb") as handle:
-                value = pickle.load(handle)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, ImportError):
+                result, dependencies = pickle.load(handle)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, ImportError, TypeError):
             return None
-        return value if isinstance(value, FileResult) else None
+        if not isinstance(result, FileResult):
+            return None
+        return result if unchanged(dependencies) else None
 
-    def put(self, key: str, result: FileResult) -> None:
+    def put(self, key: str, result: FileResult, dependencies: Iterable[tuple[str, int, int]] = ()) -> None:
         import pickle
 
         folder = self.folder / key[:2]
         try:
             folder.mkdir(parents=True, exist_ok=True)
             temporary = folder / f".{key}.{os.getpid()}.tmp"
-            temporary.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+            value = (result, tuple(sorted(dependencies)))
+            temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(temporary, folder / key)
         except OSError:
             pass  # a cache that cannot be written only costs speed
@@ -118,7 +125,17 @@ def _work(item: tuple[Task, bytes]) -> Outcome:
 
 
 def analyse_task(task: Task, source: bytes, options: Options) -> Outcome:
-    """Check (or fix) one file's bytes."""
+    """Check (or fix) one file's bytes, noting which other files the result depends on (LIL004)."""
+    import dataclasses
+
+    from lambda_import_lint.discovery.local_modules import recording
+
+    with recording() as dependencies:
+        outcome = _analyse_task(task, source, options)
+    return dataclasses.replace(outcome, dependencies=frozenset(dependencies))
+
+
+def _analyse_task(task: Task, source: bytes, options: Options) -> Outcome:
     config = options.config
     if not options.fix:
         result = check_source(
@@ -149,6 +166,9 @@ def run(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Outcome]:
     """Outcomes in the order of ``tasks``."""
+    from lambda_import_lint.discovery.local_modules import new_run
+
+    new_run()
     outcomes: list[Outcome | None] = [None] * len(tasks)
     pending: list[tuple[int, Task, bytes, str | None]] = []
     done = 0
@@ -184,7 +204,7 @@ def run(
     for (index, _, _, key), outcome in zip(pending, results):
         outcomes[index] = outcome
         if cache is not None and key is not None and outcome.fixed is None and outcome.result.error is None:
-            cache.put(key, outcome.result)
+            cache.put(key, outcome.result, outcome.dependencies)
         done += 1
         if progress is not None:
             progress(done, len(tasks))

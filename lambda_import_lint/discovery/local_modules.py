@@ -2,20 +2,59 @@
 
 A module name resolves to a file under the importing file's folder or one of its parents (up to
 the project root): that is where Lambda's task root puts the code. Each local file is parsed once
-per process with the stdlib parser (memoised by path, size and modification time); import cycles
-end the search.
+per process with the stdlib parser (memoised by path, size and modification time), and each
+question answered once.
 """
 
 from __future__ import annotations
 
 import ast
 import os
+from collections import deque
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from lambda_import_lint.catalogue import HeavyModules
 
-_MEMO: dict[tuple[str, int, int, frozenset[str]], tuple[str, ...]] = {}
+Dependency = tuple[str, int, int]  # (path, size, mtime in ns); -1, -1 for a path that did not exist
+
+_IMPORTS: dict[tuple[str, int, int], tuple[tuple[str, int], ...]] = {}
+_CHAINS: dict[tuple[str, frozenset[str], str, HeavyModules], tuple[tuple[str, ...], frozenset[Dependency]]] = {}
+_RECORDERS: list[set[Dependency]] = []
+
+
+@contextmanager
+def recording() -> Iterator[set[Dependency]]:
+    """Collect every local file looked at (or looked for) meanwhile: a cached result that depends
+    on other files is valid only while they are unchanged."""
+    found: set[Dependency] = set()
+    _RECORDERS.append(found)
+    try:
+        yield found
+    finally:
+        _RECORDERS.pop()
+        if _RECORDERS:
+            _RECORDERS[-1].update(found)
+
+
+def dependency(path: str) -> Dependency:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return (path, -1, -1)
+    return (path, status.st_size, status.st_mtime_ns)
+
+
+def unchanged(dependencies: Iterable[Dependency]) -> bool:
+    """Whether recorded files are as they were (the result cache asks before serving)."""
+    return all(dependency(path) == (path, size, mtime) for path, size, mtime in dependencies)
+
+
+def _note(path: Path) -> None:
+    if _RECORDERS:
+        _RECORDERS[-1].add(dependency(str(path)))
 
 
 def _module_level_imports(tree: ast.Module) -> Iterator[tuple[str, int]]:
@@ -65,54 +104,107 @@ def resolve(module: str, level: int, importer: Path, roots: Iterable[Path]) -> P
     parts = [part for part in module.split(".") if part]
     for root in candidates:
         target = root.joinpath(*parts) if parts else root
-        if target.with_suffix(".py").is_file() and parts:
-            return target.with_suffix(".py")
+        if parts:
+            _note(target.with_suffix(".py"))
+            if target.with_suffix(".py").is_file():
+                return target.with_suffix(".py")
+        _note(target / "__init__.py")
         if (target / "__init__.py").is_file():
             return target / "__init__.py"
     return None
 
 
+def _file_imports(file: Path) -> tuple[tuple[str, int], ...]:
+    """Module-scope imports of a file, parsed once per process (keyed by size and mtime)."""
+    try:
+        status = file.stat()
+        key = (os.path.realpath(file), status.st_size, status.st_mtime_ns)
+    except OSError:
+        return ()
+    cached = _IMPORTS.get(key)
+    if cached is None:
+        try:
+            cached = tuple(_module_level_imports(ast.parse(file.read_bytes())))
+        except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
+            cached = ()
+        _IMPORTS[key] = cached
+    return cached
+
+
+def _edges(file: Path, project_root: Path) -> _Node:
+    """A file's module-scope imports resolved to local files (from its own folder and the folders
+    above it, up to the project root), and every path probed on the way (with size and mtime, for
+    the cache): computed once per file and run."""
+    key = (str(file), str(project_root))
+    node = _NODES.get(key)
+    if node is None:
+        roots = search_roots(file, project_root)
+        with recording() as probed:
+            probed.add(dependency(str(file)))
+            imports = _file_imports(file)
+            absolute = tuple(module for module, level in imports if not level)
+            children = []
+            for module, level in imports:
+                if not module and not level:
+                    continue
+                local = resolve(module, level, file, roots)
+                if local is not None:
+                    children.append(("." * level + module, os.path.realpath(local)))
+        node = _NODES[key] = _Node(absolute, tuple(children), frozenset(probed))
+    return node
+
+
+@dataclass(frozen=True)
+class _Node:
+    absolute_imports: tuple[str, ...]  # candidates for "heavy"
+    children: tuple[tuple[str, str], ...]  # (name as imported, real path of the local file)
+    probed: frozenset[Dependency]
+
+
+_NODES: dict[tuple[str, str], _Node] = {}
+
+
+def new_run() -> None:
+    """Forget what earlier runs of this process learnt: files may have changed since."""
+    _NODES.clear()
+    _CHAINS.clear()
+
+
 def heavy_chain(
-    file: Path,
-    heavy: HeavyModules,
-    roots: tuple[Path, ...],
-    excluded: frozenset[str] = frozenset(),
-    seen: frozenset[str] = frozenset(),
+    file: Path, heavy: HeavyModules, project_root: Path, excluded: frozenset[str] = frozenset()
 ) -> tuple[str, ...]:
     """The names from ``file`` to a heavy import it makes at module scope, directly or through
     other local modules (``("utils", "pandas")``); empty when there is none. ``excluded``: real
-    paths never followed (the importing handler module)."""
-    real = os.path.realpath(file)
-    if real in seen or real in excluded:
-        return ()  # an import cycle
-    try:
-        status = file.stat()
-    except OSError:
-        return ()
-    key = (real, status.st_size, int(status.st_mtime_ns), excluded)
-    if key in _MEMO:
-        return _MEMO[key]
-    try:
-        tree = ast.parse(file.read_bytes())
-    except (SyntaxError, ValueError, OSError, RecursionError):
-        return ()
-    chain: tuple[str, ...] = ()
-    imports = list(_module_level_imports(tree))
-    for module, level in imports:
-        if not level and heavy.is_heavy(module):
-            chain = (module,)
-            break
-    else:
-        for module, level in imports:
-            if not module and not level:
-                continue
-            local = resolve(module, level, file, roots)
-            if local is None or local == file:
-                continue
-            deeper = heavy_chain(local, heavy, roots, excluded, seen | {real})
-            if deeper:
-                chain = ("." * level + module, *deeper)
-                break
-    if not seen:
-        _MEMO[key] = chain  # partial results inside a cycle are not memoised
+    paths never followed (the importing handler module).
+
+    A breadth-first search over the run's cached import graph: each local file is visited once per
+    question (import cycles end there), and the shortest chain wins. The files it looked at are
+    recorded for the result cache."""
+    start = os.path.realpath(file)
+    key = (start, excluded, str(project_root), heavy)
+    if key not in _CHAINS:
+        _CHAINS[key] = _search(start, heavy, project_root, excluded)
+    chain, looked_at = _CHAINS[key]
+    if _RECORDERS:
+        _RECORDERS[-1].update(looked_at)
     return chain
+
+
+def _search(
+    start: str, heavy: HeavyModules, project_root: Path, excluded: frozenset[str]
+) -> tuple[tuple[str, ...], frozenset[Dependency]]:
+    visited = {start, *excluded}
+    queue: deque[tuple[str, tuple[str, ...]]] = deque([(start, ())])
+    looked_at: set[Dependency] = set()
+    while queue:
+        current, chain = queue.popleft()
+        node = _edges(Path(current), project_root)
+        looked_at.update(node.probed)
+        for module in node.absolute_imports:
+            if heavy.is_heavy(module):
+                return (*chain, module), frozenset(looked_at)
+        for name, child in node.children:
+            if child not in visited:
+                visited.add(child)
+                queue.append((child, (*chain, name)))
+    return (), frozenset(looked_at)
