@@ -133,37 +133,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _check_command(args, config)
 
 
-def _declarations(args: argparse.Namespace, config: Config) -> Declarations:
+def _declarations(args: argparse.Namespace, config: Config, candidates: list[str] | None = None) -> Declarations:
     from lambda_import_lint.discovery.handlers import discover_declarations
 
     paths = [p for p in (args.paths or ["."]) if p != "-"] or [args.stdin_filename or "."]
-    declarations = discover_declarations(config, paths)
+    declarations = discover_declarations(config, paths, candidates)
     if not getattr(args, "quiet", False):
         for warning in declarations.warnings_under(paths):
             print(f"lambda-import-lint: warning: {warning}", file=sys.stderr)
     return declarations
 
 
-def _tasks(args: argparse.Namespace, config: Config, declarations: Declarations) -> list[Task]:
+def _tasks(args: argparse.Namespace, config: Config) -> tuple[list[Task], Declarations]:
+    """One task per file, and the run's handler declarations. The walk of the Python files also
+    collects deployment-file candidates, so a tree that is the project root is walked once."""
     from lambda_import_lint.api import FileResult
     from lambda_import_lint.discovery.files import PathError, iter_python_files
     from lambda_import_lint.runner import Task
+
+    paths = args.paths or ["."]
+    stdin = "-" in paths
+    candidates: list[str] = []
+    items = list(iter_python_files([p for p in paths if p != "-"], config, candidates))
+    declarations = _declarations(args, config, candidates)
 
     def task(name: str, source: bytes | None = None) -> Task:
         declared = declarations.for_file(name)
         return Task(name, declared.functions, source, declared.warm)
 
     tasks: list[Task] = []
-    paths = args.paths or ["."]
-    if "-" in paths:
+    if stdin:
         tasks.append(task(args.stdin_filename or "-", sys.stdin.buffer.read()))
-        paths = [p for p in paths if p != "-"]
-    for item in iter_python_files(paths, config):
+    for item in items:
         if isinstance(item, PathError):
             tasks.append(Task(item.path, source=FileResult(item.path, error=item.message)))
         else:
             tasks.append(task(item))
-    return tasks
+    return tasks, declarations
 
 
 def _check_command(args: argparse.Namespace, config: Config) -> int:
@@ -185,7 +191,7 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
         clean_cache(config)
     cache = None if args.no_cache or args.paths == ["-"] else Cache(cache_folder(config), options)
     progress = Progress()
-    tasks = _tasks(args, config, _declarations(args, config))
+    tasks, _ = _tasks(args, config)
     outcomes = run(tasks, options, jobs=args.jobs, cache=cache, progress=progress)
     progress.finish()
 
@@ -257,10 +263,10 @@ def _handlers_command(args: argparse.Namespace, config: Config) -> int:
 
     from lambda_import_lint.api import FileResult, handlers_in, read_source
 
-    declarations = _declarations(args, config)
+    tasks, declarations = _tasks(args, config)
     rows: list[dict[str, object]] = []
     status = 0
-    for task in _tasks(args, config, declarations):
+    for task in tasks:
         name = task.path
         source = task.source if task.source is not None else read_source(Path(name))
         if isinstance(source, FileResult):
@@ -309,7 +315,8 @@ def _report_command(args: argparse.Namespace, config: Config) -> int:
     python = (args.python or default_python()) if args.measure else None
     rows: list[HandlerCost] = []
     status = 0
-    for task in _tasks(args, config, _declarations(args, config)):
+    tasks, _ = _tasks(args, config)
+    for task in tasks:
         source = task.source if task.source is not None else read_source(Path(task.path))
         found = source if isinstance(source, FileResult) else handler_costs(
             source, task.path, config, task.declared, task.warm, python, args.runs

@@ -135,3 +135,15 @@ def test_heavy_chain_through_local_modules_with_a_cycle(tmp_path: Path, monkeypa
     assert (finding["line"], finding["code"]) == (1, "LIL004")
     assert "`app → shared.util → .loader → pandas`" in finding["message"]
     assert "import `shared.util` where it is used, or defer `pandas` in `.loader`" in finding["message"]
+
+
+def test_checking_the_project_root_walks_the_tree_once(project, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from lambda_import_lint.discovery import deploy
+
+    project("terraform")
+
+    def no_second_walk(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the deployment files were searched in a second walk")
+
+    monkeypatch.setattr(deploy, "_walk", no_second_walk)
+    assert _findings(capsys) == EXPECTED_FINDINGS["terraform"]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from lambda_import_lint.config import DEFAULT_EXCLUDE, Config
+from lambda_import_lint.discovery.deploy.common import is_candidate
 
 
 @dataclass(frozen=True)
@@ -66,9 +67,12 @@ def folder_exclusions(config: Config) -> Callable[[str], bool]:
     return test
 
 
-def iter_python_files(paths: Iterable[str], config: Config) -> Iterator[str | PathError]:
+def iter_python_files(
+    paths: Iterable[str], config: Config, others: list[str] | None = None
+) -> Iterator[str | PathError]:
     """Python files under ``paths``, sorted per folder; explicitly named files are always
-    yielded. Symlinked folders are not followed (no loops); unreadable folders are reported."""
+    yielded. Symlinked folders are not followed (no loops); unreadable folders are reported.
+    ``others``: if given, collects the deployment-file candidates met on the way."""
     excluded = _Exclusions.from_config(config)
     seen: set[str] = set()
     for given in paths:
@@ -84,10 +88,12 @@ def iter_python_files(paths: Iterable[str], config: Config) -> Iterator[str | Pa
                 yield given
             continue
         # "." lists as "app.py", not "./app.py" (as ruff prints paths)
-        yield from _walk(os.path.normpath(given), excluded, seen)
+        yield from _walk(os.path.normpath(given), excluded, seen, others=others)
 
 
-def _walk(top: str, excluded: _Exclusions, seen: set[str], root: bool = True) -> Iterator[str | PathError]:
+def _walk(
+    top: str, excluded: _Exclusions, seen: set[str], root: bool = True, others: list[str] | None = None
+) -> Iterator[str | PathError]:
     """Files of a folder (sorted), then its subfolders, like ``os.walk`` top-down, with one
     ``scandir`` per folder and plain strings (pathlib objects cost more than the scan here). A
     virtual environment shows by the ``pyvenv.cfg`` in its listing."""
@@ -106,7 +112,11 @@ def _walk(top: str, excluded: _Exclusions, seen: set[str], root: bool = True) ->
                 if not excluded.name(entry.name) and not (excluded.paths and excluded(Path(path))):
                     folders.append(path)
                 continue
-            if not entry.name.endswith(".py") or excluded.name(entry.name):
+            if not entry.name.endswith(".py"):
+                if others is not None and is_candidate(entry.name) and entry.is_file():
+                    others.append(os.path.abspath(entry.path))
+                continue
+            if excluded.name(entry.name):
                 continue
             linked = entry.is_symlink()
             if linked and entry.is_dir():
@@ -121,4 +131,4 @@ def _walk(top: str, excluded: _Exclusions, seen: set[str], root: bool = True) ->
         seen.add(key)
         yield path
     for folder in folders:
-        yield from _walk(folder, excluded, seen, root=False)
+        yield from _walk(folder, excluded, seen, root=False, others=others)

@@ -111,13 +111,21 @@ class Declarations:
         return None
 
 
-def discover_declarations(config: Config, paths: Iterable[str]) -> Declarations:
-    """Handlers from the ``handlers`` setting and from deployment files under the project root."""
+def discover_declarations(
+    config: Config, paths: Iterable[str], candidates: list[str] | None = None
+) -> Declarations:
+    """Handlers from the ``handlers`` setting and from deployment files under the project root.
+    ``candidates``: deployment-file candidates a walk of ``paths`` collected, used when that walk
+    covered the whole project root."""
     from lambda_import_lint.discovery import deploy as deployment
     from lambda_import_lint.discovery.files import folder_exclusions
 
     items = list(ConfigHandlers(config.handlers).declarations(config.root))
-    found = deployment.discover(deployment.project_root(paths), folder_exclusions(config))
+    paths = list(paths)
+    root = deployment.project_root(paths)
+    walked = [os.path.realpath(path) for path in paths if os.path.isdir(path)]
+    covered = candidates is not None and str(root) in walked
+    found = deployment.discover(root, folder_exclusions(config), candidates if covered else None)
     items.extend(found.declarations)
     return Declarations(tuple(items), tuple(found.warnings))
 

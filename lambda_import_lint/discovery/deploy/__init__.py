@@ -8,20 +8,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from lambda_import_lint.discovery.deploy import cdk, dockerfile, sam, serverless, terraform
-from lambda_import_lint.discovery.deploy.common import Found, Reader, project_root, resolve_module
+from lambda_import_lint.discovery.deploy.common import Found, Reader, is_candidate, project_root, resolve_module
 
-__all__ = ["Found", "Reader", "discover", "project_root", "resolve_module"]
-
-
-def _is_candidate(name: str) -> bool:
-    return (
-        name in ("serverless.yml", "serverless.yaml", "cdk.json", "Dockerfile")
-        or name.endswith((".tf", ".template", ".yaml", ".yml", ".json", ".Dockerfile"))
-        or name.startswith("Dockerfile.")
-    )
+__all__ = ["Found", "Reader", "discover", "is_candidate", "project_root", "resolve_module"]
 
 
 def _walk(root: str, excluded: Callable[[str], bool], suffixes: tuple[str, ...] = ()) -> Iterator[str]:
@@ -39,7 +31,7 @@ def _walk(root: str, excluded: Callable[[str], bool], suffixes: tuple[str, ...] 
             if entry.is_dir(follow_symlinks=False):
                 if not excluded(entry.path):
                     folders.append(entry.path)
-            elif (entry.name.endswith(suffixes) if suffixes else _is_candidate(entry.name)) and entry.is_file():
+            elif (entry.name.endswith(suffixes) if suffixes else is_candidate(entry.name)) and entry.is_file():
                 yield entry.path
         except OSError:
             continue
@@ -56,11 +48,13 @@ def _cdk_reader(app: Path, source: Path) -> Reader:
     return read
 
 
-def discover(root: Path, excluded: Callable[[str], bool]) -> Found:
-    """Every handler the deployment files under ``root`` declare (deterministic order)."""
+def discover(root: Path, excluded: Callable[[str], bool], candidates: Iterable[str] | None = None) -> Found:
+    """Every handler the deployment files under ``root`` declare (deterministic order).
+    ``candidates``: the deployment-file candidates under ``root`` when a walk of the Python files
+    already listed them (one walk of a tree instead of two)."""
     found = Found()
     readers: list[tuple[Path, Reader]] = []
-    for candidate in _walk(str(root), excluded):
+    for candidate in candidates if candidates is not None else _walk(str(root), excluded):
         path = Path(candidate)
         name = path.name
         if name in ("serverless.yml", "serverless.yaml"):

@@ -104,3 +104,12 @@ def yaml_load(text: str) -> Any:
 
 def is_python(runtime: object) -> bool:
     return runtime is None or (isinstance(runtime, str) and runtime.startswith("python"))
+
+
+def is_candidate(name: str) -> bool:
+    """Whether a file name may be a deployment file (the file walk collects these too)."""
+    return (
+        name in ("serverless.yml", "serverless.yaml", "cdk.json", "Dockerfile")
+        or name.endswith((".tf", ".template", ".yaml", ".yml", ".json", ".Dockerfile"))
+        or name.startswith("Dockerfile.")
+    )
