@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from lambda_import_lint.config import Config
 from lambda_import_lint.discovery.handlers import could_have_handler
 from lambda_import_lint.prefilter import could_matter, first_lines, needs_full_analysis, stdlib_tree
-from lambda_import_lint.rules.base import Finding
 
 if TYPE_CHECKING:
     import libcst as cst
 
     from lambda_import_lint.facts import ModuleFacts
     from lambda_import_lint.rules.assessment import Assessment
+    from lambda_import_lint.rules.base import Finding
 
 _NOQA = re.compile(
     r"#\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE
@@ -218,7 +218,7 @@ def _analyse_module(
 ) -> Analysis:
     from lambda_import_lint.discovery.handlers import resolve_handlers
     from lambda_import_lint.facts import collect_facts
-    from lambda_import_lint.rules.base import RuleContext
+    from lambda_import_lint.rules.base import Finding, RuleContext
     from lambda_import_lint.rules.registry import all_rules, selected_codes
     from lambda_import_lint.rules.assessment import assess
 

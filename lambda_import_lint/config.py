@@ -15,11 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Literal, Mapping
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
 from lambda_import_lint.catalogue import HeavyModules, default_heavy_modules
 
 TABLE = "lambda-import-lint"
@@ -161,6 +156,11 @@ def _requires_python_target(project: object) -> str | None:
 
 def load_file(path: Path) -> Config:
     """Read a pyproject.toml (or any TOML file with our table) into a Config."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+
     try:
         with open(path, "rb") as handle:
             document = tomllib.load(handle)

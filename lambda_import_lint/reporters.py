@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Callable, Iterable, TextIO
+from typing import TYPE_CHECKING, Callable, Iterable, TextIO
 
 from lambda_import_lint import __version__
-from lambda_import_lint.api import FileResult
-from lambda_import_lint.rules.base import Finding
+
+if TYPE_CHECKING:
+    from lambda_import_lint.api import FileResult
+    from lambda_import_lint.rules.base import Finding
 
 FORMATS = ("text", "json", "github", "sarif")
 INFORMATION_URI = "https://github.com/lambda-import-lint/lambda-import-lint"

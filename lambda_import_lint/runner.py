@@ -166,9 +166,8 @@ def run(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Outcome]:
     """Outcomes in the order of ``tasks``."""
-    from lambda_import_lint.discovery.local_modules import new_run
-
-    new_run()
+    if "lambda_import_lint.discovery.local_modules" in sys.modules:  # else there is nothing to forget
+        sys.modules["lambda_import_lint.discovery.local_modules"].new_run()
     outcomes: list[Outcome | None] = [None] * len(tasks)
     pending: list[tuple[int, Task, bytes, str | None]] = []
     done = 0

@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from lambda_import_lint.discovery.deploy import cdk, dockerfile, sam, serverless, terraform
 from lambda_import_lint.discovery.deploy.common import Found, Reader, is_candidate, project_root, resolve_module
 
 __all__ = ["Found", "Reader", "discover", "is_candidate", "project_root", "resolve_module"]
@@ -40,6 +39,8 @@ def _walk(root: str, excluded: Callable[[str], bool], suffixes: tuple[str, ...] 
 
 
 def _cdk_reader(app: Path, source: Path) -> Reader:
+    from lambda_import_lint.discovery.deploy import cdk
+
     reader = cdk.cdk_python if source.suffix == ".py" else cdk.cdk_typescript
 
     def read(path: Path, found: Found) -> None:
@@ -53,8 +54,14 @@ def discover(root: Path, excluded: Callable[[str], bool], candidates: Iterable[s
     ``candidates``: the deployment-file candidates under ``root`` when a walk of the Python files
     already listed them (one walk of a tree instead of two)."""
     found = Found()
+    listed = list(candidates if candidates is not None else _walk(str(root), excluded))
+    if not listed:
+        return found
+    # The readers (and PyYAML, python-hcl2) load only now: most trees have no deployment files.
+    from lambda_import_lint.discovery.deploy import dockerfile, sam, serverless, terraform
+
     readers: list[tuple[Path, Reader]] = []
-    for candidate in candidates if candidates is not None else _walk(str(root), excluded):
+    for candidate in listed:
         path = Path(candidate)
         name = path.name
         if name in ("serverless.yml", "serverless.yaml"):
