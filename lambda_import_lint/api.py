@@ -146,7 +146,7 @@ def analyse(
         return module
     try:
         lines = first_lines(tree) if tree is not None else None
-        return _analyse_module(module, source, path, config, declared, codes, noqa, lines, warm)
+        return _analyse_module(module, source, path, config, library, declared, codes, noqa, lines, warm)
     except RecursionError:
         return FileResult(path, error="too deeply nested to analyse")
     except Exception as error:  # a bug of ours: keep the run going, name the file
@@ -189,10 +189,9 @@ def _local_imports_matter(codes: frozenset[str] | None, config: Config) -> bool:
 
 
 def parse(source: bytes | str, path: str) -> cst.Module | FileResult:
+    """LibCST's tree; callers check ``undecodable`` first (binary files, bad encodings)."""
     import libcst as cst
 
-    if (isinstance(source, str) and "\x00" in source) or (isinstance(source, bytes) and b"\x00" in source):
-        return FileResult(path, error="binary file (contains NUL bytes), not Python source")
     try:
         return cst.parse_module(source)
     except cst.ParserSyntaxError as error:
@@ -210,6 +209,7 @@ def _analyse_module(
     source: bytes | str,
     path: str,
     config: Config,
+    library: bool,
     declared: Sequence[str],
     codes: frozenset[str] | None,
     noqa: bool,
@@ -223,7 +223,6 @@ def _analyse_module(
     from lambda_import_lint.rules.assessment import assess
 
     facts = collect_facts(module, postponed_annotations=config.target_minor >= 14)
-    library = is_library_file(path, config)
     handlers = () if library else resolve_handlers(facts, declared, config.handler_names)
     handler_names = tuple(handler.qualname for handler in handlers)
     if not library and not handlers:
@@ -259,6 +258,9 @@ def handlers_in(
     raw = source.encode("utf-8", errors="surrogateescape") if isinstance(source, str) else source
     if not declared and not could_have_handler(raw, config.handler_names):
         return ()
+    unreadable = undecodable(source)
+    if unreadable is not None:
+        return FileResult(path, error=unreadable)
     module = parse(source, path)
     if isinstance(module, FileResult):
         return module
@@ -277,6 +279,7 @@ def _local_chains(facts: ModuleFacts, path: str, config: Config) -> dict[int, tu
 
     heavy = config.heavy
     roots = search_roots(Path(path), config.root)
+    importer = os.path.realpath(path)
     chains: dict[int, tuple[str, ...]] = {}
     for index, binding in enumerate(facts.imports):
         if binding.type_checking or binding.lazy or heavy.is_heavy(binding.module):
@@ -285,7 +288,6 @@ def _local_chains(facts: ModuleFacts, path: str, config: Config) -> dict[int, tu
         names = [binding.module.lstrip(".")]
         if not binding.star and binding.qualified != binding.module:
             names.insert(0, binding.qualified.lstrip("."))  # `from pkg import module`
-        importer = os.path.realpath(path)
         for name in names:
             local = resolve(name, level, Path(path), roots)
             if local is not None and os.path.realpath(local) != importer:
