@@ -352,10 +352,14 @@ def decode(source: bytes) -> str:
         return source.decode("utf-8", errors="replace")
 
 
-def read_source(path: Path) -> bytes | FileResult:
+def read_source(path: str | os.PathLike[str]) -> bytes | FileResult:
+    """The file's bytes, or a result naming why it cannot be read (plain ``open``: this runs for
+    every file of a run, before anything else)."""
     try:
-        if path.is_dir():
-            return FileResult(str(path), error="is a folder, not a Python file")
-        return path.read_bytes()
+        with open(path, "rb") as stream:
+            return stream.read()
     except OSError as error:
-        return FileResult(str(path), error=f"cannot read: {error.strerror or error}")
+        name = os.fspath(path)
+        if isinstance(error, IsADirectoryError) or os.path.isdir(name):
+            return FileResult(name, error="is a folder, not a Python file")
+        return FileResult(name, error=f"cannot read: {error.strerror or error}")

@@ -268,7 +268,7 @@ def _handlers_command(args: argparse.Namespace, config: Config) -> int:
     status = 0
     for task in tasks:
         name = task.path
-        source = task.source if task.source is not None else read_source(Path(name))
+        source = task.source if task.source is not None else read_source(name)
         if isinstance(source, FileResult):
             print(f"{source.path}: error: {source.error}", file=sys.stderr)
             status = 2
@@ -317,7 +317,7 @@ def _report_command(args: argparse.Namespace, config: Config) -> int:
     status = 0
     tasks, _ = _tasks(args, config)
     for task in tasks:
-        source = task.source if task.source is not None else read_source(Path(task.path))
+        source = task.source if task.source is not None else read_source(task.path)
         found = source if isinstance(source, FileResult) else handler_costs(
             source, task.path, config, task.declared, task.warm, python, args.runs
         )

@@ -172,7 +172,7 @@ def run(
     pending: list[tuple[int, Task, bytes, str | None]] = []
     done = 0
     for index, task in enumerate(tasks):
-        source = task.source if task.source is not None else read_source(Path(task.path))
+        source = task.source if task.source is not None else read_source(task.path)
         if isinstance(source, FileResult):
             outcomes[index] = Outcome(FileResult(task.path, error=source.error))
             done += 1

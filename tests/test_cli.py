@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -194,14 +196,16 @@ def test_missing_path(capsys, tmp_path: Path) -> None:  # type: ignore[no-untype
 def test_unreadable_file(write, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     path = write("app.py", BRANCHY)
     other = write("other.py", BRANCHY)
-    real_read_bytes = Path.read_bytes
+    import builtins
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "app.py":  # chmod 0 would not stop root, so refuse the read directly
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_read_bytes(self)
+    from lambda_import_lint import api
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    def refusing_open(file: str, *args: Any, **kwargs: Any) -> Any:
+        if os.path.basename(file) == "app.py":  # chmod 0 would not stop root, so refuse the read directly
+            raise PermissionError(13, "Permission denied", file)
+        return builtins.open(file, *args, **kwargs)
+
+    monkeypatch.setattr(api, "open", refusing_open, raising=False)
     status, out, err = run(["check", str(path.parent)], capsys)
     assert status == 2 and "app.py: error: cannot read: Permission denied" in err
     assert f"{other}:1:8: LIL001" in out
@@ -294,3 +298,20 @@ def test_byte_level_handler_test(source: bytes, expected: bool) -> None:
     from lambda_import_lint.discovery.handlers import could_have_handler
 
     assert could_have_handler(source, ("lambda_handler", "handler", "on_*")) is expected
+
+
+@pytest.mark.parametrize(
+    ("names", "source", "expected"),
+    [
+        pytest.param(("h[ab]ndler",), b"def hbndler(x):", True, id="character-class"),
+        pytest.param(("*",), b"def anything(x):", True, id="any-name"),
+        pytest.param(("on_?ueue",), b"def on_queue(x):", True, id="single-character"),
+        pytest.param(("on_?ueue",), b"def on_q(x):", False, id="single-character-no"),
+        pytest.param(("handler",), b"import os\ndef main(a, b):", False, id="no-fragment"),
+    ],
+)
+def test_byte_level_handler_test_with_globs(names: tuple[str, ...], source: bytes, expected: bool) -> None:
+    """The substring pre-test never rejects what the pattern would accept."""
+    from lambda_import_lint.discovery.handlers import could_have_handler
+
+    assert could_have_handler(source, names) is expected
