@@ -5,7 +5,9 @@
 Needs Django, botocore, boto3 and requests installed (``pip install django boto3 requests``) and
 ruff on PATH (``pip install ruff``). Each comparison alternates its two commands ``--runs`` times and
 prints min / median / max of the wall times and of the ratio. Whole commands are timed, interpreter
-start-up and imports included, for both sides.
+start-up and imports included, for both sides. Before timing, the package is byte-compiled (as pip
+does on install: an environment with PYTHONDONTWRITEBYTECODE set would otherwise recompile it on
+every run) and each command runs once untimed (a warm file cache for both sides).
 
 Comparisons (targets from issue 6):
   django-vs-ruff   check with default settings over Django vs `ruff check --select TID253` with the
@@ -20,6 +22,7 @@ Comparisons (targets from issue 6):
 from __future__ import annotations
 
 import argparse
+import compileall
 import importlib.util
 import json
 import os
@@ -81,7 +84,9 @@ def compare(
     labels: tuple[str, str],
     target: str,
 ) -> dict[str, object]:
-    """Alternate ``first`` and ``second``; the ratio is first / second."""
+    """Alternate ``first`` and ``second`` after one untimed run of each; the ratio is first / second."""
+    first()
+    second()
     a_times, b_times, ratios = [], [], []
     for _ in range(runs):
         a = first()
@@ -130,6 +135,7 @@ def main() -> None:
     runs: int = args.runs
     wanted = set(args.only or ["django-vs-ruff", "worst-vs-parse", "jobs", "cache", "flake8"])
 
+    compileall.compile_dir(str(package_folder("lambda_import_lint")), quiet=1)
     django = package_folder("django")
     worst = [str(package_folder(name)) for name in ("botocore", "boto3", "requests")]
     cache = tempfile.mkdtemp(prefix="lil-bench-cache-")
