@@ -9,9 +9,8 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
 
 from lambda_import_lint.config import Config
 from lambda_import_lint.discovery.handlers import could_have_handler
@@ -29,8 +28,7 @@ _NOQA = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class FileResult:
+class FileResult(NamedTuple):
     path: str
     findings: tuple[Finding, ...] = ()
     error: str | None = None  # the file could not be read or parsed (exit status 2)
@@ -42,14 +40,13 @@ class FileResult:
         return tuple(finding for finding in self.findings if finding.fix is not None)
 
 
-@dataclass
-class Analysis:
+class Analysis(NamedTuple):
     """A parsed module with what the rules found; the fixer needs the tree and the facts."""
 
     module: cst.Module
     facts: ModuleFacts
     result: FileResult
-    handlers: tuple[str, ...] = field(default_factory=tuple)
+    handlers: tuple[str, ...] = ()
     assessment: Assessment | None = None  # None for a module with no handler
 
 
@@ -114,7 +111,7 @@ def _with_edits(analysis: Analysis) -> FileResult:
                 edits = ()
             finding = dataclasses.replace(finding, fix=dataclasses.replace(finding.fix, edits=edits))
         findings.append(finding)
-    return dataclasses.replace(analysis.result, findings=tuple(findings))
+    return analysis.result._replace(findings=tuple(findings))
 
 
 def analyse(

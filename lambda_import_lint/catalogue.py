@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import fnmatch
 import functools
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 
-@dataclass(frozen=True)
-class Catalogue:
+class Catalogue(NamedTuple):
     """Reference import costs, the packages each heavy package loads, and SDK client factories."""
 
     costs_ms: dict[str, int]
@@ -76,8 +74,7 @@ def _compiled(heavy: HeavyModules) -> tuple[frozenset[str], tuple[str, ...], fro
     return exact_light, glob_light, exact_heavy, glob_heavy, "*" in heavy.patterns
 
 
-@dataclass(frozen=True)
-class HeavyModules:
+class HeavyModules(NamedTuple):
     """Decides which imported modules are heavy, what they cost and what they already load."""
 
     patterns: tuple[str, ...]

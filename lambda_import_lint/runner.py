@@ -10,9 +10,8 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence, TextIO
+from typing import Callable, Iterable, Iterator, NamedTuple, Sequence, TextIO
 
 from lambda_import_lint import __version__
 from lambda_import_lint.api import FileResult, check_source, is_library_file, read_source, undecodable
@@ -24,16 +23,14 @@ CACHE_ENVIRONMENT = "LAMBDA_IMPORT_LINT_CACHE_DIR"
 PARALLEL_THRESHOLD = 8  # fewer files to parse than this: starting processes costs more than it saves
 
 
-@dataclass(frozen=True)
-class Task:
+class Task(NamedTuple):
     path: str
     declared: tuple[str, ...] = ()
     source: bytes | FileResult | None = None  # None: read the file; bytes: stdin; FileResult: error
     warm: frozenset[str] = frozenset()  # declared handlers with SnapStart or provisioned concurrency
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     config: Config
     codes: frozenset[str]
     fix: bool = False
@@ -41,8 +38,7 @@ class Options:
     with_edits: bool = False
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     result: FileResult
     original: bytes | None = None
     fixed: bytes | None = None  # the new content, when fixing changed the file
@@ -59,7 +55,8 @@ class Cache:
         import hashlib
 
         self.folder = folder / __version__
-        fingerprint = repr((options.config, sorted(options.codes), options.with_edits, sys.version_info[:2]))
+        config = options.config
+        fingerprint = repr((config, config.root, sorted(options.codes), options.with_edits, sys.version_info[:2]))
         self.salt = hashlib.sha256(fingerprint.encode()).hexdigest()
 
     def key(self, task: Task, source: bytes) -> str:
@@ -126,13 +123,11 @@ def _work(item: tuple[Task, bytes]) -> Outcome:
 
 def analyse_task(task: Task, source: bytes, options: Options) -> Outcome:
     """Check (or fix) one file's bytes, noting which other files the result depends on (LIL004)."""
-    import dataclasses
-
     from lambda_import_lint.discovery.local_modules import recording
 
     with recording() as dependencies:
         outcome = _analyse_task(task, source, options)
-    return dataclasses.replace(outcome, dependencies=frozenset(dependencies))
+    return outcome._replace(dependencies=frozenset(dependencies))
 
 
 def _analyse_task(task: Task, source: bytes, options: Options) -> Outcome:

@@ -5,28 +5,28 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from lambda_import_lint.config import DEFAULT_EXCLUDE, Config
 from lambda_import_lint.discovery.deploy.common import is_candidate
 
 
-@dataclass(frozen=True)
-class PathError:
+class PathError(NamedTuple):
     path: str
     message: str
 
 
-@dataclass(frozen=True)
 class _Exclusions:
     """Folder and file patterns: plain names (``node_modules``, ``*.egg-info``) match any path
     component cheaply; patterns with a ``/`` match the path relative to the config's folder."""
 
-    names: tuple[str, ...]
-    paths: tuple[str, ...]
-    root: Path
+    def __init__(self, names: tuple[str, ...], paths: tuple[str, ...], root: Path) -> None:
+        self.names = names
+        self.paths = paths
+        self.root = root
+        # One compiled expression for all name patterns: this runs for every file and folder.
+        self._names = re.compile("|".join(fnmatch.translate(pattern) for pattern in names) or "(?!)")
 
     @classmethod
     def from_config(cls, config: Config) -> _Exclusions:
@@ -35,13 +35,8 @@ class _Exclusions:
         paths = tuple(p.strip("/") for p in patterns if "/" in p.strip("/"))
         return cls(tuple(n.strip("/") for n in names), paths, config.root)
 
-    def __post_init__(self) -> None:
-        # One compiled expression for all name patterns: this runs for every file and folder.
-        joined = "|".join(fnmatch.translate(pattern) for pattern in self.names) or "(?!)"
-        object.__setattr__(self, "_names", re.compile(joined))
-
     def name(self, name: str) -> bool:
-        return self._names.match(name) is not None  # type: ignore[attr-defined]
+        return self._names.match(name) is not None
 
     def __call__(self, path: Path) -> bool:
         if self.name(path.name):

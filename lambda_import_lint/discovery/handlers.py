@@ -10,9 +10,8 @@ import fnmatch
 import functools
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, NamedTuple
 
 from lambda_import_lint.config import Config
 
@@ -20,8 +19,7 @@ if TYPE_CHECKING:  # facts import LibCST, which the byte-level prefilter must no
     from lambda_import_lint.facts import FunctionInfo, ModuleFacts
 
 
-@dataclass(frozen=True)
-class HandlerDeclaration:
+class HandlerDeclaration(NamedTuple):
     """One handler a source declares: a file (or a dotted module path) and a function."""
 
     function: str
@@ -72,8 +70,7 @@ def declared_for(file: Path, declarations: Iterable[HandlerDeclaration]) -> tupl
     return tuple(declaration for declaration in declarations if declaration.matches(file))
 
 
-@dataclass(frozen=True)
-class Declared:
+class Declared(NamedTuple):
     """What the declarations say about one file."""
 
     functions: tuple[str, ...] = ()
@@ -83,8 +80,7 @@ class Declared:
 _NOTHING_DECLARED = Declared()
 
 
-@dataclass(frozen=True)
-class Declarations:
+class Declarations(NamedTuple):
     """Every handler declaration of a run (config first, then deployment files) and the warnings
     met on the way. Computed once per run."""
 

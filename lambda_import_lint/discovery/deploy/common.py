@@ -8,7 +8,6 @@ never errors. Parsers (PyYAML, python-hcl2) load only when such a file is found.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -18,10 +17,12 @@ from lambda_import_lint.discovery.handlers import HandlerDeclaration
 Reader = Callable[[Path, "Found"], None]  # one deployment file → declarations and warnings
 
 
-@dataclass
 class Found:
-    declarations: list[HandlerDeclaration] = field(default_factory=list)
-    warnings: list[tuple[str, str]] = field(default_factory=list)  # (deployment file, message)
+    """What the readers collect over a run."""
+
+    def __init__(self) -> None:
+        self.declarations: list[HandlerDeclaration] = []
+        self.warnings: list[tuple[str, str]] = []  # (deployment file, message)
 
     def warn(self, source: Path, message: str) -> None:
         self.warnings.append((os.path.realpath(source), f"{display(source)}: {message}"))
