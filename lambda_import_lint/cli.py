@@ -7,10 +7,11 @@ inside the commands that need them. We practise what we preach.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from lambda_import_lint import __version__
 
@@ -40,15 +41,7 @@ def _positive(value: str) -> int:
     return number
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="lambda-import-lint",
-        description="Find heavy imports that slow AWS Lambda cold starts, and move them safely.",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    check = commands.add_parser("check", help="lint handler modules")
+def _check_arguments(check: argparse.ArgumentParser) -> None:
     _add_config_flags(check)
     check.add_argument("--fix", action="store_true", help="apply safe fixes")
     check.add_argument("--diff", action="store_true", help="print the fixes as a diff; write nothing")
@@ -62,20 +55,75 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--clean-cache", action="store_true", help="delete the cache before running")
     check.add_argument("-q", "--quiet", action="store_true", help="no summary line")
 
-    handlers = commands.add_parser("handlers", help="list the handlers found and where they come from")
+
+def _handlers_arguments(handlers: argparse.ArgumentParser) -> None:
     _add_config_flags(handlers)
     handlers.add_argument("--format", choices=("text", "json"), default="text")
 
-    report = commands.add_parser("report", help="cold-start import cost per handler, now and after fixing")
+
+def _report_arguments(report: argparse.ArgumentParser) -> None:
     _add_config_flags(report)
     report.add_argument("--measure", action="store_true", help="time the imports in a subprocess")
     report.add_argument("--python", metavar="EXE", help="interpreter to measure with (default: this one)")
     report.add_argument("--runs", type=_positive, default=5, help="measurements per figure (median)")
     report.add_argument("--format", choices=("text", "json"), default="text")
 
-    rule = commands.add_parser("rule", help="show a rule's documentation (or list the rules)")
+
+def _rule_arguments(rule: argparse.ArgumentParser) -> None:
     rule.add_argument("code", nargs="?")
+
+
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "check": ("lint handler modules", _check_arguments),
+    "handlers": ("list the handlers found and where they come from", _handlers_arguments),
+    "report": ("cold-start import cost per handler, now and after fixing", _report_arguments),
+    "rule": ("show a rule's documentation (or list the rules)", _rule_arguments),
+}
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, sized with ``os.get_terminal_size``: the default imports ``shutil``
+    (and with it bz2 and lzma) for every argument added, a cost paid by every run."""
+
+    def __init__(self, prog: str, *args: Any, **kwargs: Any) -> None:
+        if len(args) < 3 and "width" not in kwargs:
+            kwargs["width"] = _terminal_columns() - 2
+        super().__init__(prog, *args, **kwargs)
+
+
+def _terminal_columns() -> int:
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else 80
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line. ``command``: the sub-command being run, the only one given its arguments
+    (each argument costs start-up time); None gives every sub-command its arguments."""
+    parser = argparse.ArgumentParser(
+        prog="lambda-import-lint",
+        description="Find heavy imports that slow AWS Lambda cold starts, and move them safely.",
+        formatter_class=_HelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (description, add_arguments) in COMMANDS.items():
+        sub = commands.add_parser(name, help=description, formatter_class=_HelpFormatter)
+        if command is None or command == name:
+            add_arguments(sub)
     return parser
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The sub-command named on a command line: the first word that is not an option (the main
+    parser's options take no values). None when it names no known command."""
+    word = next((arg for arg in argv if not arg.startswith("-")), None)
+    return word if word in COMMANDS else None
 
 
 def _settings_from_flags(args: argparse.Namespace) -> dict[str, object]:
@@ -112,8 +160,9 @@ def load_config(args: argparse.Namespace) -> Config:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_command_in(arguments))
+    args = parser.parse_args(arguments)
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2

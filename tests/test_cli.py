@@ -315,3 +315,29 @@ def test_byte_level_handler_test_with_globs(names: tuple[str, ...], source: byte
     from lambda_import_lint.discovery.handlers import could_have_handler
 
     assert could_have_handler(source, names) is expected
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        pytest.param(["check", "src", "--fix"], "check", id="first-word"),
+        pytest.param(["-h", "report"], "report", id="after-an-option"),
+        pytest.param(["--version"], None, id="no-command"),
+        pytest.param(["chek", "x"], None, id="unknown-word"),
+    ],
+)
+def test_only_the_command_run_gets_its_arguments(argv: list[str], command: str | None) -> None:
+    """Building one sub-command's arguments parses exactly as building them all."""
+    from lambda_import_lint.cli import _command_in, build_parser
+
+    assert _command_in(argv) == command
+    if command is not None and "-h" not in argv:
+        assert vars(build_parser(command).parse_args(argv)) == vars(build_parser().parse_args(argv))
+
+
+def test_top_level_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert exit_info.value.code == 0
+    assert all(f"    {name}" in out for name in ("check", "handlers", "report", "rule"))
