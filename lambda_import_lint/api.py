@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
 
 from lambda_import_lint.config import Config
 from lambda_import_lint.discovery.handlers import could_have_handler
-from lambda_import_lint.prefilter import could_matter, first_lines, needs_full_analysis, stdlib_tree
+from lambda_import_lint.prefilter import could_matter
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -134,6 +134,8 @@ def analyse(
     local = _local_imports_matter(codes, config)
     if not full and not could_matter(raw, library, config, declared, local):
         return FileResult(path)
+    from lambda_import_lint.prescreen import first_lines, needs_full_analysis, stdlib_tree
+
     tree = stdlib_tree(source)
     local_file = Path(path) if local and path not in ("-", "") else None
     if not full and not needs_full_analysis(tree, library, config, declared, config.heavy, bool(warm), local_file):
@@ -160,7 +162,7 @@ def undecodable(source: bytes | str) -> str | None:
         return "binary file (contains NUL bytes), not Python source" if "\x00" in source else None
     if b"\x00" in source:
         return "binary file (contains NUL bytes), not Python source"
-    if b"coding" not in source[:400] and not source.startswith(b"\xef\xbb\xbf"):
+    if _utf8_cookie_or_none(source) and not source.startswith(b"\xef\xbb\xbf"):
         try:
             source.decode("utf-8")  # the common case, at C speed
             return None
@@ -177,6 +179,19 @@ def undecodable(source: bytes | str) -> str | None:
     except UnicodeDecodeError as error:
         return f"cannot decode as {error.encoding}: invalid byte at offset {error.start}"
     return None
+
+
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE)
+
+
+def _utf8_cookie_or_none(source: bytes) -> bool:
+    """Whether every PEP 263 coding declaration in the first two lines says UTF-8 (or there is
+    none): then the file is UTF-8 whichever one ``tokenize`` would pick."""
+    if b"coding" not in source[:400]:
+        return True
+    head = b"\n".join(source.split(b"\n", 2)[:2])
+    names = (match.group(1).lower().replace(b"_", b"-") for match in _COOKIE.finditer(head))
+    return all(name in (b"utf-8", b"utf8") or name.startswith(b"utf-8-") for name in names)
 
 
 def _local_imports_matter(codes: frozenset[str] | None, config: Config) -> bool:

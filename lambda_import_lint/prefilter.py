@@ -1,19 +1,15 @@
-"""Cheap tests that let a file skip LibCST: a byte scan, then (if that passes) the stdlib parser.
+"""The first cheap test that lets a file skip LibCST: a scan of its bytes (then ``prescreen.py``).
 
-LibCST's parse costs about ten times ``ast.parse`` and the facts pass half as much again, so a file
-that has no handler, or no heavy import at module scope, is decided here. Both tests only ever say
-"cannot matter" when that is certain; anything unclear (a syntax ``ast`` does not know yet) goes on
-to LibCST.
+LibCST's parse costs about ten times ``ast.parse`` and the facts pass half as much again; the
+byte scan costs a few microseconds a file and settles most files of a repository, so it runs
+before anything else is imported (not even ``ast``). It only ever says "cannot matter" when that
+is certain.
 """
 
 from __future__ import annotations
 
-import ast
-import fnmatch
 import functools
-import os
-from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Sequence
 
 from lambda_import_lint.catalogue import HeavyModules, load_catalogue
 from lambda_import_lint.config import Config
@@ -27,11 +23,11 @@ def _needles(heavy: HeavyModules) -> tuple[bytes, ...] | None:
     if "*" in heavy.patterns:
         return None
     needles = {pattern.split(".")[0].split("*")[0].split("?")[0].split("[")[0] for pattern in heavy.patterns}
-    needles.update(_client_packages())
+    needles.update(client_packages())
     return tuple(needle.encode() for needle in sorted(needles) if needle)
 
 
-def _client_packages() -> set[str]:
+def client_packages() -> set[str]:
     return {factory.split(".")[0] for factory in load_catalogue().client_factories}
 
 
@@ -55,111 +51,3 @@ def can_decide(library: bool, config: Config) -> bool:
     """Whether the stdlib prescreen can dismiss files: not when every function is an entry point
     and every import is heavy (then any module-level import needs the full analysis)."""
     return not (library and "*" in config.heavy.patterns)
-
-
-def _module_level(body: Iterable[ast.stmt]) -> Iterator[ast.stmt]:
-    """Statements that run at module scope, including those nested in if/try/with/for/while/match."""
-    for statement in body:
-        yield statement
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        for name in ("body", "orelse", "finalbody"):
-            yield from _module_level(getattr(statement, name, ()))
-        for handler in getattr(statement, "handlers", ()):
-            yield from _module_level(handler.body)
-        for case in getattr(statement, "cases", ()):
-            yield from _module_level(case.body)
-
-
-def _looks_like_handler(function: ast.FunctionDef | ast.AsyncFunctionDef, handler_names: Sequence[str]) -> bool:
-    # Mirrors discovery.handlers.looks_like_handler, on the stdlib tree.
-    if any(fnmatch.fnmatchcase(function.name, pattern) for pattern in handler_names):
-        return True
-    positional = [*function.args.posonlyargs, *function.args.args][:2]
-    return [arg.arg[1:] if arg.arg.startswith("_") else arg.arg for arg in positional] == ["event", "context"]
-
-
-def _imported_modules(statement: ast.Import | ast.ImportFrom) -> Iterator[str]:
-    if isinstance(statement, ast.Import):
-        for alias in statement.names:
-            yield alias.name
-        return
-    module = "." * statement.level + (statement.module or "")
-    yield module
-    separator = "" if module.endswith(".") else "."
-    for alias in statement.names:
-        yield module + separator + alias.name
-
-
-def stdlib_tree(source: bytes | str) -> ast.Module | None:
-    """The stdlib parser's tree, or None when it cannot read the source (newer syntax, errors)."""
-    try:
-        return ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-
-
-def needs_full_analysis(
-    tree: ast.Module | None,
-    library: bool,
-    config: Config,
-    declared: Sequence[str],
-    heavy: HeavyModules,
-    warm: bool = False,
-    local_file: Path | None = None,
-) -> bool:
-    """The stdlib-parser test: a handler (or shared code) and a heavy or SDK import at module scope
-    (anywhere, when handlers may run with SnapStart: LIL102 looks inside functions), or, given the
-    file's path (LIL004 on), a module-scope import of a local module that imports one."""
-    if tree is None:
-        return True  # let LibCST decide, and report, what the stdlib parser cannot read
-    statements = list(_module_level(tree.body))
-    if not (library or declared):
-        functions = (s for s in statements if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)))
-        if not any(_looks_like_handler(function, config.handler_names) for function in functions):
-            return False
-    clients = _client_packages()
-    if warm or config.snapstart:
-        statements = list(ast.walk(tree))  # type: ignore[arg-type]
-    for statement in statements:
-        if isinstance(statement, (ast.Import, ast.ImportFrom)):
-            for module in _imported_modules(statement):
-                if heavy.is_heavy(module) or module.split(".")[0] in clients:
-                    return True
-    return local_file is not None and _imports_heavy_locally(tree, local_file, config, heavy)
-
-
-def _imports_heavy_locally(tree: ast.Module, file: Path, config: Config, heavy: HeavyModules) -> bool:
-    from lambda_import_lint.discovery.local_modules import heavy_chain, resolve, search_roots
-
-    roots = search_roots(file, config.root)
-    importer = frozenset({os.path.realpath(file)})
-    for statement in _module_level(tree.body):
-        if isinstance(statement, (ast.Import, ast.ImportFrom)):
-            level = statement.level if isinstance(statement, ast.ImportFrom) else 0
-            for module in _imported_modules(statement):
-                local = resolve(module.lstrip("."), level, file, roots)
-                if local is not None and heavy_chain(local, heavy, config.root, importer):
-                    return True
-    return False
-
-
-def first_lines(tree: ast.Module) -> list[int]:
-    """The first line of each top-level statement as LibCST groups them (``a; b`` is one), the
-    decorators included. Lets findings be positioned without generating code."""
-    lines: list[int] = []
-    previous_line = -1
-    for statement in tree.body:
-        decorators = getattr(statement, "decorator_list", ())
-        line = min([statement.lineno, *(decorator.lineno for decorator in decorators)])
-        if isinstance(statement, _SIMPLE) and line == previous_line and lines:
-            continue  # another small statement on the same line: `import a; import b`
-        lines.append(line)
-        previous_line = statement.end_lineno or line if isinstance(statement, _SIMPLE) else -1
-    return lines
-
-
-_SIMPLE = (
-    ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Import, ast.ImportFrom, ast.Pass, ast.Delete,
-    ast.Global, ast.Nonlocal, ast.Return, ast.Raise, ast.Assert, ast.Break, ast.Continue,
-)

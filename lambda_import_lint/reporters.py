@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, TextIO
@@ -43,6 +42,8 @@ def finding_json(path: str, finding: Finding) -> dict[str, object]:
 
 
 def write_json(results: Iterable[FileResult], out: TextIO) -> None:
+    import json  # only for this format: start-up time
+
     json.dump([finding_json(path, finding) for path, finding in _rows(results)], out, indent=2)
     out.write("\n")
 
@@ -165,6 +166,8 @@ def sarif_log(results: Iterable[FileResult]) -> dict[str, object]:
 
 
 def write_sarif(results: Iterable[FileResult], out: TextIO) -> None:
+    import json
+
     json.dump(sarif_log(results), out, indent=2)
     out.write("\n")
 

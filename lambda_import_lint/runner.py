@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple, Sequence, TextIO
 from lambda_import_lint import __version__
 from lambda_import_lint.api import FileResult, check_source, is_library_file, read_source, undecodable
 from lambda_import_lint.config import Config
-from lambda_import_lint.prefilter import can_decide, could_matter, needs_full_analysis, stdlib_tree
+from lambda_import_lint.prefilter import can_decide, could_matter
 
 CACHE_FOLDER = ".lambda-import-lint-cache"
 CACHE_ENVIRONMENT = "LAMBDA_IMPORT_LINT_CACHE_DIR"
@@ -225,6 +225,8 @@ def _cannot_matter(source: bytes, library: bool, task: Task, options: Options) -
     if not could_matter(source, library, config, task.declared, local):
         return True
     if can_decide(library, config):
+        from lambda_import_lint.prescreen import needs_full_analysis, stdlib_tree
+
         tree = stdlib_tree(source)
         local_file = Path(task.path) if local and task.source is None else None
         return not needs_full_analysis(tree, library, config, task.declared, config.heavy, bool(task.warm), local_file)

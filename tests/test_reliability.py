@@ -165,3 +165,33 @@ def test_sigkill_during_fix_leaves_whole_files(tmp_path: Path, delay: float) -> 
     # A later run finishes the job.
     assert main(["check", "--fix", "-q", str(victim)]) in (0, 1)
     assert {p.relative_to(victim): p.read_bytes() for p in victim.rglob("*.py")} == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(b"# -*- coding: utf-8 -*-\nS = '\xc3\xa9'\n", id="utf-8-cookie"),
+        pytest.param(b"#!/usr/bin/env python\n# vim: set fileencoding=UTF_8 :\nS = '\xc3\xa9'\n", id="second-line-utf8"),
+        pytest.param(b"# -*- coding: latin-1 -*-\nS = '\xe9'\n", id="latin-1-cookie"),
+        pytest.param(b"# -*- coding: utf-8 -*-\nS = '\xe9'\n", id="utf-8-cookie-bad-bytes"),
+        pytest.param(b"# -*- coding: klingon -*-\nS = 1\n", id="unknown-cookie"),
+        pytest.param(b"import os\nimport sys\n# coding: latin-1\nS = '\xc3\xa9'\n", id="cookie-after-line-two"),
+        pytest.param(b"\xef\xbb\xbf# coding: latin-1\nS = 1\n", id="bom-and-other-cookie"),
+        pytest.param(b"S = '\xe9'\n", id="no-cookie-bad-bytes"),
+    ],
+)
+def test_encoding_shortcut_agrees_with_tokenize(source: bytes) -> None:
+    """The UTF-8 shortcut (no tokenize import when every coding declaration says UTF-8) gives the
+    same verdict as decoding with the encoding tokenize detects."""
+    import io
+    import tokenize
+
+    from lambda_import_lint.api import undecodable
+
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
+        source.decode(encoding)
+        expected_ok = True
+    except (SyntaxError, LookupError, UnicodeDecodeError):
+        expected_ok = False
+    assert (undecodable(source) is None) is expected_ok
