@@ -190,12 +190,13 @@ def run(
 
     workers = min(jobs or os.cpu_count() or 1, len(pending))
     items = [(task, source) for _, task, source, _ in pending]
-    results: Iterable[Outcome]
+    results: Iterable[tuple[int, Outcome]]
     if workers > 1 and len(pending) >= PARALLEL_THRESHOLD:
         results = _in_processes(items, options, workers)
     else:
-        results = (analyse_task(task, source, options) for task, source in items)
-    for (index, _, _, key), outcome in zip(pending, results):
+        results = enumerate(analyse_task(task, source, options) for task, source in items)
+    for position, outcome in results:
+        index, _, _, key = pending[position]
         outcomes[index] = outcome
         if cache is not None and key is not None and outcome.fixed is None and outcome.result.error is None:
             cache.put(key, outcome.result, outcome.dependencies)
@@ -205,12 +206,17 @@ def run(
     return [outcome for outcome in outcomes if outcome is not None]
 
 
-def _in_processes(items: list[tuple[Task, bytes]], options: Options, workers: int) -> Iterator[Outcome]:
+def _in_processes(items: list[tuple[Task, bytes]], options: Options, workers: int) -> Iterator[tuple[int, Outcome]]:
+    """(position in ``items``, outcome) pairs. Largest files first, in small chunks: a big file
+    met last would keep one worker busy while the others wait (the time of a file grows with its
+    size), and the order of the output is restored by position anyway."""
     import concurrent.futures  # only when there is parallel work: it costs start-up time
 
+    order = sorted(range(len(items)), key=lambda position: -len(items[position][1]))
+    chunk = max(1, min(8, len(items) // (workers * 32)))
     executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers, initializer=_initialise, initargs=(options,))
     try:
-        yield from executor.map(_work, items, chunksize=max(1, min(16, len(items) // (workers * 4))))
+        yield from zip(order, executor.map(_work, [items[position] for position in order], chunksize=chunk))
     finally:
         executor.shutdown(cancel_futures=True)
 

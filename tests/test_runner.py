@@ -92,8 +92,9 @@ def test_fix_after_cached_check_still_fixes(write, capsys) -> None:  # type: ign
 
 
 def test_jobs_output_matches_single_process(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    for index in range(40):
-        (tmp_path / f"h{index:02}.py").write_text(SOURCE if index % 3 else SOURCE.replace("if event", "if True or event"))
+    for index in range(40):  # sizes grow with the name: workers get them in the reverse order
+        source = SOURCE if index % 3 else SOURCE.replace("if event", "if True or event")
+        (tmp_path / f"h{index:02}.py").write_text(source + "# padding\n" * index)
     (tmp_path / "broken.py").write_text("def lambda_handler(event, context):\n    import pandas\n    x = (\n")
     one = main(["check", "--no-cache", "--jobs", "1", str(tmp_path)]), capsys.readouterr()
     many = main(["check", "--no-cache", "--jobs", "2", str(tmp_path)]), capsys.readouterr()
