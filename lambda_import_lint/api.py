@@ -6,11 +6,12 @@ Flow for one file: byte-level prefilter → LibCST parse → facts → handlers 
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple, Sequence
 
 from lambda_import_lint.config import Config
 from lambda_import_lint.discovery.handlers import could_have_handler
@@ -140,20 +141,41 @@ def analyse(
     local_file = Path(path) if local and path not in ("-", "") else None
     if not full and not needs_full_analysis(tree, library, config, declared, config.heavy, bool(warm), local_file):
         return FileResult(path)
-    module = parse(source, path)
-    if isinstance(module, FileResult):
-        return module
+    with _cycle_collection_paused():
+        module = parse(source, path)
+        if isinstance(module, FileResult):
+            return module
+        try:
+            lines = first_lines(tree) if tree is not None else None
+            return _analyse_module(module, source, path, config, library, declared, codes, noqa, lines, warm)
+        except RecursionError:
+            return FileResult(path, error="too deeply nested to analyse")
+        except Exception as error:  # a bug of ours: keep the run going, name the file
+            return FileResult(
+                path,
+                error=f"internal error ({type(error).__name__}: {error}); please report this as a "
+                "lambda-import-lint bug with the file attached",
+            )
+
+
+@contextlib.contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Python's cycle collector off while one module is parsed and analysed, then one young-
+    generation pass for what the analysis left in cycles. A LibCST tree is hundreds of thousands
+    of objects that all stay alive until the analysis ends, so the collector's passes during it
+    find next to nothing yet cost ~12% of the analysis (botocore, measured with ``gc.callbacks``;
+    pausing saved a median 7% of CPU time in 6 alternating runs). The previous state is restored,
+    so callers (the flake8 plugin's host process too) see no change."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        lines = first_lines(tree) if tree is not None else None
-        return _analyse_module(module, source, path, config, library, declared, codes, noqa, lines, warm)
-    except RecursionError:
-        return FileResult(path, error="too deeply nested to analyse")
-    except Exception as error:  # a bug of ours: keep the run going, name the file
-        return FileResult(
-            path,
-            error=f"internal error ({type(error).__name__}: {error}); please report this as a "
-            "lambda-import-lint bug with the file attached",
-        )
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+            gc.collect(0)
 
 
 def undecodable(source: bytes | str) -> str | None:

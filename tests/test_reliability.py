@@ -195,3 +195,25 @@ def test_encoding_shortcut_agrees_with_tokenize(source: bytes) -> None:
     except (SyntaxError, LookupError, UnicodeDecodeError):
         expected_ok = False
     assert (undecodable(source) is None) is expected_ok
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_analysis_leaves_the_cycle_collector_as_it_found_it(enabled: bool) -> None:
+    """The core pauses Python's cycle collector while it analyses a module; a host process (flake8,
+    an editor) must find it as it was, even when the analysis fails."""
+    import gc
+
+    from lambda_import_lint.api import check_source
+    from lambda_import_lint.config import Config
+
+    handler = b"import pandas\n\ndef handler(event, context):\n    if event:\n        return pandas.x\n"
+    broken = b"import pandas\n\ndef handler(event, context):\n    return (\n"
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        assert [f.code for f in check_source(handler, "app.py", Config()).findings] == ["LIL001"]
+        assert gc.isenabled() is enabled
+        assert check_source(broken, "app.py", Config()).error is not None
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
