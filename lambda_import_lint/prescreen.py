@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import functools
 import os
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
@@ -53,8 +54,11 @@ def _imported_modules(statement: ast.Import | ast.ImportFrom) -> Iterator[str]:
         yield module + separator + alias.name
 
 
+@functools.lru_cache(maxsize=1)
 def stdlib_tree(source: bytes | str) -> ast.Module | None:
-    """The stdlib parser's tree, or None when it cannot read the source (newer syntax, errors)."""
+    """The stdlib parser's tree, or None when it cannot read the source (newer syntax, errors).
+    The last one is kept: in one process the runner's prescreen and the analysis of the same file
+    ask for it in turn (a bytes object keeps its hash, so the lookup costs nothing). Read-only."""
     try:
         return ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
