@@ -66,9 +66,12 @@ class Plugin:
             field_name, converted = parse_setting(key, value)
             overrides[field_name] = converted
         cls.config = config.replace(**overrides)
-        cls.declarations = None
+        from lambda_import_lint.discovery.handlers import discover_declarations
         from lambda_import_lint.discovery.local_modules import new_run
 
+        # Here, not on the first file: flake8 parses options before it forks its workers, so they
+        # inherit one discovery instead of each walking the project for deployment files.
+        cls.declarations = discover_declarations(cls.config, [str(Path.cwd())])
         new_run()
 
     def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:

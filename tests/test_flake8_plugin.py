@@ -76,3 +76,27 @@ def test_flake8_noqa_and_per_file_ignores(tmp_path: Path) -> None:
     (tmp_path / "b.py").write_text(source)
     (tmp_path / "c.py").write_text(source)
     assert [Path(row[0]).name for row in _flake8(["--per-file-ignores", "c.py:LIL001", "."], tmp_path)] == ["b.py"]
+
+
+def test_flake8_uses_deployment_files_like_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Handlers and SnapStart come from the deployment files under the project in flake8 too, with
+    several worker processes (discovery happens once, before flake8 forks them)."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Function\n"
+        "    Properties:\n      CodeUri: src/\n      Handler: app.route\n      Runtime: python3.12\n"
+        "      SnapStart:\n        ApplyOn: PublishedVersions\n"
+    )
+    (tmp_path / "src").mkdir()
+    # `route(request, ctx)` is no handler by the heuristic: only the template makes it one.
+    (tmp_path / "src" / "app.py").write_text(
+        "import json\n\n\ndef route(request, ctx):\n    import pandas as pd\n\n"
+        "    if request.get('report'):\n        return pd.DataFrame(request['rows']).to_csv()\n"
+        "    return json.dumps(request)\n"
+    )
+    for index in range(3):  # more than one file, so flake8 starts its workers
+        (tmp_path / "src" / f"other_{index}.py").write_text("import os\n")
+    flake8 = _flake8(["--jobs", "2", str(tmp_path)], tmp_path)
+    cli = _cli([tmp_path], capsys, ["--no-cache"])
+    assert [code for *_, code in cli] == ["LIL102"]  # SnapStart: the import belongs at module scope
+    assert flake8 == cli
