@@ -147,3 +147,29 @@ def test_checking_the_project_root_walks_the_tree_once(project, capsys, monkeypa
 
     monkeypatch.setattr(deploy, "_walk", no_second_walk)
     assert _findings(capsys) == EXPECTED_FINDINGS["terraform"]
+
+
+def test_declarations_match_by_real_path_and_module_in_declaration_order(tmp_path: Path) -> None:
+    """The per-run index gives what comparing every declaration with every file gave: file
+    declarations by real path (a symbolic link to the file matches), dotted modules by suffix,
+    in declaration order, duplicates once."""
+    from lambda_import_lint.discovery.handlers import Declarations, HandlerDeclaration
+
+    app = tmp_path / "src" / "app.py"
+    app.parent.mkdir()
+    app.write_text("")
+    (tmp_path / "link.py").symlink_to(app)
+    declarations = Declarations((
+        HandlerDeclaration("first", "config", module="src.app"),
+        HandlerDeclaration("second", "template.yaml", path=tmp_path / "src" / ".." / "src" / "app.py", snapstart=True),
+        HandlerDeclaration("elsewhere", "template.yaml", path=tmp_path / "other.py"),
+        HandlerDeclaration("third", "serverless.yml", module="app"),
+        HandlerDeclaration("first", "template.yaml", path=app),
+    ))
+    for name in (str(app), str(tmp_path / "link.py")):
+        declared = declarations.for_file(name)
+        assert declared.functions == ("first", "second", "third")
+        assert declared.warm == frozenset({"second"})
+    assert declarations.origin(str(app), "third") == declarations.items[3]
+    assert declarations.for_file(str(tmp_path / "other_app.py")).functions == ()
+    assert Declarations().for_file(str(app)).functions == ()

@@ -35,18 +35,13 @@ class HandlerDeclaration(NamedTuple):
         """INIT runs before traffic (SnapStart snapshot, provisioned concurrency): deferral inverts."""
         return bool(self.snapstart or self.provisioned_concurrency)
 
-    def matches(self, file: Path) -> bool:
-        if self.path is not None:
-            return _same_file(self.path, file)
-        if self.module is not None:
-            suffix = self.module.replace(".", "/")
-            posix = Path(os.path.realpath(file)).with_suffix("").as_posix()
-            return posix.endswith("/" + suffix) or posix == suffix
-        return False
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    return os.path.realpath(a) == os.path.realpath(b)
+    def matches_module(self, real_file: str) -> bool:
+        """Whether a file (its real path) is this declaration's dotted module."""
+        if self.module is None:
+            return False
+        suffix = self.module.replace(".", "/")
+        posix = Path(real_file).with_suffix("").as_posix()
+        return posix.endswith("/" + suffix) or posix == suffix
 
 
 class ConfigHandlers:
@@ -66,10 +61,6 @@ class ConfigHandlers:
                 yield HandlerDeclaration(function, "config", module=module)
 
 
-def declared_for(file: Path, declarations: Iterable[HandlerDeclaration]) -> tuple[HandlerDeclaration, ...]:
-    return tuple(declaration for declaration in declarations if declaration.matches(file))
-
-
 class Declared(NamedTuple):
     """What the declarations say about one file."""
 
@@ -80,12 +71,24 @@ class Declared(NamedTuple):
 _NOTHING_DECLARED = Declared()
 
 
-class Declarations(NamedTuple):
+class Declarations:
     """Every handler declaration of a run (config first, then deployment files) and the warnings
-    met on the way. Computed once per run."""
+    met on the way. Computed once per run, and indexed by real path: ``for_file`` runs for every
+    file, and a monorepo can declare hundreds of functions (one ``realpath`` per file, not one per
+    file and declaration)."""
 
-    items: tuple[HandlerDeclaration, ...] = ()
-    warnings: tuple[tuple[str, str], ...] = ()  # (deployment file, message)
+    def __init__(
+        self, items: tuple[HandlerDeclaration, ...] = (), warnings: tuple[tuple[str, str], ...] = ()
+    ) -> None:
+        self.items = items
+        self.warnings = warnings  # (deployment file, message)
+        self._by_file: dict[str, list[int]] = {}  # real path → positions in items
+        self._by_module: list[int] = []
+        for position, declaration in enumerate(items):
+            if declaration.path is not None:
+                self._by_file.setdefault(os.path.realpath(declaration.path), []).append(position)
+            elif declaration.module is not None:
+                self._by_module.append(position)
 
     def warnings_under(self, paths: Iterable[str]) -> list[str]:
         """Warnings about deployment files under the checked paths (not the whole project)."""
@@ -96,20 +99,26 @@ class Declarations(NamedTuple):
             if any(source == prefix or source.startswith(prefix.rstrip(os.sep) + os.sep) for prefix in prefixes)
         ]
 
+    def matching(self, file: str | os.PathLike[str]) -> tuple[HandlerDeclaration, ...]:
+        """The declarations naming ``file``, in declaration order."""
+        if not self.items:
+            return ()
+        real = os.path.realpath(file)
+        positions = self._by_file.get(real, [])
+        by_module = [position for position in self._by_module if self.items[position].matches_module(real)]
+        if by_module:
+            positions = sorted([*positions, *by_module])
+        return tuple(self.items[position] for position in positions)
+
     def for_file(self, file: str) -> Declared:
-        if not self.items:  # the common case, and per file: no path work at all
-            return _NOTHING_DECLARED
-        matching = declared_for(Path(file), self.items)
-        if not matching:
+        matching = self.matching(file)
+        if not matching:  # the common case
             return _NOTHING_DECLARED
         functions = tuple(dict.fromkeys(d.function for d in matching))
         return Declared(functions, frozenset(d.function for d in matching if d.warm))
 
     def origin(self, file: str, function: str) -> HandlerDeclaration | None:
-        for declaration in declared_for(Path(file), self.items):
-            if declaration.function == function:
-                return declaration
-        return None
+        return next((d for d in self.matching(file) if d.function == function), None)
 
 
 def discover_declarations(
@@ -202,7 +211,6 @@ __all__ = [
     "Declared",
     "HandlerDeclaration",
     "could_have_handler",
-    "declared_for",
     "discover_declarations",
     "looks_like_handler",
     "resolve_handlers",
