@@ -160,6 +160,20 @@ def load_config(args: argparse.Namespace) -> Config:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as Python's docs advise, and as ruff does;
+        # output still buffered would fail again at exit, so stdout now points nowhere.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):  # (a stdout with no file behind it)
+            pass
+        return 1
+
+
+def _main(argv: Sequence[str] | None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(_command_in(arguments))
     args = parser.parse_args(arguments)

@@ -341,3 +341,19 @@ def test_top_level_help_lists_every_command(capsys: pytest.CaptureFixture[str]) 
     out = capsys.readouterr().out
     assert exit_info.value.code == 0
     assert all(f"    {name}" in out for name in ("check", "handlers", "report", "rule"))
+
+
+def test_closed_pipe_stops_quietly(tmp_path: Path) -> None:
+    """`lambda-import-lint handlers . | head -1`: no traceback when the reader goes away."""
+    for index in range(2500):  # more output than a pipe holds
+        (tmp_path / f"function_{index:04}.py").write_text("def handler(event, context):\n    return 1\n")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "lambda_import_lint", "handlers", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()
+    error = process.stderr.read()
+    assert process.wait() == 1
+    assert first.startswith(str(tmp_path).encode()) and b"Traceback" not in error and error == b""
