@@ -173,3 +173,17 @@ def test_declarations_match_by_real_path_and_module_in_declaration_order(tmp_pat
     assert declarations.origin(str(app), "third") == declarations.items[3]
     assert declarations.for_file(str(tmp_path / "other_app.py")).functions == ()
     assert Declarations().for_file(str(app)).functions == ()
+
+
+@pytest.mark.parametrize("name", ["sam/template.yaml", "serverless/serverless.yml"])
+def test_libyaml_and_pure_python_loaders_agree(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Templates are read with libyaml's parser when PyYAML has it; the data, short-form tags
+    included, must be what the pure-Python parser gives."""
+    import yaml
+
+    from lambda_import_lint.discovery.deploy.common import yaml_load
+
+    text = (Path(__file__).parent / "fixtures" / "deploy" / name).read_text()
+    fast = yaml_load(text)
+    monkeypatch.setattr(yaml, "__with_libyaml__", False)
+    assert fast == yaml_load(text) and fast

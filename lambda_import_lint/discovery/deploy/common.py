@@ -86,17 +86,21 @@ def declare(
 def yaml_load(text: str) -> Any:
     import yaml
 
-    class Loader(yaml.SafeLoader):
+    # libyaml's parser when PyYAML was built with it (the wheels are): about ten times faster
+    # than the pure-Python one, which took 0.5 s for a template declaring 300 functions.
+    safe: type[Any] = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+
+    class Loader(safe):  # type: ignore[misc]
         pass
 
-    def intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> object:
+    def intrinsic(loader: Any, suffix: str, node: yaml.Node) -> object:
         # !Ref X → {"Ref": X}; !GetAtt A.B → {"Fn::GetAtt": ...}; the value is kept as data.
         if isinstance(node, yaml.ScalarNode):
             value: object = loader.construct_scalar(node)
         elif isinstance(node, yaml.SequenceNode):
             value = loader.construct_sequence(node, deep=True)
         else:
-            value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+            value = loader.construct_mapping(node, deep=True)
         return {"Ref" if suffix == "Ref" else f"Fn::{suffix}": value}
 
     Loader.add_multi_constructor("!", intrinsic)
