@@ -17,6 +17,10 @@ Comparisons (targets from issue 6):
   jobs             the worst case with --jobs 1 vs --jobs 2 (speed-up)                   (>= 1.7)
   cache            the worst case over Django, warm cache vs cold                         (<= 0.1)
   flake8           flake8 over django/db with the plugin vs without it                    (<= 1.05)
+  monorepo-vs-ruff check over a generated SAM monorepo (300 functions in one template, 3000
+                   files, a third of the handlers with a conditional pandas import) vs ruff as
+                   above: deployment discovery and per-file declaration lookups at scale
+                                                                          (no target; <= 1.5 like Django)
 """
 
 from __future__ import annotations
@@ -127,13 +131,37 @@ def ruff_command(folder: Path) -> list[str]:
     return [ruff, "check", "--no-cache", "--isolated", "--select", "TID253", "--config", setting, str(folder)]
 
 
+def make_monorepo(folder: Path, functions: int = 300, helpers: int = 9) -> Path:
+    """A SAM monorepo: one template declaring every function, each with its own code folder."""
+    resources = []
+    for number in range(functions):
+        service = folder / "services" / f"svc{number:03}"
+        service.mkdir(parents=True)
+        body = "    return json.dumps(event)\n"
+        if number % 3 == 0:
+            body = "    if event.get('export'):\n        return pd.DataFrame(event['rows']).to_csv()\n" + body
+        header = "import json\n\nimport boto3\n" + ("import pandas as pd\n" if number % 3 == 0 else "")
+        (service / "app.py").write_text(
+            f"{header}\nTABLE = boto3.resource('dynamodb').Table('t')\n\n\ndef handler(event, context):\n{body}"
+        )
+        for helper in range(helpers):
+            (service / f"util{helper}.py").write_text("import os\n\n\ndef join(x):\n    return os.path.join(x, 'a')\n")
+        resources.append(
+            f"  Fn{number}:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+            f"      CodeUri: services/svc{number:03}/\n      Handler: app.handler\n      Runtime: python3.12\n"
+        )
+    (folder / "template.yaml").write_text("Transform: AWS::Serverless-2016-10-31\nResources:\n" + "".join(resources))
+    (folder / "pyproject.toml").write_text("")
+    return folder
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", nargs="*", default=None)
     args = parser.parse_args()
     runs: int = args.runs
-    wanted = set(args.only or ["django-vs-ruff", "worst-vs-parse", "jobs", "cache", "flake8"])
+    wanted = set(args.only or ["django-vs-ruff", "worst-vs-parse", "jobs", "cache", "flake8", "monorepo-vs-ruff"])
 
     compileall.compile_dir(str(package_folder("lambda_import_lint")), quiet=1)
     django = package_folder("django")
@@ -182,6 +210,15 @@ def main() -> None:
             lambda: timed([PYTHON, "-c", FLAKE8_WITHOUT_PLUGIN, "--exit-zero", db]),
             runs, ("with-plugin", "without"), "<= 1.05",
         ))
+    if "monorepo-vs-ruff" in wanted:
+        monorepo = make_monorepo(Path(tempfile.mkdtemp(prefix="lil-bench-monorepo-")))
+        rows.append(compare(
+            "monorepo-vs-ruff",
+            lambda: timed([*TOOL, "check", "--no-cache", "-q", "--exit-zero", str(monorepo)]),
+            lambda: timed(ruff_command(monorepo)),
+            runs, ("lambda-import-lint", "ruff"), "<= 1.5 (no target)",
+        ))
+        shutil.rmtree(monorepo, ignore_errors=True)
     shutil.rmtree(cache, ignore_errors=True)
     print("\n" + json.dumps(rows, indent=2))
 
