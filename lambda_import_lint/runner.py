@@ -11,12 +11,15 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, NamedTuple, Sequence, TextIO
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Sequence, TextIO
 
 from lambda_import_lint import __version__
 from lambda_import_lint.api import FileResult, check_source, is_library_file, read_source, undecodable
 from lambda_import_lint.config import Config
 from lambda_import_lint.prefilter import can_decide, could_matter
+
+if TYPE_CHECKING:
+    import concurrent.futures
 
 CACHE_FOLDER = ".lambda-import-lint-cache"
 CACHE_ENVIRONMENT = "LAMBDA_IMPORT_LINT_CACHE_DIR"
@@ -114,6 +117,10 @@ _OPTIONS: Options | None = None  # set in each worker process by _initialise
 def _initialise(options: Options) -> None:
     global _OPTIONS
     _OPTIONS = options
+    # What every analysis loads (LibCST, the rules), now, while the main process still reads files.
+    from lambda_import_lint.rules.registry import all_rules
+
+    all_rules()
 
 
 def _work(item: tuple[Task, bytes]) -> Outcome:
@@ -166,59 +173,89 @@ def run(
     outcomes: list[Outcome | None] = [None] * len(tasks)
     pending: list[tuple[int, Task, bytes, str | None]] = []
     done = 0
-    for index, task in enumerate(tasks):
-        source = task.source if task.source is not None else read_source(task.path)
-        if isinstance(source, FileResult):
-            outcomes[index] = Outcome(FileResult(task.path, error=source.error))
-            done += 1
-            continue
-        library = is_library_file(task.path, options.config)
-        if _cannot_matter(source, library, task, options):
-            outcomes[index] = Outcome(FileResult(task.path), original=source)
-            done += 1
-            continue
-        key = cache.key(task, source) if cache is not None else None
-        if key is not None and cache is not None:
-            cached = cache.get(key)
-            if cached is not None and (not options.fix or _nothing_to_fix(cached, options.unsafe)):
-                outcomes[index] = Outcome(cached, original=source)
-                done += 1
-                continue
-        pending.append((index, task, source, key))
-    if progress is not None:
-        progress(done, len(tasks))
-
-    workers = min(jobs or os.cpu_count() or 1, len(pending))
-    items = [(task, source) for _, task, source, _ in pending]
-    results: Iterable[tuple[int, Outcome]]
-    if workers > 1 and len(pending) >= PARALLEL_THRESHOLD:
-        results = _in_processes(items, options, workers)
-    else:
-        results = enumerate(analyse_task(task, source, options) for task, source in items)
-    for position, outcome in results:
-        index, _, _, key = pending[position]
-        outcomes[index] = outcome
-        if cache is not None and key is not None and outcome.fixed is None and outcome.result.error is None:
-            cache.put(key, outcome.result, outcome.dependencies)
-        done += 1
+    requested = jobs or os.cpu_count() or 1
+    executor: concurrent.futures.ProcessPoolExecutor | None = None
+    workers = 1
+    try:
+        for index, task in enumerate(tasks):
+            done += _settle(index, task, options, cache, outcomes, pending)
+            if executor is None and requested > 1 and len(pending) == PARALLEL_THRESHOLD:
+                # Enough to parse for processes to pay: start them now, so they load LibCST while
+                # this loop reads and prefilters the rest (the most that may still come caps them).
+                workers = min(requested, len(pending) + len(tasks) - index - 1)
+                executor = _start_workers(options, workers)
         if progress is not None:
             progress(done, len(tasks))
+        items = [(task, source) for _, task, source, _ in pending]
+        results: Iterable[tuple[int, Outcome]]
+        if executor is not None:
+            results = _in_processes(executor, items, workers)
+        else:
+            results = enumerate(analyse_task(task, source, options) for task, source in items)
+        for position, outcome in results:
+            index, _, _, key = pending[position]
+            outcomes[index] = outcome
+            if cache is not None and key is not None and outcome.fixed is None and outcome.result.error is None:
+                cache.put(key, outcome.result, outcome.dependencies)
+            done += 1
+            if progress is not None:
+                progress(done, len(tasks))
+    finally:
+        if executor is not None:
+            executor.shutdown(cancel_futures=True)
     return [outcome for outcome in outcomes if outcome is not None]
 
 
-def _in_processes(items: list[tuple[Task, bytes]], options: Options, workers: int) -> Iterator[tuple[int, Outcome]]:
+def _settle(
+    index: int,
+    task: Task,
+    options: Options,
+    cache: Cache | None,
+    outcomes: list[Outcome | None],
+    pending: list[tuple[int, Task, bytes, str | None]],
+) -> int:
+    """Read one file and settle it here if it can be (unreadable, cannot matter, cached): 1 when
+    settled, 0 when it joined ``pending`` for the analysis."""
+    source = task.source if task.source is not None else read_source(task.path)
+    if isinstance(source, FileResult):
+        outcomes[index] = Outcome(FileResult(task.path, error=source.error))
+        return 1
+    library = is_library_file(task.path, options.config)
+    if _cannot_matter(source, library, task, options):
+        outcomes[index] = Outcome(FileResult(task.path), original=source)
+        return 1
+    key = cache.key(task, source) if cache is not None else None
+    if key is not None and cache is not None:
+        cached = cache.get(key)
+        if cached is not None and (not options.fix or _nothing_to_fix(cached, options.unsafe)):
+            outcomes[index] = Outcome(cached, original=source)
+            return 1
+    pending.append((index, task, source, key))
+    return 0
+
+
+def _start_workers(options: Options, workers: int) -> concurrent.futures.ProcessPoolExecutor:
+    import concurrent.futures  # only when there is parallel work: it costs start-up time
+
+    executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers, initializer=_initialise, initargs=(options,))
+    for _ in range(workers):
+        executor.submit(_ready)  # starts the processes (and their imports) now, not at the first map
+    return executor
+
+
+def _ready() -> None:
+    """A first job for a new worker: its initializer has run by now."""
+
+
+def _in_processes(
+    executor: concurrent.futures.ProcessPoolExecutor, items: list[tuple[Task, bytes]], workers: int
+) -> Iterator[tuple[int, Outcome]]:
     """(position in ``items``, outcome) pairs. Largest files first, in small chunks: a big file
     met last would keep one worker busy while the others wait (the time of a file grows with its
     size), and the order of the output is restored by position anyway."""
-    import concurrent.futures  # only when there is parallel work: it costs start-up time
-
     order = sorted(range(len(items)), key=lambda position: -len(items[position][1]))
     chunk = max(1, min(8, len(items) // (workers * 32)))
-    executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers, initializer=_initialise, initargs=(options,))
-    try:
-        yield from zip(order, executor.map(_work, [items[position] for position in order], chunksize=chunk))
-    finally:
-        executor.shutdown(cancel_futures=True)
+    yield from zip(order, executor.map(_work, [items[position] for position in order], chunksize=chunk))
 
 
 def _cannot_matter(source: bytes, library: bool, task: Task, options: Options) -> bool:
