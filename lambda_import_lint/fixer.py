@@ -128,10 +128,15 @@ def _binding_of(facts: ModuleFacts, fix: Fix) -> ImportBinding:
 
 
 def _compiles(source: bytes) -> bool:
-    try:
-        compile(source, "<fixed>", "exec", dont_inherit=True)
-    except (SyntaxError, ValueError):
-        return False
+    import warnings
+
+    # The user's own code may warn (`"a" is 1`): not ours to print, under a made-up file name.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            compile(source, "<fixed>", "exec", dont_inherit=True)
+        except (SyntaxError, ValueError):
+            return False
     return True
 
 

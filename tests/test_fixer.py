@@ -760,3 +760,19 @@ def test_type_checking_import_moved_in_the_same_pass_is_added_back() -> None:
                 reveal_type(frame)
             return frame
         """)
+
+
+def test_code_that_warns_is_fixed_silently(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Compiling the result to verify it must not print the user's own SyntaxWarnings (under a
+    made-up file name)."""
+    import warnings
+
+    path = tmp_path / "app.py"
+    path.write_text("import pandas as pd\n\n\ndef handler(event, context):\n    if event:\n        return pd.x(...())\n    return 'a' is 1\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        status = main(["check", "--no-cache", "--fix", str(path)])
+    captured = capsys.readouterr()
+    assert [str(warning.message) for warning in caught] == []
+    assert status == 1 and "Warning" not in captured.err  # 1: --fix rewrote a file (DESIGN.md)
+    assert path.read_text().startswith("def handler(event, context):\n    import pandas as pd\n")
