@@ -324,14 +324,14 @@ def _unified_diff(name: str, old: bytes, new: bytes) -> str:
 def _handlers_command(args: argparse.Namespace, config: Config) -> int:
     import json
 
-    from lambda_import_lint.api import FileResult, handlers_in, read_source
+    from lambda_import_lint.api import FileResult, handlers_in
 
     tasks, declarations = _tasks(args, config)
     rows: list[dict[str, object]] = []
     status = 0
     for task in tasks:
         name = task.path
-        source = task.source if task.source is not None else read_source(name)
+        source = task.read()
         if isinstance(source, FileResult):
             print(f"{source.path}: error: {source.error}", file=sys.stderr)
             status = 2
@@ -372,7 +372,7 @@ def _handlers_command(args: argparse.Namespace, config: Config) -> int:
 def _report_command(args: argparse.Namespace, config: Config) -> int:
     import json
 
-    from lambda_import_lint.api import FileResult, read_source
+    from lambda_import_lint.api import FileResult
     from lambda_import_lint.report import HandlerCost, default_python, handler_costs
 
     python = (args.python or default_python()) if args.measure else None
@@ -380,7 +380,7 @@ def _report_command(args: argparse.Namespace, config: Config) -> int:
     status = 0
     tasks, _ = _tasks(args, config)
     for task in tasks:
-        source = task.source if task.source is not None else read_source(task.path)
+        source = task.read()
         found = source if isinstance(source, FileResult) else handler_costs(
             source, task.path, config, task.declared, task.warm, python, args.runs
         )

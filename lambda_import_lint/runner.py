@@ -32,6 +32,10 @@ class Task(NamedTuple):
     source: bytes | FileResult | None = None  # None: read the file; bytes: stdin; FileResult: error
     warm: frozenset[str] = frozenset()  # declared handlers with SnapStart or provisioned concurrency
 
+    def read(self) -> bytes | FileResult:
+        """The file's bytes (stdin's, when given), or why there are none."""
+        return self.source if self.source is not None else read_source(self.path)
+
 
 class Options(NamedTuple):
     config: Config
@@ -216,7 +220,7 @@ def _settle(
 ) -> int:
     """Read one file and settle it here if it can be (unreadable, cannot matter, cached): 1 when
     settled, 0 when it joined ``pending`` for the analysis."""
-    source = task.source if task.source is not None else read_source(task.path)
+    source = task.read()
     if isinstance(source, FileResult):
         outcomes[index] = Outcome(FileResult(task.path, error=source.error))
         return 1
