@@ -309,11 +309,11 @@ def _local_chains(facts: ModuleFacts, path: str, config: Config) -> dict[int, tu
     """For each module-scope import of a local module: the chain to a heavy import it makes."""
     if path in ("-", "") or not Path(path).is_file() and not Path(path).parent.is_dir():
         return {}
-    from lambda_import_lint.discovery.local_modules import heavy_chain, resolve, search_roots
+    from lambda_import_lint.discovery.local_modules import chain_through, search_roots
 
     heavy = config.heavy
-    roots = search_roots(Path(path), config.root)
-    importer = os.path.realpath(path)
+    importer = Path(path)
+    roots = search_roots(importer, config.root)
     chains: dict[int, tuple[str, ...]] = {}
     for index, binding in enumerate(facts.imports):
         if binding.type_checking or binding.lazy or heavy.is_heavy(binding.module):
@@ -323,11 +323,8 @@ def _local_chains(facts: ModuleFacts, path: str, config: Config) -> dict[int, tu
         if not binding.star and binding.qualified != binding.module:
             names.insert(0, binding.qualified.lstrip("."))  # `from pkg import module`
         for name in names:
-            local = resolve(name, level, Path(path), roots)
-            if local is not None and os.path.realpath(local) != importer:
-                # The importer is half-initialised while its imports run: a chain back through it
-                # does not run it again.
-                chain = heavy_chain(local, heavy, config.root, frozenset({importer}))
+            chain = chain_through(name, level, importer, roots, heavy, config.root)
+            if chain is not None:
                 if chain:
                     chains[index] = ("." * level + name, *chain)
                 break

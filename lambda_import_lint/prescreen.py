@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import fnmatch
 import functools
-import os
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -96,16 +95,14 @@ def needs_full_analysis(
 
 
 def _imports_heavy_locally(tree: ast.Module, file: Path, config: Config, heavy: HeavyModules) -> bool:
-    from lambda_import_lint.discovery.local_modules import heavy_chain, resolve, search_roots
+    from lambda_import_lint.discovery.local_modules import chain_through, search_roots
 
     roots = search_roots(file, config.root)
-    importer = frozenset({os.path.realpath(file)})
     for statement in _module_level(tree.body):
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
             level = statement.level if isinstance(statement, ast.ImportFrom) else 0
             for module in _imported_modules(statement):
-                local = resolve(module.lstrip("."), level, file, roots)
-                if local is not None and heavy_chain(local, heavy, config.root, importer):
+                if chain_through(module.lstrip("."), level, file, roots, heavy, config.root):
                     return True
     return False
 

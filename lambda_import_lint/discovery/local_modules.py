@@ -170,6 +170,22 @@ def new_run() -> None:
     _CHAINS.clear()
 
 
+def chain_through(
+    module: str, level: int, importer: Path, roots: Iterable[Path], heavy: HeavyModules, project_root: Path
+) -> tuple[str, ...] | None:
+    """For ``importer``'s import of ``module`` (``level`` leading dots): None when that names no
+    other local file; else the chain from that file to a heavy module-scope import (empty when
+    there is none). The importer is half-initialised while its imports run, so a chain back
+    through it does not run it again: it is never followed."""
+    local = resolve(module, level, importer, roots)
+    if local is None:
+        return None
+    importing = os.path.realpath(importer)
+    if os.path.realpath(local) == importing:
+        return None
+    return heavy_chain(local, heavy, project_root, frozenset({importing}))
+
+
 def heavy_chain(
     file: Path, heavy: HeavyModules, project_root: Path, excluded: frozenset[str] = frozenset()
 ) -> tuple[str, ...]:
