@@ -9,13 +9,13 @@ statement positions without LibCST's position pass.
 from __future__ import annotations
 
 import ast
-import fnmatch
 import functools
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from lambda_import_lint.catalogue import HeavyModules
 from lambda_import_lint.config import Config
+from lambda_import_lint.discovery.handlers import handler_shaped
 from lambda_import_lint.prefilter import client_packages
 
 
@@ -34,11 +34,9 @@ def _module_level(body: Iterable[ast.stmt]) -> Iterator[ast.stmt]:
 
 
 def _looks_like_handler(function: ast.FunctionDef | ast.AsyncFunctionDef, handler_names: Sequence[str]) -> bool:
-    # Mirrors discovery.handlers.looks_like_handler, on the stdlib tree.
-    if any(fnmatch.fnmatchcase(function.name, pattern) for pattern in handler_names):
-        return True
-    positional = [*function.args.posonlyargs, *function.args.args][:2]
-    return [arg.arg[1:] if arg.arg.startswith("_") else arg.arg for arg in positional] == ["event", "context"]
+    # discovery.handlers.looks_like_handler, on the stdlib tree (module-level functions only here).
+    positional = [arg.arg for arg in (*function.args.posonlyargs, *function.args.args)[:2]]
+    return handler_shaped(function.name, positional, handler_names)
 
 
 def _imported_modules(statement: ast.Import | ast.ImportFrom) -> Iterator[str]:

@@ -11,7 +11,7 @@ import functools
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, NamedTuple
+from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
 
 from lambda_import_lint.config import Config
 
@@ -144,16 +144,22 @@ def _strip_underscore(name: str) -> str:
     return name[1:] if name.startswith("_") else name
 
 
+def handler_shaped(name: str, positional: Sequence[str], handler_names: Iterable[str]) -> bool:
+    """The heuristic on the names alone (LibCST's tree here, the stdlib's in the prescreen): named
+    like a handler, or whose first two positional parameters are ``(event, context)``, each maybe
+    with a leading underscore."""
+    if any(fnmatch.fnmatchcase(name, pattern) for pattern in handler_names):
+        return True
+    return [_strip_underscore(parameter) for parameter in positional[:2]] == ["event", "context"]
+
+
 def looks_like_handler(function: FunctionInfo, handler_names: Iterable[str]) -> bool:
     """The heuristic: a module-level function named like a handler, or taking (event, context)."""
     if not function.module_level or function.class_name is not None:
         return False
-    if any(fnmatch.fnmatchcase(function.name, pattern) for pattern in handler_names):
-        return True
     parameters = function.node.params
-    positional = [*parameters.posonly_params, *parameters.params]
-    names = [_strip_underscore(param.name.value) for param in positional[:2]]
-    return names == ["event", "context"]
+    positional = [param.name.value for param in (*parameters.posonly_params, *parameters.params)[:2]]
+    return handler_shaped(function.name, positional, handler_names)
 
 
 def resolve_handlers(
@@ -212,6 +218,7 @@ __all__ = [
     "HandlerDeclaration",
     "could_have_handler",
     "discover_declarations",
+    "handler_shaped",
     "looks_like_handler",
     "resolve_handlers",
 ]
