@@ -128,7 +128,7 @@ def analyse(
     """Like ``check_source`` but keeps the tree and facts (for fixes and reports). ``full``: skip
     the prefilters (a report lists every handler, heavy imports or not)."""
     library = is_library_file(path, config)
-    raw = source.encode("utf-8", errors="surrogateescape") if isinstance(source, str) else source
+    raw = _as_bytes(source)
     unreadable = undecodable(source)
     if unreadable is not None:
         return FileResult(path, error=unreadable)
@@ -176,6 +176,11 @@ def _cycle_collection_paused() -> Iterator[None]:
         if enabled:
             gc.enable()
             gc.collect(0)
+
+
+def _as_bytes(source: bytes | str) -> bytes:
+    """The bytes the byte-level scans read (text from flake8 or an editor is encoded back)."""
+    return source.encode("utf-8", errors="surrogateescape") if isinstance(source, str) else source
 
 
 def undecodable(source: bytes | str) -> str | None:
@@ -289,7 +294,7 @@ def handlers_in(
     source: bytes | str, path: str, config: Config, declared: Sequence[str] = ()
 ) -> tuple[str, ...] | FileResult:
     """The handler functions of one module (a FileResult when it cannot be parsed)."""
-    raw = source.encode("utf-8", errors="surrogateescape") if isinstance(source, str) else source
+    raw = _as_bytes(source)
     if not declared and not could_have_handler(raw, config.handler_names):
         return ()
     unreadable = undecodable(source)
