@@ -17,8 +17,8 @@ from lambda_import_lint import __version__
 
 if TYPE_CHECKING:
     from lambda_import_lint.config import Config
-    from lambda_import_lint.discovery.handlers import Declarations
-    from lambda_import_lint.runner import Task
+    from lambda_import_lint.batch.runner import Task
+    from lambda_import_lint.discovery.declarations import Declarations
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -210,9 +210,9 @@ def _declarations(args: argparse.Namespace, config: Config, candidates: list[str
 def _tasks(args: argparse.Namespace, config: Config) -> tuple[list[Task], Declarations]:
     """One task per file, and the run's handler declarations. The walk of the Python files also
     collects deployment-file candidates, so a tree that is the project root is walked once."""
-    from lambda_import_lint.api import FileResult
+    from lambda_import_lint.batch.runner import Task
     from lambda_import_lint.discovery.files import PathError, iter_python_files
-    from lambda_import_lint.runner import Task
+    from lambda_import_lint.discovery.sources import SourceError
 
     paths = args.paths or ["."]
     stdin = "-" in paths
@@ -229,17 +229,17 @@ def _tasks(args: argparse.Namespace, config: Config) -> tuple[list[Task], Declar
         tasks.append(task(args.stdin_filename or "-", sys.stdin.buffer.read()))
     for item in items:
         if isinstance(item, PathError):
-            tasks.append(Task(item.path, source=FileResult(item.path, error=item.message)))
+            tasks.append(Task(item.path, source=SourceError(item.path, item.message)))
         else:
             tasks.append(task(item))
     return tasks, declarations
 
 
 def _check_command(args: argparse.Namespace, config: Config) -> int:
-    from lambda_import_lint.api import FileResult
-    from lambda_import_lint.reporters import WRITERS, summary
+    from lambda_import_lint.batch.runner import Cache, Options, Progress, cache_folder, clean_cache, run
+    from lambda_import_lint.engine.results import FileResult
+    from lambda_import_lint.output.reporters import WRITERS, summary
     from lambda_import_lint.rules.registry import selected_codes
-    from lambda_import_lint.runner import Cache, Options, Progress, cache_folder, clean_cache, run
 
     fixing = args.fix or args.diff
     stdin_fix = fixing and args.paths == ["-"]
@@ -297,7 +297,7 @@ def _emit_fix(args: argparse.Namespace, name: str, old: bytes, new: bytes, stdin
     if stdin_fix:
         sys.stdout.buffer.write(new)
         return None
-    from lambda_import_lint.writer import FileChangedError, write_atomically
+    from lambda_import_lint.fixes.writer import FileChangedError, write_atomically
 
     try:
         write_atomically(Path(name), new, old)
@@ -310,7 +310,7 @@ def _emit_fix(args: argparse.Namespace, name: str, old: bytes, new: bytes, stdin
 def _unified_diff(name: str, old: bytes, new: bytes) -> str:
     import difflib
 
-    from lambda_import_lint.api import decode
+    from lambda_import_lint.discovery.sources import decode
 
     diff = difflib.unified_diff(
         decode(old).splitlines(keepends=True),
@@ -324,7 +324,9 @@ def _unified_diff(name: str, old: bytes, new: bytes) -> str:
 def _handlers_command(args: argparse.Namespace, config: Config) -> int:
     import json
 
-    from lambda_import_lint.api import FileResult, handlers_in
+    from lambda_import_lint.discovery.sources import SourceError
+    from lambda_import_lint.engine.check import handlers_in
+    from lambda_import_lint.engine.results import FileResult
 
     tasks, declarations = _tasks(args, config)
     rows: list[dict[str, object]] = []
@@ -332,11 +334,11 @@ def _handlers_command(args: argparse.Namespace, config: Config) -> int:
     for task in tasks:
         name = task.path
         source = task.read()
-        if isinstance(source, FileResult):
-            print(f"{source.path}: error: {source.error}", file=sys.stderr)
+        if isinstance(source, SourceError):
+            print(f"{source.path}: error: {source.message}", file=sys.stderr)
             status = 2
             continue
-        found = handlers_in(source, name, config, task.declared)
+        found = handlers_in(source, task.request(config))
         if isinstance(found, FileResult):
             print(f"{name}: error: {found.error}", file=sys.stderr)
             status = 2
@@ -372,8 +374,9 @@ def _handlers_command(args: argparse.Namespace, config: Config) -> int:
 def _report_command(args: argparse.Namespace, config: Config) -> int:
     import json
 
-    from lambda_import_lint.api import FileResult
-    from lambda_import_lint.report import HandlerCost, default_python, handler_costs
+    from lambda_import_lint.discovery.sources import SourceError
+    from lambda_import_lint.engine.results import FileResult
+    from lambda_import_lint.output.cost_report import HandlerCost, default_python, handler_costs
 
     python = (args.python or default_python()) if args.measure else None
     rows: list[HandlerCost] = []
@@ -381,9 +384,11 @@ def _report_command(args: argparse.Namespace, config: Config) -> int:
     tasks, _ = _tasks(args, config)
     for task in tasks:
         source = task.read()
-        found = source if isinstance(source, FileResult) else handler_costs(
-            source, task.path, config, task.declared, task.warm, python, args.runs
-        )
+        if isinstance(source, SourceError):
+            print(f"{source.path}: error: {source.message}", file=sys.stderr)
+            status = 2
+            continue
+        found = handler_costs(source, task.request(config), python, args.runs)
         if isinstance(found, FileResult):
             print(f"{found.path}: error: {found.error}", file=sys.stderr)
             status = 2
@@ -403,7 +408,7 @@ def _report_command(args: argparse.Namespace, config: Config) -> int:
 
 
 def _rule_command(code: str | None) -> int:
-    from lambda_import_lint.docs import render_rule
+    from lambda_import_lint.output.docs import render_rule
     from lambda_import_lint.rules.registry import all_rules
 
     rules = all_rules()

@@ -16,7 +16,7 @@ from lambda_import_lint.config import Config, discover, parse_setting
 from lambda_import_lint.rules.registry import DEFAULT_ENABLED
 
 if TYPE_CHECKING:
-    from lambda_import_lint.discovery.handlers import Declarations
+    from lambda_import_lint.discovery.declarations import Declarations
 
 # flake8 option → our setting, with how flake8 should parse it.
 _OPTIONS: tuple[tuple[str, str, dict[str, Any]], ...] = (
@@ -67,7 +67,7 @@ class Plugin:
             overrides[field_name] = converted
         cls.config = config.replace(**overrides)
         from lambda_import_lint.discovery.handlers import discover_declarations
-        from lambda_import_lint.discovery.local_modules import new_run
+        from lambda_import_lint.analysis.local_modules import new_run
 
         # Here, not on the first file: flake8 parses options before it forks its workers, so they
         # inherit one discovery instead of each walking the project for deployment files.
@@ -75,18 +75,18 @@ class Plugin:
         new_run()
 
     def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
-        from lambda_import_lint.api import check_source
         from lambda_import_lint.discovery.handlers import discover_declarations
+        from lambda_import_lint.engine.check import check_source
+        from lambda_import_lint.engine.request import Request
 
         config = self.config
         if Plugin.declarations is None:
             Plugin.declarations = discover_declarations(config, [str(Path.cwd())])
         declared = Plugin.declarations.for_file(self.filename)
         # flake8 selects and ignores codes itself, so every rule runs here.
-        codes = frozenset(DEFAULT_ENABLED)
-        result = check_source(
-            "".join(self.lines), self.filename, config, declared.functions, codes,
-            noqa=self.honour_noqa, warm=declared.warm,
+        request = Request(
+            self.filename, config, declared.functions, declared.warm, frozenset(DEFAULT_ENABLED), self.honour_noqa
         )
+        result = check_source("".join(self.lines), request)
         for finding in result.findings:
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)

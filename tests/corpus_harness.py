@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable
 
 from lambda_import_lint.config import Config
-from lambda_import_lint.fixer import fix_source
+from lambda_import_lint.api import fix_source
 
 STRESS = Config(all_modules=True, defer="all", heavy_modules=("*",))
 DEFAULT_PACKAGES = ("libcst", "flake8", "pyflakes", "pycodestyle", "_pytest", "pytest")

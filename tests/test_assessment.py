@@ -7,9 +7,9 @@ import textwrap
 import libcst as cst
 import pytest
 
-from lambda_import_lint.discovery.handlers import resolve_handlers
-from lambda_import_lint.facts import collect_facts
-from lambda_import_lint.rules.assessment import Status, assess
+from lambda_import_lint.analysis.handlers import resolve_handlers
+from lambda_import_lint.analysis.facts import collect_facts
+from lambda_import_lint.judgement.assessment import Status, assess
 
 from conftest import make_config
 
@@ -83,7 +83,7 @@ USES = [
     pytest.param("def f(x: 'pd.DataFrame'):\n    return x", "annotation-only", id="string-annotation"),
     pytest.param("if __name__ == '__main__':\n    handler({}, None)", "unused", id="main-block-calls-do-not-pin"),
     pytest.param("if __name__ == '__main__':\n    print(pd.__version__)", "pinned", id="main-block-use-pins"),
-    pytest.param("def f():\n    return globals()['pd']", "unused", id="dynamic-access-recorded"),
+    pytest.param("def f():\n    return globals()['pd']", "kept", id="dynamic-access-keeps-unused-imports"),
 ]
 
 

@@ -198,14 +198,14 @@ def test_unreadable_file(write, capsys, monkeypatch) -> None:  # type: ignore[no
     other = write("other.py", BRANCHY)
     import builtins
 
-    from lambda_import_lint import api
+    from lambda_import_lint.discovery import sources
 
     def refusing_open(file: str, *args: Any, **kwargs: Any) -> Any:
         if os.path.basename(file) == "app.py":  # chmod 0 would not stop root, so refuse the read directly
             raise PermissionError(13, "Permission denied", file)
         return builtins.open(file, *args, **kwargs)
 
-    monkeypatch.setattr(api, "open", refusing_open, raising=False)
+    monkeypatch.setattr(sources, "open", refusing_open, raising=False)
     status, out, err = run(["check", str(path.parent)], capsys)
     assert status == 2 and "app.py: error: cannot read: Permission denied" in err
     assert f"{other}:1:8: LIL001" in out

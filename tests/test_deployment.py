@@ -153,7 +153,7 @@ def test_declarations_match_by_real_path_and_module_in_declaration_order(tmp_pat
     """The per-run index gives what comparing every declaration with every file gave: file
     declarations by real path (a symbolic link to the file matches), dotted modules by suffix,
     in declaration order, duplicates once."""
-    from lambda_import_lint.discovery.handlers import Declarations, HandlerDeclaration
+    from lambda_import_lint.discovery.declarations import Declarations, HandlerDeclaration
 
     app = tmp_path / "src" / "app.py"
     app.parent.mkdir()

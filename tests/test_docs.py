@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lambda_import_lint.docs import render_index, render_rule
+from lambda_import_lint.output.docs import render_index, render_rule
 from lambda_import_lint.rules.registry import RULES
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules"
@@ -15,7 +15,7 @@ DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules"
 @pytest.mark.parametrize("code", sorted(RULES))
 def test_rule_page_matches_registry(code: str) -> None:
     assert (DOCS / f"{code}.md").read_text("utf-8") == render_rule(RULES[code]), (
-        "docs/rules is stale: run `python -m lambda_import_lint.docs docs/rules`"
+        "docs/rules is stale: run `python -m lambda_import_lint.output.docs docs/rules`"
     )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from lambda_import_lint.cli import main
-from lambda_import_lint.fixer import fix_source
+from lambda_import_lint.api import fix_source
 from lambda_import_lint.rules.registry import RULES
 
 from conftest import make_config
@@ -40,7 +40,7 @@ def test_rule_examples_fix(example) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("example", EXAMPLE_CASES)
 def test_rule_examples_fix_through_cli(example, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    from lambda_import_lint.docs import _toml
+    from lambda_import_lint.output.docs import _toml
 
     path = tmp_path / "app.py"
     path.write_text(example.source)
@@ -609,7 +609,7 @@ def test_fix_keeps_file_mode(write) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_file_changed_between_read_and_write_is_not_overwritten(write) -> None:  # type: ignore[no-untyped-def]
-    from lambda_import_lint.writer import FileChangedError, write_atomically
+    from lambda_import_lint.fixes.writer import FileChangedError, write_atomically
 
     path = write("app.py", "x = 1\n")
     with pytest.raises(FileChangedError):

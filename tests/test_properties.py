@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from lambda_import_lint.api import check_source
 from lambda_import_lint.config import Config
-from lambda_import_lint.fixer import fix_source
+from lambda_import_lint.api import fix_source
 
 from corpus_harness import _pyflakes_names
 

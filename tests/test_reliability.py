@@ -186,7 +186,7 @@ def test_encoding_shortcut_agrees_with_tokenize(source: bytes) -> None:
     import io
     import tokenize
 
-    from lambda_import_lint.api import undecodable
+    from lambda_import_lint.discovery.sources import undecodable
 
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from lambda_import_lint.cli import main
-from lambda_import_lint.docs import _toml
+from lambda_import_lint.output.docs import _toml
 from lambda_import_lint.rules.registry import RULES
 
 from conftest import lint

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lambda_import_lint import runner
+from lambda_import_lint.batch import runner
 from lambda_import_lint.cli import main
 from lambda_import_lint.config import Config
 from lambda_import_lint.rules.registry import RULES

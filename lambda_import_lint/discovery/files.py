@@ -127,3 +127,27 @@ def _walk(
         yield path
     for folder in folders:
         yield from _walk(folder, excluded, seen, root=False, others=others)
+
+
+def is_library_file(path: str, config: Config) -> bool:
+    if config.all_modules:
+        return True
+    return bool(config.library_paths) and matches_any(path, config.library_paths, config.root)
+
+
+def matches_any(path: str, patterns: Iterable[str], root: Path) -> bool:
+    candidate = Path(path)
+    try:
+        relative = Path(os.path.realpath(candidate)).relative_to(root).as_posix()
+    except (ValueError, OSError):
+        relative = candidate.as_posix()
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if (
+            fnmatch.fnmatchcase(relative, pattern)
+            or fnmatch.fnmatchcase(relative, pattern + "/*")
+            or relative.startswith(pattern + "/")
+            or fnmatch.fnmatchcase(candidate.name, pattern)
+        ):
+            return True
+    return False

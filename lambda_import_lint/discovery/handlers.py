@@ -1,7 +1,9 @@
 """Which functions Lambda calls.
 
-Sources, in order of authority: the ``handlers`` setting, deployment files (``discovery/deploy``),
-then the heuristic. A file that any declaration names uses the declared functions only.
+Sources, in order of authority: the ``handlers`` setting, deployment files (``deploy/``), then the
+heuristic. A file that any declaration names uses the declared functions only. The heuristic on names
+(``handler_shaped``) and its byte-level twin (``could_have_handler``) live here; applying it to a
+parsed module is ``analysis/handlers.py``.
 """
 
 from __future__ import annotations
@@ -10,115 +12,10 @@ import fnmatch
 import functools
 import os
 import re
-from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
+from typing import Iterable, Sequence
 
 from lambda_import_lint.config import Config
-
-if TYPE_CHECKING:  # facts import LibCST, which the byte-level prefilter must not pay for
-    from lambda_import_lint.facts import FunctionInfo, ModuleFacts
-
-
-class HandlerDeclaration(NamedTuple):
-    """One handler a source declares: a file (or a dotted module path) and a function."""
-
-    function: str
-    source: str  # "config", a deployment file path, or "heuristic"
-    path: Path | None = None  # the file, when the source resolves it
-    module: str | None = None  # dotted module ("app.handlers"), matched against file paths
-    snapstart: bool | None = None
-    provisioned_concurrency: bool | None = None
-    code_root: Path | None = None  # the function's code folder (CodeUri, source_dir…), for LIL004
-
-    @property
-    def warm(self) -> bool:
-        """INIT runs before traffic (SnapStart snapshot, provisioned concurrency): deferral inverts."""
-        return bool(self.snapstart or self.provisioned_concurrency)
-
-    def matches_module(self, real_file: str) -> bool:
-        """Whether a file (its real path) is this declaration's dotted module."""
-        if self.module is None:
-            return False
-        suffix = self.module.replace(".", "/")
-        posix = Path(real_file).with_suffix("").as_posix()
-        return posix.endswith("/" + suffix) or posix == suffix
-
-
-class ConfigHandlers:
-    """The ``handlers`` setting: ``"src/app.py:handler"`` or a Lambda handler string
-    ``"app.handler"`` (module path, then function), relative to the config's folder."""
-
-    def __init__(self, entries: Iterable[str]) -> None:
-        self.entries = tuple(entries)
-
-    def declarations(self, root: Path) -> Iterable[HandlerDeclaration]:
-        for entry in self.entries:
-            if ":" in entry:
-                file, function = entry.rsplit(":", 1)
-                yield HandlerDeclaration(function, "config", path=root / file)
-            elif "." in entry:
-                module, function = entry.rsplit(".", 1)
-                yield HandlerDeclaration(function, "config", module=module)
-
-
-class Declared(NamedTuple):
-    """What the declarations say about one file."""
-
-    functions: tuple[str, ...] = ()
-    warm: frozenset[str] = frozenset()  # handlers with SnapStart or provisioned concurrency
-
-
-_NOTHING_DECLARED = Declared()
-
-
-class Declarations:
-    """Every handler declaration of a run (config first, then deployment files) and the warnings
-    met on the way. Computed once per run, and indexed by real path: ``for_file`` runs for every
-    file, and a monorepo can declare hundreds of functions (one ``realpath`` per file, not one per
-    file and declaration)."""
-
-    def __init__(
-        self, items: tuple[HandlerDeclaration, ...] = (), warnings: tuple[tuple[str, str], ...] = ()
-    ) -> None:
-        self.items = items
-        self.warnings = warnings  # (deployment file, message)
-        self._by_file: dict[str, list[int]] = {}  # real path → positions in items
-        self._by_module: list[int] = []
-        for position, declaration in enumerate(items):
-            if declaration.path is not None:
-                self._by_file.setdefault(os.path.realpath(declaration.path), []).append(position)
-            elif declaration.module is not None:
-                self._by_module.append(position)
-
-    def warnings_under(self, paths: Iterable[str]) -> list[str]:
-        """Warnings about deployment files under the checked paths (not the whole project)."""
-        prefixes = [os.path.realpath(path) for path in paths]
-        return [
-            message
-            for source, message in self.warnings
-            if any(source == prefix or source.startswith(prefix.rstrip(os.sep) + os.sep) for prefix in prefixes)
-        ]
-
-    def matching(self, file: str | os.PathLike[str]) -> tuple[HandlerDeclaration, ...]:
-        """The declarations naming ``file``, in declaration order."""
-        if not self.items:
-            return ()
-        real = os.path.realpath(file)
-        positions = self._by_file.get(real, [])
-        by_module = [position for position in self._by_module if self.items[position].matches_module(real)]
-        if by_module:
-            positions = sorted([*positions, *by_module])
-        return tuple(self.items[position] for position in positions)
-
-    def for_file(self, file: str) -> Declared:
-        matching = self.matching(file)
-        if not matching:  # the common case
-            return _NOTHING_DECLARED
-        functions = tuple(dict.fromkeys(d.function for d in matching))
-        return Declared(functions, frozenset(d.function for d in matching if d.warm))
-
-    def origin(self, file: str, function: str) -> HandlerDeclaration | None:
-        return next((d for d in self.matching(file) if d.function == function), None)
+from lambda_import_lint.discovery.declarations import ConfigHandlers, Declarations
 
 
 def discover_declarations(
@@ -151,26 +48,6 @@ def handler_shaped(name: str, positional: Sequence[str], handler_names: Iterable
     if any(fnmatch.fnmatchcase(name, pattern) for pattern in handler_names):
         return True
     return [_strip_underscore(parameter) for parameter in positional[:2]] == ["event", "context"]
-
-
-def looks_like_handler(function: FunctionInfo, handler_names: Iterable[str]) -> bool:
-    """The heuristic: a module-level function named like a handler, or taking (event, context)."""
-    if not function.module_level or function.class_name is not None:
-        return False
-    parameters = function.node.params
-    positional = [param.name.value for param in (*parameters.posonly_params, *parameters.params)[:2]]
-    return handler_shaped(function.name, positional, handler_names)
-
-
-def resolve_handlers(
-    facts: ModuleFacts, declared: Iterable[str], handler_names: Iterable[str]
-) -> tuple[FunctionInfo, ...]:
-    """The module's handlers: the declared functions if any are declared, else the heuristic."""
-    declared = tuple(declared)
-    if declared:
-        found = (facts.function_named(name) for name in declared)
-        return tuple(function for function in found if function is not None)
-    return tuple(function for function in facts.functions if looks_like_handler(function, handler_names))
 
 
 def could_have_handler(source: bytes, handler_names: Iterable[str]) -> bool:
@@ -209,16 +86,3 @@ def _handler_pattern(handler_names: tuple[str, ...]) -> re.Pattern[bytes]:
     return re.compile(
         rb"def\s+(?:(?:" + named.encode() + rb")\s*[(\[]|\w+\s*(?:\[[^\]]*\])?\s*\(\s*(?:#[^\n]*\s*)*_?event\b)"
     )
-
-
-__all__ = [
-    "ConfigHandlers",
-    "Declarations",
-    "Declared",
-    "HandlerDeclaration",
-    "could_have_handler",
-    "discover_declarations",
-    "handler_shaped",
-    "looks_like_handler",
-    "resolve_handlers",
-]

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Callable, Iterable, Literal, Mapping, Sequence
 if TYPE_CHECKING:
     import libcst as cst
 
+    from lambda_import_lint.analysis.records import FunctionInfo, ModuleFacts
     from lambda_import_lint.config import Config
-    from lambda_import_lint.facts import FunctionInfo, ModuleFacts
-    from lambda_import_lint.rules.assessment import Assessment
+    from lambda_import_lint.judgement.assessment import Assessment
 
 Safety = Literal["safe", "unsafe"]
 FixAction = Literal["move-into-functions", "lazy-import", "remove", "type-checking", "hoist"]

@@ -1,11 +1,17 @@
-"""LIL001: a heavy module-scope import that only some invocations need."""
+"""LIL001: a heavy module-scope import that only some invocations need.
+
+Why: ``judgement/assessment.py`` gives the import ``Status.DEFERRABLE`` (``_first_status``: heavy,
+not pinned at module scope, not needed on the main path of every handler, not already paid).
+How it is fixed: ``Fix("move-into-functions")``, applied by ``fixes/move.py``, or
+``Fix("lazy-import")`` for py315 targets, applied by ``fixes/lazy.py``.
+"""
 
 from __future__ import annotations
 
 from typing import Iterator
 
-from lambda_import_lint.facts import guard_holds_only_imports
-from lambda_import_lint.rules.assessment import Status
+from lambda_import_lint.analysis.syntax import guard_holds_only_imports
+from lambda_import_lint.judgement.assessment import Status
 from lambda_import_lint.rules.base import Example, Finding, Fix, Rule, RuleContext, Safety
 from lambda_import_lint.rules.messages import (
     NO_FIX_DYNAMIC,

@@ -1,11 +1,15 @@
-"""LIL002: a heavy import that nothing in the module uses."""
+"""LIL002: a heavy import that nothing in the module uses.
+
+Why: ``judgement/assessment.py`` gives the import ``Status.UNUSED`` (an import unused on purpose,
+a re-export or a feature probe, is ``Status.KEPT`` instead). How it is fixed:
+``Fix("remove")``, applied by ``fixes/remove.py``.
+"""
 
 from __future__ import annotations
 
-from pathlib import PurePath
 from typing import Iterator
 
-from lambda_import_lint.rules.assessment import Status
+from lambda_import_lint.judgement.assessment import Status
 from lambda_import_lint.rules.base import Example, Finding, Fix, Rule, RuleContext
 from lambda_import_lint.rules.messages import NO_FIX_GUARD, cost, import_text
 
@@ -13,13 +17,9 @@ CODE = "LIL002"
 
 
 def check(context: RuleContext) -> Iterator[Finding]:
-    if context.facts.dynamic_access or PurePath(context.path).name == "__init__.py":
-        return  # a package's __init__ re-exports; globals()/eval() may read any name
     heavy = context.config.heavy
     for judgement in context.assessment.with_status(Status.UNUSED):
         binding = judgement.binding
-        if binding.guarded_by_import_error or _explicit_reexport(binding.name, import_text(binding)):
-            continue  # `try: import numpy / except ImportError:` probes for a feature
         message = (
             f"`{binding.module}` is imported but never used; removing it saves "
             f"{cost(binding.module, heavy)} on every cold start"
@@ -28,10 +28,6 @@ def check(context: RuleContext) -> Iterator[Finding]:
         if binding.guard is None:
             fix = Fix("remove", "unsafe", f"Remove unused import `{import_text(binding)}`", judgement.index)
         yield context.finding(CODE, binding.node, message, fix, binding.line, binding.top_statement)
-
-
-def _explicit_reexport(name: str, text: str) -> bool:
-    return text.endswith(f" as {name}") and (f"import {name} as" in text or f" {name} as {name}" in text)
 
 
 RULE = Rule(

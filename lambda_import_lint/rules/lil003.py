@@ -1,10 +1,14 @@
-"""LIL003: a heavy import used only in type annotations."""
+"""LIL003: a heavy import used only in type annotations.
+
+Why: ``judgement/assessment.py`` gives the import ``Status.ANNOTATION_ONLY``. How it is fixed:
+``Fix("type-checking")``, applied by ``fixes/type_checking.py``.
+"""
 
 from __future__ import annotations
 
 from typing import Iterator
 
-from lambda_import_lint.rules.assessment import Status, is_class_annotation_for_runtime
+from lambda_import_lint.judgement.assessment import Status, is_class_annotation_for_runtime
 from lambda_import_lint.rules.base import Example, Finding, Fix, Rule, RuleContext
 from lambda_import_lint.rules.messages import NO_FIX_DYNAMIC, NO_FIX_GUARD, NO_FIX_POSTPONE, cost, import_text
 

@@ -1,4 +1,8 @@
-"""LIL004: a local module imported at module scope pulls in something heavy."""
+"""LIL004: a local module imported at module scope pulls in something heavy.
+
+Why: ``analysis/local_modules.py`` follows the module's imports of local files to a heavy
+module-scope import (``local_chains``). No fix.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""LIL101: an SDK client or connection created on every invocation of a handler."""
+"""LIL101: an SDK client or connection created on every invocation of a handler.
+
+Why: the judgement's ``client_sites`` (``judgement/assessment.py``: a client factory called with
+constant arguments in a function a handler reaches). No fix.
+"""
 
 from __future__ import annotations
 

@@ -1,10 +1,14 @@
-"""LIL102: a SnapStart or provisioned-concurrency function imports a heavy module in its body."""
+"""LIL102: a SnapStart or provisioned-concurrency function imports a heavy module in its body.
+
+Why: the judgement's ``warm_handlers`` (``judgement/assessment.py``) and the functions they reach.
+How it is fixed: ``Fix("hoist")``, applied by ``fixes/hoist.py``.
+"""
 
 from __future__ import annotations
 
 from typing import Iterator
 
-from lambda_import_lint.rules.assessment import reachable_functions
+from lambda_import_lint.judgement.assessment import reachable_functions
 from lambda_import_lint.rules.base import Example, Finding, Fix, Rule, RuleContext
 from lambda_import_lint.rules.messages import NO_FIX_DYNAMIC, cost, import_text
 
@@ -18,7 +22,7 @@ def check(context: RuleContext) -> Iterator[Finding]:
         return
     reach: dict[object, str] = {}
     for warm_handler in sorted(warm, key=lambda function: function.qualname):
-        for function in reachable_functions(warm_handler):
+        for function in reachable_functions(facts, warm_handler):
             reach.setdefault(function, warm_handler.qualname)
     heavy = context.config.heavy
     for index, local in enumerate(facts.function_imports):

@@ -7,7 +7,7 @@ from typing import Iterable
 import libcst as cst
 
 from lambda_import_lint.catalogue import HeavyModules
-from lambda_import_lint.facts import FunctionInfo, ImportBinding
+from lambda_import_lint.analysis.records import FunctionInfo, ImportBinding
 
 
 def cost(module: str, heavy: HeavyModules) -> str:

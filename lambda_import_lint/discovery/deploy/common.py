@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from lambda_import_lint.discovery.handlers import HandlerDeclaration
+from lambda_import_lint.discovery.declarations import HandlerDeclaration
 
 
 Reader = Callable[[Path, "Found"], None]  # one deployment file → declarations and warnings

@@ -16,7 +16,7 @@ from typing import Iterable, Iterator, Sequence
 from lambda_import_lint.catalogue import HeavyModules
 from lambda_import_lint.config import Config
 from lambda_import_lint.discovery.handlers import handler_shaped
-from lambda_import_lint.prefilter import client_packages
+from lambda_import_lint.analysis.prefilter import client_packages
 
 
 def _module_level(body: Iterable[ast.stmt]) -> Iterator[ast.stmt]:
@@ -34,7 +34,7 @@ def _module_level(body: Iterable[ast.stmt]) -> Iterator[ast.stmt]:
 
 
 def _looks_like_handler(function: ast.FunctionDef | ast.AsyncFunctionDef, handler_names: Sequence[str]) -> bool:
-    # discovery.handlers.looks_like_handler, on the stdlib tree (module-level functions only here).
+    # analysis.handlers.looks_like_handler, on the stdlib tree (module-level functions only here).
     positional = [arg.arg for arg in (*function.args.posonlyargs, *function.args.args)[:2]]
     return handler_shaped(function.name, positional, handler_names)
 
@@ -93,7 +93,7 @@ def needs_full_analysis(
 
 
 def _imports_heavy_locally(tree: ast.Module, file: Path, config: Config, heavy: HeavyModules) -> bool:
-    from lambda_import_lint.discovery.local_modules import chain_through, search_roots
+    from lambda_import_lint.analysis.local_modules import chain_through, search_roots
 
     roots = search_roots(file, config.root)
     for statement in _module_level(tree.body):

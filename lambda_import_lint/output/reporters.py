@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, TextIO
 from lambda_import_lint import __version__
 
 if TYPE_CHECKING:
-    from lambda_import_lint.api import FileResult
+    from lambda_import_lint.engine.results import FileResult
     from lambda_import_lint.rules.base import Finding
 
 FORMATS = ("text", "json", "github", "sarif")
@@ -82,7 +82,7 @@ def relative_uri(path: str) -> str:
 
 
 def sarif_log(results: Iterable[FileResult]) -> dict[str, object]:
-    from lambda_import_lint.docs import render_rule
+    from lambda_import_lint.output.docs import render_rule
     from lambda_import_lint.rules.registry import all_rules
 
     registered = all_rules()

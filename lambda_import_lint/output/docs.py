@@ -54,7 +54,7 @@ def render_index(rules: list[Rule]) -> str:
 
 
 def write_pages(folder: str) -> list[str]:
-    """Regenerate ``docs/rules``: ``python -m lambda_import_lint.docs docs/rules``."""
+    """Regenerate ``docs/rules``: ``python -m lambda_import_lint.output.docs docs/rules``."""
     from pathlib import Path
 
     from lambda_import_lint.rules.registry import all_rules

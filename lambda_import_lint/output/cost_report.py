@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from lambda_import_lint.api import Analysis, FileResult, analyse
 from lambda_import_lint.catalogue import HeavyModules
 from lambda_import_lint.config import Config
-from lambda_import_lint.rules.assessment import ImportJudgement, Status
-
-DEFERRED_BY_FIXES = (Status.DEFERRABLE, Status.UNUSED, Status.ANNOTATION_ONLY)
+from lambda_import_lint.engine.check import analyse
+from lambda_import_lint.engine.request import Request
+from lambda_import_lint.engine.results import Analysis, FileResult
+from lambda_import_lint.judgement.assessment import DEFERRED_BY_FIXES, ImportJudgement, Status
 MARKER = "LIL-MEASURE"
 
 
@@ -67,20 +67,26 @@ def _statement(judgement: ImportJudgement) -> str:
     return import_text(judgement.binding)
 
 
-def _runtime_imports(analysis: Analysis) -> list[ImportJudgement]:
+def runtime_imports(analysis: Analysis) -> list[ImportJudgement]:
+    """The module-scope imports that run at import time, with the judgement of each."""
     assert analysis.assessment is not None
     return [
         j
         for j in analysis.assessment.judgements
         if not j.binding.type_checking and not j.binding.lazy and not j.binding.star
-        and not j.binding.module.startswith(".")
     ]
+
+
+def deferred_by_fixes(analysis: Analysis) -> list[ImportJudgement]:
+    """The imports the report counts as leaving INIT: the judgement's ``DEFERRED_BY_FIXES``, the
+    same statuses LIL001, LIL002 and LIL003 report (a test holds the two views together)."""
+    return [j for j in runtime_imports(analysis) if j.status in DEFERRED_BY_FIXES]
 
 
 def _catalogue_total(modules: Sequence[str], heavy: HeavyModules) -> float:
     """Catalogue cost of importing ``modules`` together: each package once, nothing another one
     already loads."""
-    from lambda_import_lint.rules.assessment import package_of
+    from lambda_import_lint.judgement.assessment import package_of
 
     packages = {package_of(module, heavy) for module in modules if heavy.cost_ms(module) is not None}
     loaded = set().union(*(heavy.loaded_by(package) for package in packages)) if packages else set()
@@ -92,8 +98,9 @@ def module_costs(
 ) -> tuple[float, float, list[ImportCost], bool]:
     """(init_ms, after_fix_ms, per-import costs, measured) for one handler module."""
     heavy = config.heavy
-    imports = _runtime_imports(analysis)
-    stays = [j for j in imports if j.status not in DEFERRED_BY_FIXES]
+    imports = runtime_imports(analysis)
+    deferred = deferred_by_fixes(analysis)
+    stays = [j for j in imports if j not in deferred]
     if python is None:
         init = _catalogue_total([j.binding.module for j in imports], heavy)
         after = _catalogue_total([j.binding.module for j in stays], heavy)
@@ -103,7 +110,7 @@ def module_costs(
             ms = 0.0 if status == "already-paid" else float(heavy.cost_ms(j.binding.module) or 0)
             costs.append(ImportCost(j.binding.module, _statement(j), ms, status))
         return init, after, costs, False
-    local = [j for j in imports if _is_local(j, analysis.result.path)]
+    local = [j for j in imports if j.binding.module.startswith(".") or _is_local(j, analysis.result.path)]
     timed = [j for j in imports if j not in local]
     now = measure(python, [_statement(j) for j in timed], runs)
     later = measure(python, [_statement(j) for j in timed if j in stays], runs)
@@ -120,7 +127,7 @@ def _status(judgement: ImportJudgement) -> str:
 
 
 def _is_local(judgement: ImportJudgement, path: str) -> bool:
-    from lambda_import_lint.discovery.local_modules import resolve
+    from lambda_import_lint.analysis.local_modules import resolve
 
     folder = Path(path).resolve().parent
     return resolve(judgement.binding.module, 0, Path(path), (folder,)) is not None
@@ -178,7 +185,7 @@ def per_statement(stderr: str, count: int) -> list[float]:
 
 
 def _cache_path(python: str, statements: Sequence[str], runs: int) -> Path:
-    from lambda_import_lint.runner import cache_folder
+    from lambda_import_lint.batch.runner import cache_folder
 
     try:
         stamp = os.stat(python).st_mtime_ns
@@ -207,20 +214,15 @@ def _cache_put(python: str, statements: Sequence[str], runs: int, result: dict[s
 
 
 def handler_costs(
-    source: bytes,
-    path: str,
-    config: Config,
-    declared: Sequence[str] = (),
-    warm: frozenset[str] = frozenset(),
-    python: str | None = None,
-    runs: int = 5,
+    source: bytes, request: Request, python: str | None = None, runs: int = 5
 ) -> list[HandlerCost] | FileResult:
     """One row per handler of the module (a FileResult when it cannot be analysed)."""
     from lambda_import_lint.discovery.handlers import could_have_handler
 
-    if not declared and not could_have_handler(source, config.handler_names):
+    config, path = request.config, request.path
+    if not request.declared and not could_have_handler(source, config.handler_names):
         return []
-    analysis = analyse(source, path, config, declared, warm=warm, full=True)
+    analysis = analyse(source, request._replace(full=True))
     if isinstance(analysis, FileResult):
         return analysis if analysis.error else []
     if not analysis.handlers:

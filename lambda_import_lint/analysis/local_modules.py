@@ -14,9 +14,13 @@ from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from lambda_import_lint.catalogue import HeavyModules
+
+if TYPE_CHECKING:
+    from lambda_import_lint.analysis.records import ModuleFacts
+    from lambda_import_lint.config import Config
 
 Dependency = tuple[str, int, int]  # (path, size, mtime in ns); -1, -1 for a path that did not exist
 
@@ -224,3 +228,27 @@ def _search(
                 visited.add(child)
                 queue.append((child, (*chain, name)))
     return (), frozenset(looked_at)
+
+
+def local_chains(facts: ModuleFacts, path: str, config: Config) -> dict[int, tuple[str, ...]]:
+    """For each module-scope import of a local module: the chain to a heavy import it makes."""
+    if path in ("-", "") or not Path(path).is_file() and not Path(path).parent.is_dir():
+        return {}
+    heavy = config.heavy
+    importer = Path(path)
+    roots = search_roots(importer, config.root)
+    chains: dict[int, tuple[str, ...]] = {}
+    for index, binding in enumerate(facts.imports):
+        if binding.type_checking or binding.lazy or heavy.is_heavy(binding.module):
+            continue
+        level = len(binding.module) - len(binding.module.lstrip("."))
+        names = [binding.module.lstrip(".")]
+        if not binding.star and binding.qualified != binding.module:
+            names.insert(0, binding.qualified.lstrip("."))  # `from pkg import module`
+        for name in names:
+            chain = chain_through(name, level, importer, roots, heavy, config.root)
+            if chain is not None:
+                if chain:
+                    chains[index] = ("." * level + name, *chain)
+                break
+    return chains

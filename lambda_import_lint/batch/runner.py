@@ -14,9 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Sequence, TextIO
 
 from lambda_import_lint import __version__
-from lambda_import_lint.api import FileResult, check_source, is_library_file, read_source, undecodable
+from lambda_import_lint.analysis.prefilter import can_decide, could_matter
 from lambda_import_lint.config import Config
-from lambda_import_lint.prefilter import can_decide, could_matter
+from lambda_import_lint.discovery.files import is_library_file
+from lambda_import_lint.discovery.sources import SourceError, read_source, undecodable
+from lambda_import_lint.engine.request import Request
+from lambda_import_lint.engine.results import FileResult
 
 if TYPE_CHECKING:
     import concurrent.futures
@@ -29,12 +32,15 @@ PARALLEL_THRESHOLD = 8  # fewer files to parse than this: starting processes cos
 class Task(NamedTuple):
     path: str
     declared: tuple[str, ...] = ()
-    source: bytes | FileResult | None = None  # None: read the file; bytes: stdin; FileResult: error
+    source: bytes | SourceError | None = None  # None: read the file; bytes: stdin; SourceError: no file
     warm: frozenset[str] = frozenset()  # declared handlers with SnapStart or provisioned concurrency
 
-    def read(self) -> bytes | FileResult:
+    def read(self) -> bytes | SourceError:
         """The file's bytes (stdin's, when given), or why there are none."""
         return self.source if self.source is not None else read_source(self.path)
+
+    def request(self, config: Config, codes: frozenset[str] | None = None) -> Request:
+        return Request(self.path, config, self.declared, self.warm, codes)
 
 
 class Options(NamedTuple):
@@ -78,7 +84,7 @@ class Cache:
         """The cached result, if every other file it depends on is unchanged."""
         import pickle
 
-        from lambda_import_lint.discovery.local_modules import unchanged
+        from lambda_import_lint.analysis.local_modules import unchanged
 
         try:
             with open(self.folder / key[:2] / key, "rb") as handle:
@@ -134,7 +140,7 @@ def _work(item: tuple[Task, bytes]) -> Outcome:
 
 def analyse_task(task: Task, source: bytes, options: Options) -> Outcome:
     """Check (or fix) one file's bytes, noting which other files the result depends on (LIL004)."""
-    from lambda_import_lint.discovery.local_modules import recording
+    from lambda_import_lint.analysis.local_modules import recording
 
     with recording() as dependencies:
         outcome = _analyse_task(task, source, options)
@@ -142,15 +148,21 @@ def analyse_task(task: Task, source: bytes, options: Options) -> Outcome:
 
 
 def _analyse_task(task: Task, source: bytes, options: Options) -> Outcome:
-    config = options.config
-    if not options.fix:
-        result = check_source(
-            source, task.path, config, task.declared, options.codes, with_edits=options.with_edits, warm=task.warm
-        )
-        return Outcome(result)
-    from lambda_import_lint.fixer import fix_source
+    from lambda_import_lint.engine.check import analyse
 
-    fixed = fix_source(source, task.path, config, task.declared, options.codes, unsafe=options.unsafe, warm=task.warm)
+    request = task.request(options.config, options.codes)
+    if not options.fix:
+        analysis = analyse(source, request)
+        if isinstance(analysis, FileResult):
+            return Outcome(analysis)
+        if options.with_edits and analysis.result.fixable:
+            from lambda_import_lint.fixes.edits import with_edits
+
+            return Outcome(with_edits(analysis))
+        return Outcome(analysis.result)
+    from lambda_import_lint.fixes.fixer import fix_source
+
+    fixed = fix_source(source, request, unsafe=options.unsafe)
     return Outcome(
         fixed.result,
         original=source,
@@ -172,8 +184,8 @@ def run(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Outcome]:
     """Outcomes in the order of ``tasks``."""
-    if "lambda_import_lint.discovery.local_modules" in sys.modules:  # else there is nothing to forget
-        sys.modules["lambda_import_lint.discovery.local_modules"].new_run()
+    if "lambda_import_lint.analysis.local_modules" in sys.modules:  # else there is nothing to forget
+        sys.modules["lambda_import_lint.analysis.local_modules"].new_run()
     outcomes: list[Outcome | None] = [None] * len(tasks)
     pending: list[tuple[int, Task, bytes, str | None]] = []
     done = 0
@@ -221,8 +233,8 @@ def _settle(
     """Read one file and settle it here if it can be (unreadable, cannot matter, cached): 1 when
     settled, 0 when it joined ``pending`` for the analysis."""
     source = task.read()
-    if isinstance(source, FileResult):
-        outcomes[index] = Outcome(FileResult(task.path, error=source.error))
+    if isinstance(source, SourceError):
+        outcomes[index] = Outcome(FileResult(task.path, error=source.message))
         return 1
     library = is_library_file(task.path, options.config)
     if _cannot_matter(source, library, task, options):
@@ -272,7 +284,7 @@ def _cannot_matter(source: bytes, library: bool, task: Task, options: Options) -
     if not could_matter(source, library, config, task.declared, local):
         return True
     if can_decide(library, config):
-        from lambda_import_lint.prescreen import needs_full_analysis, stdlib_tree
+        from lambda_import_lint.analysis.prescreen import needs_full_analysis, stdlib_tree
 
         tree = stdlib_tree(source)
         local_file = Path(task.path) if local and task.source is None else None

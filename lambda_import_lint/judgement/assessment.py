@@ -1,7 +1,10 @@
-"""One judgement per module-scope import, shared by every rule so that rules never contradict.
+"""One judgement per module-scope import, shared by every rule and the cost report, so that
+rules never contradict each other and ``report`` never counts what ``check`` does not report.
 
-Each import binding gets exactly one ``Status``; LIL001, LIL002 and LIL003 report only the status that
-is theirs, and LIL101 marks the imports it reports so LIL001 leaves them alone.
+Each import binding gets exactly one ``Status``; LIL001, LIL002 and LIL003 report every import with
+the status that is theirs (and only those), and LIL101 marks the imports it reports so LIL001 leaves
+them alone. Every reason not to report an import (re-exports, feature probes, dynamic access…) is a
+status decided here, never a filter inside a rule.
 """
 
 from __future__ import annotations
@@ -12,8 +15,9 @@ from typing import Iterable
 
 import libcst as cst
 
+from lambda_import_lint.analysis.syntax import dotted_name
 from lambda_import_lint.catalogue import HeavyModules, dotted_prefixes, load_catalogue
-from lambda_import_lint.facts import (
+from lambda_import_lint.analysis.records import (
     CallSite,
     FunctionInfo,
     ImportBinding,
@@ -26,6 +30,7 @@ class Status(Enum):
     LIGHT = "light"  # not a heavy module
     SKIPPED = "skipped"  # star, lazy, TYPE_CHECKING-only, or bound more than once
     PINNED = "pinned"  # used at import time (module scope, a function run while importing, __all__)
+    KEPT = "kept"  # unused on purpose: a re-export, a feature probe, a package's __init__, dynamic access
     UNUSED = "unused"  # LIL002
     ANNOTATION_ONLY = "annotation-only"  # LIL003
     MAIN_PATH = "main-path"  # every handler needs it on every invocation: deferring costs
@@ -57,20 +62,25 @@ class Assessment:
         return (judgement for judgement in self.judgements if judgement.status is status)
 
 
-def main_path_functions(handler: FunctionInfo) -> set[FunctionInfo]:
+# The statuses whose imports the fixes take off module scope: what `report` counts as deferrable.
+DEFERRED_BY_FIXES = frozenset({Status.DEFERRABLE, Status.UNUSED, Status.ANNOTATION_ONLY})
+
+
+def main_path_functions(facts: ModuleFacts, handler: FunctionInfo) -> set[FunctionInfo]:
     """The handler and every function it calls unconditionally, transitively."""
-    return _closure(handler, follow_conditional=False)
+    return _closure(facts, handler, follow_conditional=False)
 
 
-def reachable_functions(handler: FunctionInfo) -> set[FunctionInfo]:
-    return _closure(handler, follow_conditional=True)
+def reachable_functions(facts: ModuleFacts, handler: FunctionInfo) -> set[FunctionInfo]:
+    """The handler and every function it may call, transitively."""
+    return _closure(facts, handler, follow_conditional=True)
 
 
-def _closure(start: FunctionInfo, follow_conditional: bool) -> set[FunctionInfo]:
+def _closure(facts: ModuleFacts, start: FunctionInfo, follow_conditional: bool) -> set[FunctionInfo]:
     seen = {start}
     pending = [start]
     while pending:
-        for edge in pending.pop().calls:
+        for edge in facts.calls_from(pending.pop()):
             if (follow_conditional or not edge.conditional) and edge.callee not in seen:
                 seen.add(edge.callee)
                 pending.append(edge.callee)
@@ -125,9 +135,13 @@ def assess(
     handlers: tuple[FunctionInfo, ...],
     defer_all: bool,
     warm_handlers: frozenset[FunctionInfo] = frozenset(),
+    package_init: bool = False,
 ) -> Assessment:
+    """Judge every module-scope import of a module with these handlers. ``defer_all``: every use
+    inside a function counts (shared code, ``--defer all``); ``package_init``: the module is a
+    package's ``__init__.py``, whose imports re-export."""
     client_factories = load_catalogue().client_factories
-    handler_reach = {handler: reachable_functions(handler) for handler in handlers}
+    handler_reach = {handler: reachable_functions(facts, handler) for handler in handlers}
     client_sites: list[tuple[CallSite, FunctionInfo]] = []
     client_bindings: set[ImportBinding] = set()
     for site in facts.import_calls:
@@ -139,7 +153,7 @@ def assess(
                 client_bindings.add(site.binding)
                 break
 
-    main_paths = [main_path_functions(handler) for handler in handlers]
+    main_paths = [main_path_functions(facts, handler) for handler in handlers]
     all_warm = bool(handlers) and all(handler in warm_handlers for handler in handlers)
     first_pass: list[ImportJudgement] = []
     for index, binding in enumerate(facts.imports):
@@ -163,6 +177,8 @@ def assess(
             package_of(judgement.binding.module, heavy) in loaded
         ):
             status = Status.ALREADY_PAID
+        if status is Status.UNUSED and _kept_on_purpose(judgement.binding, facts, package_init):
+            status = Status.KEPT
         if status is Status.DEFERRABLE and all_warm:
             status = Status.WARM
         targets: tuple[FunctionInfo, ...] = ()
@@ -209,6 +225,20 @@ def _first_status(
     ):
         return Status.MAIN_PATH
     return Status.DEFERRABLE
+
+
+def _kept_on_purpose(binding: ImportBinding, facts: ModuleFacts, package_init: bool) -> bool:
+    """An import nothing uses that is there for a reason: a package's ``__init__`` re-exports,
+    ``globals()``/``eval()`` may read any name, ``try: import numpy / except ImportError:`` probes
+    for a feature, and ``import x as x`` is an explicit re-export (PEP 484)."""
+    return package_init or facts.dynamic_access or binding.guarded_by_import_error or _explicit_reexport(binding)
+
+
+def _explicit_reexport(binding: ImportBinding) -> bool:
+    alias = binding.alias
+    if alias is None or alias.asname is None:
+        return False
+    return dotted_name(alias.name) == binding.name
 
 
 def is_class_annotation_for_runtime(use: Use) -> bool:

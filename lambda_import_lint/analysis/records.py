@@ -1,0 +1,141 @@
+"""The records the analysis produces for one module: frozen values that judge nothing.
+
+``walker.py`` collects them in one pass over the LibCST tree and ``resolve.py`` ties names to their
+bindings once the walk is complete; ``facts.collect_facts`` is the entry point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Literal, Mapping, Union
+
+import libcst as cst
+
+ImportStatement = Union[cst.Import, cst.ImportFrom, cst.LazyImport, cst.LazyImportFrom]
+ScopeKind = Literal["module", "class", "function", "lambda", "comprehension"]
+
+
+@dataclass(frozen=True, eq=False)
+class ImportBinding:
+    """A name bound by an import statement at module scope."""
+
+    name: str
+    module: str  # the module the statement loads ("pandas" for ``from pandas import DataFrame``)
+    qualified: str  # what the name refers to ("pandas.DataFrame"; "a" for ``import a.b``)
+    statement: ImportStatement
+    line: cst.SimpleStatementLine | cst.SimpleStatementSuite
+    alias: cst.ImportAlias | None  # None for ``from x import *``
+    lazy: bool
+    guard: cst.BaseCompoundStatement | None  # the module-level ``try``/``if``/``with``… it sits in
+    type_checking: bool  # under ``if TYPE_CHECKING:``
+    guarded_by_import_error: bool  # in a ``try`` statement whose handlers catch ImportError
+
+    @property
+    def star(self) -> bool:
+        return self.alias is None
+
+    @property
+    def node(self) -> cst.CSTNode:
+        """The node a finding about this binding points at."""
+        return self.alias if self.alias is not None else self.statement
+
+    @property
+    def top_statement(self) -> cst.BaseStatement:
+        """The module-level statement that holds the import."""
+        return self.guard if self.guard is not None else cst.ensure_type(self.line, cst.SimpleStatementLine)
+
+
+@dataclass(frozen=True, eq=False)
+class FunctionInfo:
+    """A ``def`` (or ``async def``) anywhere in the module."""
+
+    name: str
+    qualname: str
+    node: cst.FunctionDef
+    parent: FunctionInfo | None  # the enclosing function, if nested
+    class_name: str | None  # set for methods: the class that directly contains the def
+    module_level: bool
+    params: tuple[str, ...]
+    top_statement: cst.BaseStatement  # the module-level statement that contains the def
+
+    def ancestors(self) -> Iterator[FunctionInfo]:
+        parent = self.parent
+        while parent is not None:
+            yield parent
+            parent = parent.parent
+
+
+@dataclass(frozen=True, eq=False)
+class Use:
+    """A use of a module-scope name."""
+
+    name: str
+    node: cst.CSTNode
+    function: FunctionInfo | None  # innermost def whose body runs it; None: runs at import time
+    conditional: bool  # not on the main path of ``function`` (or of the module)
+    annotation: bool
+    runtime: bool  # False for annotations that are never evaluated
+    class_body: cst.ClassDef | None  # set when the use is evaluated by a class body
+    main_block: bool  # inside ``if __name__ == "__main__":`` (never runs on Lambda)
+
+
+@dataclass(frozen=True, eq=False)
+class CallEdge:
+    """``caller`` may run ``callee``; ``conditional`` when not on the caller's main path.
+    ``called`` is False for a mere reference (a callback, a returned wrapper): it may run later."""
+
+    callee: FunctionInfo
+    conditional: bool
+    called: bool = True
+
+
+@dataclass(frozen=True, eq=False)
+class CallSite:
+    """A call whose callee is a dotted name rooted at a module-scope import (``boto3.client(...)``)."""
+
+    qualified: str  # "boto3.client", resolved through the import binding
+    binding: ImportBinding
+    node: cst.Call
+    function: FunctionInfo | None
+    conditional: bool
+    constant_arguments: bool  # every argument is independent of the invocation
+
+
+@dataclass(frozen=True, eq=False)
+class FunctionImport:
+    """An import inside a function body (what LIL102 hoists for SnapStart functions)."""
+
+    function: FunctionInfo
+    binding: ImportBinding
+    top_level: bool  # a statement of the function body itself, not nested in if/try/loops
+    bindings_in_function: int  # how many statements bind the name in that function
+
+
+@dataclass(frozen=True, eq=False)
+class ModuleFacts:
+    module: cst.Module
+    imports: tuple[ImportBinding, ...]
+    functions: tuple[FunctionInfo, ...]
+    uses: dict[str, tuple[Use, ...]]  # module-scope name → its uses, resolved
+    module_bindings: dict[str, int]  # how many module-level statements bind each name (imports too)
+    global_declarations: frozenset[str]  # names some function declares ``global``
+    import_time_functions: frozenset[FunctionInfo]  # run while the module is imported
+    import_calls: tuple[CallSite, ...]
+    function_imports: tuple[FunctionImport, ...]  # imports inside function bodies
+    all_names: frozenset[str]  # ``__all__``
+    postponed_annotations: bool
+    dynamic_access: bool  # ``globals()``/``eval``/``exec``/``vars()`` may reach any name
+    # A class-body annotation names something the class body itself binds: postponing annotations
+    # (``from __future__ import annotations``) would change what it refers to.
+    postponing_changes_names: bool = False
+    # The call graph: what each function may run (functions that call nothing are absent).
+    calls: Mapping[FunctionInfo, tuple[CallEdge, ...]] = field(default_factory=dict)
+
+    def calls_from(self, function: FunctionInfo) -> tuple[CallEdge, ...]:
+        return self.calls.get(function, ())
+
+    def function_named(self, name: str) -> FunctionInfo | None:
+        for function in self.functions:
+            if function.module_level and function.name == name:
+                return function
+        return None

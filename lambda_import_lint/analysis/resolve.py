@@ -1,0 +1,154 @@
+"""Resolution after the walk, when every scope is complete: which uses reach module-scope names,
+which calls reach which functions (the call graph), SDK call sites, callbacks, and the functions that
+run while the module is imported. ``resolve`` assembles the frozen ``ModuleFacts``.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from lambda_import_lint.analysis.records import (
+    CallEdge,
+    CallSite,
+    FunctionImport,
+    FunctionInfo,
+    ImportBinding,
+    ModuleFacts,
+    Use,
+)
+from lambda_import_lint.analysis.scopes import RawCall, is_constant
+from lambda_import_lint.analysis.walk_base import WalkerBase
+
+CallGraph = dict[FunctionInfo, list[CallEdge]]
+
+
+def resolve(module: cst.Module, collector: WalkerBase) -> ModuleFacts:
+    graph: CallGraph = {}
+    import_time_roots, call_sites = _resolve_calls(collector, graph)
+    _add_callback_edges(collector, graph)
+    return ModuleFacts(
+        module=module,
+        imports=tuple(collector.imports),
+        functions=tuple(collector.functions),
+        uses=_module_name_uses(collector),
+        module_bindings=dict(collector.module_bindings),
+        global_declarations=frozenset(collector.global_declarations),
+        import_time_functions=_import_time_closure(import_time_roots, graph),
+        import_calls=tuple(call_sites),
+        function_imports=_function_imports(collector),
+        all_names=frozenset(collector.all_names),
+        postponed_annotations=collector.postponed,
+        dynamic_access=collector.dynamic_access,
+        postponing_changes_names=any(
+            raw.annotation and raw.runtime and raw.scope.kind == "class" and raw.name in raw.scope.bindings
+            for raw in collector.raw_uses
+        ),
+        calls={function: tuple(edges) for function, edges in graph.items()},
+    )
+
+
+def _module_name_uses(collector: WalkerBase) -> dict[str, tuple[Use, ...]]:
+    """Each module-scope name → its uses (a use that a nearer scope binds is not one)."""
+    module_scope = collector.module_scope
+    uses: dict[str, list[Use]] = {}
+    for raw in collector.raw_uses:
+        found = raw.scope.lookup(raw.name)
+        if found is not None and found[0] is not module_scope:
+            continue
+        use = Use(
+            raw.name,
+            raw.node,
+            raw.scope.function,
+            raw.conditional,
+            raw.annotation,
+            raw.runtime,
+            raw.class_body,
+            raw.main_block,
+        )
+        uses.setdefault(raw.name, []).append(use)
+    return {name: tuple(found) for name, found in uses.items()}
+
+
+def _resolve_calls(collector: WalkerBase, graph: CallGraph) -> tuple[list[FunctionInfo], list[CallSite]]:
+    """Call edges into ``graph``; returns the functions called at import time and the calls of
+    names rooted at module-scope imports (``boto3.client(...)``)."""
+    by_class_method: dict[tuple[str, str], FunctionInfo] = {
+        (function.class_name, function.name): function
+        for function in collector.functions
+        if function.class_name is not None
+    }
+    import_time_roots: list[FunctionInfo] = []
+    call_sites: list[CallSite] = []
+    bindings_by_name = {binding.name: binding for binding in collector.imports}
+    for call in collector.raw_calls:
+        callee: FunctionInfo | None = None
+        if call.method_of is not None and call.attribute_path:
+            callee = by_class_method.get((call.method_of, call.attribute_path[0]))
+        else:
+            found = call.scope.lookup(call.name)
+            if found is not None:
+                bound_scope, value = found
+                if isinstance(value, FunctionInfo) and not call.attribute_path:
+                    callee = value
+                elif bound_scope is collector.module_scope and call.node is not None:
+                    binding = bindings_by_name.get(call.name)
+                    if binding is not None:
+                        call_sites.append(_call_site(call, call.node, binding))
+        if callee is None:
+            continue
+        caller = call.scope.function
+        if caller is None:
+            if not call.main_block:
+                import_time_roots.append(callee)
+        else:
+            graph.setdefault(caller, []).append(CallEdge(callee, call.conditional))
+    return import_time_roots, call_sites
+
+
+def _call_site(call: RawCall, node: cst.Call, binding: ImportBinding) -> CallSite:
+    return CallSite(
+        qualified=".".join((binding.qualified, *call.attribute_path)),
+        binding=binding,
+        node=node,
+        function=call.scope.function,
+        conditional=call.conditional,
+        constant_arguments=all(is_constant(argument.value, call.scope) for argument in node.args),
+    )
+
+
+def _add_callback_edges(collector: WalkerBase, graph: CallGraph) -> None:
+    """A function referenced without being called (a callback, a dispatch table) may run later:
+    count it as a conditional call from wherever the reference sits."""
+    for raw in collector.raw_uses:
+        found = raw.scope.lookup(raw.name)
+        if found is None or not isinstance(found[1], FunctionInfo):
+            continue
+        caller = raw.scope.function
+        if caller is not None and found[1] is not caller:
+            graph.setdefault(caller, []).append(CallEdge(found[1], conditional=True, called=False))
+
+
+def _import_time_closure(roots: list[FunctionInfo], graph: CallGraph) -> frozenset[FunctionInfo]:
+    """The functions run while the module is imported: those called from module-level code, and
+    every function they call (not merely reference), transitively."""
+    import_time: set[FunctionInfo] = set()
+    pending = list(roots)
+    while pending:
+        function = pending.pop()
+        if function in import_time:
+            continue
+        import_time.add(function)
+        pending.extend(edge.callee for edge in graph.get(function, ()) if edge.called)
+    return frozenset(import_time)
+
+
+def _function_imports(collector: WalkerBase) -> tuple[FunctionImport, ...]:
+    return tuple(
+        FunctionImport(
+            function,
+            binding,
+            isinstance(function.node.body, cst.IndentedBlock) and binding.line in function.node.body.body,
+            scope.counts.get(binding.name, 0),
+        )
+        for function, binding, scope in collector.function_imports
+    )

@@ -1,0 +1,110 @@
+"""Questions about LibCST nodes that need no context: what a test, a guard or a call is."""
+
+from __future__ import annotations
+
+from typing import Iterator, Sequence
+
+import libcst as cst
+
+
+def all_parameters(params: cst.Parameters) -> list[cst.Param]:
+    return [
+        *params.posonly_params,
+        *params.params,
+        *([params.star_arg] if isinstance(params.star_arg, cst.Param) else []),
+        *params.kwonly_params,
+        *([params.star_kwarg] if params.star_kwarg is not None else []),
+    ]
+
+
+def is_type_checking_test(test: cst.BaseExpression) -> bool:
+    if isinstance(test, cst.Name):
+        return test.value == "TYPE_CHECKING"
+    return isinstance(test, cst.Attribute) and test.attr.value == "TYPE_CHECKING"
+
+
+def guard_holds_only_imports(guard: cst.BaseCompoundStatement) -> bool:
+    """True when a module-level ``try``/``if`` holds nothing but imports (and ``pass``)."""
+    blocks: list[cst.BaseSuite] = []
+    if not isinstance(guard, (cst.Try, cst.If)):
+        return False
+    if isinstance(guard, cst.Try):
+        if guard.orelse is not None or guard.finalbody is not None:
+            return False
+        blocks = [guard.body, *(handler.body for handler in guard.handlers)]
+    else:
+        branch: cst.If | cst.Else | None = guard
+        while isinstance(branch, cst.If):
+            blocks.append(branch.body)
+            branch = branch.orelse
+        if branch is not None:
+            blocks.append(branch.body)
+    for block in blocks:
+        statements = block.body if isinstance(block, cst.IndentedBlock) else [block]
+        for statement in statements:
+            if not isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+                return False
+            if not all(isinstance(node, (cst.Import, cst.ImportFrom, cst.Pass)) for node in statement.body):
+                return False
+    return True
+
+
+def is_main_guard(test: cst.BaseExpression) -> bool:
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    target = test.comparisons[0]
+    sides = (test.left, target.comparator)
+    return (
+        isinstance(target.operator, cst.Equal)
+        and any(isinstance(side, cst.Name) and side.value == "__name__" for side in sides)
+        and any(
+            isinstance(side, cst.SimpleString) and side.evaluated_value == "__main__"
+            for side in sides
+        )
+    )
+
+
+def catches_import_error(handlers: Sequence[cst.ExceptHandler | cst.ExceptStarHandler]) -> bool:
+    for handler in handlers:
+        if handler.type is None:
+            return True
+        names = {
+            node.value if isinstance(node, cst.Name) else node.attr.value
+            for node in flatten_tuple(handler.type)
+            if isinstance(node, (cst.Name, cst.Attribute))
+        }
+        if names & {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}:
+            return True
+    return False
+
+
+def flatten_tuple(expression: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
+    if isinstance(expression, cst.Tuple):
+        for element in expression.elements:
+            yield from flatten_tuple(element.value)
+    else:
+        yield expression
+
+
+def reads_module_names(builtin: str, call: cst.Call) -> bool:
+    """``globals()``, ``vars()`` and ``eval``/``exec`` without an explicit namespace can read any
+    module-scope name; ``eval(code, namespace)`` cannot."""
+    if builtin == "globals":
+        return True
+    if builtin == "vars":
+        return not call.args
+    explicit = any(arg.keyword is not None and arg.keyword.value == "globals" for arg in call.args)
+    return len(call.args) < 2 and not explicit
+
+
+def dotted_name(expression: cst.BaseExpression) -> str | None:
+    if isinstance(expression, cst.Name):
+        return expression.value
+    if isinstance(expression, cst.Attribute):
+        base = dotted_name(expression.value)
+        return None if base is None else f"{base}.{expression.attr.value}"
+    return None
+
+
+def relative_prefix(node: cst.ImportFrom | cst.LazyImportFrom) -> str:
+    return "." * len(node.relative)

@@ -1,0 +1,171 @@
+"""The walk itself: state, dispatch, bindings and uses. The visits live in the ``walk_*`` modules,
+one concern each, and ``walker.Collector`` puts them together.
+
+LibCST's own visitor rebuilds every node on the way back up, even for a read-only visit; that cost
+about as much as the parse itself (measured), so the walk here only reads. A ``visit_X`` method
+handles node type X and returns True to have its children walked generically.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import libcst as cst
+
+from lambda_import_lint.analysis.records import FunctionInfo, ImportBinding, ScopeKind
+from lambda_import_lint.analysis.scopes import BOUND, WALRUS, RawCall, RawUse, Scope
+
+
+_NON_CODE_FIELDS = frozenset(
+    {"lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after_decorators", "header", "footer",
+     "operator", "equal", "colon", "star", "dot", "whitespace", "trailing_whitespace", "indent", "lbracket",
+     "rbracket", "lbrace", "rbrace", "walrus", "arrow", "asynchronous", "relative", "newline", "default_indent",
+     "default_newline", "encoding", "has_trailing_newline", "value_suffix", "prefix", "string", "quote",
+     "start", "end"}
+)
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(node_type: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(node_type)
+    if fields is None:
+        import dataclasses
+
+        fields = tuple(
+            f.name
+            for f in dataclasses.fields(node_type)
+            if f.name not in _NON_CODE_FIELDS and not f.name.startswith("whitespace")
+        )
+        _CHILD_FIELDS[node_type] = fields
+    return fields
+
+
+class WalkerBase:
+    """The state of one walk over a module, and the primitives every visit uses."""
+
+    def __init__(self, postponed_annotations: bool) -> None:
+        self.postponed = postponed_annotations
+        self.module_scope = Scope("module", None, None)
+        self.scope = self.module_scope
+        self.function: FunctionInfo | None = None
+        self.conditional = False
+        self.annotation = False
+        self.runtime_annotation = True
+        self.class_body: cst.ClassDef | None = None
+        self.main_block = False
+        self.guard: cst.BaseCompoundStatement | None = None
+        self.top_statement: cst.BaseStatement = cst.SimpleStatementLine(body=[])
+        self.type_checking = False
+        self.import_error_guard = False
+        self.current_line: cst.SimpleStatementLine | cst.SimpleStatementSuite | None = None
+        self.class_stack: list[str] = []
+        self.imports: list[ImportBinding] = []
+        self.function_imports: list[tuple[FunctionInfo, ImportBinding, Scope]] = []
+        self.functions: list[FunctionInfo] = []
+        self.raw_uses: list[RawUse] = []
+        self.raw_calls: list[RawCall] = []
+        self.module_bindings: dict[str, int] = {}
+        self.global_declarations: set[str] = set()
+        self.all_names: set[str] = set()
+        self.dynamic_access = False
+
+    def walk(self, node: cst.CSTNode | Sequence[cst.CSTNode] | None) -> None:
+        if node is None:
+            return
+        if not isinstance(node, cst.CSTNode):
+            for child in node:
+                self.walk(child)
+            return
+        node_type = type(node)
+        visitors = _VISITORS.setdefault(type(self), {})
+        method = visitors.get(node_type)
+        if method is None:
+            method = visitors[node_type] = getattr(type(self), "visit_" + node_type.__name__, _walk_children)
+        if method(self, node):
+            _walk_children(self, node)
+
+    def walk_conditionally(self, node: cst.CSTNode | Sequence[cst.CSTNode] | None) -> None:
+        saved = self.conditional
+        self.conditional = True
+        self.walk(node)
+        self.conditional = saved
+
+    def bind(self, name: str, value: object = BOUND) -> None:
+        scope = self.scope
+        if scope.kind == "comprehension" and value is WALRUS:
+            while scope.kind == "comprehension" and scope.parent is not None:
+                scope = scope.parent
+        if name in scope.globals:
+            self.module_bindings[name] = self.module_bindings.get(name, 0) + 1
+            return
+        if scope.kind == "module":
+            self.module_bindings[name] = self.module_bindings.get(name, 0) + 1
+        scope.bindings[name] = value
+        scope.counts[name] = scope.counts.get(name, 0) + 1
+
+    def bind_target(self, target: cst.BaseExpression, value: object = BOUND) -> None:
+        """Bind names in an assignment target; sub-expressions of targets are loads."""
+        if isinstance(target, cst.Name):
+            self.bind(target.value, value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self.bind_target(element.value, value)
+        elif isinstance(target, cst.StarredElement):
+            self.bind_target(target.value, value)
+        else:
+            self.walk(target)
+
+    def add_use(self, name: str, node: cst.CSTNode) -> None:
+        self.raw_uses.append(
+            RawUse(
+                name,
+                node,
+                self.scope,
+                self.conditional,
+                self.annotation,
+                self.runtime_annotation if self.annotation else True,
+                self.class_body,
+                self.main_block,
+            )
+        )
+
+    def walk_annotation(self, annotation: cst.Annotation | None, evaluated: bool) -> None:
+        if annotation is None:
+            return
+        saved = (self.annotation, self.runtime_annotation)
+        self.annotation = True
+        self.runtime_annotation = evaluated and not self.postponed
+        self.walk(annotation.annotation)
+        self.annotation, self.runtime_annotation = saved
+
+    def enter_scope(self, kind: ScopeKind, function: FunctionInfo | None) -> Scope:
+        saved = self.scope
+        self.scope = Scope(kind, saved, function)
+        return saved
+
+    def add_call(
+        self,
+        name: str,
+        attribute_path: tuple[str, ...],
+        node: cst.Call | None,
+        method_of: str | None = None,
+    ) -> None:
+        self.raw_calls.append(
+            RawCall(name, attribute_path, node, self.scope, self.conditional, self.main_block, method_of)
+        )
+
+
+def _walk_children(collector: WalkerBase, node: cst.CSTNode) -> bool:
+    for name in _child_fields(type(node)):
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            collector.walk(value)
+        elif isinstance(value, (list, tuple)):
+            for child in value:
+                if isinstance(child, cst.CSTNode):
+                    collector.walk(child)
+    return False
+
+
+# Per walker class: node type → the visit that handles it.
+_VISITORS: dict[type, dict[type, Callable[[Any, Any], bool | None]]] = {}

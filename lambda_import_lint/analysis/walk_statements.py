@@ -1,0 +1,183 @@
+"""Statements: module-level structure, assignments, ``__all__``, and the control flow that decides
+whether a use is on its function's main path (runs whenever the function runs) or conditional.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from lambda_import_lint.analysis.syntax import flatten_tuple, is_main_guard, is_type_checking_test, catches_import_error
+from lambda_import_lint.analysis.walk_base import WalkerBase
+
+
+class StatementVisits(WalkerBase):
+    """Visits of statements."""
+
+    def visit_Module(self, node: cst.Module) -> bool:
+        for statement in node.body:
+            self.top_statement = statement
+            self.guard = None
+            if isinstance(statement, cst.BaseCompoundStatement) and not isinstance(
+                statement, (cst.FunctionDef, cst.ClassDef)
+            ):
+                self.guard = statement
+            self.walk(statement)
+        self.guard = None
+        return False
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine | cst.SimpleStatementSuite) -> bool:
+        saved = self.current_line
+        self.current_line = node
+        self.walk(node.body)
+        self.current_line = saved
+        return False
+
+    visit_SimpleStatementSuite = visit_SimpleStatementLine  # `if x: import y` holds imports too
+
+    def visit_Assign(self, node: cst.Assign) -> bool:
+        self.walk(node.value)
+        for target in node.targets:
+            self.bind_target(target.target)
+            if (
+                self.scope.kind == "module"
+                and isinstance(target.target, cst.Name)
+                and target.target.value == "__all__"
+            ):
+                self._collect_all(node.value)
+        return False
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> bool:
+        self.walk(node.value)
+        if isinstance(node.target, cst.Name):
+            self.add_use(node.target.value, node.target)
+            if self.scope.kind == "module" and node.target.value == "__all__":
+                self._collect_all(node.value)
+        self.bind_target(node.target)
+        return False
+
+    def _collect_all(self, value: cst.BaseExpression) -> None:
+        if isinstance(value, (cst.List, cst.Tuple)):
+            for element in value.elements:
+                if isinstance(element.value, cst.SimpleString):
+                    evaluated = element.value.evaluated_value
+                    if isinstance(evaluated, str):
+                        self.all_names.add(evaluated)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> bool:
+        # Local variable annotations are never evaluated; module and class ones are.
+        self.walk_annotation(node.annotation, evaluated=self.scope.kind in ("module", "class"))
+        self.walk(node.value)
+        # ``x: int`` without a value binds nothing at module level but makes ``x`` local in a function.
+        if node.value is not None or self.scope.kind == "function":
+            self.bind_target(node.target)
+        elif not isinstance(node.target, cst.Name):
+            self.walk(node.target)
+        return False
+
+    def visit_Del(self, node: cst.Del) -> bool:
+        for target in flatten_tuple(node.target):
+            if isinstance(target, cst.Name):
+                self.add_use(target.value, target)
+                self.bind(target.value)
+            else:
+                self.walk(target)
+        return False
+
+    def visit_Global(self, node: cst.Global) -> bool:
+        for item in node.names:
+            self.scope.globals.add(item.name.value)
+            if self.scope.kind != "module":
+                self.global_declarations.add(item.name.value)
+        return False
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> bool:
+        for item in node.names:
+            self.scope.nonlocals.add(item.name.value)
+        return False
+
+    def visit_If(self, node: cst.If) -> bool:
+        self.walk(node.test)
+        at_module = self.scope.kind == "module" and self.function is None
+        saved = (self.type_checking, self.main_block)
+        if is_type_checking_test(node.test):
+            self.type_checking = True
+            saved_annotation = (self.annotation, self.runtime_annotation)
+            self.annotation, self.runtime_annotation = True, False
+            self.walk_conditionally(node.body)
+            self.annotation, self.runtime_annotation = saved_annotation
+            self.type_checking = saved[0]
+        else:
+            if at_module and is_main_guard(node.test):
+                self.main_block = True
+            self.walk_conditionally(node.body)
+            self.main_block = saved[1]
+        self.walk_conditionally(node.orelse)
+        self.type_checking, self.main_block = saved
+        return False
+
+    def visit_Try(self, node: cst.Try) -> bool:
+        return self._visit_try(node)
+
+    def visit_TryStar(self, node: cst.TryStar) -> bool:
+        return self._visit_try(node)
+
+    def _visit_try(self, node: cst.Try | cst.TryStar) -> bool:
+        saved = self.import_error_guard
+        self.import_error_guard = saved or catches_import_error(node.handlers)
+        self.walk(node.body)
+        for handler in node.handlers:
+            self.walk_conditionally(handler.type)
+            if handler.name is not None:
+                self.bind(cst.ensure_type(handler.name.name, cst.Name).value)
+            self.walk_conditionally(handler.body)
+        self.walk_conditionally(node.orelse)
+        self.walk(node.finalbody)
+        self.import_error_guard = saved
+        return False
+
+    def visit_For(self, node: cst.For) -> bool:
+        self.walk(node.iter)
+        self.bind_target(node.target)
+        self.walk_conditionally(node.body)
+        self.walk_conditionally(node.orelse)
+        return False
+
+    def visit_While(self, node: cst.While) -> bool:
+        self.walk(node.test)
+        self.walk_conditionally(node.body)
+        self.walk_conditionally(node.orelse)
+        return False
+
+    def visit_With(self, node: cst.With) -> bool:
+        for item in node.items:
+            self.walk(item.item)
+            if item.asname is not None:
+                self.bind_target(item.asname.name)
+        self.walk(node.body)
+        return False
+
+    def visit_Match(self, node: cst.Match) -> bool:
+        self.walk(node.subject)
+        self.walk_conditionally(node.cases)
+        return False
+
+    def visit_MatchAs(self, node: cst.MatchAs) -> bool:
+        self.walk(node.pattern)
+        if node.name is not None:
+            self.bind(node.name.value)
+        return False
+
+    def visit_MatchStar(self, node: cst.MatchStar) -> bool:
+        if node.name is not None:
+            self.bind(node.name.value)
+        return False
+
+    def visit_MatchMapping(self, node: cst.MatchMapping) -> bool:
+        self.walk(node.elements)
+        if node.rest is not None:
+            self.bind(node.rest.value)
+        return False
+
+    def visit_MatchKeywordElement(self, node: cst.MatchKeywordElement) -> bool:
+        self.walk(node.pattern)
+        return False

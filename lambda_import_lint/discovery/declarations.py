@@ -1,0 +1,113 @@
+"""Handler declarations: what the ``handlers`` setting and the deployment files say Lambda calls.
+
+A leaf of discovery: the deployment readers (``deploy/``) produce these records and everything after
+discovery reads them; this module imports nothing of ours but the configuration.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable, NamedTuple
+
+
+class HandlerDeclaration(NamedTuple):
+    """One handler a source declares: a file (or a dotted module path) and a function."""
+
+    function: str
+    source: str  # "config", a deployment file path, or "heuristic"
+    path: Path | None = None  # the file, when the source resolves it
+    module: str | None = None  # dotted module ("app.handlers"), matched against file paths
+    snapstart: bool | None = None
+    provisioned_concurrency: bool | None = None
+    code_root: Path | None = None  # the function's code folder (CodeUri, source_dir…), for LIL004
+
+    @property
+    def warm(self) -> bool:
+        """INIT runs before traffic (SnapStart snapshot, provisioned concurrency): deferral inverts."""
+        return bool(self.snapstart or self.provisioned_concurrency)
+
+    def matches_module(self, real_file: str) -> bool:
+        """Whether a file (its real path) is this declaration's dotted module."""
+        if self.module is None:
+            return False
+        suffix = self.module.replace(".", "/")
+        posix = Path(real_file).with_suffix("").as_posix()
+        return posix.endswith("/" + suffix) or posix == suffix
+
+
+class ConfigHandlers:
+    """The ``handlers`` setting: ``"src/app.py:handler"`` or a Lambda handler string
+    ``"app.handler"`` (module path, then function), relative to the config's folder."""
+
+    def __init__(self, entries: Iterable[str]) -> None:
+        self.entries = tuple(entries)
+
+    def declarations(self, root: Path) -> Iterable[HandlerDeclaration]:
+        for entry in self.entries:
+            if ":" in entry:
+                file, function = entry.rsplit(":", 1)
+                yield HandlerDeclaration(function, "config", path=root / file)
+            elif "." in entry:
+                module, function = entry.rsplit(".", 1)
+                yield HandlerDeclaration(function, "config", module=module)
+
+
+class Declared(NamedTuple):
+    """What the declarations say about one file."""
+
+    functions: tuple[str, ...] = ()
+    warm: frozenset[str] = frozenset()  # handlers with SnapStart or provisioned concurrency
+
+
+_NOTHING_DECLARED = Declared()
+
+
+class Declarations:
+    """Every handler declaration of a run (config first, then deployment files) and the warnings
+    met on the way. Computed once per run, and indexed by real path: ``for_file`` runs for every
+    file, and a monorepo can declare hundreds of functions (one ``realpath`` per file, not one per
+    file and declaration)."""
+
+    def __init__(
+        self, items: tuple[HandlerDeclaration, ...] = (), warnings: tuple[tuple[str, str], ...] = ()
+    ) -> None:
+        self.items = items
+        self.warnings = warnings  # (deployment file, message)
+        self._by_file: dict[str, list[int]] = {}  # real path → positions in items
+        self._by_module: list[int] = []
+        for position, declaration in enumerate(items):
+            if declaration.path is not None:
+                self._by_file.setdefault(os.path.realpath(declaration.path), []).append(position)
+            elif declaration.module is not None:
+                self._by_module.append(position)
+
+    def warnings_under(self, paths: Iterable[str]) -> list[str]:
+        """Warnings about deployment files under the checked paths (not the whole project)."""
+        prefixes = [os.path.realpath(path) for path in paths]
+        return [
+            message
+            for source, message in self.warnings
+            if any(source == prefix or source.startswith(prefix.rstrip(os.sep) + os.sep) for prefix in prefixes)
+        ]
+
+    def matching(self, file: str | os.PathLike[str]) -> tuple[HandlerDeclaration, ...]:
+        """The declarations naming ``file``, in declaration order."""
+        if not self.items:
+            return ()
+        real = os.path.realpath(file)
+        positions = self._by_file.get(real, [])
+        by_module = [position for position in self._by_module if self.items[position].matches_module(real)]
+        if by_module:
+            positions = sorted([*positions, *by_module])
+        return tuple(self.items[position] for position in positions)
+
+    def for_file(self, file: str) -> Declared:
+        matching = self.matching(file)
+        if not matching:  # the common case
+            return _NOTHING_DECLARED
+        functions = tuple(dict.fromkeys(d.function for d in matching))
+        return Declared(functions, frozenset(d.function for d in matching if d.warm))
+
+    def origin(self, file: str, function: str) -> HandlerDeclaration | None:
+        return next((d for d in self.matching(file) if d.function == function), None)

@@ -1,0 +1,174 @@
+"""The engine for one file: bytes and a ``Request`` in, a ``FileResult`` out. Never raises on input.
+
+Flow: byte prefilter → stdlib prescreen → LibCST parse → facts → handlers → judgement → rules →
+``# noqa``. Each step is another stage's; this module only orders them and turns failures into
+``FileResult.error``. Applying fixes is the ``fixes`` stage's, which calls ``analyse`` itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+from lambda_import_lint.analysis.prefilter import could_matter
+from lambda_import_lint.discovery.files import is_library_file
+from lambda_import_lint.discovery.handlers import could_have_handler
+from lambda_import_lint.discovery.sources import as_bytes, undecodable
+from lambda_import_lint.engine.request import Request
+from lambda_import_lint.engine.results import Analysis, FileResult
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+
+def check_source(source: bytes | str, request: Request) -> FileResult:
+    """Lint one module (bytes as on disk, or text already decoded by flake8 or an editor)."""
+    analysis = analyse(source, request)
+    return analysis if isinstance(analysis, FileResult) else analysis.result
+
+
+def analyse(source: bytes | str, request: Request) -> Analysis | FileResult:
+    """Like ``check_source`` but keeps the tree and facts (for fixes and reports): a FileResult
+    when the file was not parsed (the prefilters settled it, or it is unreadable)."""
+    path, config = request.path, request.config
+    library = is_library_file(path, config)
+    unreadable = undecodable(source)
+    if unreadable is not None:
+        return FileResult(path, error=unreadable)
+    local = request.wants("LIL004")
+    if not request.full and not could_matter(as_bytes(source), library, config, request.declared, local):
+        return FileResult(path)
+    from lambda_import_lint.analysis.prescreen import first_lines, needs_full_analysis, stdlib_tree
+
+    tree = stdlib_tree(source)
+    local_file = Path(path) if local and path not in ("-", "") else None
+    if not request.full and not needs_full_analysis(
+        tree, library, config, request.declared, config.heavy, bool(request.warm), local_file
+    ):
+        return FileResult(path)
+    with _cycle_collection_paused():
+        module = parse(source, path)
+        if isinstance(module, FileResult):
+            return module
+        try:
+            lines = first_lines(tree) if tree is not None else None
+            return _analyse_module(module, source, request, library, lines)
+        except RecursionError:
+            return FileResult(path, error="too deeply nested to analyse")
+        except Exception as error:  # a bug of ours: keep the run going, name the file
+            return FileResult(
+                path,
+                error=f"internal error ({type(error).__name__}: {error}); please report this as a "
+                "lambda-import-lint bug with the file attached",
+            )
+
+
+@contextlib.contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Python's cycle collector off while one module is parsed and analysed, then one young-
+    generation pass for what the analysis left in cycles. A LibCST tree is hundreds of thousands
+    of objects that all stay alive until the analysis ends, so the collector's passes during it
+    find next to nothing yet cost ~12% of the analysis (botocore, measured with ``gc.callbacks``;
+    pausing saved a median 7% of CPU time in 6 alternating runs). The previous state is restored,
+    so callers (the flake8 plugin's host process too) see no change."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+            gc.collect(0)
+
+
+def parse(source: bytes | str, path: str) -> cst.Module | FileResult:
+    """LibCST's tree; callers check ``undecodable`` first (binary files, bad encodings)."""
+    import libcst as cst
+
+    try:
+        return cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        return FileResult(path, error=f"syntax error at {error.raw_line}:{error.raw_column + 1}: {error.message}")
+    except (UnicodeDecodeError, LookupError, SyntaxError) as error:
+        return FileResult(path, error=f"cannot decode: {error}")
+    except RecursionError:
+        return FileResult(path, error="too deeply nested to parse")
+    except Exception as error:
+        return FileResult(path, error=f"cannot parse: {type(error).__name__}: {error}")
+
+
+def _analyse_module(
+    module: cst.Module,
+    source: bytes | str,
+    request: Request,
+    library: bool,
+    statement_lines: list[int] | None = None,
+) -> Analysis:
+    from lambda_import_lint.analysis.facts import collect_facts
+    from lambda_import_lint.analysis.handlers import resolve_handlers
+    from lambda_import_lint.analysis.local_modules import local_chains
+    from lambda_import_lint.engine.suppression import without_noqa
+    from lambda_import_lint.judgement.assessment import assess
+    from lambda_import_lint.rules.base import Finding, RuleContext
+    from lambda_import_lint.rules.registry import all_rules
+
+    path, config = request.path, request.config
+    facts = collect_facts(module, postponed_annotations=config.target_minor >= 14)
+    handlers = () if library else resolve_handlers(facts, request.declared, config.handler_names)
+    handler_names = tuple(handler.qualname for handler in handlers)
+    if not library and not handlers:
+        return Analysis(module, facts, FileResult(path, parsed=True), handler_names)
+    codes = request.selected_codes()
+    if config.snapstart is not None:
+        warm_handlers = frozenset(handlers) if config.snapstart else frozenset()
+    else:
+        warm_handlers = frozenset(handler for handler in handlers if handler.name in request.warm)
+    assessment = assess(
+        facts,
+        config.heavy,
+        handlers,
+        defer_all=library or config.defer == "all",
+        warm_handlers=warm_handlers,
+        package_init=Path(path).name == "__init__.py",
+    )
+    if statement_lines is not None and len(statement_lines) != len(module.body):
+        statement_lines = None  # the two parsers disagree on statements: count lines by codegen
+    chains = local_chains(facts, path, config) if "LIL004" in codes else {}
+    context = RuleContext(path, facts, config, handlers, library, assessment, statement_lines, chains)
+    findings: list[Finding] = []
+    for code in sorted(codes):
+        findings.extend(all_rules()[code].check(context))
+    if findings and request.noqa:
+        findings = without_noqa(findings, _source_lines(source, module))
+    findings.sort(key=Finding.sort_key)
+    result = FileResult(path, tuple(findings), handlers=handler_names, parsed=True)
+    return Analysis(module, facts, result, handler_names, assessment)
+
+
+def handlers_in(source: bytes | str, request: Request) -> tuple[str, ...] | FileResult:
+    """The handler functions of one module (a FileResult when it cannot be parsed)."""
+    if not request.declared and not could_have_handler(as_bytes(source), request.config.handler_names):
+        return ()
+    unreadable = undecodable(source)
+    if unreadable is not None:
+        return FileResult(request.path, error=unreadable)
+    module = parse(source, request.path)
+    if isinstance(module, FileResult):
+        return module
+    from lambda_import_lint.analysis.facts import collect_facts
+    from lambda_import_lint.analysis.handlers import resolve_handlers
+
+    facts = collect_facts(module)
+    found = resolve_handlers(facts, request.declared, request.config.handler_names)
+    return tuple(handler.qualname for handler in found)
+
+
+def _source_lines(source: bytes | str, module: cst.Module) -> list[str]:
+    text = source if isinstance(source, str) else source.decode(module.encoding, errors="replace")
+    return text.splitlines()
+
+
+__all__ = ["Analysis", "FileResult", "Request", "analyse", "check_source", "handlers_in", "parse"]

@@ -1,0 +1,36 @@
+"""One request: a file to check and everything that decides how, in one frozen value.
+
+Built once at the edge (the command line's tasks, the flake8 plugin, the public API) and handed
+through the engine and the fixer unchanged, instead of the same parameters on every signature.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from lambda_import_lint.config import Config
+
+
+class Request(NamedTuple):  # (not a dataclass: built on the start-up path, see architecture.md)
+    path: str
+    config: Config
+    declared: tuple[str, ...] = ()  # handler functions known from the config or deployment files
+    warm: frozenset[str] = frozenset()  # declared handlers with SnapStart or provisioned concurrency
+    codes: frozenset[str] | None = None  # the selected rules (None: from the config)
+    noqa: bool = True  # honour `# noqa` comments (flake8 does that itself)
+    full: bool = False  # skip the prefilters: a cost report lists every handler, heavy imports or not
+
+    def selected_codes(self) -> frozenset[str]:
+        """The rules to run on this file: the selection less the file's ``per-file-ignores``."""
+        from lambda_import_lint.engine.suppression import per_file_ignored
+        from lambda_import_lint.rules.registry import selected_codes
+
+        codes = self.codes if self.codes is not None else selected_codes(self.config.select, self.config.ignore)
+        return codes - per_file_ignored(self.path, self.config)
+
+    def wants(self, code: str) -> bool:
+        """Whether ``code`` is selected before per-file ignores (enough for the prefilters)."""
+        from lambda_import_lint.rules.registry import selected_codes
+
+        codes = self.codes if self.codes is not None else selected_codes(self.config.select, self.config.ignore)
+        return code in codes

@@ -1,0 +1,34 @@
+"""What checking one file produces: a ``FileResult`` always, an ``Analysis`` when it was parsed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from lambda_import_lint.analysis.records import ModuleFacts
+    from lambda_import_lint.judgement.assessment import Assessment
+    from lambda_import_lint.rules.base import Finding
+
+
+class FileResult(NamedTuple):
+    path: str
+    findings: tuple[Finding, ...] = ()
+    error: str | None = None  # the file could not be read or parsed (exit status 2)
+    handlers: tuple[str, ...] = ()
+    parsed: bool = False  # False when the prefilter showed the file cannot matter
+
+    @property
+    def fixable(self) -> tuple[Finding, ...]:
+        return tuple(finding for finding in self.findings if finding.fix is not None)
+
+
+class Analysis(NamedTuple):
+    """A parsed module with what the rules found; the fixer needs the tree and the facts."""
+
+    module: cst.Module
+    facts: ModuleFacts
+    result: FileResult
+    handlers: tuple[str, ...] = ()
+    assessment: Assessment | None = None  # None for a module with no handler

@@ -1,0 +1,61 @@
+"""Fixing one file: analyse, apply the chosen fixes in one rewrite, verify, and repeat until nothing
+is left to fix. Never writes files (``writer.py`` does, for the command line).
+
+A rewrite is accepted only if it passes ``verify`` and converges: fixing the output again changes
+nothing. Otherwise the source is returned untouched with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lambda_import_lint.engine.check import analyse
+from lambda_import_lint.engine.request import Request
+from lambda_import_lint.engine.results import FileResult
+from lambda_import_lint.fixes.rewrite import rewrite
+from lambda_import_lint.fixes.verify import verify
+from lambda_import_lint.rules.base import Finding
+
+MAX_PASSES = 8  # a fix can enable another (as in ruff); more passes than this means a bug
+
+
+@dataclass(frozen=True)
+class FixOutcome:
+    source: bytes  # the fixed source, or the original when nothing was (or could be) fixed
+    changed: bool
+    fixed: int  # how many findings the rewrite fixed
+    result: FileResult  # what remains after fixing
+    failure: str | None = None  # why fixable findings were left unfixed
+
+
+def fix_source(source: bytes, request: Request, unsafe: bool = False) -> FixOutcome:
+    """Apply every safe fix (and unsafe ones with ``unsafe``) of one module."""
+    current = source
+    fixed = 0
+    for _ in range(MAX_PASSES):
+        analysis = analyse(current, request)
+        if isinstance(analysis, FileResult):
+            return FixOutcome(current, current != source, fixed, analysis)
+        chosen = [f for f in analysis.result.findings if _wanted(f, unsafe)]
+        if not chosen:
+            return FixOutcome(current, current != source, fixed, analysis.result)
+        try:
+            rewritten = rewrite(analysis.facts, [f.fix for f in chosen if f.fix is not None])
+        except Exception as error:  # a bug of ours must not cost the user the file
+            return _untouched(source, request, f"internal error while fixing: {error!r}")
+        problem = verify(current, rewritten, analysis, chosen)
+        if problem is not None:
+            return _untouched(source, request, problem)
+        current = rewritten
+        fixed += len(chosen)
+    return _untouched(source, request, f"fixes did not settle after {MAX_PASSES} passes")
+
+
+def _wanted(finding: Finding, unsafe: bool) -> bool:
+    return finding.fix is not None and (finding.fix.safety == "safe" or unsafe)
+
+
+def _untouched(source: bytes, request: Request, reason: str) -> FixOutcome:
+    result = analyse(source, request)
+    file_result = result if isinstance(result, FileResult) else result.result
+    return FixOutcome(source, False, 0, file_result, failure=reason)
