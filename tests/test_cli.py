@@ -53,7 +53,7 @@ def test_json_schema(write, capsys) -> None:  # type: ignore[no-untyped-def]
         "end_column": 20,
         "code": "LIL001",
         "message": item["message"],
-        "fix": {"safety": "safe", "title": "Move `import pandas as pd` into `lambda_handler`"},
+        "fix": {"safety": "safe", "title": "Move `import pandas as pd` into the block of `lambda_handler` that uses it"},
     }
 
 

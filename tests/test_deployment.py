@@ -123,7 +123,8 @@ def test_lil102_hoist_fix(project, capsys) -> None:  # type: ignore[no-untyped-d
 def test_heavy_chain_through_local_modules_with_a_cycle(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(tmp_path)
     (tmp_path / "app.py").write_text(
-        "from shared import util\nimport light\n\n\ndef handler(event, context):\n    return util.f(event), light.g()\n"
+        "from shared import util\nimport light\n\n\ndef handler(event, context):\n"
+        "    if event.get('load'):\n        return util.f(event)\n    return light.g()\n"
     )
     (tmp_path / "shared").mkdir()
     (tmp_path / "shared/__init__.py").write_text("")
@@ -134,7 +135,54 @@ def test_heavy_chain_through_local_modules_with_a_cycle(tmp_path: Path, monkeypa
     [finding] = json.loads(capsys.readouterr().out)
     assert (finding["line"], finding["code"]) == (1, "LIL004")
     assert "`app → shared.util → .loader → pandas`" in finding["message"]
-    assert "import `shared.util` where it is used, or defer `pandas` in `.loader`" in finding["message"]
+    assert "import `shared.util` where it is used, or defer `pandas` in `shared/loader.py:2`" in finding["message"]
+
+
+def test_no_chain_when_every_invocation_needs_the_local_module(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Deferring `reporting` would only move the cost into every request."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.py").write_text("import reporting\n\n\ndef handler(event, context):\n    return reporting.render(event)\n")
+    (tmp_path / "reporting.py").write_text("import pandas\n\n\ndef render(event):\n    return pandas.DataFrame(event)\n")
+    assert main(["check", "--format", "json", "--no-cache", "app.py"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+@pytest.mark.parametrize(
+    "reporting",
+    [
+        pytest.param("import pandas\n\nFRAME = pandas.DataFrame()\n", id="used-at-module-scope"),
+        pytest.param("import pandas\n\n\n@pandas.api.extensions.register_dataframe_accessor('x')\nclass X:\n    pass\n", id="decorator"),
+    ],
+)
+def test_no_chain_when_the_heavy_import_is_pinned_where_it_is(reporting: str, tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`defer pandas in reporting.py` could not be followed: nothing actionable."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.py").write_text(
+        "import reporting\n\n\ndef handler(event, context):\n    if event:\n        return reporting.X\n    return None\n"
+    )
+    (tmp_path / "reporting.py").write_text(reporting)
+    assert main(["check", "--format", "json", "--no-cache", "app.py"]) == 0
+
+
+def test_no_chain_to_a_module_the_handler_loads_anyway(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.py").write_text(
+        "import boto3\nimport store\n\nTABLE = boto3.resource('dynamodb').Table('t')\n\n\n"
+        "def handler(event, context):\n    if event:\n        return store.put(event)\n    return TABLE.name\n"
+    )
+    (tmp_path / "store.py").write_text("import boto3\n\n\ndef put(item):\n    return boto3.client('s3')\n")
+    assert main(["check", "--format", "json", "--no-cache", "--select", "LIL004", "app.py"]) == 0
+
+
+def test_one_chain_per_heavy_module(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.py").write_text(
+        "import a\nimport b\n\n\ndef handler(event, context):\n    if event:\n        return a.f(), b.g()\n    return None\n"
+    )
+    (tmp_path / "a.py").write_text("import pandas\n\n\ndef f():\n    return pandas\n")
+    (tmp_path / "b.py").write_text("import pandas\n\n\ndef g():\n    return pandas\n")
+    assert main(["check", "--format", "json", "--no-cache", "--select", "LIL004", "app.py"]) == 1
+    assert [finding["line"] for finding in json.loads(capsys.readouterr().out)] == [1]
 
 
 def test_checking_the_project_root_walks_the_tree_once(project, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -121,7 +121,9 @@ def test_progress_only_on_a_terminal() -> None:
 def test_cache_notices_a_changed_local_module(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """LIL004 results depend on other files: the cache checks them before serving a result."""
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "app.py").write_text("import helpers\n\n\ndef handler(event, context):\n    return helpers.run(event)\n")
+    (tmp_path / "app.py").write_text(
+        "import helpers\n\n\ndef handler(event, context):\n    if event:\n        return helpers.run(event)\n    return None\n"
+    )
     (tmp_path / "helpers.py").write_text("import json\n\n\ndef run(event):\n    return json.dumps(event)\n")
     assert _json(["app.py"], capsys)[1] == []
     (tmp_path / "helpers.py").write_text("import pandas\n\n\ndef run(event):\n    return pandas.DataFrame(event)\n")

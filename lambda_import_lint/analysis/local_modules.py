@@ -14,7 +14,7 @@ from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple
 
 from lambda_import_lint.catalogue import HeavyModules
 
@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 Dependency = tuple[str, int, int]  # (path, size, mtime in ns); -1, -1 for a path that did not exist
 
-_IMPORTS: dict[tuple[str, int, int], tuple[tuple[str, int], ...]] = {}
-_CHAINS: dict[tuple[str, frozenset[str], str, HeavyModules], tuple[tuple[str, ...], frozenset[Dependency]]] = {}
+_IMPORTS: dict[tuple[str, int, int], tuple[Imported, ...]] = {}
+_CHAINS: dict[tuple[str, frozenset[str], str, HeavyModules], tuple[HeavyLink, frozenset[Dependency]]] = {}
 _RECORDERS: list[set[Dependency]] = []
 
 
@@ -61,19 +61,35 @@ def _note(path: Path) -> None:
         _RECORDERS[-1].add(dependency(str(path)))
 
 
-def _module_level_imports(tree: ast.Module) -> Iterator[tuple[str, int]]:
-    """(module, relative level) of imports that run at import time (not under TYPE_CHECKING)."""
+class HeavyLink(NamedTuple):
+    """Where a local module's chain of module-scope imports reaches a heavy module."""
+
+    names: tuple[str, ...]  # ("utils", "pandas"): the local modules as imported, then the heavy one
+    file: str = ""  # the local file that imports the heavy module
+    line: int = 0  # the line of that import
+
+
+Imported = tuple[str, int, int, bool]  # (module, relative level, line, pinned at module scope)
+
+
+def _module_level_imports(tree: ast.Module) -> Iterator[Imported]:
+    """Imports that run at import time (not under TYPE_CHECKING), each with whether a name it binds
+    is used at module scope in this file: such an import cannot be deferred where it is."""
+    pinned_names = _module_scope_names(tree)
     pending = list(tree.body)
     while pending:
         statement = pending.pop(0)
         if isinstance(statement, ast.Import):
             for alias in statement.names:
-                yield alias.name, 0
+                bound = alias.asname or alias.name.split(".")[0]
+                yield alias.name, 0, statement.lineno, bound in pinned_names
         elif isinstance(statement, ast.ImportFrom):
             base = statement.module or ""
-            yield base, statement.level
+            pinned = any((alias.asname or alias.name) in pinned_names for alias in statement.names)
+            yield base, statement.level, statement.lineno, pinned
             for alias in statement.names:
-                yield (f"{base}.{alias.name}" if base else alias.name), statement.level
+                dotted = f"{base}.{alias.name}" if base else alias.name
+                yield dotted, statement.level, statement.lineno, (alias.asname or alias.name) in pinned_names
         elif isinstance(statement, ast.If) and "TYPE_CHECKING" in ast.dump(statement.test):
             pending.extend(statement.orelse)
         elif not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -118,7 +134,35 @@ def resolve(module: str, level: int, importer: Path, roots: Iterable[Path]) -> P
     return None
 
 
-def _file_imports(file: Path) -> tuple[tuple[str, int], ...]:
+def _module_scope_names(tree: ast.Module) -> set[str]:
+    """Names read while the module is imported: module-level code, decorators, default values,
+    class bodies; not function or lambda bodies, which run later. Names in ``__all__`` too."""
+    names: set[str] = set()
+    pending: list[ast.AST] = list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            pending.extend(node.decorator_list)
+            pending.extend(node.args.defaults)
+            pending.extend(default for default in node.args.kw_defaults if default is not None)
+            continue
+        if isinstance(node, ast.Lambda):
+            pending.extend(node.args.defaults)
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            names.add(node.id)
+        elif isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "__all__" for target in node.targets
+        ):
+            names.update(
+                element.value for element in ast.walk(node.value)
+                if isinstance(element, ast.Constant) and isinstance(element.value, str)
+            )
+        pending.extend(ast.iter_child_nodes(node))
+    return names
+
+
+def _file_imports(file: Path) -> tuple[Imported, ...]:
     """Module-scope imports of a file, parsed once per process (keyed by size and mtime)."""
     try:
         status = file.stat()
@@ -146,9 +190,9 @@ def _edges(file: Path, project_root: Path) -> _Node:
         with recording() as probed:
             probed.add(dependency(str(file)))
             imports = _file_imports(file)
-            absolute = tuple(module for module, level in imports if not level)
+            absolute = tuple((module, line, pinned) for module, level, line, pinned in imports if not level)
             children = []
-            for module, level in imports:
+            for module, level, _, _ in imports:
                 if not module and not level:
                     continue
                 local = resolve(module, level, file, roots)
@@ -160,7 +204,7 @@ def _edges(file: Path, project_root: Path) -> _Node:
 
 @dataclass(frozen=True)
 class _Node:
-    absolute_imports: tuple[str, ...]  # candidates for "heavy"
+    absolute_imports: tuple[tuple[str, int, bool], ...]  # candidates for "heavy": (module, line, pinned)
     children: tuple[tuple[str, str], ...]  # (name as imported, real path of the local file)
     probed: frozenset[Dependency]
 
@@ -176,11 +220,11 @@ def new_run() -> None:
 
 def chain_through(
     module: str, level: int, importer: Path, roots: Iterable[Path], heavy: HeavyModules, project_root: Path
-) -> tuple[str, ...] | None:
+) -> HeavyLink | None:
     """For ``importer``'s import of ``module`` (``level`` leading dots): None when that names no
-    other local file; else the chain from that file to a heavy module-scope import (empty when
-    there is none). The importer is half-initialised while its imports run, so a chain back
-    through it does not run it again: it is never followed."""
+    other local file; else the chain from that file to a heavy module-scope import that can be
+    deferred where it is (no names when there is none). The importer is half-initialised while
+    its imports run, so a chain back through it does not run it again: it is never followed."""
     local = resolve(module, level, importer, roots)
     if local is None:
         return None
@@ -192,10 +236,12 @@ def chain_through(
 
 def heavy_chain(
     file: Path, heavy: HeavyModules, project_root: Path, excluded: frozenset[str] = frozenset()
-) -> tuple[str, ...]:
+) -> HeavyLink:
     """The names from ``file`` to a heavy import it makes at module scope, directly or through
-    other local modules (``("utils", "pandas")``); empty when there is none. ``excluded``: real
-    paths never followed (the importing handler module).
+    other local modules (``("utils", "pandas")``), and where that import is; no names when there
+    is none. A heavy import whose names that file uses at module scope (a decorator, a module-level
+    object) cannot be deferred there and does not end a chain. ``excluded``: real paths never
+    followed (the importing handler module).
 
     A breadth-first search over the run's cached import graph: each local file is visited once per
     question (import cycles end there), and the shortest chain wins. The files it looked at are
@@ -212,7 +258,7 @@ def heavy_chain(
 
 def _search(
     start: str, heavy: HeavyModules, project_root: Path, excluded: frozenset[str]
-) -> tuple[tuple[str, ...], frozenset[Dependency]]:
+) -> tuple[HeavyLink, frozenset[Dependency]]:
     visited = {start, *excluded}
     queue: deque[tuple[str, tuple[str, ...]]] = deque([(start, ())])
     looked_at: set[Dependency] = set()
@@ -220,24 +266,25 @@ def _search(
         current, chain = queue.popleft()
         node = _edges(Path(current), project_root)
         looked_at.update(node.probed)
-        for module in node.absolute_imports:
-            if heavy.is_heavy(module):
-                return (*chain, module), frozenset(looked_at)
+        for module, line, pinned in node.absolute_imports:
+            if heavy.is_heavy(module) and not pinned:
+                return HeavyLink((*chain, module), current, line), frozenset(looked_at)
         for name, child in node.children:
             if child not in visited:
                 visited.add(child)
                 queue.append((child, (*chain, name)))
-    return (), frozenset(looked_at)
+    return HeavyLink(()), frozenset(looked_at)
 
 
-def local_chains(facts: ModuleFacts, path: str, config: Config) -> dict[int, tuple[str, ...]]:
-    """For each module-scope import of a local module: the chain to a heavy import it makes."""
+def local_chains(facts: ModuleFacts, path: str, config: Config) -> dict[int, HeavyLink]:
+    """For each module-scope import of a local module: the chain to a heavy import it makes that
+    can be deferred where it is."""
     if path in ("-", "") or not Path(path).is_file() and not Path(path).parent.is_dir():
         return {}
     heavy = config.heavy
     importer = Path(path)
     roots = search_roots(importer, config.root)
-    chains: dict[int, tuple[str, ...]] = {}
+    chains: dict[int, HeavyLink] = {}
     for index, binding in enumerate(facts.imports):
         if binding.type_checking or binding.lazy or heavy.is_heavy(binding.module):
             continue
@@ -246,9 +293,9 @@ def local_chains(facts: ModuleFacts, path: str, config: Config) -> dict[int, tup
         if not binding.star and binding.qualified != binding.module:
             names.insert(0, binding.qualified.lstrip("."))  # `from pkg import module`
         for name in names:
-            chain = chain_through(name, level, importer, roots, heavy, config.root)
-            if chain is not None:
-                if chain:
-                    chains[index] = ("." * level + name, *chain)
+            link = chain_through(name, level, importer, roots, heavy, config.root)
+            if link is not None:
+                if link.names:
+                    chains[index] = link._replace(names=("." * level + name, *link.names))
                 break
     return chains

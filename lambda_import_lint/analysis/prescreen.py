@@ -100,7 +100,8 @@ def _imports_heavy_locally(tree: ast.Module, file: Path, config: Config, heavy: 
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
             level = statement.level if isinstance(statement, ast.ImportFrom) else 0
             for module in _imported_modules(statement):
-                if chain_through(module.lstrip("."), level, file, roots, heavy, config.root):
+                link = chain_through(module.lstrip("."), level, file, roots, heavy, config.root)
+                if link is not None and link.names:
                     return True
     return False
 

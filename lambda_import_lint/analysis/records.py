@@ -77,6 +77,11 @@ class Use:
     runtime: bool  # False for annotations that are never evaluated
     class_body: cst.ClassDef | None  # set when the use is evaluated by a class body
     main_block: bool  # inside ``if __name__ == "__main__":`` (never runs on Lambda)
+    # The conditional blocks of ``function`` that hold the use, outermost first (indexes into
+    # ``ModuleFacts.branches``): an ``if``/``elif``/``else``/``except``/``case`` body, or the body
+    # of a loop over a visibly optional part of the event. Empty on the function's main path, and
+    # for a use made conditional only by an expression (``x if c else pd.f()``, a lambda).
+    branch: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,6 +135,8 @@ class ModuleFacts:
     postponing_changes_names: bool = False
     # The call graph: what each function may run (functions that call nothing are absent).
     calls: Mapping[FunctionInfo, tuple[CallEdge, ...]] = field(default_factory=dict)
+    # Every conditional block the walk met (``Use.branch`` indexes into it), in source order.
+    branches: tuple[cst.BaseSuite, ...] = ()
 
     def calls_from(self, function: FunctionInfo) -> tuple[CallEdge, ...]:
         return self.calls.get(function, ())

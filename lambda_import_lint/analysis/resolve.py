@@ -44,6 +44,7 @@ def resolve(module: cst.Module, collector: WalkerBase) -> ModuleFacts:
             for raw in collector.raw_uses
         ),
         calls={function: tuple(edges) for function, edges in graph.items()},
+        branches=tuple(collector.branches),
     )
 
 
@@ -64,6 +65,7 @@ def _module_name_uses(collector: WalkerBase) -> dict[str, tuple[Use, ...]]:
             raw.runtime,
             raw.class_body,
             raw.main_block,
+            raw.branch,
         )
         uses.setdefault(raw.name, []).append(use)
     return {name: tuple(found) for name, found in uses.items()}
@@ -117,15 +119,17 @@ def _call_site(call: RawCall, node: cst.Call, binding: ImportBinding) -> CallSit
 
 
 def _add_callback_edges(collector: WalkerBase, graph: CallGraph) -> None:
-    """A function referenced without being called (a callback, a dispatch table) may run later:
-    count it as a conditional call from wherever the reference sits."""
+    """A function referenced without being called (a callback handed to a framework, a dispatch
+    table) may run later: count it as a call from wherever the reference sits, as conditional as
+    that place (``record_handler=`` handed to a batch processor on the main path runs on every
+    invocation). References at module scope give no edge: such a function has no known caller."""
     for raw in collector.raw_uses:
         found = raw.scope.lookup(raw.name)
         if found is None or not isinstance(found[1], FunctionInfo):
             continue
         caller = raw.scope.function
         if caller is not None and found[1] is not caller:
-            graph.setdefault(caller, []).append(CallEdge(found[1], conditional=True, called=False))
+            graph.setdefault(caller, []).append(CallEdge(found[1], conditional=raw.conditional, called=False))
 
 
 def _import_time_closure(roots: list[FunctionInfo], graph: CallGraph) -> frozenset[FunctionInfo]:

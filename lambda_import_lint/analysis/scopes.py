@@ -63,6 +63,7 @@ class RawUse:
     runtime: bool
     class_body: cst.ClassDef | None
     main_block: bool
+    branch: tuple[int, ...] = ()
 
 
 @dataclass

@@ -108,3 +108,12 @@ def dotted_name(expression: cst.BaseExpression) -> str | None:
 
 def relative_prefix(node: cst.ImportFrom | cst.LazyImportFrom) -> str:
     return "." * len(node.relative)
+
+
+def is_optional_iterable(expression: cst.BaseExpression) -> bool:
+    """An iterable that is visibly optional: ``event.get("images", [])``, ``event.get("items") or
+    []``, ``x if c else []``. A loop over it runs only on some invocations."""
+    if isinstance(expression, cst.Call):
+        func = expression.func
+        return isinstance(func, cst.Attribute) and func.attr.value == "get"
+    return isinstance(expression, (cst.BooleanOperation, cst.IfExp))

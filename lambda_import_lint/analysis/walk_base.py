@@ -49,6 +49,8 @@ class WalkerBase:
         self.scope = self.module_scope
         self.function: FunctionInfo | None = None
         self.conditional = False
+        self.branch: tuple[int, ...] = ()  # the conditional blocks of the current function around here
+        self.branches: list[cst.BaseSuite] = []
         self.annotation = False
         self.runtime_annotation = True
         self.class_body: cst.ClassDef | None = None
@@ -85,10 +87,23 @@ class WalkerBase:
             _walk_children(self, node)
 
     def walk_conditionally(self, node: cst.CSTNode | Sequence[cst.CSTNode] | None) -> None:
+        """Code that may or may not run when the code around it runs (``x if c else y``, a lambda)."""
         saved = self.conditional
         self.conditional = True
         self.walk(node)
         self.conditional = saved
+
+    def walk_branch(self, suite: cst.BaseSuite | None) -> None:
+        """A block that runs on some invocations only (an ``if`` body, an ``except`` handler): its
+        code is conditional, and an import its uses need can be placed at its top."""
+        if suite is None:
+            return
+        saved = (self.conditional, self.branch)
+        self.conditional = True
+        self.branch = (*self.branch, len(self.branches))
+        self.branches.append(suite)
+        self.walk(suite)
+        self.conditional, self.branch = saved
 
     def bind(self, name: str, value: object = BOUND) -> None:
         scope = self.scope
@@ -126,6 +141,7 @@ class WalkerBase:
                 self.runtime_annotation if self.annotation else True,
                 self.class_body,
                 self.main_block,
+                self.branch,
             )
         )
 

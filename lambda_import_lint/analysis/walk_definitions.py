@@ -9,7 +9,7 @@ from typing import Sequence
 import libcst as cst
 
 from lambda_import_lint.analysis.records import FunctionInfo
-from lambda_import_lint.analysis.syntax import all_parameters
+from lambda_import_lint.analysis.syntax import all_parameters, is_optional_iterable
 from lambda_import_lint.analysis.walk_base import WalkerBase
 
 
@@ -63,15 +63,15 @@ class DefinitionVisits(WalkerBase):
         self.bind(node.name.value, info)
 
         saved_scope = self.enter_scope("function", info)
-        saved_state = (self.function, self.conditional, self.class_body, self.class_stack)
-        self.function, self.conditional, self.class_body = info, False, None
+        saved_state = (self.function, self.conditional, self.class_body, self.class_stack, self.branch)
+        self.function, self.conditional, self.class_body, self.branch = info, False, None, ()
         self.class_stack = []
         self.walk(node.type_parameters)
         for param in all_params:
             self.bind(param.name.value)
         self.walk(node.body)
         self.scope = saved_scope
-        self.function, self.conditional, self.class_body, self.class_stack = saved_state
+        self.function, self.conditional, self.class_body, self.class_stack, self.branch = saved_state
         return False
 
     def record_decorator_call(self, decorator: cst.BaseExpression) -> None:
@@ -110,19 +110,22 @@ class DefinitionVisits(WalkerBase):
         return False
 
     def _visit_comprehension(self, node: cst.BaseComp | cst.DictComp, elements: Sequence[cst.BaseExpression]) -> bool:
+        # Like a loop: the element runs whenever the comprehension runs over a non-empty iterable
+        # (main path), unless the iterable is visibly optional or an `if` clause filters it.
         saved_conditional = self.conditional
-        self.conditional = True
         for_in: cst.CompFor | None = node.for_in
         self.walk(for_in.iter if for_in else None)  # the first iterable runs in the enclosing scope
         saved = self.enter_scope("comprehension", self.function)
-        first = True
         while for_in is not None:
-            if not first:
+            if is_optional_iterable(for_in.iter):
+                self.conditional = True
+            if for_in is not node.for_in:
                 self.walk(for_in.iter)
-            first = False
             self.bind_target(for_in.target)
             for condition in for_in.ifs:
                 self.walk(condition.test)
+            if for_in.ifs:
+                self.conditional = True
             for_in = for_in.inner_for_in
         self.walk(list(elements))
         self.scope = saved

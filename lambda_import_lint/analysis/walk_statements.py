@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import libcst as cst
 
-from lambda_import_lint.analysis.syntax import flatten_tuple, is_main_guard, is_type_checking_test, catches_import_error
+from lambda_import_lint.analysis.syntax import (
+    catches_import_error,
+    flatten_tuple,
+    is_main_guard,
+    is_optional_iterable,
+    is_type_checking_test,
+)
 from lambda_import_lint.analysis.walk_base import WalkerBase
 
 
@@ -109,9 +115,12 @@ class StatementVisits(WalkerBase):
         else:
             if at_module and is_main_guard(node.test):
                 self.main_block = True
-            self.walk_conditionally(node.body)
+            self.walk_branch(node.body)
             self.main_block = saved[1]
-        self.walk_conditionally(node.orelse)
+        if isinstance(node.orelse, cst.Else):
+            self.walk_branch(node.orelse.body)
+        else:
+            self.walk_conditionally(node.orelse)  # `elif`: its own test, then its body as a branch
         self.type_checking, self.main_block = saved
         return False
 
@@ -129,23 +138,28 @@ class StatementVisits(WalkerBase):
             self.walk_conditionally(handler.type)
             if handler.name is not None:
                 self.bind(cst.ensure_type(handler.name.name, cst.Name).value)
-            self.walk_conditionally(handler.body)
-        self.walk_conditionally(node.orelse)
+            self.walk_branch(handler.body)
+        self.walk(node.orelse)  # runs whenever the body raised nothing: as good as the body
         self.walk(node.finalbody)
         self.import_error_guard = saved
         return False
 
     def visit_For(self, node: cst.For) -> bool:
+        # A loop runs whenever it is reached (`event["Records"]`, pages, rows): its body is on the
+        # main path, unless it iterates over a visibly optional part of the event.
         self.walk(node.iter)
         self.bind_target(node.target)
-        self.walk_conditionally(node.body)
-        self.walk_conditionally(node.orelse)
+        if is_optional_iterable(node.iter):
+            self.walk_branch(node.body)
+        else:
+            self.walk(node.body)
+        self.walk(node.orelse)
         return False
 
     def visit_While(self, node: cst.While) -> bool:
         self.walk(node.test)
-        self.walk_conditionally(node.body)
-        self.walk_conditionally(node.orelse)
+        self.walk(node.body)
+        self.walk(node.orelse)
         return False
 
     def visit_With(self, node: cst.With) -> bool:
@@ -159,6 +173,12 @@ class StatementVisits(WalkerBase):
     def visit_Match(self, node: cst.Match) -> bool:
         self.walk(node.subject)
         self.walk_conditionally(node.cases)
+        return False
+
+    def visit_MatchCase(self, node: cst.MatchCase) -> bool:
+        self.walk(node.pattern)
+        self.walk(node.guard)
+        self.walk_branch(node.body)
         return False
 
     def visit_MatchAs(self, node: cst.MatchAs) -> bool:

@@ -126,6 +126,8 @@ def _analyse_module(
         warm_handlers = frozenset(handlers) if config.snapstart else frozenset()
     else:
         warm_handlers = frozenset(handler for handler in handlers if handler.name in request.warm)
+    # LIL004's chains start at handler modules only: shared code's own imports are its own affair.
+    chains = local_chains(facts, path, config) if "LIL004" in codes and not library else {}
     assessment = assess(
         facts,
         config.heavy,
@@ -133,11 +135,11 @@ def _analyse_module(
         defer_all=library or config.defer == "all",
         warm_handlers=warm_handlers,
         package_init=Path(path).name == "__init__.py",
+        local_chains=chains,
     )
     if statement_lines is not None and len(statement_lines) != len(module.body):
         statement_lines = None  # the two parsers disagree on statements: count lines by codegen
-    chains = local_chains(facts, path, config) if "LIL004" in codes else {}
-    context = RuleContext(path, facts, config, handlers, library, assessment, statement_lines, chains)
+    context = RuleContext(path, facts, config, handlers, library, assessment, statement_lines)
     findings: list[Finding] = []
     for code in sorted(codes):
         findings.extend(all_rules()[code].check(context))

@@ -35,6 +35,8 @@ class Plan:
         self.lazy: set[cst.ImportAlias] = set()
         self.drop_guards: list[cst.BaseCompoundStatement] = []
         self.inserts: dict[cst.FunctionDef, list[cst.BaseStatement]] = {}
+        # Statements for the top of a conditional block (an `if`/`except`/`case` body), by node.
+        self.block_inserts: dict[cst.BaseSuite, list[cst.BaseStatement]] = {}
         self.type_checking: list[ImportBinding] = []
         self.future_annotations = False
         self.hoisted: list[str] = []  # import statements to add to the module's import block
@@ -116,8 +118,8 @@ class Plan:
 
 class FunctionRewriter(cst.CSTTransformer):
     """Adds statements at the top of function bodies (after the docstring, ``global``/``nonlocal``
-    declarations and the function's own imports, before any other code) and removes hoisted
-    imports from them."""
+    declarations and the function's own imports, before any other code) and of conditional blocks
+    inside them, and removes hoisted imports from them."""
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
@@ -134,9 +136,20 @@ class FunctionRewriter(cst.CSTTransformer):
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
     ) -> cst.IndentedBlock:
+        statements = self.plan.block_inserts.get(original_node)
+        if statements:
+            return _with_statements_at_top(updated_node, statements, after_declarations=False)
         if not updated_node.body:  # a body whose only statement was hoisted
             return updated_node.with_changes(body=[cst.SimpleStatementLine(body=[cst.Pass()])])
         return updated_node
+
+    def leave_SimpleStatementSuite(
+        self, original_node: cst.SimpleStatementSuite, updated_node: cst.SimpleStatementSuite
+    ) -> cst.BaseSuite:
+        statements = self.plan.block_inserts.get(original_node)
+        if not statements:
+            return updated_node
+        return _with_statements_at_top(as_block(updated_node), statements, after_declarations=False)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
         statements = self.inserts.get(original_node)
@@ -144,19 +157,32 @@ class FunctionRewriter(cst.CSTTransformer):
             return updated_node
         body = updated_node.body
         if isinstance(body, cst.SimpleStatementSuite):  # def f(): return x  →  a block
-            line = cst.SimpleStatementLine(body=without_last_semicolon(list(body.body)))
-            header = body.trailing_whitespace
-            if header.comment is not None and not header.whitespace.value:
-                header = header.with_changes(whitespace=cst.SimpleWhitespace("  "))
-            body = cst.IndentedBlock(body=[line], header=header)
+            body = as_block(body)
         assert isinstance(body, cst.IndentedBlock)
-        existing = list(body.body)
-        position = 0
+        return updated_node.with_changes(body=_with_statements_at_top(body, statements, after_declarations=True))
+
+
+def as_block(suite: cst.SimpleStatementSuite) -> cst.IndentedBlock:
+    """``if x: return y`` → the same statements as an indented block."""
+    line = cst.SimpleStatementLine(body=without_last_semicolon(list(suite.body)))
+    header = suite.trailing_whitespace
+    if header.comment is not None and not header.whitespace.value:
+        header = header.with_changes(whitespace=cst.SimpleWhitespace("  "))
+    return cst.IndentedBlock(body=[line], header=header)
+
+
+def _with_statements_at_top(
+    body: cst.IndentedBlock, statements: Sequence[cst.BaseStatement], after_declarations: bool
+) -> cst.IndentedBlock:
+    """``statements`` first in the block; in a function body, after its docstring and its
+    ``global``/``nonlocal`` declarations and imports."""
+    existing = list(body.body)
+    position = 0
+    if after_declarations:
         if existing and is_docstring(existing[0]):
             position = 1
         while position < len(existing) and is_declaration_or_import(existing[position]):
             position += 1
-        newline = newline_of(existing[position]) if position < len(existing) else None
-        new = [with_newline(statement.with_changes(leading_lines=[]), newline) for statement in statements]
-        block = body.with_changes(body=[*existing[:position], *new, *existing[position:]])
-        return updated_node.with_changes(body=block)
+    newline = newline_of(existing[position]) if position < len(existing) else None
+    new = [with_newline(statement.with_changes(leading_lines=[]), newline) for statement in statements]
+    return body.with_changes(body=[*existing[:position], *new, *existing[position:]])

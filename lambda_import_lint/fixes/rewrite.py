@@ -27,6 +27,6 @@ def rewrite(facts: ModuleFacts, fixes: Sequence[Fix]) -> bytes:
     module = plan.rewrite_module_body(facts.module)
     body = hoist.finish_module(plan, list(module.body))
     module = module.with_changes(body=type_checking.finish_module(plan, body))
-    if plan.inserts or plan.local_lines:
+    if plan.inserts or plan.block_inserts or plan.local_lines:
         module = module.visit(FunctionRewriter(plan))
     return module.bytes

@@ -9,14 +9,18 @@ status decided here, never a filter inside a rule.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from enum import Enum
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 import libcst as cst
 
 from lambda_import_lint.analysis.syntax import dotted_name
 from lambda_import_lint.catalogue import HeavyModules, dotted_prefixes, load_catalogue
+
+if TYPE_CHECKING:
+    from lambda_import_lint.analysis.local_modules import HeavyLink
 from lambda_import_lint.analysis.records import (
     CallSite,
     FunctionInfo,
@@ -37,7 +41,19 @@ class Status(Enum):
     CLIENT = "client"  # builds an SDK client a handler creates per invocation (LIL101 reports it)
     WARM = "warm"  # every handler has SnapStart or provisioned concurrency: INIT is free
     ALREADY_PAID = "already-paid"  # loaded anyway by an import that stays
+    # Used only in functions no handler is known to run (handed to unknown code, registered by a
+    # decorator, reached through getattr): no invocation is proven to skip it.
+    UNPROVEN = "unproven"
     DEFERRABLE = "deferrable"  # LIL001
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a deferred import goes: the top of a conditional block of a function (an index into
+    ``ModuleFacts.branches``), or the top of the function itself (``branch`` None)."""
+
+    function: FunctionInfo
+    branch: int | None = None
 
 
 @dataclass(frozen=True)
@@ -46,9 +62,17 @@ class ImportJudgement:
     binding: ImportBinding
     status: Status
     uses: tuple[Use, ...]
-    # The functions whose bodies need the import, reduced to the outermost ones: an import at the
-    # top of an outer function also serves the nested functions that use it (closures).
+    # The functions whose bodies run the uses, reduced to the outermost ones (for messages).
     target_functions: tuple[FunctionInfo, ...] = ()
+    # Deferrable: where the import goes so that it lands on the code path that needs it, reduced
+    # (an import at the top of a block serves the blocks and closures inside it). Empty when no
+    # statement block holds the uses off every handler's main path (``x if c else pd.f()`` on it):
+    # then moving the import would not defer it, and ``no_place`` says why.
+    places: tuple[Place, ...] = ()
+    no_place: str | None = None
+    # LIL004: a local module this import runs, whose chain of imports reaches a heavy module that
+    # can be deferred where it is, while this import is needed by some invocations only.
+    local_chain: HeavyLink | None = None
 
 
 @dataclass(frozen=True)
@@ -136,10 +160,12 @@ def assess(
     defer_all: bool,
     warm_handlers: frozenset[FunctionInfo] = frozenset(),
     package_init: bool = False,
+    local_chains: Mapping[int, HeavyLink] | None = None,
 ) -> Assessment:
     """Judge every module-scope import of a module with these handlers. ``defer_all``: every use
     inside a function counts (shared code, ``--defer all``); ``package_init``: the module is a
-    package's ``__init__.py``, whose imports re-export."""
+    package's ``__init__.py``, whose imports re-export; ``local_chains``: imports of local modules
+    that reach a heavy import (``analysis/local_modules.py``), judged here for LIL004."""
     client_factories = load_catalogue().client_factories
     handler_reach = {handler: reachable_functions(facts, handler) for handler in handlers}
     client_sites: list[tuple[CallSite, FunctionInfo]] = []
@@ -154,16 +180,19 @@ def assess(
                 break
 
     main_paths = [main_path_functions(facts, handler) for handler in handlers]
+    reached = frozenset(handlers).union(*handler_reach.values())
     all_warm = bool(handlers) and all(handler in warm_handlers for handler in handlers)
     first_pass: list[ImportJudgement] = []
     for index, binding in enumerate(facts.imports):
         uses = facts.uses.get(binding.name, ()) if not binding.star else ()
         status = _first_status(binding, uses, facts, heavy, client_bindings, main_paths, defer_all)
+        if status is Status.DEFERRABLE and not defer_all and not _placed(uses, reached):
+            status = Status.UNPROVEN
         first_pass.append(ImportJudgement(index, binding, status, uses))
 
     # "Already paid": whatever stays at module scope loads its package and the packages the
     # catalogue says it loads; deferring another import of those saves nothing.
-    staying = (Status.PINNED, Status.MAIN_PATH, Status.CLIENT, Status.SKIPPED, Status.WARM)
+    staying = (Status.PINNED, Status.MAIN_PATH, Status.CLIENT, Status.SKIPPED, Status.WARM, Status.UNPROVEN)
     loaded: set[str] = set()
     for judgement in first_pass:
         binding = judgement.binding
@@ -182,12 +211,50 @@ def assess(
         if status is Status.DEFERRABLE and all_warm:
             status = Status.WARM
         targets: tuple[FunctionInfo, ...] = ()
+        places: tuple[Place, ...] = ()
+        no_place = None
         if status is Status.DEFERRABLE:
-            targets = outermost_functions(
-                use.function for use in judgement.uses if use.runtime and use.function is not None
-            )
-        judgements.append(ImportJudgement(judgement.index, judgement.binding, status, judgement.uses, targets))
+            runtime = [use for use in judgement.uses if use.runtime and use.function is not None]
+            targets = outermost_functions(use.function for use in runtime if use.function is not None)
+            places, no_place = _places(runtime, main_paths if not defer_all else [])
+        judgements.append(
+            ImportJudgement(judgement.index, judgement.binding, status, judgement.uses, targets, places, no_place)
+        )
+    if local_chains and not all_warm:
+        judgements = _with_local_chains(
+            judgements, local_chains, facts, heavy, main_paths, reached, defer_all, loaded
+        )
     return Assessment(tuple(judgements), tuple(client_sites), warm_handlers, all_warm)
+
+
+def _with_local_chains(
+    judgements: list[ImportJudgement],
+    local_chains: Mapping[int, HeavyLink],
+    facts: ModuleFacts,
+    heavy: HeavyModules,
+    main_paths: list[set[FunctionInfo]],
+    reached: frozenset[FunctionInfo],
+    defer_all: bool,
+    loaded: set[str],
+) -> list[ImportJudgement]:
+    """LIL004's judgement: the import of the local module is judged as if it were the heavy
+    import it causes. A chain is worth reporting only when some invocations skip the local module
+    (deferrable here), the heavy module is not loaded anyway by an import that stays, and the heavy
+    import can be deferred where it is (``analysis/local_modules`` ends chains only there); once
+    per heavy module."""
+    reported_leaves: set[str] = set()
+    result = list(judgements)
+    for index, link in sorted(local_chains.items()):
+        judgement = judgements[index]
+        binding = judgement.binding
+        leaf = link.names[-1]
+        if leaf in reported_leaves or package_of(leaf, heavy) in loaded:
+            continue
+        status = _first_status(binding, judgement.uses, facts, heavy, set(), main_paths, defer_all, as_heavy=True)
+        if status is Status.DEFERRABLE and (defer_all or _placed(judgement.uses, reached)):
+            reported_leaves.add(leaf)
+            result[index] = dataclasses.replace(judgement, local_chain=link)
+    return result
 
 
 def _first_status(
@@ -198,8 +265,9 @@ def _first_status(
     client_bindings: set[ImportBinding],
     main_paths: list[set[FunctionInfo]],
     defer_all: bool,
+    as_heavy: bool = False,
 ) -> Status:
-    if not _is_heavy(binding, heavy):
+    if not as_heavy and not _is_heavy(binding, heavy):
         return Status.LIGHT
     if binding.star or binding.lazy or binding.type_checking or _rebound(binding, facts):
         return Status.SKIPPED
@@ -225,6 +293,44 @@ def _first_status(
     ):
         return Status.MAIN_PATH
     return Status.DEFERRABLE
+
+
+def _placed(uses: tuple[Use, ...], reached: frozenset[FunctionInfo]) -> bool:
+    """Every use at run time sits in a function some handler is known to run (or in a function
+    nested in one): then the main-path analysis speaks for every use."""
+    for use in uses:
+        if not use.runtime or use.function is None:
+            continue
+        if use.function not in reached and not any(parent in reached for parent in use.function.ancestors()):
+            return False
+    return True
+
+
+def _places(uses: list[Use], main_paths: list[set[FunctionInfo]]) -> tuple[tuple[Place, ...], str | None]:
+    """Where the import goes for each use: the innermost conditional block holding it, else the
+    top of its function; reduced to the outermost places. With handlers (``main_paths``), a
+    function-top place in a function every handler runs on its main path would not defer the
+    import: then no place, and why."""
+    wanted: dict[tuple[FunctionInfo, tuple[int, ...]], None] = {}
+    for use in uses:
+        assert use.function is not None
+        wanted[(use.function, use.branch)] = None
+    chosen: list[tuple[FunctionInfo, tuple[int, ...]]] = []
+    for function, branch in wanted:
+        covered = any(
+            (other is function and branch[: len(other_branch)] == other_branch and other_branch != branch)
+            or (not other_branch and other in set(function.ancestors()))
+            for other, other_branch in wanted
+        )
+        if not covered:
+            chosen.append((function, branch))
+    tops = [function for function, branch in chosen if not branch]
+    if main_paths and all(any(function in main_path for function in tops) for main_path in main_paths):
+        return (), (
+            "a use sits in a conditional expression (or a lambda) on a handler's main path: no statement "
+            "block holds it, so a moved import would still run on every invocation"
+        )
+    return tuple(Place(function, branch[-1] if branch else None) for function, branch in chosen), None
 
 
 def _kept_on_purpose(binding: ImportBinding, facts: ModuleFacts, package_init: bool) -> bool:

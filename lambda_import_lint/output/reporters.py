@@ -29,7 +29,7 @@ def write_text(results: Iterable[FileResult], out: TextIO) -> None:
 
 
 def finding_json(path: str, finding: Finding) -> dict[str, object]:
-    return {
+    item: dict[str, object] = {
         "path": path,
         "line": finding.line,
         "column": finding.column,
@@ -39,6 +39,9 @@ def finding_json(path: str, finding: Finding) -> dict[str, object]:
         "message": finding.message,
         "fix": finding.fix.to_json() if finding.fix is not None else None,
     }
+    if finding.no_fix_reason is not None:
+        item["no_fix_reason"] = finding.no_fix_reason  # why a finding that could have a fix has none
+    return item
 
 
 def write_json(results: Iterable[FileResult], out: TextIO) -> None:

@@ -36,7 +36,8 @@ class Fix:
     safety: Safety
     title: str
     binding: int  # index into ModuleFacts.imports (hoist: into ModuleFacts.function_imports)
-    functions: tuple[int, ...] = ()  # indexes into ModuleFacts.functions (move-into-functions)
+    functions: tuple[int, ...] = ()  # indexes into ModuleFacts.functions (move: to their tops)
+    blocks: tuple[int, ...] = ()  # indexes into ModuleFacts.branches (move: to the top of those blocks)
     add_future_annotations: bool = False  # type-checking: also postpone annotations (PEP 563)
     keep_for_annotations: bool = False  # move-into-functions: also import under TYPE_CHECKING
     edits: tuple[TextEdit, ...] = ()  # filled on request (SARIF), by applying this fix alone
@@ -101,7 +102,6 @@ class RuleContext:
     library_mode: bool  # every function is an entry point; LIL001 uses `defer all`
     assessment: Assessment
     statement_lines: Sequence[int] | None = None  # first line of each module-level statement
-    local_chains: Mapping[int, tuple[str, ...]] = field(default_factory=dict)  # LIL004, by import index
     _line_offsets: dict[cst.BaseStatement, int] | None = None
     _positions: dict[cst.BaseStatement, Mapping[cst.CSTNode, object]] = field(default_factory=dict)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from lambda_import_lint.analysis.syntax import guard_holds_only_imports
-from lambda_import_lint.judgement.assessment import Status
+from lambda_import_lint.judgement.assessment import Place, Status
 from lambda_import_lint.rules.base import Example, Finding, Fix, Rule, RuleContext, Safety
 from lambda_import_lint.rules.messages import (
     NO_FIX_DYNAMIC,
@@ -54,7 +54,7 @@ def _fix(context: RuleContext, index: int) -> Fix | str:
     # Annotations outside the target functions (postponed or strings) still name it: they get a
     # copy under `if TYPE_CHECKING:` so type checkers and linters resolve them, but
     # typing.get_type_hints() would no longer resolve them at run time, so the fix is unsafe.
-    targets = set(judgement.target_functions)
+    targets = {place.function for place in judgement.places if place.branch is None}
     named_in_annotations = any(
         not use.runtime
         and (use.function is None or not ({use.function, *use.function.ancestors()} & targets))
@@ -68,12 +68,17 @@ def _fix(context: RuleContext, index: int) -> Fix | str:
     )
     if lazy_allowed:
         return Fix("lazy-import", safety, f"Make it `lazy {import_text(binding).removeprefix('lazy ')}`", index)
+    if judgement.no_place is not None:
+        return judgement.no_place
     if binding.guard is not None and not _guard_moves_whole(context, index):
         return NO_FIX_GUARD
     if binding.guard is not None and named_in_annotations:
         return NO_FIX_GUARD_ANNOTATIONS
-    function_indexes = tuple(facts.functions.index(function) for function in judgement.target_functions)
-    title = f"Move `{import_text(binding)}` into {function_list(judgement.target_functions)}"
+    function_indexes = tuple(
+        facts.functions.index(place.function) for place in judgement.places if place.branch is None
+    )
+    blocks = tuple(place.branch for place in judgement.places if place.branch is not None)
+    title = f"Move `{import_text(binding)}` into {_place_list(judgement.places)}"
     if named_in_annotations:
         title += " (and under `if TYPE_CHECKING:` for annotations)"
     return Fix(
@@ -82,8 +87,24 @@ def _fix(context: RuleContext, index: int) -> Fix | str:
         title,
         index,
         function_indexes,
+        blocks,
         keep_for_annotations=named_in_annotations,
     )
+
+
+def _place_list(places: tuple[Place, ...]) -> str:
+    """``the top of `export_csv` and 2 blocks of `handler```: where a move puts the import."""
+    tops = [place.function for place in places if place.branch is None]
+    blocks: dict[str, int] = {}
+    for place in places:
+        if place.branch is not None:
+            blocks[place.function.qualname] = blocks.get(place.function.qualname, 0) + 1
+    parts = [function_list(tops)] if tops else []
+    parts += [
+        f"the block of `{name}` that uses it" if count == 1 else f"the {count} blocks of `{name}` that use it"
+        for name, count in blocks.items()
+    ]
+    return " and ".join(parts)
 
 
 def _guard_moves_whole(context: RuleContext, index: int) -> bool:
@@ -92,7 +113,7 @@ def _guard_moves_whole(context: RuleContext, index: int) -> bool:
     judgements = context.assessment.judgements
     binding = judgements[index].binding
     siblings = [j for j in judgements if j.binding.guard is binding.guard]
-    targets = {frozenset(j.target_functions) for j in siblings}
+    targets = {frozenset(j.places) for j in siblings}
     return (
         all(j.status is Status.DEFERRABLE for j in siblings)
         and len(targets) == 1
@@ -188,10 +209,10 @@ def process(event):
             findings=(1,),
             fixed='''\
 def handler(event, context):
-    import requests
     try:
         return {"ok": process(event)}
     except ValueError as error:
+        import requests
         requests.post("https://hooks.example.com/alert", json={"error": str(error)})
         raise
 

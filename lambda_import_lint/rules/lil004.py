@@ -1,11 +1,14 @@
 """LIL004: a local module imported at module scope pulls in something heavy.
 
 Why: ``analysis/local_modules.py`` follows the module's imports of local files to a heavy
-module-scope import (``local_chains``). No fix.
+module-scope import that can be deferred where it is; ``judgement/assessment.py`` keeps the chains
+worth acting on (``ImportJudgement.local_chain``: some invocations skip the local module, the heavy
+module is not loaded anyway, once per heavy module). No fix.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import PurePath
 from typing import Iterator
 
@@ -20,12 +23,19 @@ def check(context: RuleContext) -> Iterator[Finding]:
         return  # INIT is free for these handlers
     heavy = context.config.heavy
     importer = PurePath(context.path).stem
-    for index, chain in sorted(context.local_chains.items()):
-        binding = context.facts.imports[index]
+    folder = os.path.dirname(os.path.realpath(context.path))
+    for judgement in context.assessment.judgements:
+        link = judgement.local_chain
+        if link is None:
+            continue
+        binding = judgement.binding
+        chain = link.names
         path = " → ".join((importer, *chain))
+        where = f"{PurePath(os.path.relpath(link.file, folder)).as_posix()}:{link.line}"
         message = (
-            f"`{chain[0]}` imports heavy modules at module scope: `{path}` ({cost(chain[-1], heavy)} on "
-            f"every cold start); import `{chain[0]}` where it is used, or defer `{chain[-1]}` in `{chain[-2]}`"
+            f"`{chain[0]}` makes every cold start import `{chain[-1]}` ({cost(chain[-1], heavy)}: `{path}`), "
+            f"though only some invocations use `{chain[0]}`; import `{chain[0]}` where it is used, or defer "
+            f"`{chain[-1]}` in `{where}`"
         )
         yield context.finding(CODE, binding.node, message, None, binding.line, binding.top_statement)
 
