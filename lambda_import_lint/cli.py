@@ -102,6 +102,14 @@ def _terminal_columns() -> int:
         return 80
 
 
+def _stderr(message: str) -> None:
+    """One line on stderr, with the file names (and anything else read from the project) in it
+    escaped: a name holding a line break or a terminal escape cannot forge another line."""
+    from lambda_import_lint.reporters import printable
+
+    print(printable(message), file=sys.stderr)
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The command line. ``command``: the sub-command being run, the only one given its arguments
     (each argument costs start-up time); None gives every sub-command its arguments."""
@@ -149,7 +157,7 @@ def load_config(args: argparse.Namespace) -> Config:
         warnings.simplefilter("always")
         config = discover(paths, Path(args.config) if args.config else None)
     for warning in caught:
-        print(f"lambda-import-lint: warning: {warning.message}", file=sys.stderr)
+        _stderr(f"lambda-import-lint: warning: {warning.message}")
     overrides = {}
     for key, value in _settings_from_flags(args).items():
         field_name, converted = parse_setting(key, value)
@@ -187,7 +195,7 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         config = load_config(args)
     except ConfigError as error:
-        print(f"lambda-import-lint: error: {error}", file=sys.stderr)
+        _stderr(f"lambda-import-lint: error: {error}")
         return 2
     if args.command == "handlers":
         return _handlers_command(args, config)
@@ -203,7 +211,7 @@ def _declarations(args: argparse.Namespace, config: Config, candidates: list[str
     declarations = discover_declarations(config, paths, candidates)
     if not getattr(args, "quiet", False):
         for warning in declarations.warnings_under(paths):
-            print(f"lambda-import-lint: warning: {warning}", file=sys.stderr)
+            _stderr(f"lambda-import-lint: warning: {warning}")
     return declarations
 
 
@@ -263,7 +271,7 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
     for outcome in outcomes:
         result = outcome.result
         if outcome.failure is not None:
-            print(f"{result.path}: warning: not fixed: {outcome.failure}", file=sys.stderr)
+            _stderr(f"{result.path}: warning: not fixed: {outcome.failure}")
         if outcome.fixed is not None and outcome.original is not None:
             changed += 1
             fixed += outcome.fixed_count
@@ -275,7 +283,7 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
         results.append(result)
     errors = [result for result in results if result.error is not None]
     for result in errors:
-        print(f"{result.path}: error: {result.error}", file=sys.stderr)
+        _stderr(f"{result.path}: error: {result.error}")
     # With the fixed code on stdout (stdin mode), what remains is reported on stderr.
     WRITERS[args.format](results, sys.stderr if stdin_fix else sys.stdout)
     findings = sum(len(result.findings) for result in results)
@@ -303,7 +311,7 @@ def _emit_fix(args: argparse.Namespace, name: str, old: bytes, new: bytes, stdin
         write_atomically(Path(name), new, old)
     except (OSError, FileChangedError) as error:
         return f"cannot write the fix: {error}"
-    print(f"Rewriting {name}", file=sys.stderr)
+    _stderr(f"Rewriting {name}")
     return None
 
 
@@ -311,12 +319,13 @@ def _unified_diff(name: str, old: bytes, new: bytes) -> str:
     import difflib
 
     from lambda_import_lint.api import decode
+    from lambda_import_lint.reporters import printable
 
     diff = difflib.unified_diff(
         decode(old).splitlines(keepends=True),
         decode(new).splitlines(keepends=True),
-        fromfile=f"a/{name}",
-        tofile=f"b/{name}",
+        fromfile=f"a/{printable(name)}",
+        tofile=f"b/{printable(name)}",
     )
     return "".join(line if line.endswith("\n") else line + "\n" for line in diff)
 
@@ -325,6 +334,7 @@ def _handlers_command(args: argparse.Namespace, config: Config) -> int:
     import json
 
     from lambda_import_lint.api import FileResult, handlers_in
+    from lambda_import_lint.reporters import printable
 
     tasks, declarations = _tasks(args, config)
     rows: list[dict[str, object]] = []
@@ -333,18 +343,18 @@ def _handlers_command(args: argparse.Namespace, config: Config) -> int:
         name = task.path
         source = task.read()
         if isinstance(source, FileResult):
-            print(f"{source.path}: error: {source.error}", file=sys.stderr)
+            _stderr(f"{source.path}: error: {source.error}")
             status = 2
             continue
         found = handlers_in(source, name, config, task.declared)
         if isinstance(found, FileResult):
-            print(f"{name}: error: {found.error}", file=sys.stderr)
+            _stderr(f"{name}: error: {found.error}")
             status = 2
             continue
         for missing in sorted(set(task.declared) - set(found)):
             declaration = declarations.origin(name, missing)
             where = declaration.source if declaration else "config"
-            print(f"lambda-import-lint: warning: {where}: {name} has no function `{missing}`", file=sys.stderr)
+            _stderr(f"lambda-import-lint: warning: {where}: {name} has no function `{missing}`")
         for function in found:
             declaration = declarations.origin(name, function)
             row: dict[str, object] = {
@@ -365,7 +375,7 @@ def _handlers_command(args: argparse.Namespace, config: Config) -> int:
         sys.stdout.write("\n")
     else:
         for row in rows:
-            print(f"{row['path']}:{row['function']}  ({row['source']})")
+            print(printable(f"{row['path']}:{row['function']}  ({row['source']})"))
     return status
 
 
@@ -374,6 +384,7 @@ def _report_command(args: argparse.Namespace, config: Config) -> int:
 
     from lambda_import_lint.api import FileResult
     from lambda_import_lint.report import HandlerCost, default_python, handler_costs
+    from lambda_import_lint.reporters import printable
 
     python = (args.python or default_python()) if args.measure else None
     rows: list[HandlerCost] = []
@@ -385,7 +396,7 @@ def _report_command(args: argparse.Namespace, config: Config) -> int:
             source, task.path, config, task.declared, task.warm, python, args.runs
         )
         if isinstance(found, FileResult):
-            print(f"{found.path}: error: {found.error}", file=sys.stderr)
+            _stderr(f"{found.path}: error: {found.error}")
             status = 2
             continue
         rows.extend(found)
@@ -397,7 +408,7 @@ def _report_command(args: argparse.Namespace, config: Config) -> int:
     basis = "measured" if python else "catalogue estimates"
     print(f"{'handler':60} {'init ms':>9} {'deferrable':>11} {'after fix':>10}   ({basis})")
     for row in rows:
-        handler = f"{row.path}:{row.function}"
+        handler = printable(f"{row.path}:{row.function}")
         print(f"{handler:60} {row.init_ms:9.0f} {row.deferrable_ms:11.0f} {row.after_fix_ms:10.0f}")
     return status
 

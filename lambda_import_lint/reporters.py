@@ -16,6 +16,20 @@ FORMATS = ("text", "json", "github", "sarif")
 INFORMATION_URI = "https://github.com/lambda-import-lint/lambda-import-lint"
 
 
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str, keep: str = "") -> str:
+    """``text`` with every non-printable character escaped (``\\n``, ``\\x1b``, ``\\u202e``…) but
+    those in ``keep``: a file name (or a message quoting one) cannot start a new output line,
+    rewrite one with a carriage return, or send a terminal escape sequence."""
+    if text.isprintable():
+        return text
+    return "".join(
+        char if char.isprintable() or char in keep else _ESCAPES.get(char) or repr(char)[1:-1] for char in text
+    )
+
+
 def _rows(results: Iterable[FileResult]) -> Iterable[tuple[str, Finding]]:
     for result in results:
         for finding in result.findings:
@@ -25,7 +39,7 @@ def _rows(results: Iterable[FileResult]) -> Iterable[tuple[str, Finding]]:
 def write_text(results: Iterable[FileResult], out: TextIO) -> None:
     """``path:line:col: CODE message``, flake8's format."""
     for path, finding in _rows(results):
-        out.write(f"{path}:{finding.line}:{finding.column}: {finding.code} {finding.message}\n")
+        out.write(f"{printable(path)}:{finding.line}:{finding.column}: {finding.code} {printable(finding.message)}\n")
 
 
 def finding_json(path: str, finding: Finding) -> dict[str, object]:
@@ -49,7 +63,9 @@ def write_json(results: Iterable[FileResult], out: TextIO) -> None:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The message of a workflow command. GitHub decodes %25, %0D and %0A back, so a line break
+    stays part of the value; other control characters are shown escaped."""
+    return printable(text, keep="\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:
