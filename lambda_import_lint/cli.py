@@ -199,6 +199,9 @@ def _main(argv: Sequence[str] | None) -> int:
         return 2
     if args.command == "handlers":
         return _handlers_command(args, config)
+    from lambda_import_lint.cache import new_run
+
+    new_run()
     if args.command == "report":
         return _report_command(args, config)
     return _check_command(args, config)
@@ -247,7 +250,8 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
     from lambda_import_lint.api import FileResult
     from lambda_import_lint.reporters import WRITERS, summary
     from lambda_import_lint.rules.registry import selected_codes
-    from lambda_import_lint.runner import Cache, Options, Progress, cache_folder, clean_cache, run
+    from lambda_import_lint.cache import Cache, clean_cache
+    from lambda_import_lint.runner import Options, Progress, run
 
     fixing = args.fix or args.diff
     stdin_fix = fixing and args.paths == ["-"]
@@ -260,10 +264,14 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
     )
     if args.clean_cache:
         clean_cache(config)
-    cache = None if args.no_cache or args.paths == ["-"] else Cache(cache_folder(config), options)
+    cache = None if args.no_cache or args.paths == ["-"] else Cache(config, options)
     progress = Progress()
     tasks, _ = _tasks(args, config)
-    outcomes = run(tasks, options, jobs=args.jobs, cache=cache, progress=progress)
+    try:
+        outcomes = run(tasks, options, jobs=args.jobs, cache=cache, progress=progress)
+    finally:
+        if cache is not None:
+            cache.close()
     progress.finish()
 
     results: list[FileResult] = []

@@ -177,33 +177,46 @@ def per_statement(stderr: str, count: int) -> list[float]:
     return totals
 
 
-def _cache_path(python: str, statements: Sequence[str], runs: int) -> Path:
-    from lambda_import_lint.runner import cache_folder
-
+def _cache_name(python: str, statements: Sequence[str], runs: int) -> str:
     try:
         stamp = os.stat(python).st_mtime_ns
     except OSError:
         stamp = 0
     identity = json.dumps([os.path.realpath(python), stamp, list(statements), runs])
-    key = hashlib.sha256(identity.encode()).hexdigest()
-    return cache_folder(Config()) / "measure" / f"{key}.json"
+    return hashlib.sha256(identity.encode()).hexdigest() + ".json"
 
 
 def _cache_get(python: str, statements: Sequence[str], runs: int) -> dict[str, float] | None:
-    try:
-        value = json.loads(_cache_path(python, statements, runs).read_text())
-    except (OSError, ValueError):
+    """Figures measured before, if the cache has a well-formed entry (one number per statement)."""
+    from lambda_import_lint.cache import open_folder
+
+    folder = open_folder(Config(), "measure", create=False)
+    if folder is None:
         return None
-    return {str(k): float(v) for k, v in value.items()} if isinstance(value, dict) else None
+    with folder:
+        data = folder.read(_cache_name(python, statements, runs))
+    try:
+        value = json.loads(data) if data is not None else None
+    except ValueError:
+        return None
+    if not isinstance(value, dict) or sorted(value) != sorted(statements):
+        return None
+    if not all(type(ms) in (int, float) and 0 <= ms < 1e7 for ms in value.values()):
+        return None
+    return {name: float(value[name]) for name in statements}
 
 
 def _cache_put(python: str, statements: Sequence[str], runs: int, result: dict[str, float]) -> None:
-    path = _cache_path(python, statements, runs)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(result))
-    except OSError:
-        pass
+    from lambda_import_lint.cache import NotOurs, open_folder
+
+    folder = open_folder(Config(), "measure")
+    if folder is None:
+        return
+    with folder:
+        try:
+            folder.write(_cache_name(python, statements, runs), json.dumps(result).encode())
+        except (OSError, NotOurs):
+            pass
 
 
 def handler_costs(

@@ -1,4 +1,4 @@
-"""Running the core over many files: cache, parallel processes, progress. Results keep input order.
+"""Running the core over many files: cache lookups, parallel processes, progress. Results keep input order.
 
 The main process reads each file and runs the byte prefilter, which settles most files of a
 repository at once; only files that need parsing go to the cache and then, when there are enough of
@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Sequence, TextIO
 
-from lambda_import_lint import __version__
 from lambda_import_lint.api import FileResult, check_source, is_library_file, read_source, undecodable
 from lambda_import_lint.config import Config
 from lambda_import_lint.prefilter import can_decide, could_matter
@@ -21,8 +20,8 @@ from lambda_import_lint.prefilter import can_decide, could_matter
 if TYPE_CHECKING:
     import concurrent.futures
 
-CACHE_FOLDER = ".lambda-import-lint-cache"
-CACHE_ENVIRONMENT = "LAMBDA_IMPORT_LINT_CACHE_DIR"
+    from lambda_import_lint.cache import Cache
+
 PARALLEL_THRESHOLD = 8  # fewer files to parse than this: starting processes costs more than it saves
 
 
@@ -52,67 +51,6 @@ class Outcome(NamedTuple):
     fixed_count: int = 0
     failure: str | None = None  # why fixable findings were left unfixed
     dependencies: frozenset[tuple[str, int, int]] = frozenset()  # other files the result read
-
-
-class Cache:
-    """Results keyed by content hash + effective configuration + path + tool version, one file per
-    entry. A changed file, setting or version gives a new key, so a stale result is never served."""
-
-    def __init__(self, folder: Path, options: Options) -> None:
-        import hashlib
-
-        self.folder = folder / __version__
-        config = options.config
-        fingerprint = repr((config, config.root, sorted(options.codes), options.with_edits, sys.version_info[:2]))
-        self.salt = hashlib.sha256(fingerprint.encode()).hexdigest()
-
-    def key(self, task: Task, source: bytes) -> str:
-        import hashlib
-
-        digest = hashlib.sha256(self.salt.encode())
-        digest.update(repr((task.path, task.declared, sorted(task.warm))).encode())
-        digest.update(source)
-        return digest.hexdigest()
-
-    def get(self, key: str) -> FileResult | None:
-        """The cached result, if every other file it depends on is unchanged."""
-        import pickle
-
-        from lambda_import_lint.discovery.local_modules import unchanged
-
-        try:
-            with open(self.folder / key[:2] / key, "rb") as handle:
-                result, dependencies = pickle.load(handle)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, ImportError, TypeError):
-            return None
-        if not isinstance(result, FileResult):
-            return None
-        return result if unchanged(dependencies) else None
-
-    def put(self, key: str, result: FileResult, dependencies: Iterable[tuple[str, int, int]] = ()) -> None:
-        import pickle
-
-        folder = self.folder / key[:2]
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            temporary = folder / f".{key}.{os.getpid()}.tmp"
-            value = (result, tuple(sorted(dependencies)))
-            temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(temporary, folder / key)
-        except OSError:
-            pass  # a cache that cannot be written only costs speed
-
-
-def cache_folder(config: Config) -> Path:
-    """``$LAMBDA_IMPORT_LINT_CACHE_DIR``, else ``.lambda-import-lint-cache`` beside the config."""
-    override = os.environ.get(CACHE_ENVIRONMENT)
-    return Path(override) if override else config.root / CACHE_FOLDER
-
-
-def clean_cache(config: Config) -> None:
-    import shutil
-
-    shutil.rmtree(cache_folder(config), ignore_errors=True)
 
 
 _OPTIONS: Options | None = None  # set in each worker process by _initialise
@@ -230,7 +168,7 @@ def _settle(
         return 1
     key = cache.key(task, source) if cache is not None else None
     if key is not None and cache is not None:
-        cached = cache.get(key)
+        cached = cache.get(key, task.path)
         if cached is not None and (not options.fix or _nothing_to_fix(cached, options.unsafe)):
             outcomes[index] = Outcome(cached, original=source)
             return 1

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 from pathlib import Path
 
 import pytest
 
+from lambda_import_lint import __version__
+from lambda_import_lint.cache import CACHE_ENVIRONMENT, CACHEDIR_TAG, decode_entry, encode_entry
 from lambda_import_lint.cli import main
 from lambda_import_lint.rules.registry import RULES
 
-CACHE_ENVIRONMENT = "LAMBDA_IMPORT_LINT_CACHE_DIR"
 SOURCE = RULES["LIL001"].invalid[0].source
 CACHE = ".lambda-import-lint-cache"
 
@@ -64,6 +66,244 @@ def _tree(folder: Path) -> dict[str, bytes | str]:
         else:
             found[name] = "folder"
     return found
+
+
+# --- the cache holds data, never code ----------------------------------------------------------
+
+
+def test_a_planted_pickle_is_never_loaded(project: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    fresh = _check(["--no-cache", "app.py"], capsys)
+    _check(["app.py"], capsys)
+    entries = _entries(project / CACHE)
+    assert entries, "the first run wrote no cache entry to plant over"
+    marker = tmp_path / "pwned"
+    for entry in entries:
+        entry.write_bytes(pickle.dumps(_CreatesAFile(marker)))
+    assert _check(["app.py"], capsys)[:2] == fresh[:2]
+    assert not marker.exists()
+    # The entry was rewritten as data: the next run is served from it, with the same findings.
+    for entry in entries:
+        assert decode_entry(entry.read_bytes(), "app.py") is not None
+    assert _check(["app.py"], capsys)[:2] == fresh[:2]
+
+
+def _finding_entry(**changes: object) -> bytes:
+    """A well-formed entry for app.py, with some fields replaced (by position name)."""
+    finding = ["LIL001", "planted", 1, 1, 1, 7, None, [1, 1], None]
+    names = ["code", "message", "line", "column", "end_line", "end_column", "fix", "noqa_lines", "reason"]
+    for name, value in changes.items():
+        finding[names.index(name)] = value
+    return json.dumps(
+        {"format": 1, "findings": [finding], "handlers": ["lambda_handler"], "parsed": True, "dependencies": []}
+    ).encode()
+
+
+GOOD_FIX = ["move-into-functions", "safe", "Move it", 0, [0], False, False, [[1, 1, 2, 1, "x"]]]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"", id="empty"),
+        pytest.param(b"\x80\x04\x95", id="truncated-pickle"),
+        pytest.param(b'{"format": 1, "findings": [', id="truncated-json"),
+        pytest.param(b"[" * 200_000 + b"]" * 200_000, id="nested-beyond-the-stack"),
+        pytest.param(b"[]", id="a-list"),
+        pytest.param(b'{"format": 99, "findings": [], "handlers": [], "parsed": true, "dependencies": []}', id="format"),
+        pytest.param(b'{"format": 1}', id="fields-missing"),
+        pytest.param(_finding_entry(line="1"), id="line-as-text"),
+        pytest.param(_finding_entry(line=True), id="line-as-bool"),
+        pytest.param(_finding_entry(code=["LIL001"]), id="code-as-list"),
+        pytest.param(_finding_entry(noqa_lines=[1]), id="short-noqa-lines"),
+        pytest.param(_finding_entry(fix=["rm -rf /", *GOOD_FIX[1:]]), id="unknown-fix-action"),
+        pytest.param(_finding_entry(fix=[GOOD_FIX[0], "very", *GOOD_FIX[2:]]), id="unknown-safety"),
+        pytest.param(_finding_entry(fix=[*GOOD_FIX[:7], [[1, 1, 2, 1]]]), id="short-text-edit"),
+        pytest.param(_finding_entry(fix=[*GOOD_FIX[:7], [[1, 1, 2, 1, None]]]), id="edit-text-missing"),
+        pytest.param(_finding_entry()[:-1] + b', "extra": {"__class__": "os.system"}}', id="unknown-key-ignored"),
+        pytest.param(_finding_entry(message="x" * 50).replace(b'"dependencies": []', b'"dependencies": [["a", 1]]'),
+                     id="short-dependency"),
+    ],
+)
+def test_a_malformed_entry_is_ignored_and_rewritten(project: Path, capsys, content: bytes) -> None:  # type: ignore[no-untyped-def]
+    fresh = _check(["--no-cache", "app.py"], capsys)
+    _check(["app.py"], capsys)
+    [entry] = _entries(project / CACHE)
+    entry.write_bytes(content)
+    status, findings, err = _check(["app.py"], capsys)
+    if content.startswith(b'{"format": 1, "findings": [["LIL001", "planted"') and b"extra" in content:
+        # Well formed apart from a key we do not read: served as data (and the key means nothing).
+        assert [f["message"] for f in findings] == ["planted"]
+        return
+    assert (status, findings) == fresh[:2]
+    assert "Traceback" not in err
+    assert decode_entry(entry.read_bytes(), "app.py") is not None  # rewritten
+
+
+def test_a_well_formed_entry_is_served(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The control for the tests above: the planted entries sit where the cache reads them."""
+    _check(["app.py"], capsys)
+    [entry] = _entries(project / CACHE)
+    entry.write_bytes(_finding_entry(fix=GOOD_FIX))
+    status, findings, _ = _check(["app.py"], capsys)
+    assert [(f["message"], f["path"]) for f in findings] == [("planted", "app.py")]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "symlink"])
+def test_an_entry_that_is_not_a_regular_file_is_not_read(project: Path, tmp_path: Path, capsys, kind: str) -> None:  # type: ignore[no-untyped-def]
+    fresh = _check(["--no-cache", "app.py"], capsys)
+    _check(["app.py"], capsys)
+    [entry] = _entries(project / CACHE)
+    entry.unlink()
+    outside = tmp_path / "outside.json"
+    outside.write_bytes(_finding_entry())
+    if kind == "fifo":
+        os.mkfifo(entry)  # opening it for reading would block the run
+    elif kind == "folder":
+        entry.mkdir()
+    else:
+        entry.symlink_to(outside)
+    assert _check(["app.py"], capsys)[:2] == fresh[:2]
+    assert outside.read_bytes() == _finding_entry()
+
+
+def test_entries_round_trip_with_fixes_and_edits(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """SARIF results carry each fix's text edits: served from the cache, they are the same."""
+    (tmp_path / "app.py").write_text(SOURCE)
+    first = main(["check", "--format", "sarif", "--jobs", "1", str(tmp_path / "app.py")]), capsys.readouterr().out
+    second = main(["check", "--format", "sarif", "--jobs", "1", str(tmp_path / "app.py")]), capsys.readouterr().out
+    assert first == second and '"replacements"' in first[1]
+    folder = Path(os.environ[CACHE_ENVIRONMENT])
+    [entry] = _entries(folder)
+    decoded = decode_entry(entry.read_bytes(), "app.py")
+    assert decoded is not None
+    result, dependencies = decoded
+    assert result.findings[0].fix is not None and result.findings[0].fix.edits
+    assert encode_entry(result, dependencies) == entry.read_bytes()
+
+
+# --- the cache folder is ours or not used ------------------------------------------------------
+
+
+def test_a_new_cache_folder_is_tagged_and_ignored_by_git(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    _check(["app.py"], capsys)
+    folder = project / CACHE
+    assert (folder / "CACHEDIR.TAG").read_text() == CACHEDIR_TAG
+    assert CACHEDIR_TAG.startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    assert (folder / ".gitignore").read_text() == "*\n"
+    assert _entries(folder / __version__)
+
+
+def _target(tmp_path: Path) -> Path:
+    """A folder outside the project that a planted symlink points at, holding what a cache would."""
+    target = tmp_path / "elsewhere"
+    shard = target / __version__ / "ab"
+    shard.mkdir(parents=True)
+    (shard / ("ab" + "0" * 62)).write_bytes(b"someone's data")
+    (target / "keep.txt").write_text("not the linter's")
+    return target
+
+
+@pytest.mark.parametrize("clean", [False, True], ids=["check", "clean-cache"])
+@pytest.mark.parametrize("where", ["cache-folder", "version-folder", "environment"])
+def test_a_symlinked_cache_folder_is_not_used(  # type: ignore[no-untyped-def]
+    project: Path, tmp_path: Path, capsys, monkeypatch, clean: bool, where: str
+) -> None:
+    fresh = _check(["--no-cache", "app.py"], capsys)
+    target = _target(tmp_path)
+    if where == "cache-folder":
+        (project / CACHE).symlink_to(target)
+    elif where == "version-folder":
+        (project / CACHE).mkdir()
+        (project / CACHE / __version__).symlink_to(target / __version__)
+    else:
+        (tmp_path / "link").symlink_to(target)
+        monkeypatch.setenv(CACHE_ENVIRONMENT, str(tmp_path / "link"))
+    before = _tree(target)
+    for _ in range(2):
+        status, findings, err = _check(["--clean-cache", "app.py"] if clean else ["app.py"], capsys)
+        assert (status, findings) == fresh[:2]
+        assert err.count("lambda-import-lint: warning: cache folder") == 1
+        assert "is a symbolic link; running without the cache" in err
+    assert _tree(target) == before
+
+
+def test_a_file_where_the_cache_folder_belongs_is_left_alone(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    fresh = _check(["--no-cache", "app.py"], capsys)
+    (project / CACHE).write_text("a file of the project")
+    status, findings, err = _check(["--clean-cache", "app.py"], capsys)
+    assert (status, findings) == fresh[:2]
+    assert "is not a folder; running without the cache" in err
+    assert (project / CACHE).read_text() == "a file of the project"
+
+
+def test_a_symlinked_shard_folder_is_never_written_through(project: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    _check(["app.py"], capsys)
+    [entry] = _entries(project / CACHE)
+    shard = entry.parent
+    for path in shard.iterdir():
+        path.unlink()
+    shard.rmdir()
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    shard.symlink_to(target)
+    _, _, err = _check(["app.py"], capsys)
+    assert list(target.iterdir()) == []
+    assert "is a symbolic link; running without the cache" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "chown") or os.geteuid() != 0, reason="needs root to give a folder away")
+def test_another_users_cache_folder_is_not_used(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    fresh = _check(["--no-cache", "app.py"], capsys)
+    folder = project / CACHE
+    folder.mkdir()
+    os.chown(folder, 54321, 54321)
+    status, findings, err = _check(["--clean-cache", "app.py"], capsys)
+    assert (status, findings) == fresh[:2]
+    assert "belongs to another user (uid 54321); running without the cache" in err
+    assert list(folder.iterdir()) == []
+
+
+def test_clean_cache_deletes_only_our_entries(project: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    _check(["app.py"], capsys)
+    folder = project / CACHE
+    [entry] = _entries(folder)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep")
+    theirs = {
+        folder / "notes.txt": "a file the linter did not write",
+        entry.parent / "README": "neither is this",
+        folder / "other" / ("c" * 64): "a name like an entry, in a folder not shaped like ours",
+    }
+    for path, text in theirs.items():
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text)
+    (entry.parent / ("d" * 64)).symlink_to(outside)
+    _check(["--clean-cache", "--no-cache", "app.py"], capsys)
+    assert not entry.exists()
+    assert all(path.read_text() == text for path, text in theirs.items())
+    assert (entry.parent / ("d" * 64)).is_symlink() and outside.read_text() == "keep"
+    assert (folder / "CACHEDIR.TAG").exists()
+
+
+def test_measure_figures_follow_the_cache_folder_rules(project: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (project / "app.py").write_text(
+        "import json\n\n\ndef lambda_handler(event, context):\n    if event:\n        return json.dumps(event)\n"
+    )
+    (project / "pyproject.toml").write_text('[tool.lambda-import-lint]\nextend-heavy-modules = ["json"]\n')
+    assert main(["report", "--measure", "--runs", "1", "app.py"]) == 0
+    assert "warning" not in capsys.readouterr().err
+    [figures] = (project / CACHE / "measure").iterdir()
+    assert json.loads(figures.read_text()).keys() == {"import json"}
+    for path in sorted((project / CACHE).rglob("*"), reverse=True):
+        path.rmdir() if path.is_dir() else path.unlink()
+    (project / CACHE).rmdir()
+    target = _target(tmp_path)
+    (project / CACHE).symlink_to(target)
+    before = _tree(target)
+    assert main(["report", "--measure", "--runs", "1", "app.py"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("is a symbolic link; running without the cache") == 1
+    assert _tree(target) == before
 
 
 # --- file names are printed, never obeyed ------------------------------------------------------
