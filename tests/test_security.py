@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import sys
 from pathlib import Path
 
 import pytest
@@ -293,7 +294,7 @@ def test_measure_figures_follow_the_cache_folder_rules(project: Path, tmp_path: 
     assert main(["report", "--measure", "--runs", "1", "app.py"]) == 0
     assert "warning" not in capsys.readouterr().err
     [figures] = (project / CACHE / "measure").iterdir()
-    assert json.loads(figures.read_text()).keys() == {"import json"}
+    assert json.loads(figures.read_text()).keys() == {"json"}
     for path in sorted((project / CACHE).rglob("*"), reverse=True):
         path.rmdir() if path.is_dir() else path.unlink()
     (project / CACHE).rmdir()
@@ -338,3 +339,38 @@ def test_rewriting_names_the_file_safely(tmp_path: Path, capsys) -> None:  # typ
     err = capsys.readouterr().err
     assert f"Rewriting {tmp_path}/evil\\n::error" in err and "\x1b" not in err
     assert len(err.splitlines()) == 2  # "Rewriting …" and the summary
+
+
+# --- report --measure imports third-party modules by name, never the project's -----------------
+
+
+def test_measure_never_imports_a_local_module(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """CI often puts the checkout on PYTHONPATH; a local module of a parent folder (not the
+    handler's own) must still not be imported, nor one only a relative import names."""
+    marker = tmp_path / "imported"
+    root = tmp_path / "project"
+    function = root / "functions" / "orders"
+    function.mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[tool.lambda-import-lint]\nextend-heavy-modules = ["shared", "json"]\n')
+    (root / "shared.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    (function / "sibling.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    (function / "app.py").write_text(
+        "import json\nimport shared\nfrom . import sibling\n\n\ndef lambda_handler(event, context):\n"
+        "    if event:\n        return shared.run(sibling, json)\n"
+    )
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("PYTHONPATH", f"{root}{os.pathsep}{function}")
+    assert main(["report", "--measure", "--runs", "1", "--format", "json", "functions/orders/app.py"]) == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert row["measured"] is True
+    assert not marker.exists()
+    assert {item["module"]: item["ms"] for item in row["imports"]}["shared"] == 0.0
+
+
+def test_measure_runs_nothing_read_from_the_source_as_code(tmp_path: Path) -> None:
+    from lambda_import_lint.report import measure
+
+    marker = tmp_path / "pwned"
+    crafted = [f"os; open({str(marker)!r}, 'w')", "json\nimport os", "json:loads;x", "json"]
+    result = measure(sys.executable, crafted, 1)
+    assert list(result) == ["json"] and not marker.exists()
