@@ -341,6 +341,51 @@ def test_rewriting_names_the_file_safely(tmp_path: Path, capsys) -> None:  # typ
     assert len(err.splitlines()) == 2  # "Rewriting …" and the summary
 
 
+# --- deployment files are data -----------------------------------------------------------------
+
+
+def test_yaml_tags_build_plain_data_only(tmp_path: Path) -> None:
+    from lambda_import_lint.discovery.deploy.common import yaml_load
+
+    marker = tmp_path / "pwned"
+    for attack in (
+        f"a: !!python/object/apply:os.system ['touch {marker}']\n",
+        f"a: !<tag:yaml.org,2002:python/object/apply:os.system> ['touch {marker}']\n",
+        f"%TAG !p! tag:yaml.org,2002:python/\n---\na: !p!object/apply:os.system ['touch {marker}']\n",
+    ):
+        with pytest.raises(Exception, match="constructor"):
+            yaml_load(attack)
+    assert not marker.exists()
+    data = yaml_load("a: !GetAtt F.Arn\nb: !Sub {x: !Ref Y}\nc: !Join [',', [!Ref Z]]\nd: !Anything 3\n")
+    assert data == {
+        "a": {"Fn::GetAtt": "F.Arn"},
+        "b": {"Fn::Sub": {"x": {"Ref": "Y"}}},
+        "c": {"Fn::Join": [",", [{"Ref": "Z"}]]},
+        "d": {"Fn::Anything": "3"},
+    }
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("template.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nGlobals: [1]\nResources:\n  F:\n    Type: x\n"),
+        ("template.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  F:\n"
+                          "    Type: AWS::Serverless::Function\n    Properties:\n      SnapStart: on\n"
+                          "      Handler: app.lambda_handler\n"),
+        ("template.json", '{"Resources": {"F": {"Type": "AWS::Lambda::Alias", "Properties": [1]}}}'),
+        ("template.json", '{"Resources": ' * 5000 + "{}" + "}" * 5000),
+        ("serverless.yml", "provider: [1]\nfunctions: {f: {handler: app.lambda_handler, runtime: [1]}}\n"),
+    ],
+)
+def test_a_deployment_file_of_any_shape_is_a_warning_never_a_crash(  # type: ignore[no-untyped-def]
+    project: Path, capsys, name: str, content: str
+) -> None:
+    (project / name).write_text(content)
+    status, findings, err = _check(["--no-cache", "."], capsys)
+    assert status == 1 and [f["code"] for f in findings] == ["LIL001"]
+    assert "Traceback" not in err
+
+
 # --- report --measure imports third-party modules by name, never the project's -----------------
 
 
