@@ -54,15 +54,69 @@ class Outcome(NamedTuple):
 
 
 _OPTIONS: Options | None = None  # set in each worker process by _initialise
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+_PARENT_POLL_SECONDS = 1.0
 
 
-def _initialise(options: Options) -> None:
+def _initialise(options: Options, main: int) -> None:
+    """Worker set-up: leave with the main process (pid ``main``), then load what every analysis
+    needs."""
     global _OPTIONS
     _OPTIONS = options
+    _leave_with(main)
     # What every analysis loads (LibCST, the rules), now, while the main process still reads files.
     from lambda_import_lint.rules.registry import all_rules
 
     all_rules()
+
+
+def _leave_with(main: int) -> None:
+    """End this worker when the main process dies, however it dies. Killed with SIGKILL (a CI
+    timeout, the OOM killer), the main process never shuts its pool down, and a worker blocked on
+    the pool's queue would wait forever: another worker holds the queue's other end open too.
+
+    On Linux the kernel sends SIGKILL when the parent goes (``PR_SET_PDEATHSIG``); the parent is
+    the main process, or the forkserver, which leaves with it. If the parent went before the call,
+    this process has been re-parented already: the check afterwards closes that gap. Elsewhere a
+    daemon thread polls the parent."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux") and _parent_death_signal():
+        parent_now = os.getppid()
+        if parent_now != parent or (parent != main and not _alive(main)):
+            os._exit(1)
+        return
+    if parent != main and not _alive(main):
+        os._exit(1)
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="lambda-import-lint-parent-watch", daemon=True).start()
+
+
+def _parent_death_signal() -> bool:
+    """Ask Linux for SIGKILL when the parent dies; False if that cannot be had."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _work(item: tuple[Task, bytes]) -> Outcome:
@@ -179,7 +233,9 @@ def _settle(
 def _start_workers(options: Options, workers: int) -> concurrent.futures.ProcessPoolExecutor:
     import concurrent.futures  # only when there is parallel work: it costs start-up time
 
-    executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers, initializer=_initialise, initargs=(options,))
+    executor = concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers, initializer=_initialise, initargs=(options, os.getpid())
+    )
     for _ in range(workers):
         executor.submit(_ready)  # starts the processes (and their imports) now, not at the first map
     return executor

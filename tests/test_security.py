@@ -7,7 +7,10 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -419,3 +422,109 @@ def test_measure_runs_nothing_read_from_the_source_as_code(tmp_path: Path) -> No
     crafted = [f"os; open({str(marker)!r}, 'w')", "json\nimport os", "json:loads;x", "json"]
     result = measure(sys.executable, crafted, 1)
     assert list(result) == ["json"] and not marker.exists()
+
+
+# --- a killed run leaves nothing behind --------------------------------------------------------
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(entry))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Running, or stopped: anything but gone or a zombie (reaped or not, a zombie holds nothing)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+HEAVY_HANDLER = "import json\n\nimport pandas\n\n\ndef lambda_handler(event, context):\n" \
+    "    if event.get('export'):\n        return pandas.DataFrame(event['rows'])\n    return json.dumps(event)\n"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_die_with_a_killed_main_process(tmp_path: Path) -> None:
+    # Enough files for the pool (at least 8 to parse), and big enough that the run is still going
+    # when it is killed.
+    padding = "".join(f"\n\ndef helper_{n}(rows):\n    return [row * {n} for row in rows if row]\n" for n in range(400))
+    for index in range(24):
+        (tmp_path / f"handler_{index:02}.py").write_text(HEAVY_HANDLER + padding)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "lambda_import_lint", "check", "--no-cache", "--jobs", "2", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 10
+        while len(workers) < 2 and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.02)
+            workers = _children(process.pid)
+        time.sleep(0.3)  # into the initializer or the first files
+        assert process.poll() is None, "the run ended before it could be killed"
+        workers = {pid for pid in _children(process.pid) if _alive(pid)}
+        assert len(workers) >= 2
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in workers if _alive(pid)]
+    finally:  # when the test fails, leave no process of its own behind either
+        process.kill()
+        for pid in workers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+WATCHED_WORKER = """
+import os, sys, time
+from lambda_import_lint import runner
+main = os.getpid()
+if os.fork() == 0:
+    runner._parent_death_signal = lambda: False  # as on a system without PR_SET_PDEATHSIG
+    runner._PARENT_POLL_SECONDS = 0.1
+    runner._leave_with(main)
+    print(os.getpid(), flush=True)
+    time.sleep(30)
+    os._exit(0)
+time.sleep(30)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forks a worker by hand")
+def test_without_the_parent_death_signal_a_worker_watches_its_parent() -> None:
+    process = subprocess.Popen([sys.executable, "-c", WATCHED_WORKER], stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    worker = int(process.stdout.readline())
+    try:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        deadline = time.monotonic() + 5
+        while _exists(worker) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _exists(worker)
+    finally:
+        if _exists(worker):
+            os.kill(worker, signal.SIGKILL)
+
+
+def _exists(pid: int) -> bool:
+    if sys.platform.startswith("linux"):
+        return _alive(pid)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
