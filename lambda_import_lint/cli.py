@@ -102,6 +102,14 @@ def _terminal_columns() -> int:
         return 80
 
 
+def _stderr(message: str) -> None:
+    """One line on stderr, with the file names (and anything else read from the project) in it
+    escaped: a name holding a line break or a terminal escape cannot forge another line."""
+    from lambda_import_lint.printing import printable
+
+    print(printable(message), file=sys.stderr)
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The command line. ``command``: the sub-command being run, the only one given its arguments
     (each argument costs start-up time); None gives every sub-command its arguments."""
@@ -149,7 +157,7 @@ def load_config(args: argparse.Namespace) -> Config:
         warnings.simplefilter("always")
         config = discover(paths, Path(args.config) if args.config else None)
     for warning in caught:
-        print(f"lambda-import-lint: warning: {warning.message}", file=sys.stderr)
+        _stderr(f"lambda-import-lint: warning: {warning.message}")
     overrides = {}
     for key, value in _settings_from_flags(args).items():
         field_name, converted = parse_setting(key, value)
@@ -187,10 +195,13 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         config = load_config(args)
     except ConfigError as error:
-        print(f"lambda-import-lint: error: {error}", file=sys.stderr)
+        _stderr(f"lambda-import-lint: error: {error}")
         return 2
     if args.command == "handlers":
         return _handlers_command(args, config)
+    from lambda_import_lint.batch.cache import new_run
+
+    new_run()
     if args.command == "report":
         return _report_command(args, config)
     return _check_command(args, config)
@@ -203,7 +214,7 @@ def _declarations(args: argparse.Namespace, config: Config, candidates: list[str
     declarations = discover_declarations(config, paths, candidates)
     if not getattr(args, "quiet", False):
         for warning in declarations.warnings_under(paths):
-            print(f"lambda-import-lint: warning: {warning}", file=sys.stderr)
+            _stderr(f"lambda-import-lint: warning: {warning}")
     return declarations
 
 
@@ -236,10 +247,11 @@ def _tasks(args: argparse.Namespace, config: Config) -> tuple[list[Task], Declar
 
 
 def _check_command(args: argparse.Namespace, config: Config) -> int:
-    from lambda_import_lint.batch.runner import Cache, Options, Progress, cache_folder, clean_cache, run
     from lambda_import_lint.engine.results import FileResult
     from lambda_import_lint.output.reporters import WRITERS, summary
     from lambda_import_lint.rules.registry import selected_codes
+    from lambda_import_lint.batch.cache import Cache, clean_cache
+    from lambda_import_lint.batch.runner import Options, Progress, run
 
     fixing = args.fix or args.diff
     stdin_fix = fixing and args.paths == ["-"]
@@ -252,10 +264,14 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
     )
     if args.clean_cache:
         clean_cache(config)
-    cache = None if args.no_cache or args.paths == ["-"] else Cache(cache_folder(config), options)
+    cache = None if args.no_cache or args.paths == ["-"] else Cache(config, options)
     progress = Progress()
     tasks, _ = _tasks(args, config)
-    outcomes = run(tasks, options, jobs=args.jobs, cache=cache, progress=progress)
+    try:
+        outcomes = run(tasks, options, jobs=args.jobs, cache=cache, progress=progress)
+    finally:
+        if cache is not None:
+            cache.close()
     progress.finish()
 
     results: list[FileResult] = []
@@ -263,7 +279,7 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
     for outcome in outcomes:
         result = outcome.result
         if outcome.failure is not None:
-            print(f"{result.path}: warning: not fixed: {outcome.failure}", file=sys.stderr)
+            _stderr(f"{result.path}: warning: not fixed: {outcome.failure}")
         if outcome.fixed is not None and outcome.original is not None:
             changed += 1
             fixed += outcome.fixed_count
@@ -275,7 +291,7 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
         results.append(result)
     errors = [result for result in results if result.error is not None]
     for result in errors:
-        print(f"{result.path}: error: {result.error}", file=sys.stderr)
+        _stderr(f"{result.path}: error: {result.error}")
     # With the fixed code on stdout (stdin mode), what remains is reported on stderr.
     WRITERS[args.format](results, sys.stderr if stdin_fix else sys.stdout)
     findings = sum(len(result.findings) for result in results)
@@ -303,7 +319,7 @@ def _emit_fix(args: argparse.Namespace, name: str, old: bytes, new: bytes, stdin
         write_atomically(Path(name), new, old)
     except (OSError, FileChangedError) as error:
         return f"cannot write the fix: {error}"
-    print(f"Rewriting {name}", file=sys.stderr)
+    _stderr(f"Rewriting {name}")
     return None
 
 
@@ -311,12 +327,13 @@ def _unified_diff(name: str, old: bytes, new: bytes) -> str:
     import difflib
 
     from lambda_import_lint.discovery.sources import decode
+    from lambda_import_lint.printing import printable
 
     diff = difflib.unified_diff(
         decode(old).splitlines(keepends=True),
         decode(new).splitlines(keepends=True),
-        fromfile=f"a/{name}",
-        tofile=f"b/{name}",
+        fromfile=f"a/{printable(name)}",
+        tofile=f"b/{printable(name)}",
     )
     return "".join(line if line.endswith("\n") else line + "\n" for line in diff)
 
@@ -327,6 +344,7 @@ def _handlers_command(args: argparse.Namespace, config: Config) -> int:
     from lambda_import_lint.discovery.sources import SourceError
     from lambda_import_lint.engine.check import handlers_in
     from lambda_import_lint.engine.results import FileResult
+    from lambda_import_lint.printing import printable
 
     tasks, declarations = _tasks(args, config)
     rows: list[dict[str, object]] = []
@@ -335,18 +353,18 @@ def _handlers_command(args: argparse.Namespace, config: Config) -> int:
         name = task.path
         source = task.read()
         if isinstance(source, SourceError):
-            print(f"{source.path}: error: {source.message}", file=sys.stderr)
+            _stderr(f"{source.path}: error: {source.message}")
             status = 2
             continue
         found = handlers_in(source, task.request(config))
         if isinstance(found, FileResult):
-            print(f"{name}: error: {found.error}", file=sys.stderr)
+            _stderr(f"{name}: error: {found.error}")
             status = 2
             continue
         for missing in sorted(set(task.declared) - set(found)):
             declaration = declarations.origin(name, missing)
             where = declaration.source if declaration else "config"
-            print(f"lambda-import-lint: warning: {where}: {name} has no function `{missing}`", file=sys.stderr)
+            _stderr(f"lambda-import-lint: warning: {where}: {name} has no function `{missing}`")
         for function in found:
             declaration = declarations.origin(name, function)
             row: dict[str, object] = {
@@ -367,7 +385,7 @@ def _handlers_command(args: argparse.Namespace, config: Config) -> int:
         sys.stdout.write("\n")
     else:
         for row in rows:
-            print(f"{row['path']}:{row['function']}  ({row['source']})")
+            print(printable(f"{row['path']}:{row['function']}  ({row['source']})"))
     return status
 
 
@@ -377,6 +395,7 @@ def _report_command(args: argparse.Namespace, config: Config) -> int:
     from lambda_import_lint.discovery.sources import SourceError
     from lambda_import_lint.engine.results import FileResult
     from lambda_import_lint.output.cost_report import HandlerCost, default_python, handler_costs
+    from lambda_import_lint.printing import printable
 
     python = (args.python or default_python()) if args.measure else None
     rows: list[HandlerCost] = []
@@ -385,12 +404,12 @@ def _report_command(args: argparse.Namespace, config: Config) -> int:
     for task in tasks:
         source = task.read()
         if isinstance(source, SourceError):
-            print(f"{source.path}: error: {source.message}", file=sys.stderr)
+            _stderr(f"{source.path}: error: {source.message}")
             status = 2
             continue
         found = handler_costs(source, task.request(config), python, args.runs)
         if isinstance(found, FileResult):
-            print(f"{found.path}: error: {found.error}", file=sys.stderr)
+            _stderr(f"{found.path}: error: {found.error}")
             status = 2
             continue
         rows.extend(found)
@@ -402,7 +421,7 @@ def _report_command(args: argparse.Namespace, config: Config) -> int:
     basis = "measured" if python else "catalogue estimates"
     print(f"{'handler':60} {'init ms':>9} {'deferrable':>11} {'after fix':>10}   ({basis})")
     for row in rows:
-        handler = f"{row.path}:{row.function}"
+        handler = printable(f"{row.path}:{row.function}")
         print(f"{handler:60} {row.init_ms:9.0f} {row.deferrable_ms:11.0f} {row.after_fix_ms:10.0f}")
     return status
 

@@ -14,7 +14,7 @@ ROOT = "lambda_import_lint"
 
 # Earliest first. A module belongs to the stage of the longest prefix that names it.
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("foundation", (ROOT, f"{ROOT}.config", f"{ROOT}.catalogue")),
+    ("foundation", (ROOT, f"{ROOT}.config", f"{ROOT}.catalogue", f"{ROOT}.printing")),
     ("discovery", (f"{ROOT}.discovery",)),
     ("analysis", (f"{ROOT}.analysis",)),
     ("judgement", (f"{ROOT}.judgement",)),

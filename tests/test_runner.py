@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lambda_import_lint.batch import runner
+from lambda_import_lint.batch import cache, runner
 from lambda_import_lint.cli import main
 from lambda_import_lint.config import Config
 from lambda_import_lint.rules.registry import RULES
@@ -68,7 +68,7 @@ def test_cache_keyed_by_version(write, capsys, monkeypatch) -> None:  # type: ig
     path = write("app.py", SOURCE)
     analysed = _counting(monkeypatch)
     _json(["--jobs", "1", str(path)], capsys)
-    monkeypatch.setattr(runner, "__version__", "99.0")
+    monkeypatch.setattr(cache, "__version__", "99.0")
     _json(["--jobs", "1", str(path)], capsys)
     assert analysed == ["app.py", "app.py"]
 
@@ -76,7 +76,7 @@ def test_cache_keyed_by_version(write, capsys, monkeypatch) -> None:  # type: ig
 def test_clean_cache(write, capsys, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = write("app.py", SOURCE)
     _json([str(path)], capsys)
-    folder = runner.cache_folder(Config())
+    folder = cache.cache_folder(Config())
     assert any(folder.rglob("*"))
     analysed = _counting(monkeypatch)
     _json(["--clean-cache", "--jobs", "1", str(path)], capsys)

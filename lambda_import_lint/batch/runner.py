@@ -1,4 +1,4 @@
-"""Running the core over many files: cache, parallel processes, progress. Results keep input order.
+"""Running the core over many files: cache lookups, parallel processes, progress. Results keep input order.
 
 The main process reads each file and runs the byte prefilter, which settles most files of a
 repository at once; only files that need parsing go to the cache and then, when there are enough of
@@ -11,126 +11,88 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Sequence, TextIO
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, TextIO
 
-from lambda_import_lint import __version__
 from lambda_import_lint.analysis.prefilter import can_decide, could_matter
-from lambda_import_lint.config import Config
+from lambda_import_lint.batch.tasks import Options, Outcome, Task
 from lambda_import_lint.discovery.files import is_library_file
-from lambda_import_lint.discovery.sources import SourceError, read_source, undecodable
-from lambda_import_lint.engine.request import Request
+from lambda_import_lint.discovery.sources import SourceError, undecodable
 from lambda_import_lint.engine.results import FileResult
 
 if TYPE_CHECKING:
     import concurrent.futures
 
-CACHE_FOLDER = ".lambda-import-lint-cache"
-CACHE_ENVIRONMENT = "LAMBDA_IMPORT_LINT_CACHE_DIR"
+    from lambda_import_lint.batch.cache import Cache
+
+__all__ = ["Options", "Outcome", "Progress", "Task", "analyse_task", "run"]
+
 PARALLEL_THRESHOLD = 8  # fewer files to parse than this: starting processes costs more than it saves
 
 
-class Task(NamedTuple):
-    path: str
-    declared: tuple[str, ...] = ()
-    source: bytes | SourceError | None = None  # None: read the file; bytes: stdin; SourceError: no file
-    warm: frozenset[str] = frozenset()  # declared handlers with SnapStart or provisioned concurrency
-
-    def read(self) -> bytes | SourceError:
-        """The file's bytes (stdin's, when given), or why there are none."""
-        return self.source if self.source is not None else read_source(self.path)
-
-    def request(self, config: Config, codes: frozenset[str] | None = None) -> Request:
-        return Request(self.path, config, self.declared, self.warm, codes)
-
-
-class Options(NamedTuple):
-    config: Config
-    codes: frozenset[str]
-    fix: bool = False
-    unsafe: bool = False
-    with_edits: bool = False
-
-
-class Outcome(NamedTuple):
-    result: FileResult
-    original: bytes | None = None
-    fixed: bytes | None = None  # the new content, when fixing changed the file
-    fixed_count: int = 0
-    failure: str | None = None  # why fixable findings were left unfixed
-    dependencies: frozenset[tuple[str, int, int]] = frozenset()  # other files the result read
-
-
-class Cache:
-    """Results keyed by content hash + effective configuration + path + tool version, one file per
-    entry. A changed file, setting or version gives a new key, so a stale result is never served."""
-
-    def __init__(self, folder: Path, options: Options) -> None:
-        import hashlib
-
-        self.folder = folder / __version__
-        config = options.config
-        fingerprint = repr((config, config.root, sorted(options.codes), options.with_edits, sys.version_info[:2]))
-        self.salt = hashlib.sha256(fingerprint.encode()).hexdigest()
-
-    def key(self, task: Task, source: bytes) -> str:
-        import hashlib
-
-        digest = hashlib.sha256(self.salt.encode())
-        digest.update(repr((task.path, task.declared, sorted(task.warm))).encode())
-        digest.update(source)
-        return digest.hexdigest()
-
-    def get(self, key: str) -> FileResult | None:
-        """The cached result, if every other file it depends on is unchanged."""
-        import pickle
-
-        from lambda_import_lint.analysis.local_modules import unchanged
-
-        try:
-            with open(self.folder / key[:2] / key, "rb") as handle:
-                result, dependencies = pickle.load(handle)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, ImportError, TypeError):
-            return None
-        if not isinstance(result, FileResult):
-            return None
-        return result if unchanged(dependencies) else None
-
-    def put(self, key: str, result: FileResult, dependencies: Iterable[tuple[str, int, int]] = ()) -> None:
-        import pickle
-
-        folder = self.folder / key[:2]
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            temporary = folder / f".{key}.{os.getpid()}.tmp"
-            value = (result, tuple(sorted(dependencies)))
-            temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(temporary, folder / key)
-        except OSError:
-            pass  # a cache that cannot be written only costs speed
-
-
-def cache_folder(config: Config) -> Path:
-    """``$LAMBDA_IMPORT_LINT_CACHE_DIR``, else ``.lambda-import-lint-cache`` beside the config."""
-    override = os.environ.get(CACHE_ENVIRONMENT)
-    return Path(override) if override else config.root / CACHE_FOLDER
-
-
-def clean_cache(config: Config) -> None:
-    import shutil
-
-    shutil.rmtree(cache_folder(config), ignore_errors=True)
-
-
 _OPTIONS: Options | None = None  # set in each worker process by _initialise
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+_PARENT_POLL_SECONDS = 1.0
 
 
-def _initialise(options: Options) -> None:
+def _initialise(options: Options, main: int) -> None:
+    """Worker set-up: leave with the main process (pid ``main``), then load what every analysis
+    needs."""
     global _OPTIONS
     _OPTIONS = options
+    _leave_with(main)
     # What every analysis loads (LibCST, the rules), now, while the main process still reads files.
     from lambda_import_lint.rules.registry import all_rules
 
     all_rules()
+
+
+def _leave_with(main: int) -> None:
+    """End this worker when the main process dies, however it dies. Killed with SIGKILL (a CI
+    timeout, the OOM killer), the main process never shuts its pool down, and a worker blocked on
+    the pool's queue would wait forever: another worker holds the queue's other end open too.
+
+    On Linux the kernel sends SIGKILL when the parent goes (``PR_SET_PDEATHSIG``); the parent is
+    the main process, or the forkserver, which leaves with it. If the parent went before the call,
+    this process has been re-parented already: the check afterwards closes that gap. Elsewhere a
+    daemon thread polls the parent."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux") and _parent_death_signal():
+        parent_now = os.getppid()
+        if parent_now != parent or (parent != main and not _alive(main)):
+            os._exit(1)
+        return
+    if parent != main and not _alive(main):
+        os._exit(1)
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="lambda-import-lint-parent-watch", daemon=True).start()
+
+
+def _parent_death_signal() -> bool:
+    """Ask Linux for SIGKILL when the parent dies; False if that cannot be had."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _work(item: tuple[Task, bytes]) -> Outcome:
@@ -242,7 +204,7 @@ def _settle(
         return 1
     key = cache.key(task, source) if cache is not None else None
     if key is not None and cache is not None:
-        cached = cache.get(key)
+        cached = cache.get(key, task.path)
         if cached is not None and (not options.fix or _nothing_to_fix(cached, options.unsafe)):
             outcomes[index] = Outcome(cached, original=source)
             return 1
@@ -253,7 +215,9 @@ def _settle(
 def _start_workers(options: Options, workers: int) -> concurrent.futures.ProcessPoolExecutor:
     import concurrent.futures  # only when there is parallel work: it costs start-up time
 
-    executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers, initializer=_initialise, initargs=(options,))
+    executor = concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers, initializer=_initialise, initargs=(options, os.getpid())
+    )
     for _ in range(workers):
         executor.submit(_ready)  # starts the processes (and their imports) now, not at the first map
     return executor

@@ -2,8 +2,9 @@
 
 Costs come from the catalogue, or with ``measure`` from ``-X importtime`` runs of the target
 interpreter in a subprocess (median of several runs, cached per interpreter). User code is never
-imported into this process, and local modules are never imported at all: only the third-party
-imports of the handler module are timed.
+imported into this process, and local modules are never imported at all: only the non-local
+absolute imports of the handler module are timed, passed to a fixed script by name (never as code),
+in an empty temporary folder, with no project folder on ``PYTHONPATH``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -26,6 +28,22 @@ from lambda_import_lint.engine.request import Request
 from lambda_import_lint.engine.results import Analysis, FileResult
 from lambda_import_lint.judgement.assessment import DEFERRED_BY_FIXES, ImportJudgement, Status
 MARKER = "LIL-MEASURE"
+# What the subprocess runs: always this text. The modules come as arguments ("pkg.mod", or
+# "pkg.mod:name" for ``from pkg.mod import name``), so nothing read from the project becomes code.
+# ``__import__`` with a fromlist is what the import statements do (importlib.import_module would
+# bypass the interpreter's -X importtime accounting for the module itself).
+MEASURE_SCRIPT = f"""
+import sys
+for index, target in enumerate(sys.argv[1:]):
+    sys.stderr.write("{MARKER} %d\\n" % index)
+    module, _, name = target.partition(":")
+    try:
+        __import__(module, fromlist=[name] if name else [])
+    except Exception:
+        pass
+sys.stderr.write("{MARKER} end\\n")
+"""
+_TARGET = re.compile(r"(?!\d)\w+(\.(?!\d)\w+)*(:(?!\d)\w+)?")
 
 
 @dataclass(frozen=True)
@@ -110,12 +128,23 @@ def module_costs(
             ms = 0.0 if status == "already-paid" else float(heavy.cost_ms(j.binding.module) or 0)
             costs.append(ImportCost(j.binding.module, _statement(j), ms, status))
         return init, after, costs, False
-    local = [j for j in imports if j.binding.module.startswith(".") or _is_local(j, analysis.result.path)]
-    timed = [j for j in imports if j not in local]
-    now = measure(python, [_statement(j) for j in timed], runs)
-    later = measure(python, [_statement(j) for j in timed if j in stays], runs)
-    costs = [ImportCost(j.binding.module, _statement(j), now.get(_statement(j), 0.0), _status(j)) for j in imports]
+    timed = [j for j in imports if not _is_local(j, analysis.result.path, config)]
+    now = measure(python, [target(j) for j in timed], runs, config)
+    later = measure(python, [target(j) for j in timed if j in stays], runs, config)
+    costs = [ImportCost(j.binding.module, _statement(j), now.get(target(j), 0.0), _status(j)) for j in imports]
     return sum(now.values()), sum(later.values()), costs, True
+
+
+def target(judgement: ImportJudgement) -> str:
+    """What the measuring script imports for one import: ``pkg.mod`` for ``import pkg.mod``,
+    ``pkg.mod:name`` for ``from pkg.mod import name``."""
+    import libcst as cst
+
+    binding = judgement.binding
+    alias = binding.alias
+    if isinstance(binding.statement, cst.ImportFrom) and alias is not None and isinstance(alias.name, cst.Name):
+        return f"{binding.module}:{alias.name.value}"
+    return binding.module
 
 
 def _status(judgement: ImportJudgement) -> str:
@@ -126,39 +155,63 @@ def _status(judgement: ImportJudgement) -> str:
     return "stays"
 
 
-def _is_local(judgement: ImportJudgement, path: str) -> bool:
-    from lambda_import_lint.analysis.local_modules import resolve
+def _is_local(judgement: ImportJudgement, path: str, config: Config) -> bool:
+    """Whether the import's top-level package is a file or package of the project: in the
+    handler's folder or a folder above it, up to the project root (where Lambda's task root puts
+    the code). Importing any part of it would run the project's code."""
+    from lambda_import_lint.analysis.local_modules import resolve, search_roots
 
-    folder = Path(path).resolve().parent
-    return resolve(judgement.binding.module, 0, Path(path), (folder,)) is not None
+    top = judgement.binding.module.split(".")[0]
+    importer = Path(path)
+    return resolve(top, 0, importer, search_roots(importer, config.root)) is not None
 
 
-def measure(python: str, statements: Sequence[str], runs: int) -> dict[str, float]:
-    """Milliseconds each import statement adds, in order (shared dependencies count for the first
-    statement that loads them), as the median of ``runs`` fresh interpreters."""
-    if not statements:
+def measure(python: str, targets: Sequence[str], runs: int, config: Config | None = None) -> dict[str, float]:
+    """Milliseconds each import target adds (see ``target``), in order (shared dependencies count
+    for the first target that loads them), as the median of ``runs`` fresh interpreters. A target
+    that is not a dotted name is not imported. ``config``: the project (its root is kept off
+    ``PYTHONPATH``; its cache folder keeps the figures)."""
+    config = config if config is not None else Config()
+    targets = list(dict.fromkeys(name for name in targets if _TARGET.fullmatch(name)))
+    if not targets:
         return {}
-    cached = _cache_get(python, statements, runs)
+    cached = _cache_get(python, targets, runs, config)
     if cached is not None:
         return cached
-    lines = ["import sys"]
-    for index, statement in enumerate(statements):
-        lines.append(f"sys.stderr.write('{MARKER} {index}\\n')")
-        lines.append(f"try:\n    {statement}\nexcept Exception:\n    pass")
-    lines.append(f"sys.stderr.write('{MARKER} end\\n')")
-    script = "\n".join(lines)
+    environment = _environment(config.root)
     samples: list[list[float]] = []
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as folder:  # nothing local is importable from here
             completed = subprocess.run(
-                [python, "-X", "importtime", "-c", script], capture_output=True, text=True, cwd=folder, timeout=300
+                [python, "-X", "importtime", "-c", MEASURE_SCRIPT, *targets],
+                capture_output=True, text=True, cwd=folder, env=environment, timeout=300,
             )
-        samples.append(per_statement(completed.stderr, len(statements)))
-    result = {
-        statement: statistics.median(sample[index] for sample in samples) for index, statement in enumerate(statements)
-    }
-    _cache_put(python, statements, runs, result)
+        samples.append(per_statement(completed.stderr, len(targets)))
+    result = {name: statistics.median(sample[index] for sample in samples) for index, name in enumerate(targets)}
+    _cache_put(python, targets, runs, result, config)
     return result
+
+
+def _environment(project_root: Path) -> dict[str, str]:
+    """This process's environment for the measuring interpreter, minus ``PYTHONPATH`` entries in
+    the project (CI often sets ``PYTHONPATH`` to the checkout, which would make its modules
+    importable under third-party names); relative entries resolve in the empty folder."""
+    environment = dict(os.environ)
+    entries = environment.get("PYTHONPATH", "").split(os.pathsep)
+    root = os.path.realpath(project_root)
+    kept = [
+        entry for entry in entries
+        if entry and not (os.path.isabs(entry) and _inside(os.path.realpath(entry), root))
+    ]
+    if kept:
+        environment["PYTHONPATH"] = os.pathsep.join(kept)
+    else:
+        environment.pop("PYTHONPATH", None)
+    return environment
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def per_statement(stderr: str, count: int) -> list[float]:
@@ -184,33 +237,46 @@ def per_statement(stderr: str, count: int) -> list[float]:
     return totals
 
 
-def _cache_path(python: str, statements: Sequence[str], runs: int) -> Path:
-    from lambda_import_lint.batch.runner import cache_folder
-
+def _cache_name(python: str, targets: Sequence[str], runs: int) -> str:
     try:
         stamp = os.stat(python).st_mtime_ns
     except OSError:
         stamp = 0
-    identity = json.dumps([os.path.realpath(python), stamp, list(statements), runs])
-    key = hashlib.sha256(identity.encode()).hexdigest()
-    return cache_folder(Config()) / "measure" / f"{key}.json"
+    identity = json.dumps([os.path.realpath(python), stamp, list(targets), runs])
+    return hashlib.sha256(identity.encode()).hexdigest() + ".json"
 
 
-def _cache_get(python: str, statements: Sequence[str], runs: int) -> dict[str, float] | None:
-    try:
-        value = json.loads(_cache_path(python, statements, runs).read_text())
-    except (OSError, ValueError):
+def _cache_get(python: str, targets: Sequence[str], runs: int, config: Config) -> dict[str, float] | None:
+    """Figures measured before, if the cache has a well-formed entry (one number per target)."""
+    from lambda_import_lint.batch.cache import open_folder
+
+    folder = open_folder(config, "measure", create=False)
+    if folder is None:
         return None
-    return {str(k): float(v) for k, v in value.items()} if isinstance(value, dict) else None
-
-
-def _cache_put(python: str, statements: Sequence[str], runs: int, result: dict[str, float]) -> None:
-    path = _cache_path(python, statements, runs)
+    with folder:
+        data = folder.read(_cache_name(python, targets, runs))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(result))
-    except OSError:
-        pass
+        value = json.loads(data) if data is not None else None
+    except ValueError:
+        return None
+    if not isinstance(value, dict) or sorted(value) != sorted(targets):
+        return None
+    if not all(type(ms) in (int, float) and 0 <= ms < 1e7 for ms in value.values()):
+        return None
+    return {name: float(value[name]) for name in targets}
+
+
+def _cache_put(python: str, targets: Sequence[str], runs: int, result: dict[str, float], config: Config) -> None:
+    from lambda_import_lint.batch.cache import NotOurs, open_folder
+
+    folder = open_folder(config, "measure")
+    if folder is None:
+        return
+    with folder:
+        try:
+            folder.write(_cache_name(python, targets, runs), json.dumps(result).encode())
+        except (OSError, NotOurs):
+            pass
 
 
 def handler_costs(

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, TextIO
 
 from lambda_import_lint import __version__
+from lambda_import_lint.printing import printable
 
 if TYPE_CHECKING:
     from lambda_import_lint.engine.results import FileResult
@@ -25,7 +26,7 @@ def _rows(results: Iterable[FileResult]) -> Iterable[tuple[str, Finding]]:
 def write_text(results: Iterable[FileResult], out: TextIO) -> None:
     """``path:line:col: CODE message``, flake8's format."""
     for path, finding in _rows(results):
-        out.write(f"{path}:{finding.line}:{finding.column}: {finding.code} {finding.message}\n")
+        out.write(f"{printable(path)}:{finding.line}:{finding.column}: {finding.code} {printable(finding.message)}\n")
 
 
 def finding_json(path: str, finding: Finding) -> dict[str, object]:
@@ -52,7 +53,9 @@ def write_json(results: Iterable[FileResult], out: TextIO) -> None:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The message of a workflow command. GitHub decodes %25, %0D and %0A back, so a line break
+    stays part of the value; other control characters are shown escaped."""
+    return printable(text, keep="\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:

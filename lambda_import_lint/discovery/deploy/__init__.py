@@ -81,4 +81,9 @@ def discover(root: Path, excluded: Callable[[str], bool], candidates: Iterable[s
             reader(path, found)
         except OSError as error:
             found.warn(path, f"cannot read: {error.strerror or error}")
+        except (AttributeError, TypeError, ValueError, KeyError, IndexError, RecursionError) as error:
+            # A file of the project may hold any shape of data (a list where a mapping belongs,
+            # nesting deep enough to exhaust the stack): that is a warning about the file, never a
+            # crash of the run.
+            found.warn(path, f"cannot read: unexpected content ({type(error).__name__})")
     return found

@@ -1,0 +1,512 @@
+"""The result cache and the folder it lives in: data only, in a folder that is ours or not used.
+
+A repository being linted may hold anything, including a crafted ``.lambda-import-lint-cache``. So:
+entries are JSON (loading them cannot run code) and are checked field by field against the shape of
+a ``FileResult`` before they are served; anything else is ignored and overwritten. The folder (and
+every folder below it) must be a real directory owned by the current user: a symlink, a file or
+someone else's folder makes the run warn once and go on without a cache. Below the checked folder,
+every name is opened relative to its parent's descriptor with ``O_NOFOLLOW``, so a symlink is never
+followed, even one that appears during the run. ``--clean-cache`` deletes only names shaped like
+our entries.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Iterator
+
+from lambda_import_lint import __version__
+
+if TYPE_CHECKING:
+    from lambda_import_lint.engine.results import FileResult
+    from lambda_import_lint.config import Config
+    from lambda_import_lint.rules.base import Finding, Fix
+    from lambda_import_lint.batch.tasks import Options, Task
+
+CACHE_FOLDER = ".lambda-import-lint-cache"
+CACHE_ENVIRONMENT = "LAMBDA_IMPORT_LINT_CACHE_DIR"
+ENTRY_FORMAT = 2  # bumped when the JSON shape of an entry changes
+CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by lambda-import-lint.\n"
+    "# For information about cache directory tags, see https://bford.info/cachedir/\n"
+)
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a planted FIFO must not block the run
+_BINARY = getattr(os, "O_BINARY", 0)
+# Descriptors relative to a checked folder where the platform has them (POSIX); elsewhere, paths
+# checked with lstat just before use.
+_BY_DESCRIPTOR = bool(_NOFOLLOW) and os.open in os.supports_dir_fd and os.scandir in os.supports_fd
+_WARNED: set[str] = set()
+
+
+class NotOurs(Exception):
+    """A cache folder that is a symlink, not a folder, or another user's: not used."""
+
+
+class Folder:
+    """One folder of the cache, opened without following a symlink and checked to be ours."""
+
+    def __init__(self, path: str, descriptor: int | None) -> None:
+        self.path = path
+        self.descriptor = descriptor
+
+    @classmethod
+    def open(cls, path: str, create: bool = False) -> Folder:
+        """The folder at ``path``; FileNotFoundError when it is missing (and not ``create``),
+        ``NotOurs`` when it is not ours. Folders above ``path`` are the user's choice."""
+        return _open_folder(path, None, path, create)
+
+    def child(self, name: str, create: bool = False) -> Folder:
+        return _open_folder(name, self, os.path.join(self.path, name), create)
+
+    def close(self) -> None:
+        if self.descriptor is not None:
+            os.close(self.descriptor)
+            self.descriptor = None
+
+    def __enter__(self) -> Folder:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _name(self, name: str) -> str:
+        """What to pass to ``os`` functions along with ``dir_fd=self.descriptor``."""
+        if self.descriptor is not None:
+            return name
+        full = os.path.join(self.path, name)
+        try:
+            if stat.S_ISLNK(os.lstat(full).st_mode):
+                raise NotOurs(f"{full} is a symbolic link")
+        except FileNotFoundError:
+            pass
+        return full
+
+    def read(self, name: str, limit: int = 64 << 20) -> bytes | None:
+        """A regular file's bytes; None if it is missing, not a regular file, or a symlink."""
+        try:
+            flags = os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _BINARY
+            descriptor = os.open(self._name(name), flags, dir_fd=self.descriptor)
+        except (OSError, NotOurs):
+            return None
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                return None
+            with os.fdopen(descriptor, "rb", closefd=False) as handle:
+                return handle.read(limit)
+        except OSError:
+            return None
+        finally:
+            os.close(descriptor)
+
+    def write(self, name: str, data: bytes) -> None:
+        """Replace ``name`` atomically: a temporary file beside it, then a rename (readers in other
+        runs see the old entry or the new one, never half of one)."""
+        temporary = f".{name}.{os.getpid()}.tmp"
+        self.unlink(temporary)  # left by a killed run that had this pid
+        self._create(temporary, data)
+        try:
+            if self.descriptor is not None:
+                # rename(2) replaces the target atomically on POSIX; os.replace takes no dir_fd here.
+                os.rename(temporary, name, src_dir_fd=self.descriptor, dst_dir_fd=self.descriptor)
+            else:
+                os.replace(self._name(temporary), self._name(name))
+        except OSError:
+            self.unlink(temporary)
+            raise
+
+    def create_once(self, name: str, data: bytes) -> None:
+        """Write ``name`` unless something by that name exists already."""
+        try:
+            self._create(name, data)
+        except FileExistsError:
+            pass
+
+    def _create(self, name: str, data: bytes) -> None:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY
+        descriptor = os.open(self._name(name), flags, 0o666, dir_fd=self.descriptor)
+        try:
+            with os.fdopen(descriptor, "wb", closefd=False) as handle:
+                handle.write(data)
+        finally:
+            os.close(descriptor)
+
+    def unlink(self, name: str) -> None:
+        try:
+            os.unlink(self._name(name), dir_fd=self.descriptor)
+        except (OSError, NotOurs):
+            pass
+
+    def remove_folder(self, name: str) -> None:
+        """Remove an empty subfolder (one that still holds anything stays)."""
+        try:
+            os.rmdir(self._name(name), dir_fd=self.descriptor)
+        except (OSError, NotOurs):
+            pass
+
+    def entries(self) -> Iterator[tuple[str, bool]]:
+        """(name, is a real folder) for each name, symlinks never counted as folders; only
+        regular files and real folders are listed."""
+        try:
+            with os.scandir(self.descriptor if self.descriptor is not None else self.path) as listing:
+                for entry in listing:
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            yield entry.name, True
+                        elif entry.is_file(follow_symlinks=False):
+                            yield entry.name, False
+                    except OSError:
+                        continue
+        except OSError:
+            return
+
+
+def _open_folder(name: str, parent: Folder | None, path: str, create: bool) -> Folder:
+    at = parent.descriptor if parent is not None else None
+    target = name if at is not None else path
+    if create:
+        try:
+            os.mkdir(target, dir_fd=at)
+        except FileExistsError:
+            pass
+    if not _BY_DESCRIPTOR:
+        status = os.lstat(path)
+        _check(path, status)
+        return Folder(path, None)
+    try:
+        descriptor = os.open(target, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=at)
+    except OSError as error:
+        if error.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
+            # ELOOP: a symlink (O_NOFOLLOW); ENOTDIR: a file; some BSDs say EMLINK for a link.
+            _check(path, os.lstat(target, dir_fd=at))
+        raise
+    try:
+        _check(path, os.fstat(descriptor))
+    except NotOurs:
+        os.close(descriptor)
+        raise
+    return Folder(path, descriptor)
+
+
+def _check(path: str, status: os.stat_result) -> None:
+    if stat.S_ISLNK(status.st_mode):
+        raise NotOurs(f"{path} is a symbolic link")
+    if not stat.S_ISDIR(status.st_mode):
+        raise NotOurs(f"{path} is not a folder")
+    if hasattr(os, "getuid") and status.st_uid != os.getuid():
+        raise NotOurs(f"{path} belongs to another user (uid {status.st_uid})")
+
+
+def new_run() -> None:
+    """Forget the warnings given: each run warns once (tests run many in one process)."""
+    _WARNED.clear()
+
+
+def warn_once(message: str) -> None:
+    """``lambda-import-lint: warning: …`` on stderr, once per message and run."""
+    if message in _WARNED:
+        return
+    _WARNED.add(message)
+    from lambda_import_lint.printing import printable
+
+    print(f"lambda-import-lint: warning: {printable(message)}", file=sys.stderr)
+
+
+def _not_used(problem: NotOurs) -> None:
+    warn_once(f"cache folder {problem}; running without the cache")
+
+
+def cache_folder(config: Config) -> Path:
+    """``$LAMBDA_IMPORT_LINT_CACHE_DIR``, else ``.lambda-import-lint-cache`` beside the config."""
+    override = os.environ.get(CACHE_ENVIRONMENT)
+    return Path(override) if override else config.root / CACHE_FOLDER
+
+
+def _descend(config: Config, names: Iterable[str], create: bool) -> Folder:
+    """The cache folder, then each of ``names`` below it, every one checked to be ours (made as
+    needed with ``create``; a new cache folder is tagged and ignored by git). Raises ``NotOurs``,
+    FileNotFoundError when a folder is missing (and not ``create``), or another OSError."""
+    folder = Folder.open(str(cache_folder(config)), create=create)
+    if create:
+        try:
+            # Backup and archiving tools skip a tagged folder; git ignores everything in it.
+            folder.create_once("CACHEDIR.TAG", CACHEDIR_TAG.encode())
+            folder.create_once(".gitignore", b"*\n")
+        except (OSError, NotOurs):
+            pass
+    for name in names:
+        with folder:
+            folder = folder.child(name, create=create)
+    return folder
+
+
+def open_folder(config: Config, *names: str, create: bool = True) -> Folder | None:
+    """A folder of the cache (``names`` below the cache folder), or None: after a warning when it
+    is not ours, quietly when it is missing (and not ``create``) or cannot be made."""
+    try:
+        return _descend(config, names, create)
+    except NotOurs as problem:
+        _not_used(problem)
+    except OSError:
+        pass
+    return None
+
+
+class Cache:
+    """Results keyed by content hash + effective configuration + path + tool version, one JSON
+    file per entry in ``<folder>/<version>/<key[:2]>/<key>``. A changed file, setting or version
+    gives a new key, so a stale result is never served."""
+
+    def __init__(self, config: Config, options: Options) -> None:
+        import hashlib
+
+        self.config = config
+        fingerprint = repr((config, config.root, sorted(options.codes), options.with_edits, sys.version_info[:2]))
+        self.salt = hashlib.sha256(fingerprint.encode()).hexdigest()
+        self._folder: Folder | None = None
+        self._state = "absent"  # "open", "absent" (made on the first write) or "off"
+        try:
+            self._folder, self._state = _descend(config, (__version__,), create=False), "open"
+        except FileNotFoundError:
+            pass
+        except NotOurs as problem:
+            _not_used(problem)
+            self._state = "off"
+        except OSError:
+            self._state = "off"
+
+    def _open(self, create: bool) -> Folder | None:
+        if self._state == "absent" and create:
+            self._folder = open_folder(self.config, __version__)
+            self._state = "open" if self._folder is not None else "off"
+        return self._folder
+
+    @property
+    def enabled(self) -> bool:
+        return self._state != "off"
+
+    def close(self) -> None:
+        if self._folder is not None:
+            self._folder.close()
+            self._folder = None
+        self._state = "off"
+
+    def key(self, task: Task, source: bytes) -> str:
+        import hashlib
+
+        digest = hashlib.sha256(self.salt.encode())
+        digest.update(repr((task.path, task.declared, sorted(task.warm))).encode())
+        digest.update(source)
+        return digest.hexdigest()
+
+    def get(self, key: str, path: str) -> FileResult | None:
+        """The cached result for the file at ``path``, if the entry is well formed and every
+        other file it depends on is unchanged."""
+        folder = self._open(create=False)
+        if folder is None:
+            return None
+        try:
+            with folder.child(key[:2]) as shard:
+                data = shard.read(key)
+        except NotOurs as problem:
+            _not_used(problem)
+            self.close()
+            return None
+        except OSError:
+            return None
+        if data is None:
+            return None
+        from lambda_import_lint.analysis.local_modules import unchanged
+
+        decoded = decode_entry(data, path)
+        if decoded is None:
+            return None
+        result, dependencies = decoded
+        return result if unchanged(dependencies) else None
+
+    def put(self, key: str, result: FileResult, dependencies: Iterable[tuple[str, int, int]] = ()) -> None:
+        folder = self._open(create=True)
+        if folder is None:
+            return
+        try:
+            with folder.child(key[:2], create=True) as shard:
+                shard.write(key, encode_entry(result, dependencies))
+        except NotOurs as problem:
+            _not_used(problem)
+            self.close()
+        except OSError:
+            pass  # a cache that cannot be written only costs speed
+
+
+def encode_entry(result: FileResult, dependencies: Iterable[tuple[str, int, int]]) -> bytes:
+    """A result as JSON: findings as arrays in ``Finding``'s field order (compact and quick to
+    read back), fixes likewise, text edits as arrays. The path is not stored: the key holds it."""
+    import json
+
+    def fix(value: Fix | None) -> object:
+        if value is None:
+            return None
+        edits = [[e.line, e.column, e.end_line, e.end_column, e.text] for e in value.edits]
+        return [
+            value.action, value.safety, value.title, value.binding, list(value.functions), list(value.blocks),
+            value.add_future_annotations, value.keep_for_annotations, edits,
+        ]
+
+    findings = [
+        [
+            f.code, f.message, f.line, f.column, f.end_line, f.end_column, fix(f.fix),
+            list(f.noqa_lines), f.no_fix_reason,
+        ]
+        for f in result.findings
+    ]
+    entry = {
+        "format": ENTRY_FORMAT,
+        "findings": findings,
+        "handlers": list(result.handlers),
+        "parsed": result.parsed,
+        "dependencies": [list(d) for d in sorted(dependencies)],
+    }
+    return json.dumps(entry, separators=(",", ":")).encode()
+
+
+class _Malformed(Exception):
+    pass
+
+
+def decode_entry(data: bytes, path: str) -> tuple[FileResult, tuple[tuple[str, int, int], ...]] | None:
+    """The result and dependencies an entry holds, or None unless it has exactly the shape
+    ``encode_entry`` writes: every field of the expected type, every literal from its set."""
+    import json
+
+    from lambda_import_lint.engine.results import FileResult
+
+    try:
+        entry = json.loads(data)
+        _expect(isinstance(entry, dict) and entry.get("format") == ENTRY_FORMAT)
+        findings = tuple(_finding(item) for item in _list(entry.get("findings")))
+        handlers = tuple(_string(name) for name in _list(entry.get("handlers")))
+        parsed = entry.get("parsed")
+        _expect(type(parsed) is bool)
+        dependencies = tuple(_dependency(item) for item in _list(entry.get("dependencies")))
+    except (ValueError, RecursionError, _Malformed):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        return None
+    return FileResult(path, findings, None, handlers, bool(parsed)), dependencies
+
+
+def _expect(condition: bool) -> None:
+    if not condition:
+        raise _Malformed
+
+
+def _list(value: object, length: int | None = None) -> list[object]:
+    _expect(isinstance(value, list) and (length is None or len(value) == length))
+    assert isinstance(value, list)
+    return value
+
+
+def _int(value: object) -> int:
+    _expect(type(value) is int)  # not bool, which is an int too
+    assert isinstance(value, int)
+    return value
+
+
+def _string(value: object) -> str:
+    _expect(isinstance(value, str))
+    assert isinstance(value, str)
+    return value
+
+
+def _optional_string(value: object) -> str | None:
+    return None if value is None else _string(value)
+
+
+def _flag(value: object) -> bool:
+    _expect(type(value) is bool)
+    return bool(value)
+
+
+def _dependency(value: object) -> tuple[str, int, int]:
+    path, size, mtime = _list(value, 3)
+    return _string(path), _int(size), _int(mtime)
+
+
+def _finding(value: object) -> Finding:
+    from lambda_import_lint.rules.base import Finding
+
+    code, message, line, column, end_line, end_column, fix, noqa_lines, reason = _list(value, 9)
+    first, last = _list(noqa_lines, 2)
+    return Finding(
+        _string(code), _string(message), _int(line), _int(column), _int(end_line), _int(end_column),
+        None if fix is None else _fix(fix), (_int(first), _int(last)), _optional_string(reason),
+    )
+
+
+def _fix(value: object) -> Fix:
+    from typing import get_args
+
+    from lambda_import_lint.rules.base import Fix, FixAction, Safety, TextEdit
+
+    action, safety, title, binding, functions, blocks, future, keep, edits = _list(value, 9)
+    _expect(action in get_args(FixAction) and safety in get_args(Safety))
+    text_edits = []
+    for edit in _list(edits):
+        line, column, end_line, end_column, text = _list(edit, 5)
+        text_edits.append(TextEdit(_int(line), _int(column), _int(end_line), _int(end_column), _string(text)))
+    return Fix(
+        action,  # type: ignore[arg-type]  # checked against the Literal's values above
+        safety,  # type: ignore[arg-type]
+        _string(title),
+        _int(binding),
+        functions=tuple(_int(index) for index in _list(functions)),
+        blocks=tuple(_int(index) for index in _list(blocks)),
+        add_future_annotations=_flag(future),
+        keep_for_annotations=_flag(keep),
+        edits=tuple(text_edits),
+    )
+
+
+_ENTRY_NAME = r"[0-9a-f]{64}"
+
+
+def clean_cache(config: Config) -> None:
+    """Delete our entries (and folders left empty): only regular files named like an entry or a
+    temporary entry, in folders shaped like ours; nothing through a symlink, nothing else."""
+    import re
+
+    entry = re.compile(rf"{_ENTRY_NAME}|\.{_ENTRY_NAME}\.[0-9]+\.tmp")
+    measurement = re.compile(rf"{_ENTRY_NAME}\.json|\.{_ENTRY_NAME}\.json\.[0-9]+\.tmp")
+    shard = re.compile(r"[0-9a-f]{2}")
+    version = re.compile(r"[0-9][0-9A-Za-z.+_-]*")
+    folder = open_folder(config, create=False)
+    if folder is None:
+        return
+
+    def clear(parent: Folder, name: str, names: re.Pattern[str], shards: bool) -> None:
+        """Our files in ``parent/name`` (in its shard folders, with ``shards``), then the folder
+        itself if that left it empty."""
+        try:
+            with parent.child(name) as inner:
+                for child, is_folder in list(inner.entries()):
+                    if shards and is_folder and shard.fullmatch(child):
+                        clear(inner, child, names, shards=False)
+                    elif not shards and not is_folder and names.fullmatch(child):
+                        inner.unlink(child)
+        except (OSError, NotOurs):
+            return
+        parent.remove_folder(name)
+
+    with folder:
+        for name, is_folder in list(folder.entries()):
+            if not is_folder:
+                continue
+            if name == "measure":
+                clear(folder, name, measurement, shards=False)
+            elif version.fullmatch(name):
+                clear(folder, name, entry, shards=True)

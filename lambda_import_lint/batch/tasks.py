@@ -1,0 +1,42 @@
+"""The records of a batch run: a file to check (``Task``), how (``Options``), what came of it
+(``Outcome``). Plain NamedTuples: the command line builds them at start-up."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from lambda_import_lint.config import Config
+from lambda_import_lint.discovery.sources import SourceError, read_source
+from lambda_import_lint.engine.request import Request
+from lambda_import_lint.engine.results import FileResult
+
+
+class Task(NamedTuple):
+    path: str
+    declared: tuple[str, ...] = ()
+    source: bytes | SourceError | None = None  # None: read the file; bytes: stdin; SourceError: no file
+    warm: frozenset[str] = frozenset()  # declared handlers with SnapStart or provisioned concurrency
+
+    def read(self) -> bytes | SourceError:
+        """The file's bytes (stdin's, when given), or why there are none."""
+        return self.source if self.source is not None else read_source(self.path)
+
+    def request(self, config: Config, codes: frozenset[str] | None = None) -> Request:
+        return Request(self.path, config, self.declared, self.warm, codes)
+
+
+class Options(NamedTuple):
+    config: Config
+    codes: frozenset[str]
+    fix: bool = False
+    unsafe: bool = False
+    with_edits: bool = False
+
+
+class Outcome(NamedTuple):
+    result: FileResult
+    original: bytes | None = None
+    fixed: bytes | None = None  # the new content, when fixing changed the file
+    fixed_count: int = 0
+    failure: str | None = None  # why fixable findings were left unfixed
+    dependencies: frozenset[tuple[str, int, int]] = frozenset()  # other files the result read
