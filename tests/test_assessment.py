@@ -65,6 +65,12 @@ USES = [
     pytest.param("def f():\n    return pd.DataFrame()\nF = f()", "pinned", id="function-called-at-import"),
     pytest.param("def g():\n    return pd.DataFrame()\ndef f():\n    return g()\nF = f()", "pinned", id="called-at-import-transitively"),
     pytest.param("def deco(fn):\n    pd.set_option('x', 1)\n    return fn\n@deco\ndef f():\n    pass", "pinned", id="decorator-body-runs-at-import"),
+    pytest.param("class Model:\n    def __init__(self):\n        self.x = pd.x\nMODEL = Model()", "pinned", id="class-instantiated-at-import-runs-init"),
+    pytest.param("class Model:\n    def __new__(cls):\n        return pd.x\nMODEL = Model()", "pinned", id="class-instantiated-at-import-runs-new"),
+    pytest.param("import dataclasses\n@dataclasses.dataclass\nclass Model:\n    def __post_init__(self):\n        self.x = pd.x\nMODEL = Model()", "pinned", id="dataclass-instantiated-at-import-runs-post-init"),
+    pytest.param("class Model:\n    def __init__(self):\n        self.x = pd.x\ndef make():\n    return Model()\nMODEL = make()", "pinned", id="class-instantiated-by-import-time-function"),
+    pytest.param("class Model:\n    def __init__(self):\n        self.x = pd.x\ndef make():\n    return Model()", "deferrable", id="class-instantiated-only-later"),
+    pytest.param("class Model:\n    def __init__(self):\n        self.x = pd.x\nif __name__ == '__main__':\n    Model()", "deferrable", id="class-instantiated-in-main-block"),
     pytest.param("def deco(fn):\n    def wrapper():\n        return pd.x\n    return wrapper\n@deco\ndef f():\n    pass", "deferrable", id="decorator-wrapper-runs-later"),
     pytest.param("class A:\n    def m(self):\n        return pd.x", "deferrable", id="method"),
     pytest.param("def f():\n    def inner():\n        return pd.x\n    return inner", "deferrable", id="nested-function"),
@@ -216,3 +222,31 @@ def test_per_request_client_is_not_lil101() -> None:
 
 def test_status_values_cover_enum() -> None:
     assert {status.value for status in Status} >= {"deferrable", "pinned", "unused", "annotation-only"}
+
+
+def test_numpy_used_by_a_class_instantiated_at_import_is_not_reported() -> None:
+    """``MODEL = Model()`` runs ``Model.__init__`` during INIT: its uses pin the import."""
+    from lambda_import_lint.api import check_source
+
+    source = textwrap.dedent(
+        """\
+        import numpy as np
+
+
+        class Model:
+            def __init__(self):
+                self.weights = np.ones(3)
+
+
+        MODEL = Model()
+
+
+        def lambda_handler(event, context):
+            if event.get("score"):
+                return float(MODEL.weights.sum())
+            return None
+        """
+    )
+    assert [f.code for f in check_source(source, "app.py").findings] == []
+    deferred = source.replace("MODEL = Model()", "MODEL = None")
+    assert [f.code for f in check_source(deferred, "app.py").findings] == ["LIL001"]
