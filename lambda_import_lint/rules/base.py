@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Literal, Mapping, Sequence
 if TYPE_CHECKING:
     import libcst as cst
 
+    from lambda_import_lint.analysis.external_references import Reference
     from lambda_import_lint.analysis.records import FunctionInfo, ModuleFacts
     from lambda_import_lint.config import Config
     from lambda_import_lint.judgement.assessment import Assessment
@@ -102,6 +103,9 @@ class RuleContext:
     assessment: Assessment
     statement_lines: Sequence[int] | None = None  # first line of each module-level statement
     local_chains: Mapping[int, tuple[str, ...]] = field(default_factory=dict)  # LIL004, by import index
+    # LIL001: what reaches an import's name through the module object (tests patching
+    # `app.requests`, `sys.modules[__name__]`…), by import index; searched only for deferrable imports.
+    outside_references: Mapping[int, tuple[Reference, ...]] = field(default_factory=dict)
     _line_offsets: dict[cst.BaseStatement, int] | None = None
     _positions: dict[cst.BaseStatement, Mapping[cst.CSTNode, object]] = field(default_factory=dict)
 
