@@ -258,3 +258,24 @@ def test_the_projects_own_tests_still_pass_after_fix(tmp_path: Path) -> None:
     assert "    import requests" in (project / "app.py").read_text()
     broken = _project_suite(project)
     assert broken.returncode != 0 and "cannot import name 'requests'" in broken.stdout
+
+
+def test_a_safe_and_an_unsafe_name_of_one_statement_move_as_one_with_unsafe_fixes(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "pyproject.toml").write_text("")
+    source = (
+        "from pandas import DataFrame, Series\n\n\ndef lambda_handler(event, context):\n"
+        "    if event.get('csv'):\n        return Series(DataFrame(event['rows']))\n    return None\n"
+    )
+    (tmp_path / "app.py").write_text(source)
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_app.py").write_text("from app import Series\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--no-cache", "app.py"]) == 1
+    out, err = capsys.readouterr()
+    assert out.count(" LIL001 ") == 2 and "tests/test_app.py:1 imports `Series` from `app`" in out.replace(os.sep, "/")
+    assert "Found 2 findings (1 fixable with `--fix`, 1 more with `--unsafe-fixes`)." in err
+    assert main(["check", "--no-cache", "--fix", "--unsafe-fixes", "app.py"]) == 1
+    assert (tmp_path / "app.py").read_text() == (
+        "def lambda_handler(event, context):\n    from pandas import DataFrame, Series\n"
+        "    if event.get('csv'):\n        return Series(DataFrame(event['rows']))\n    return None\n"
+    )

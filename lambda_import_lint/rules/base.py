@@ -40,7 +40,15 @@ class Fix:
     functions: tuple[int, ...] = ()  # indexes into ModuleFacts.functions (move-into-functions)
     add_future_annotations: bool = False  # type-checking: also postpone annotations (PEP 563)
     keep_for_annotations: bool = False  # move-into-functions: also import under TYPE_CHECKING
+    # Other bindings of the same import statement that this fix takes along (``from pandas
+    # import DataFrame, Series`` moves as one statement): see ``rules/grouping.py``.
+    more_bindings: tuple[int, ...] = ()
     edits: tuple[TextEdit, ...] = ()  # filled on request (SARIF), by applying this fix alone
+
+    @property
+    def bindings(self) -> tuple[int, ...]:
+        """Every binding the fix covers, the one it is reported at first."""
+        return (self.binding, *self.more_bindings)
 
     def to_json(self) -> dict[str, str]:
         return {"safety": self.safety, "title": self.title}

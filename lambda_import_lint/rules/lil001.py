@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Iterator
 from lambda_import_lint.analysis.syntax import guard_holds_only_imports
 from lambda_import_lint.judgement.assessment import Status
 from lambda_import_lint.rules.base import Example, Finding, Fix, Rule, RuleContext, Safety
+from lambda_import_lint.rules.grouping import Candidate, per_statement
 from lambda_import_lint.rules.messages import (
     NO_FIX_DYNAMIC,
     NO_FIX_GUARD,
@@ -29,6 +30,10 @@ CODE = "LIL001"
 
 
 def check(context: RuleContext) -> Iterator[Finding]:
+    return per_statement(context, CODE, _candidates(context))
+
+
+def _candidates(context: RuleContext) -> Iterator[Candidate]:
     heavy = context.config.heavy
     reported_guards: set[tuple[object, str]] = set()
     for judgement in context.assessment.with_status(Status.DEFERRABLE):
@@ -48,7 +53,7 @@ def check(context: RuleContext) -> Iterator[Finding]:
         references = context.outside_references.get(judgement.index, ())
         if references and isinstance(fix, Fix) and fix.action == "move-into-functions":
             message += f"; moving it is unsafe: {_referred(references)}"
-        yield context.finding(CODE, binding.node, message, fix, binding.line, binding.top_statement)
+        yield Candidate(judgement, message, fix)
 
 
 def _fix(context: RuleContext, index: int) -> Fix | str:
