@@ -248,7 +248,7 @@ def _tasks(args: argparse.Namespace, config: Config) -> tuple[list[Task], Declar
 
 def _check_command(args: argparse.Namespace, config: Config) -> int:
     from lambda_import_lint.engine.results import FileResult
-    from lambda_import_lint.output.reporters import WRITERS, summary
+    from lambda_import_lint.output.reporters import WRITERS, Tally, summary
     from lambda_import_lint.rules.registry import selected_codes
     from lambda_import_lint.batch.cache import Cache, clean_cache
     from lambda_import_lint.batch.runner import Options, Progress, run
@@ -275,11 +275,16 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
     progress.finish()
 
     results: list[FileResult] = []
-    changed = fixed = 0
+    changed = fixed = fixable = unsafe_only = 0
     for outcome in outcomes:
         result = outcome.result
         if outcome.failure is not None:
             _stderr(f"{result.path}: warning: not fixed: {outcome.failure}")
+        else:  # a file whose fixes just failed has none that `--fix` would apply now
+            for finding in result.fixable:
+                applies = finding.fix is not None and (finding.fix.safety == "safe" or args.unsafe_fixes)
+                fixable += applies
+                unsafe_only += not applies
         if outcome.fixed is not None and outcome.original is not None:
             changed += 1
             fixed += outcome.fixed_count
@@ -295,9 +300,9 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
     # With the fixed code on stdout (stdin mode), what remains is reported on stderr.
     WRITERS[args.format](results, sys.stderr if stdin_fix else sys.stdout)
     findings = sum(len(result.findings) for result in results)
-    fixable = sum(len(result.fixable) for result in results)
     if not args.quiet:
-        print(summary(findings, fixable, len(errors), fixed if args.fix else 0), file=sys.stderr)
+        tally = Tally(findings, fixable, unsafe_only, len(errors), fixed)
+        print(summary(tally, diff=args.diff, fix_requested=args.fix), file=sys.stderr)
     if errors:
         return 2
     if args.exit_zero:

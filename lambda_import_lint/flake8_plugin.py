@@ -67,12 +67,13 @@ class Plugin:
             overrides[field_name] = converted
         cls.config = config.replace(**overrides)
         from lambda_import_lint.discovery.handlers import discover_declarations
-        from lambda_import_lint.analysis.local_modules import new_run
+        from lambda_import_lint.analysis import external_references, local_modules
 
         # Here, not on the first file: flake8 parses options before it forks its workers, so they
         # inherit one discovery instead of each walking the project for deployment files.
         cls.declarations = discover_declarations(cls.config, [str(Path.cwd())])
-        new_run()
+        local_modules.new_run()
+        external_references.new_run()
 
     def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
         from lambda_import_lint.discovery.handlers import discover_declarations

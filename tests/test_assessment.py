@@ -71,6 +71,12 @@ USES = [
     pytest.param("def g():\n    return pd.x", "unproven", id="function-no-handler-calls"),
     pytest.param("@app.get('/x')\ndef g():\n    return pd.x", "unproven", id="registered-by-a-decorator"),
     pytest.param("def f():\n    return pd.x if f else None", "deferrable", id="conditional-expression-in-helper"),
+    pytest.param("class Model:\n    def __init__(self):\n        self.x = pd.x\nMODEL = Model()", "pinned", id="class-instantiated-at-import-runs-init"),
+    pytest.param("class Model:\n    def __new__(cls):\n        return pd.x\nMODEL = Model()", "pinned", id="class-instantiated-at-import-runs-new"),
+    pytest.param("import dataclasses\n@dataclasses.dataclass\nclass Model:\n    def __post_init__(self):\n        self.x = pd.x\nMODEL = Model()", "pinned", id="dataclass-instantiated-at-import-runs-post-init"),
+    pytest.param("class Model:\n    def __init__(self):\n        self.x = pd.x\ndef make():\n    return Model()\nMODEL = make()", "pinned", id="class-instantiated-by-import-time-function"),
+    pytest.param("class Model:\n    def __init__(self):\n        self.x = pd.x\ndef make():\n    return Model()", "unproven", id="class-instantiated-only-later"),
+    pytest.param("class Model:\n    def __init__(self):\n        self.x = pd.x\nif __name__ == '__main__':\n    Model()", "unproven", id="class-instantiated-in-main-block"),
     pytest.param("def f():\n    def inner():\n        return pd.x\n    return inner", "deferrable", id="nested-function"),
     pytest.param("def f(items):\n    return sorted(items, key=lambda i: pd.x(i))", "deferrable", id="lambda-in-function"),
     pytest.param("key = lambda i: pd.x(i)", "pinned", id="module-level-lambda"),
@@ -224,3 +230,32 @@ def test_per_request_client_is_not_lil101() -> None:
 
 def test_status_values_cover_enum() -> None:
     assert {status.value for status in Status} >= {"deferrable", "pinned", "unused", "annotation-only"}
+
+
+def test_numpy_used_by_a_class_instantiated_at_import_is_not_reported() -> None:
+    """``MODEL = Model()`` runs ``Model.__init__`` during INIT: its uses pin the import."""
+    from lambda_import_lint.api import check_source
+
+    source = textwrap.dedent(
+        """\
+        import numpy as np
+
+
+        class Model:
+            def __init__(self):
+                self.weights = np.ones(3)
+
+
+        MODEL = Model()
+
+
+        def lambda_handler(event, context):
+            if event.get("score"):
+                return float(MODEL.weights.sum())
+            return None
+        """
+    )
+    assert [f.code for f in check_source(source, "app.py").findings] == []
+    assert statuses(source)["np"] == "pinned"
+    # Not built at import: `__init__` has no known caller then, so nothing is proven either way.
+    assert statuses(source.replace("MODEL = Model()", "MODEL = None"))["np"] == "unproven"

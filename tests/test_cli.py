@@ -357,3 +357,51 @@ def test_closed_pipe_stops_quietly(tmp_path: Path) -> None:
     error = process.stderr.read()
     assert process.wait() == 1
     assert first.startswith(str(tmp_path).encode()) and b"Traceback" not in error and error == b""
+
+
+# One safe fix (LIL001: move pandas) and one unsafe one (LIL002: remove numpy, whose import may have
+# side effects), so every count of the summary line is exercised.
+SAFE_AND_UNSAFE = BRANCHY.replace("import pandas as pd\n", "import numpy\nimport pandas as pd\n")
+
+
+def test_summary_counts_only_fixes_that_fix_would_apply(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = write("app.py", SAFE_AND_UNSAFE)
+    _, _, err = run(["check", str(path)], capsys)
+    assert "Found 2 findings (1 fixable with `--fix`, 1 more with `--unsafe-fixes`)." in err
+    _, _, err = run(["check", "--unsafe-fixes", str(path)], capsys)
+    assert "Found 2 findings (2 fixable with `--fix`)." in err
+
+
+def test_summary_after_fix_counts_what_is_left(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = write("app.py", SAFE_AND_UNSAFE)
+    status, out, err = run(["check", "--fix", str(path)], capsys)
+    assert status == 1
+    assert "Fixed 1 finding. Found 1 finding (1 more with `--unsafe-fixes`)." in err
+    assert out.count(" LIL002 ") == 1 and " LIL001 " not in out
+    _, _, err = run(["check", "--fix", str(path)], capsys)
+    assert "Fixed" not in err and "Found 1 finding (1 more with `--unsafe-fixes`)." in err
+    status, _, err = run(["check", "--fix", "--unsafe-fixes", str(path)], capsys)
+    assert "Fixed 1 finding." in err and "Found" not in err and "All checks passed!" not in err
+    _, _, err = run(["check", str(path)], capsys)
+    assert "All checks passed!" in err
+
+
+def test_diff_says_would_fix_and_never_all_checks_passed(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = write("app.py", BRANCHY)
+    before = path.read_bytes()
+    status, out, err = run(["check", "--diff", str(path)], capsys)
+    assert status == 1 and out.startswith("--- a/")
+    assert "Would fix 1 finding." in err
+    assert "All checks passed!" not in err and "Fixed" not in err and "nothing written" not in err
+    assert path.read_bytes() == before
+
+
+def test_fix_with_diff_writes_nothing_and_says_so(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = write("app.py", SAFE_AND_UNSAFE)
+    before = path.read_bytes()
+    status, out, err = run(["check", "--fix", "--diff", str(path)], capsys)
+    assert status == 1 and "-import pandas as pd\n" in out
+    assert path.read_bytes() == before
+    assert "Rewriting" not in err
+    assert "Would fix 1 finding; nothing written (`--diff` only shows the fixes)." in err
+    assert "Found 1 finding (1 more with `--unsafe-fixes`)." in err

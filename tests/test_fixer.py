@@ -111,12 +111,16 @@ CASES = [
 
 
         def report(rows):
-            from pandas import DataFrame
+            from pandas import (
+                DataFrame,  # rows
+            )
             return DataFrame(rows)
 
 
         def summary(values):
-            from pandas import Series
+            from pandas import (
+                Series,
+            )
             return Series(values).describe()
         """,
         id="parenthesized-from-import",
@@ -173,16 +177,15 @@ CASES = [
         """\
         import os
 
-        # Reports need pandas.
-
         TABLE = os.environ.get("TABLE")
 
 
         def report(rows):
+            # Reports need pandas.
             import pandas as pd
             return pd.DataFrame(rows)
         """,
-        id="comment-above-import-kept",
+        id="comment-above-import-moves-with-it",
     ),
     pytest.param(
         """\
@@ -776,3 +779,178 @@ def test_code_that_warns_is_fixed_silently(tmp_path: Path, capsys) -> None:  # t
     assert [str(warning.message) for warning in caught] == []
     assert status == 1 and "Warning" not in captured.err  # 1: --fix rewrote a file (DESIGN.md)
     assert path.read_text().startswith("def handler(event, context):\n    if event:\n        import pandas as pd\n")
+
+
+# Edits a reviewer accepts: comments travel with the import they belong to, no blank lines are left
+# where it was, and the names of one statement that go to the same place move as one statement.
+BRANCH = """
+
+def lambda_handler(event, context):
+    if event.get("csv"):
+        return export(event["rows"])
+    return None
+
+
+def export(rows):
+    return pd.DataFrame(rows).to_csv()
+"""
+
+COMMENT_AND_GROUPING_CASES = [
+    pytest.param(
+        "import json\nimport pandas as pd  # only the export path\n" + BRANCH,
+        "import json\n" + BRANCH.replace("    return pd.", "    import pandas as pd  # only the export path\n    return pd."),
+        id="trailing-comment-travels",
+    ),
+    pytest.param(
+        "import json\n\n# Dataframes for the CSV export,\n# which few invocations ask for.\nimport pandas as pd\n" + BRANCH,
+        "import json\n" + BRANCH.replace(
+            "    return pd.",
+            "    # Dataframes for the CSV export,\n    # which few invocations ask for.\n    import pandas as pd\n    return pd.",
+        ),
+        id="comment-lines-above-travel",
+    ),
+    pytest.param(
+        "import json\n\n# Licence note, not about pandas.\n\nimport pandas as pd\n" + BRANCH,
+        "import json\n\n# Licence note, not about pandas.\n" + BRANCH.replace("    return pd.", "    import pandas as pd\n    return pd."),
+        id="comment-separated-by-a-blank-line-stays",
+    ),
+    pytest.param(
+        "import json\nimport pandas as pd\nimport os\n" + BRANCH.replace("return None", "return os.sep"),
+        "import json\nimport os\n" + BRANCH.replace("return None", "return os.sep").replace(
+            "    return pd.", "    import pandas as pd\n    return pd."
+        ),
+        id="no-blank-line-left-in-the-import-block",
+    ),
+    pytest.param(
+        "import json\n\nimport pandas as pd\n\nLIMIT = 3\n" + BRANCH,
+        "import json\n\nLIMIT = 3\n" + BRANCH.replace("    return pd.", "    import pandas as pd\n    return pd."),
+        id="no-double-blank-line-where-it-was",
+    ),
+    pytest.param(
+        "import json\nfrom pandas import (\n    DataFrame,  # the export's table\n    concat,  # joins pages\n)\n"
+        + BRANCH.replace("pd.DataFrame(rows)", "concat([DataFrame(rows)])"),
+        "import json\n"
+        + BRANCH.replace("pd.DataFrame(rows)", "concat([DataFrame(rows)])").replace(
+            "    return concat",
+            "    from pandas import (\n        DataFrame,  # the export's table\n        concat,  # joins pages\n    )\n"
+            "    return concat",
+        ),
+        id="comments-inside-parentheses-travel",
+    ),
+    pytest.param(
+        "from opensearchpy import OpenSearch, RequestsHttpConnection, AWSV4SignerAuth\n"
+        + BRANCH.replace(
+            "pd.DataFrame(rows).to_csv()",
+            "OpenSearch(rows, connection_class=RequestsHttpConnection, http_auth=AWSV4SignerAuth(1, 2))",
+        ),
+        BRANCH.replace(
+            "pd.DataFrame(rows).to_csv()",
+            "OpenSearch(rows, connection_class=RequestsHttpConnection, http_auth=AWSV4SignerAuth(1, 2))",
+        )
+        .lstrip("\n")
+        .replace(
+            "    return OpenSearch",
+            "    from opensearchpy import OpenSearch, RequestsHttpConnection, AWSV4SignerAuth\n    return OpenSearch",
+        ),
+        id="from-import-moves-as-one-statement",
+    ),
+    pytest.param(
+        "from pandas import DataFrame, Series, concat  # table helpers\n"
+        + BRANCH.replace("pd.DataFrame(rows)", "concat([DataFrame(rows), Series(rows)])"),
+        BRANCH.replace("pd.DataFrame(rows)", "concat([DataFrame(rows), Series(rows)])")
+        .lstrip("\n")
+        .replace("    return concat", "    from pandas import DataFrame, Series, concat  # table helpers\n    return concat"),
+        id="whole-statement-with-trailing-comment",
+    ),
+    pytest.param(
+        "import os\n\n# Numbers.\nimport numpy as np  # arrays\n\n\ndef lambda_handler(event, context):\n"
+        "    if event.get('a'):\n        return np.sum(event['a'])\n    if event.get('b'):\n"
+        "        return np.mean(event['b'])\n    return os.sep\n",
+        "import os\n\n\ndef lambda_handler(event, context):\n"
+        "    if event.get('a'):\n        # Numbers.\n        import numpy as np  # arrays\n        return np.sum(event['a'])\n"
+        "    if event.get('b'):\n        # Numbers.\n        import numpy as np  # arrays\n"
+        "        return np.mean(event['b'])\n    return os.sep\n",
+        id="comments-travel-to-each-block-that-uses-it",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), COMMENT_AND_GROUPING_CASES)
+def test_comments_and_grouping(source: str, expected: str) -> None:
+    fixed, failure = fix(source)
+    assert failure is None
+    assert fixed == expected
+
+
+@pytest.mark.parametrize(("source", "expected"), COMMENT_AND_GROUPING_CASES)
+def test_comments_and_grouping_through_cli(source: str, expected: str, write, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = write("app.py", source)
+    assert main(["check", "--fix", str(path)]) == 1
+    assert path.read_text() == expected
+    assert "Fixed 1 finding." in capsys.readouterr().err  # one finding per statement
+    assert main(["check", "--fix", str(path)]) == 0  # a second --fix changes nothing
+    assert path.read_text() == expected
+
+
+COMMENT_AND_GROUPING_NO_OPS = [
+    pytest.param("# pandas for everything\nimport pandas as pd  # always\n\n\ndef lambda_handler(event, context):\n"
+                 "    return pd.DataFrame(event['rows']).to_dict()\n", id="main-path-import-with-comments"),
+    pytest.param("from pandas import (\n    DataFrame,  # table\n    Series,\n)\n\nSHAPE = Series\n\n\n"
+                 "def lambda_handler(event, context):\n    return DataFrame(event['rows'])\n", id="pinned-parenthesized"),
+    pytest.param("import json  # light\n\n\ndef lambda_handler(event, context):\n    if event:\n        return json.dumps(event)\n",
+                 id="light-import-with-comment"),
+]
+
+
+@pytest.mark.parametrize("source", COMMENT_AND_GROUPING_NO_OPS)
+def test_comments_and_grouping_no_op(source: str) -> None:
+    fixed, failure = fix(source, unsafe=True)
+    assert failure is None
+    assert fixed == source
+
+
+def test_one_finding_per_statement_names_the_names() -> None:
+    from lambda_import_lint.api import check_source
+
+    source = "from pandas import DataFrame, Series\n" + BRANCH.replace("pd.DataFrame(rows)", "Series(DataFrame(rows))")
+    [finding] = check_source(source, "app.py").findings
+    assert finding.message.startswith("`DataFrame`, `Series` from `pandas` (~")
+    assert " are imported at module scope" in finding.message
+    assert finding.fix is not None and len(finding.fix.bindings) == 2
+    assert finding.fix.title == "Move `from pandas import DataFrame, Series` into `export`"
+
+
+def test_names_with_different_targets_stay_separate_findings() -> None:
+    from lambda_import_lint.api import check_source
+
+    source = "from pandas import DataFrame, Series\n" + BRANCH + "\n\ndef other(x):\n    return Series(x)\n"
+    source = source.replace("pd.DataFrame(rows)", "DataFrame(rows)")
+    findings = check_source(source, "app.py", make_config({"defer": "all"})).findings
+    assert [f.fix.title for f in findings if f.fix is not None] == [
+        "Move `from pandas import DataFrame` into `export`",
+        "Move `from pandas import Series` into `other`",
+    ]
+
+
+def test_one_unused_finding_per_statement() -> None:
+    from lambda_import_lint.api import check_source
+
+    [finding] = check_source("from pandas import DataFrame, Series\n\n\n" + HANDLER, "app.py").findings
+    assert finding.code == "LIL002" and finding.message.startswith("`DataFrame`, `Series` from `pandas` are imported")
+    assert finding.fix is not None and finding.fix.title == "Remove unused import `from pandas import DataFrame, Series`"
+    fixed, _ = fix("from pandas import DataFrame, Series\n\n\n" + HANDLER, unsafe=True)
+    assert fixed == HANDLER
+
+
+def test_annotation_only_names_of_one_statement_go_under_type_checking_as_one() -> None:
+    source = (
+        "from __future__ import annotations\nfrom pandas import DataFrame, Series\n\n\n"
+        + HANDLER
+        + "\n\ndef f(x: DataFrame) -> Series:\n    return x\n"
+    )
+    fixed, failure = fix(source)
+    assert failure is None
+    assert fixed == (
+        "from __future__ import annotations\n\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+        "    from pandas import DataFrame, Series\n\n\n" + HANDLER + "\n\ndef f(x: DataFrame) -> Series:\n    return x\n"
+    )

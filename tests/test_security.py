@@ -102,7 +102,7 @@ def _finding_entry(**changes: object) -> bytes:
     ).encode()
 
 
-GOOD_FIX = ["move-into-functions", "safe", "Move it", 0, [0], [], False, False, [[1, 1, 2, 1, "x"]]]
+GOOD_FIX = ["move-into-functions", "safe", "Move it", 0, [0], [], False, False, [], [[1, 1, 2, 1, "x"]]]
 
 
 @pytest.mark.parametrize(
@@ -121,8 +121,8 @@ GOOD_FIX = ["move-into-functions", "safe", "Move it", 0, [0], [], False, False, 
         pytest.param(_finding_entry(noqa_lines=[1]), id="short-noqa-lines"),
         pytest.param(_finding_entry(fix=["rm -rf /", *GOOD_FIX[1:]]), id="unknown-fix-action"),
         pytest.param(_finding_entry(fix=[GOOD_FIX[0], "very", *GOOD_FIX[2:]]), id="unknown-safety"),
-        pytest.param(_finding_entry(fix=[*GOOD_FIX[:8], [[1, 1, 2, 1]]]), id="short-text-edit"),
-        pytest.param(_finding_entry(fix=[*GOOD_FIX[:8], [[1, 1, 2, 1, None]]]), id="edit-text-missing"),
+        pytest.param(_finding_entry(fix=[*GOOD_FIX[:9], [[1, 1, 2, 1]]]), id="short-text-edit"),
+        pytest.param(_finding_entry(fix=[*GOOD_FIX[:9], [[1, 1, 2, 1, None]]]), id="edit-text-missing"),
         pytest.param(_finding_entry()[:-1] + b', "extra": {"__class__": "os.system"}}', id="unknown-key-ignored"),
         pytest.param(_finding_entry(message="x" * 50).replace(b'"dependencies": []', b'"dependencies": [["a", 1]]'),
                      id="short-dependency"),
@@ -540,7 +540,7 @@ def test_an_entry_keeps_every_field_of_a_fix() -> None:
 
     fix = Fix(
         "move-into-functions", "unsafe", "Move it", 3, functions=(1, 2), blocks=(4,),
-        add_future_annotations=True, keep_for_annotations=True, edits=(TextEdit(1, 2, 3, 4, "x"),),
+        add_future_annotations=True, keep_for_annotations=True, more_bindings=(5,), edits=(TextEdit(1, 2, 3, 4, "x"),),
     )
     assert all(getattr(fix, f.name) != f.default for f in dataclasses.fields(Fix) if f.default is not dataclasses.MISSING)
     finding = Finding("LIL001", "message", 1, 2, 3, 4, fix, (1, 3), None)

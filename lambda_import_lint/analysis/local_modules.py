@@ -57,8 +57,13 @@ def unchanged(dependencies: Iterable[Dependency]) -> bool:
 
 
 def _note(path: Path) -> None:
+    note_dependency(str(path))
+
+
+def note_dependency(path: str) -> None:
+    """Record a file (or folder) a result depends on, while ``recording``."""
     if _RECORDERS:
-        _RECORDERS[-1].add(dependency(str(path)))
+        _RECORDERS[-1].add(dependency(path))
 
 
 class HeavyLink(NamedTuple):

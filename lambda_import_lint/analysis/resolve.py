@@ -20,11 +20,16 @@ from lambda_import_lint.analysis.scopes import RawCall, is_constant
 from lambda_import_lint.analysis.walk_base import WalkerBase
 
 CallGraph = dict[FunctionInfo, list[CallEdge]]
+# Calls of a class defined in the module, by the function that makes them: the constructor methods
+# they run (only the import-time closure follows these; handlers' main paths are judged elsewhere).
+Instantiations = dict[FunctionInfo, list[FunctionInfo]]
+CONSTRUCTOR_METHODS = ("__new__", "__init__", "__post_init__")  # __post_init__: dataclasses run it
 
 
 def resolve(module: cst.Module, collector: WalkerBase) -> ModuleFacts:
     graph: CallGraph = {}
-    import_time_roots, call_sites = _resolve_calls(collector, graph)
+    instantiations: Instantiations = {}
+    import_time_roots, call_sites = _resolve_calls(collector, graph, instantiations)
     _add_callback_edges(collector, graph)
     return ModuleFacts(
         module=module,
@@ -33,7 +38,7 @@ def resolve(module: cst.Module, collector: WalkerBase) -> ModuleFacts:
         uses=_module_name_uses(collector),
         module_bindings=dict(collector.module_bindings),
         global_declarations=frozenset(collector.global_declarations),
-        import_time_functions=_import_time_closure(import_time_roots, graph),
+        import_time_functions=_import_time_closure(import_time_roots, graph, instantiations),
         import_calls=tuple(call_sites),
         function_imports=_function_imports(collector),
         all_names=frozenset(collector.all_names),
@@ -71,8 +76,11 @@ def _module_name_uses(collector: WalkerBase) -> dict[str, tuple[Use, ...]]:
     return {name: tuple(found) for name, found in uses.items()}
 
 
-def _resolve_calls(collector: WalkerBase, graph: CallGraph) -> tuple[list[FunctionInfo], list[CallSite]]:
-    """Call edges into ``graph``; returns the functions called at import time and the calls of
+def _resolve_calls(
+    collector: WalkerBase, graph: CallGraph, instantiations: Instantiations
+) -> tuple[list[FunctionInfo], list[CallSite]]:
+    """Call edges into ``graph`` and classes instantiated into ``instantiations``; returns the
+    functions called at import time (``MODEL = Model()`` runs ``Model.__init__``) and the calls of
     names rooted at module-scope imports (``boto3.client(...)``)."""
     by_class_method: dict[tuple[str, str], FunctionInfo] = {
         (function.class_name, function.name): function
@@ -84,6 +92,7 @@ def _resolve_calls(collector: WalkerBase, graph: CallGraph) -> tuple[list[Functi
     bindings_by_name = {binding.name: binding for binding in collector.imports}
     for call in collector.raw_calls:
         callee: FunctionInfo | None = None
+        constructors: list[FunctionInfo] = []
         if call.method_of is not None and call.attribute_path:
             callee = by_class_method.get((call.method_of, call.attribute_path[0]))
         else:
@@ -96,9 +105,20 @@ def _resolve_calls(collector: WalkerBase, graph: CallGraph) -> tuple[list[Functi
                     binding = bindings_by_name.get(call.name)
                     if binding is not None:
                         call_sites.append(_call_site(call, call.node, binding))
+                    elif not call.attribute_path:
+                        constructors = [
+                            by_class_method[(call.name, name)]
+                            for name in CONSTRUCTOR_METHODS
+                            if (call.name, name) in by_class_method
+                        ]
+        caller = call.scope.function
+        if constructors and not call.main_block:
+            if caller is None:
+                import_time_roots.extend(constructors)
+            else:
+                instantiations.setdefault(caller, []).extend(constructors)
         if callee is None:
             continue
-        caller = call.scope.function
         if caller is None:
             if not call.main_block:
                 import_time_roots.append(callee)
@@ -132,9 +152,12 @@ def _add_callback_edges(collector: WalkerBase, graph: CallGraph) -> None:
             graph.setdefault(caller, []).append(CallEdge(found[1], conditional=raw.conditional, called=False))
 
 
-def _import_time_closure(roots: list[FunctionInfo], graph: CallGraph) -> frozenset[FunctionInfo]:
-    """The functions run while the module is imported: those called from module-level code, and
-    every function they call (not merely reference), transitively."""
+def _import_time_closure(
+    roots: list[FunctionInfo], graph: CallGraph, instantiations: Instantiations
+) -> frozenset[FunctionInfo]:
+    """The functions run while the module is imported: those called from module-level code (a
+    class called there runs its constructor methods), and every function they call (not merely
+    reference) or class they instantiate, transitively."""
     import_time: set[FunctionInfo] = set()
     pending = list(roots)
     while pending:
@@ -143,6 +166,7 @@ def _import_time_closure(roots: list[FunctionInfo], graph: CallGraph) -> frozens
             continue
         import_time.add(function)
         pending.extend(edge.callee for edge in graph.get(function, ()) if edge.called)
+        pending.extend(instantiations.get(function, ()))
     return frozenset(import_time)
 
 

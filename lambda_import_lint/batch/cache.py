@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 CACHE_FOLDER = ".lambda-import-lint-cache"
 CACHE_ENVIRONMENT = "LAMBDA_IMPORT_LINT_CACHE_DIR"
-ENTRY_FORMAT = 2  # bumped when the JSON shape of an entry changes
+ENTRY_FORMAT = 3  # bumped when the JSON shape of an entry changes
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by lambda-import-lint.\n"
@@ -356,7 +356,7 @@ def encode_entry(result: FileResult, dependencies: Iterable[tuple[str, int, int]
         edits = [[e.line, e.column, e.end_line, e.end_column, e.text] for e in value.edits]
         return [
             value.action, value.safety, value.title, value.binding, list(value.functions), list(value.blocks),
-            value.add_future_annotations, value.keep_for_annotations, edits,
+            value.add_future_annotations, value.keep_for_annotations, list(value.more_bindings), edits,
         ]
 
     findings = [
@@ -453,7 +453,7 @@ def _fix(value: object) -> Fix:
 
     from lambda_import_lint.rules.base import Fix, FixAction, Safety, TextEdit
 
-    action, safety, title, binding, functions, blocks, future, keep, edits = _list(value, 9)
+    action, safety, title, binding, functions, blocks, future, keep, more, edits = _list(value, 10)
     _expect(action in get_args(FixAction) and safety in get_args(Safety))
     text_edits = []
     for edit in _list(edits):
@@ -468,6 +468,7 @@ def _fix(value: object) -> Fix:
         blocks=tuple(_int(index) for index in _list(blocks)),
         add_future_annotations=_flag(future),
         keep_for_annotations=_flag(keep),
+        more_bindings=tuple(_int(index) for index in _list(more)),
         edits=tuple(text_edits),
     )
 

@@ -146,8 +146,9 @@ def run(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Outcome]:
     """Outcomes in the order of ``tasks``."""
-    if "lambda_import_lint.analysis.local_modules" in sys.modules:  # else there is nothing to forget
-        sys.modules["lambda_import_lint.analysis.local_modules"].new_run()
+    for memo in ("lambda_import_lint.analysis.local_modules", "lambda_import_lint.analysis.external_references"):
+        if memo in sys.modules:  # else there is nothing to forget
+            sys.modules[memo].new_run()
     outcomes: list[Outcome | None] = [None] * len(tasks)
     pending: list[tuple[int, Task, bytes, str | None]] = []
     done = 0

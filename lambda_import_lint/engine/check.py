@@ -19,7 +19,14 @@ from lambda_import_lint.engine.request import Request
 from lambda_import_lint.engine.results import Analysis, FileResult
 
 if TYPE_CHECKING:
+    import ast
+
     import libcst as cst
+
+    from lambda_import_lint.analysis.external_references import Reference
+    from lambda_import_lint.analysis.records import ModuleFacts
+    from lambda_import_lint.config import Config
+    from lambda_import_lint.judgement.assessment import Assessment
 
 
 def check_source(source: bytes | str, request: Request) -> FileResult:
@@ -53,7 +60,7 @@ def analyse(source: bytes | str, request: Request) -> Analysis | FileResult:
             return module
         try:
             lines = first_lines(tree) if tree is not None else None
-            return _analyse_module(module, source, request, library, lines)
+            return _analyse_module(module, source, request, library, lines, tree)
         except RecursionError:
             return FileResult(path, error="too deeply nested to analyse")
         except Exception as error:  # a bug of ours: keep the run going, name the file
@@ -106,6 +113,7 @@ def _analyse_module(
     request: Request,
     library: bool,
     statement_lines: list[int] | None = None,
+    tree: ast.Module | None = None,
 ) -> Analysis:
     from lambda_import_lint.analysis.facts import collect_facts
     from lambda_import_lint.analysis.handlers import resolve_handlers
@@ -139,7 +147,8 @@ def _analyse_module(
     )
     if statement_lines is not None and len(statement_lines) != len(module.body):
         statement_lines = None  # the two parsers disagree on statements: count lines by codegen
-    context = RuleContext(path, facts, config, handlers, library, assessment, statement_lines)
+    references = _references(tree, path, config, facts, assessment) if "LIL001" in codes else {}
+    context = RuleContext(path, facts, config, handlers, library, assessment, statement_lines, references)
     findings: list[Finding] = []
     for code in sorted(codes):
         findings.extend(all_rules()[code].check(context))
@@ -148,6 +157,27 @@ def _analyse_module(
     findings.sort(key=Finding.sort_key)
     result = FileResult(path, tuple(findings), handlers=handler_names, parsed=True)
     return Analysis(module, facts, result, handler_names, assessment)
+
+
+def _references(
+    tree: ast.Module | None, path: str, config: Config, facts: ModuleFacts, assessment: Assessment
+) -> dict[int, tuple[Reference, ...]]:
+    """What reaches each deferrable import's name through the module object, from this module or
+    other files of the project: LIL001's fix safety. Searched only when a move is about to be
+    offered (a deferrable import, no ``globals()``, a target before py315, whose ``lazy import``
+    keeps the name bound), because the project search reads files."""
+    from lambda_import_lint.judgement.assessment import Status
+
+    if config.target_minor >= 15 or facts.dynamic_access:
+        return {}
+    names = {judgement.index: judgement.binding.name for judgement in assessment.with_status(Status.DEFERRABLE)}
+    if not names:
+        return {}
+    from lambda_import_lint.analysis.external_references import outside_references, self_references
+
+    own = self_references(tree, path, config) if tree is not None else ()
+    found = outside_references(path, names, config)
+    return {index: (*own, *found.get(index, ())) for index in names if own or index in found}
 
 
 def handlers_in(source: bytes | str, request: Request) -> tuple[str, ...] | FileResult:

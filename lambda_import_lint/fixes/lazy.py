@@ -9,4 +9,5 @@ from lambda_import_lint.rules.base import Fix
 
 
 def add(plan: Plan, fix: Fix) -> None:
-    plan.lazy.add(alias_of(plan.facts.imports[fix.binding]))
+    for index in fix.bindings:
+        plan.lazy.add(alias_of(plan.facts.imports[index]))

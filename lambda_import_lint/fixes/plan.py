@@ -10,6 +10,7 @@ from typing import Sequence
 import libcst as cst
 
 from lambda_import_lint.analysis.records import ImportBinding, ModuleFacts
+from lambda_import_lint.fixes.carry import attached_comments, without_attached_comments
 from lambda_import_lint.fixes.syntax import (
     IMPORTS,
     is_declaration_or_import,
@@ -41,6 +42,13 @@ class Plan:
         self.future_annotations = False
         self.hoisted: list[str] = []  # import statements to add to the module's import block
         self.local_lines: set[cst.CSTNode] = set()  # function-level lines losing an import
+        # Module-level statements that moved whole: the comments directly above them (and a line's
+        # trailing comment) went with them, so the module body does not keep them.
+        self.comments_moved: set[cst.BaseStatement | cst.SimpleStatementSuite] = set()
+        # move.py: bindings of one statement moving to the same functions, and which inserted
+        # statement holds them (by id: LibCST nodes compare by value), to merge later fixes in.
+        self.moved_together: dict[tuple[int, tuple[int, ...], tuple[int, ...]], list[ImportBinding]] = {}
+        self.moved_from: dict[int, tuple[int, tuple[int, ...], tuple[int, ...]]] = {}
 
     def rewrite_module_body(self, module: cst.Module) -> cst.Module:
         """The module with the planned imports dropped or made lazy, and the comments above
@@ -51,7 +59,8 @@ class Plan:
         for statement in module.body:
             replacement = self.rewrite_statement(statement)
             if not replacement:
-                carried.extend(leading_lines(statement))
+                moved = statement in self.comments_moved
+                carried.extend(without_attached_comments(statement) if moved else leading_lines(statement))
                 removed_at_top |= not body
                 continue
             first, *rest = replacement
@@ -184,5 +193,9 @@ def _with_statements_at_top(
         while position < len(existing) and is_declaration_or_import(existing[position]):
             position += 1
     newline = newline_of(existing[position]) if position < len(existing) else None
-    new = [with_newline(statement.with_changes(leading_lines=[]), newline) for statement in statements]
+    # An inserted statement keeps only the comments directly above it (see carry.py).
+    new = [
+        with_newline(statement.with_changes(leading_lines=attached_comments(statement)), newline)
+        for statement in statements
+    ]
     return body.with_changes(body=[*existing[:position], *new, *existing[position:]])

@@ -8,4 +8,5 @@ from lambda_import_lint.rules.base import Fix
 
 
 def add(plan: Plan, fix: Fix) -> None:
-    plan.drop.add(alias_of(plan.facts.imports[fix.binding]))
+    for index in fix.bindings:
+        plan.drop.add(alias_of(plan.facts.imports[index]))

@@ -15,6 +15,10 @@ def merge_leading_lines(removed: list[cst.EmptyLine], kept: list[cst.EmptyLine])
     """Leading lines for the statement after removed ones: comments above a removed import stay
     (as ruff leaves them), and a blank line that separated blocks is not lost."""
     if any(line.comment is not None for line in removed):
+        if kept and kept[0].comment is None:
+            # The next statement brings its own blank lines: the removed ones would add to them.
+            while removed and removed[-1].comment is None:
+                removed = removed[:-1]
         return [*removed, *kept]
     return kept if kept else removed
 
@@ -30,10 +34,31 @@ def alias_of(binding: ImportBinding) -> cst.ImportAlias:
 
 
 def with_names(statement: cst.BaseSmallStatement, names: list[cst.ImportAlias]) -> cst.BaseSmallStatement:
+    """The import statement with only ``names`` (in their order), formatted as it was."""
     parenthesized = isinstance(statement, (cst.ImportFrom, cst.LazyImportFrom)) and statement.lpar is not None
     if not parenthesized:
         names = [*names[:-1], names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
-    return statement.with_changes(names=names)
+        return statement.with_changes(names=names)
+    assert isinstance(statement, (cst.ImportFrom, cst.LazyImportFrom)) and statement.rpar is not None
+    original = statement.names
+    assert not isinstance(original, cst.ImportStar)
+    last = original[-1]
+    if names[-1] is last:
+        return statement.with_changes(names=names)
+    # The new last name takes over the whitespace before `)` (the closing parenthesis stays where
+    # it was) and keeps its own trailing comment: `DataFrame,  # rows` then `)` on its own line.
+    closing = last.comma.whitespace_after if isinstance(last.comma, cst.Comma) else statement.rpar.whitespace_before
+    comma = names[-1].comma
+    own = comma.whitespace_after if isinstance(comma, cst.Comma) else None
+    if isinstance(own, cst.ParenthesizedWhitespace) and isinstance(closing, cst.ParenthesizedWhitespace):
+        closing = own.with_changes(last_line=closing.last_line)
+    new_comma = comma.with_changes(whitespace_after=closing) if isinstance(comma, cst.Comma) else cst.Comma(
+        whitespace_after=closing
+    )
+    rpar = statement.rpar
+    if not isinstance(last.comma, cst.Comma):
+        rpar = rpar.with_changes(whitespace_before=cst.SimpleWhitespace(""))
+    return statement.with_changes(names=[*names[:-1], names[-1].with_changes(comma=new_comma)], rpar=rpar)
 
 
 def without_last_semicolon(statements: list[cst.BaseSmallStatement]) -> list[cst.BaseSmallStatement]:

@@ -7,16 +7,17 @@ from __future__ import annotations
 import libcst as cst
 
 from lambda_import_lint.analysis.syntax import is_type_checking_test
+from lambda_import_lint.fixes.carry import statements_for
 from lambda_import_lint.fixes.plan import Plan
 from lambda_import_lint.fixes.syntax import alias_of, end_of_import_block, insert_at_top
 from lambda_import_lint.rules.base import Fix
-from lambda_import_lint.rules.messages import import_text
 
 
 def add(plan: Plan, fix: Fix) -> None:
-    binding = plan.facts.imports[fix.binding]
-    plan.drop.add(alias_of(binding))
-    plan.type_checking.append(binding)
+    for index in fix.bindings:
+        binding = plan.facts.imports[index]
+        plan.drop.add(alias_of(binding))
+        plan.type_checking.append(binding)
     plan.future_annotations |= fix.add_future_annotations
 
 
@@ -31,7 +32,7 @@ def finish_module(plan: Plan, body: list[cst.BaseStatement]) -> list[cst.BaseSta
 
 
 def _add_block(plan: Plan, body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
-    moved = [cst.parse_statement(import_text(binding) + "\n") for binding in plan.type_checking]
+    moved: list[cst.BaseStatement] = list(statements_for(plan.type_checking))
     for index, statement in enumerate(body):
         if (
             isinstance(statement, cst.If)

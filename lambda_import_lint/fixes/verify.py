@@ -27,19 +27,20 @@ def verify(before: bytes, after: bytes, analysis: Analysis, chosen: Sequence[Fin
     facts = collect_facts(module, analysis.facts.postponed_annotations)
     for finding in chosen:
         assert finding.fix is not None
-        name = _binding_of(analysis.facts, finding.fix).name
-        if _bound_at_run_time(facts, name):
-            continue
-        for use in facts.uses.get(name, ()):
-            if use.runtime:
-                return f"`{name}` would be undefined where it is used"
+        for binding in _bindings_of(analysis.facts, finding.fix):
+            name = binding.name
+            if _bound_at_run_time(facts, name):
+                continue
+            for use in facts.uses.get(name, ()):
+                if use.runtime:
+                    return f"`{name}` would be undefined where it is used"
     return None
 
 
-def _binding_of(facts: ModuleFacts, fix: Fix) -> ImportBinding:
+def _bindings_of(facts: ModuleFacts, fix: Fix) -> list[ImportBinding]:
     if fix.action == "hoist":
-        return facts.function_imports[fix.binding].binding
-    return facts.imports[fix.binding]
+        return [facts.function_imports[index].binding for index in fix.bindings]
+    return [facts.imports[index] for index in fix.bindings]
 
 
 def _compiles(source: bytes) -> bool:

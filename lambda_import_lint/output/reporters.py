@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, TextIO
+from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, TextIO
 
 from lambda_import_lint import __version__
 from lambda_import_lint.printing import printable
@@ -186,17 +186,42 @@ WRITERS: dict[str, Callable[[Iterable[FileResult], TextIO], None]] = {
 }
 
 
-def summary(findings: int, fixable: int, errors: int, fixed: int = 0) -> str:
+class Tally(NamedTuple):
+    """What a run found and fixed, for the summary line."""
+
+    findings: int = 0  # findings left (after fixing, when fixing)
+    fixable: int = 0  # of those, fixes `--fix` would apply now (unsafe ones too with `--unsafe-fixes`)
+    unsafe_only: int = 0  # more that only `--unsafe-fixes` would apply
+    errors: int = 0  # files that could not be checked
+    fixed: int = 0  # findings fixed, or with `--diff` that would be
+
+
+def summary(tally: Tally, diff: bool = False, fix_requested: bool = False) -> str:
+    """The line on stderr after a run. ``diff``: fixes were shown, not written (``fix_requested``:
+    ``--fix`` was given too, and nothing was written all the same)."""
     parts = []
-    if fixed:
-        parts.append(f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.")
-    if findings:
-        line = f"Found {findings} finding{'s' if findings != 1 else ''}"
-        if fixable:
-            line += f" ({fixable} fixable with `--fix`)"
-        parts.append(line + ".")
-    elif not fixed:
+    if tally.fixed:
+        if diff:
+            line = f"Would fix {_plural(tally.fixed, 'finding')}"
+            if fix_requested:
+                line += "; nothing written (`--diff` only shows the fixes)"
+            parts.append(line + ".")
+        else:
+            parts.append(f"Fixed {_plural(tally.fixed, 'finding')}.")
+    if tally.findings:
+        counts = []
+        if tally.fixable:
+            counts.append(f"{tally.fixable} fixable with `--fix`")
+        if tally.unsafe_only:
+            counts.append(f"{tally.unsafe_only} more with `--unsafe-fixes`")
+        line = f"Found {_plural(tally.findings, 'finding')}"
+        parts.append(line + (f" ({', '.join(counts)})" if counts else "") + ".")
+    elif not tally.fixed:
         parts.append("All checks passed!")
-    if errors:
-        parts.append(f"{errors} file{'s' if errors != 1 else ''} could not be checked.")
+    if tally.errors:
+        parts.append(f"{_plural(tally.errors, 'file')} could not be checked.")
     return " ".join(parts)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Literal, Mapping, Sequence
 if TYPE_CHECKING:
     import libcst as cst
 
+    from lambda_import_lint.analysis.external_references import Reference
     from lambda_import_lint.analysis.records import FunctionInfo, ModuleFacts
     from lambda_import_lint.config import Config
     from lambda_import_lint.judgement.assessment import Assessment
@@ -40,7 +41,15 @@ class Fix:
     blocks: tuple[int, ...] = ()  # indexes into ModuleFacts.branches (move: to the top of those blocks)
     add_future_annotations: bool = False  # type-checking: also postpone annotations (PEP 563)
     keep_for_annotations: bool = False  # move-into-functions: also import under TYPE_CHECKING
+    # Other bindings of the same import statement that this fix takes along (``from pandas
+    # import DataFrame, Series`` moves as one statement): see ``rules/grouping.py``.
+    more_bindings: tuple[int, ...] = ()
     edits: tuple[TextEdit, ...] = ()  # filled on request (SARIF), by applying this fix alone
+
+    @property
+    def bindings(self) -> tuple[int, ...]:
+        """Every binding the fix covers, the one it is reported at first."""
+        return (self.binding, *self.more_bindings)
 
     def to_json(self) -> dict[str, str]:
         return {"safety": self.safety, "title": self.title}
@@ -102,6 +111,9 @@ class RuleContext:
     library_mode: bool  # every function is an entry point; LIL001 uses `defer all`
     assessment: Assessment
     statement_lines: Sequence[int] | None = None  # first line of each module-level statement
+    # LIL001: what reaches an import's name through the module object (tests patching
+    # `app.requests`, `sys.modules[__name__]`…), by import index; searched only for deferrable imports.
+    outside_references: Mapping[int, tuple[Reference, ...]] = field(default_factory=dict)
     _line_offsets: dict[cst.BaseStatement, int] | None = None
     _positions: dict[cst.BaseStatement, Mapping[cst.CSTNode, object]] = field(default_factory=dict)
 

@@ -8,11 +8,12 @@ How it is fixed: ``Fix("move-into-functions")``, applied by ``fixes/move.py``, o
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from lambda_import_lint.analysis.syntax import guard_holds_only_imports
 from lambda_import_lint.judgement.assessment import Place, Status
 from lambda_import_lint.rules.base import Example, Finding, Fix, Rule, RuleContext, Safety
+from lambda_import_lint.rules.grouping import Candidate, per_statement
 from lambda_import_lint.rules.messages import (
     NO_FIX_DYNAMIC,
     NO_FIX_GUARD,
@@ -22,10 +23,17 @@ from lambda_import_lint.rules.messages import (
     import_text,
 )
 
+if TYPE_CHECKING:
+    from lambda_import_lint.analysis.external_references import Reference
+
 CODE = "LIL001"
 
 
 def check(context: RuleContext) -> Iterator[Finding]:
+    return per_statement(context, CODE, _candidates(context))
+
+
+def _candidates(context: RuleContext) -> Iterator[Candidate]:
     heavy = context.config.heavy
     reported_guards: set[tuple[object, str]] = set()
     for judgement in context.assessment.with_status(Status.DEFERRABLE):
@@ -42,7 +50,10 @@ def check(context: RuleContext) -> Iterator[Finding]:
             f"only used inside {where}; import it there so cold starts that don't need it skip it"
         )
         fix = _fix(context, judgement.index)
-        yield context.finding(CODE, binding.node, message, fix, binding.line, binding.top_statement)
+        references = context.outside_references.get(judgement.index, ())
+        if references and isinstance(fix, Fix) and fix.action == "move-into-functions":
+            message += f"; moving it is unsafe: {_referred(references)}"
+        yield Candidate(judgement, message, fix)
 
 
 def _fix(context: RuleContext, index: int) -> Fix | str:
@@ -81,6 +92,12 @@ def _fix(context: RuleContext, index: int) -> Fix | str:
     title = f"Move `{import_text(binding)}` into {_place_list(judgement.places)}"
     if named_in_annotations:
         title += " (and under `if TYPE_CHECKING:` for annotations)"
+    references = context.outside_references.get(index, ())
+    if references:
+        # The name stops being an attribute of the module: whatever reaches it that way breaks
+        # (`mock.patch("app.requests")` raises AttributeError), so only --unsafe-fixes moves it.
+        safety = "unsafe"
+        title += f" (unsafe: {_referred(references)})"
     return Fix(
         "move-into-functions",
         safety,
@@ -105,6 +122,13 @@ def _place_list(places: tuple[Place, ...]) -> str:
         for name, count in blocks.items()
     ]
     return " and ".join(parts)
+
+
+def _referred(references: tuple[Reference, ...]) -> str:
+    """``tests/test_app.py:5 patches `app.requests``` (and how many more places)."""
+    first = references[0]
+    more = len(references) - 1
+    return f"{first.where()} {first.what}" + (f" (and {more} more)" if more else "")
 
 
 def _guard_moves_whole(context: RuleContext, index: int) -> bool:
@@ -149,7 +173,26 @@ RULE = Rule(
         "annotations also name the module, a copy goes under `if TYPE_CHECKING:` for type "
         "checkers; that fix is unsafe because `typing.get_type_hints()` would no longer resolve "
         "them at run time. No fix is offered when the module reads names dynamically (`globals()`, "
-        "`eval`) or when a `try`/`if` guard holds more than the imports that move."
+        "`eval`) or when a `try`/`if` guard holds more than the imports that move.\n\n"
+        "Moving an import takes its name off the module, so the fix is unsafe, and its title says "
+        "which file and line, when anything reaches the name through the module object: another "
+        "file of the project, tests included (`mock.patch(\"app.requests\")`, "
+        "`patch.object(app, \"requests\")`, `monkeypatch.setattr(\"app.requests\", ...)`, "
+        "`app.requests`, `from app import requests`), or the module itself (`sys.modules[__name__]`, "
+        "a module-level `__getattr__`, `importlib.import_module` or `__import__` of its own name). "
+        "The project's `.py` files are searched (read and parsed, never imported) only when such a "
+        "move is about to be offered.\n\n"
+        "What else changes when an import moves, even when the fix is safe:\n\n"
+        "- **Errors surface later.** A missing or broken dependency raises `ImportError` at the first "
+        "invocation that needs it instead of failing INIT for every invocation; keep an import smoke "
+        "test in CI (`python -c \"import pandas\"` in the deployment image, or a test that imports "
+        "every deferred module) so a bad package never reaches production unnoticed.\n"
+        "- **The import may run inside `async def` code or worker threads.** The first call that "
+        "needs it pays its latency there (blocking the event loop while it runs); CPython's "
+        "per-module import lock keeps concurrent first imports correct.\n"
+        "- **Order changes.** Module-level code between the import and its use (changes to "
+        "`sys.path`, environment variables a library reads when imported, logging set-up) now runs "
+        "before the import does."
     ),
     options=("heavy-modules", "extend-heavy-modules", "light-modules", "defer", "target-version"),
     check=check,

@@ -11,12 +11,17 @@ from typing import Iterator
 
 from lambda_import_lint.judgement.assessment import Status
 from lambda_import_lint.rules.base import Example, Finding, Fix, Rule, RuleContext
+from lambda_import_lint.rules.grouping import Candidate, per_statement
 from lambda_import_lint.rules.messages import NO_FIX_GUARD, cost, import_text
 
 CODE = "LIL002"
 
 
 def check(context: RuleContext) -> Iterator[Finding]:
+    return per_statement(context, CODE, _candidates(context))
+
+
+def _candidates(context: RuleContext) -> Iterator[Candidate]:
     heavy = context.config.heavy
     for judgement in context.assessment.with_status(Status.UNUSED):
         binding = judgement.binding
@@ -27,7 +32,7 @@ def check(context: RuleContext) -> Iterator[Finding]:
         fix: Fix | str = NO_FIX_GUARD
         if binding.guard is None:
             fix = Fix("remove", "unsafe", f"Remove unused import `{import_text(binding)}`", judgement.index)
-        yield context.finding(CODE, binding.node, message, fix, binding.line, binding.top_statement)
+        yield Candidate(judgement, message, fix)
 
 
 RULE = Rule(

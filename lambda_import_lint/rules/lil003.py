@@ -10,12 +10,17 @@ from typing import Iterator
 
 from lambda_import_lint.judgement.assessment import Status, is_class_annotation_for_runtime
 from lambda_import_lint.rules.base import Example, Finding, Fix, Rule, RuleContext
+from lambda_import_lint.rules.grouping import Candidate, per_statement
 from lambda_import_lint.rules.messages import NO_FIX_DYNAMIC, NO_FIX_GUARD, NO_FIX_POSTPONE, cost, import_text
 
 CODE = "LIL003"
 
 
 def check(context: RuleContext) -> Iterator[Finding]:
+    return per_statement(context, CODE, _candidates(context))
+
+
+def _candidates(context: RuleContext) -> Iterator[Candidate]:
     heavy = context.config.heavy
     for judgement in context.assessment.with_status(Status.ANNOTATION_ONLY):
         binding = judgement.binding
@@ -32,7 +37,7 @@ def check(context: RuleContext) -> Iterator[Finding]:
             # every annotation of the module: unsafe.
             evaluated = any(use.runtime for use in judgement.uses)
             if evaluated and context.facts.postponing_changes_names:
-                yield context.finding(CODE, binding.node, message, NO_FIX_POSTPONE, binding.line, binding.top_statement)
+                yield Candidate(judgement, message, NO_FIX_POSTPONE)
                 continue
             read_by_frameworks = any(is_class_annotation_for_runtime(use) for use in judgement.uses)
             title = f"Move `{import_text(binding)}` under `if TYPE_CHECKING:`"
@@ -45,7 +50,7 @@ def check(context: RuleContext) -> Iterator[Finding]:
                 judgement.index,
                 add_future_annotations=evaluated,
             )
-        yield context.finding(CODE, binding.node, message, fix, binding.line, binding.top_statement)
+        yield Candidate(judgement, message, fix)
 
 
 RULE = Rule(

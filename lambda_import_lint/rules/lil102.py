@@ -75,7 +75,14 @@ RULE = Rule(
     fix_safety=(
         "Safe: the import moves to the module's import block. Not offered when the import sits in a "
         "conditional block of the function, when the function binds the name elsewhere, or when "
-        "the module already binds the name at module scope."
+        "the module already binds the name at module scope.\n\n"
+        "With SnapStart, everything module scope creates is captured in the snapshot and shared by "
+        "every environment resumed from it. Hoisting an import is safe in that respect, but mind "
+        "what the hoisted module does when imported, and what module scope builds with it: random "
+        "seeds and generators (`random`, `numpy.random`, UUIDs drawn at import) would repeat across "
+        "environments, so reseed or draw them in the handler or an `after_restore` runtime hook; "
+        "network connections and credentials created before the snapshot may be stale or closed "
+        "after a restore, so validate or re-create them after restore."
     ),
     options=("snapstart", "heavy-modules", "extend-heavy-modules"),
     check=check,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import libcst as cst
 
@@ -26,6 +26,24 @@ def import_text(binding: ImportBinding) -> str:
     if isinstance(statement, (cst.Import, cst.LazyImport)):
         return f"{lazy}import {alias_text}"
     return f"{lazy}from {binding.module} import {alias_text}"
+
+
+def statement_text(bindings: Sequence[ImportBinding]) -> str:
+    """One import statement for several bindings of one statement (``from pandas import
+    DataFrame, Series``), as a fix title shows it."""
+    if len(bindings) == 1:
+        return import_text(bindings[0])
+    first = bindings[0]
+    module = cst.Module(body=[])
+    names = ", ".join(
+        module.code_for_node(binding.alias.with_changes(comma=cst.MaybeSentinel.DEFAULT))
+        for binding in bindings
+        if binding.alias is not None
+    )
+    lazy = "lazy " if first.lazy else ""
+    if isinstance(first.statement, (cst.Import, cst.LazyImport)):
+        return f"{lazy}import {names}"
+    return f"{lazy}from {first.module} import {names}"
 
 
 def function_list(functions: Iterable[FunctionInfo]) -> str:

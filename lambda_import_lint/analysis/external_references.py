@@ -1,0 +1,287 @@
+"""Who else reaches a module-scope name through the module: the facts behind "is moving it safe?".
+
+Moving ``import requests`` from module scope into a function removes the attribute ``app.requests``.
+Code that reaches it from outside the function then breaks: a test's ``mock.patch("app.requests")``
+(the most common way handlers are unit-tested), ``from app import requests`` in another module,
+``monkeypatch.setattr(app, "requests", ...)``; and, within the module, code that reaches its own
+globals by module object (``sys.modules[__name__]``, ``importlib.import_module("app")``) or a
+module-level ``__getattr__`` that answers for missing attributes.
+
+The search over the project is I/O, so it lives here, not in a rule: a byte scan of the project's
+``.py`` files first (the module's name and the bound name both present?), then the stdlib parser
+on the few files that pass, never importing or running them. Listings and bytes are memoised per
+run (``new_run``), and every file and folder read is recorded for the result cache, as
+``local_modules.py`` does.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
+
+from lambda_import_lint.analysis.local_modules import note_dependency
+
+if TYPE_CHECKING:
+    from lambda_import_lint.config import Config
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One place that reaches a module-scope name through the module object."""
+
+    path: str  # as given to the run when inside the project root, else absolute
+    line: int
+    what: str  # "patches `app.requests`", "imports `requests` from `app`", …
+
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+_LISTINGS: dict[tuple[str, bool], tuple[str, ...]] = {}  # (folder, recursive) → its .py files
+_FOLDERS: dict[tuple[str, bool], tuple[str, ...]] = {}  # the folders each listing walked
+_SOURCES: dict[str, bytes] = {}
+
+
+def new_run() -> None:
+    """Forget what earlier runs of this process read: files may have changed since."""
+    _LISTINGS.clear()
+    _FOLDERS.clear()
+    _SOURCES.clear()
+
+
+def module_names(path: str, root: str) -> tuple[str, ...]:
+    """The dotted names the file at ``path`` can be imported as: relative to its own folder and to
+    each folder above it up to ``root`` (``app``, ``pkg.app``, ``src.pkg.app``)."""
+    real = os.path.realpath(path)
+    stem = os.path.splitext(os.path.basename(real))[0]
+    folder = os.path.dirname(real)
+    parts = [] if stem == "__init__" else [stem]
+    if stem == "__init__":
+        parts.insert(0, os.path.basename(folder))
+        folder = os.path.dirname(folder)
+    names = []
+    real_root = os.path.realpath(root)
+    while parts and all(part.isidentifier() for part in parts):
+        names.append(".".join(parts))
+        if folder == real_root or not folder.startswith(real_root + os.sep):
+            break
+        parts.insert(0, os.path.basename(folder))
+        folder = os.path.dirname(folder)
+    return tuple(names)
+
+
+def search_root(path: str, config: Config) -> tuple[str, bool]:
+    """The folder whose files may refer to the module, and whether to search it recursively: the
+    project root when the module is inside it; else the top of the module's package; else (a lone
+    module outside any project, in site-packages say) its own folder alone."""
+    real = os.path.realpath(path)
+    root = os.path.realpath(config.root)
+    if real.startswith(root + os.sep):
+        return root, True
+    folder = os.path.dirname(real)
+    if not os.path.isfile(os.path.join(folder, "__init__.py")):
+        return folder, False
+    while os.path.isfile(os.path.join(os.path.dirname(folder), "__init__.py")):
+        folder = os.path.dirname(folder)
+    return folder, True
+
+
+def outside_references(path: str, names: Mapping[int, str], config: Config) -> dict[int, tuple[Reference, ...]]:
+    """For each import (index → the name it binds): the places in other files of the project that
+    reach that name through the module. Empty for a module that is not a file on disk."""
+    if path in ("-", "") or not os.path.isfile(path):
+        return {}
+    folder, recursive = search_root(path, config)
+    dotted = module_names(path, folder if recursive else os.path.dirname(os.path.realpath(path)))
+    if not dotted:
+        return {}
+    module_file = os.path.realpath(path)
+    tail = dotted[0].rsplit(".", 1)[-1].encode()
+    wanted = {name.encode() for name in names.values()}
+    found: dict[str, list[Reference]] = {}
+    for file in _python_files(folder, recursive):
+        if os.path.realpath(file) == module_file:
+            continue
+        source = _read(file)
+        # The cheap path: a file that never spells the module's name, or none of the names, is done.
+        if tail not in source or not any(name in source for name in wanted):
+            continue
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        shown = _shown_path(file, config)
+        for name, line, what in _references_in(tree, file, module_file, dotted, set(names.values())):
+            found.setdefault(name, []).append(Reference(shown, line, what))
+    return {
+        index: tuple(sorted(found[name], key=lambda reference: (reference.path, reference.line)))
+        for index, name in names.items()
+        if name in found
+    }
+
+
+def self_references(tree: ast.Module, path: str, config: Config) -> tuple[Reference, ...]:
+    """Places where the module reaches its own globals through its module object (or answers for
+    missing attributes): any name moved off module scope may be read there."""
+    dotted = set(module_names(path, search_root(path, config)[0])) if path not in ("-", "") else set()
+    shown = _shown_path(path, config) if path not in ("-", "") else path
+    found = []
+    for statement in tree.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == "__getattr__":
+            found.append(Reference(shown, statement.lineno, "defines a module `__getattr__`"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and _dotted(node.value) == "sys.modules":
+            key = node.slice
+            if (isinstance(key, ast.Name) and key.id == "__name__") or _constant(key) in dotted:
+                found.append(Reference(shown, node.lineno, "reads `sys.modules[__name__]`"))
+        elif isinstance(node, ast.Call) and node.args:
+            function = _dotted(node.func)
+            if function in ("importlib.import_module", "import_module", "__import__"):
+                first = node.args[0]
+                if _constant(first) in dotted or (isinstance(first, ast.Name) and first.id == "__name__"):
+                    found.append(Reference(shown, node.lineno, f"imports itself with `{function}`"))
+    return tuple(sorted(set(found), key=lambda reference: reference.line))
+
+
+def _references_in(
+    tree: ast.Module, file: str, module_file: str, dotted: tuple[str, ...], names: set[str]
+) -> Iterator[tuple[str, int, str]]:
+    """(name, line, what) for each reference in one other file's tree."""
+    aliases = _module_aliases(tree, file, module_file, dotted)
+    attributes = {f"{module}.{name}": name for module in dotted for name in names}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and _import_from_names_module(node, file, module_file, dotted):
+            for alias in node.names:
+                if alias.name in names:
+                    yield alias.name, node.lineno, f"imports `{alias.name}` from `{dotted[0]}`"
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            # mock.patch("app.requests"), patch("pkg.app.requests.get"), monkeypatch.setattr("app.requests", …)
+            for attribute, name in attributes.items():
+                if node.value == attribute or node.value.startswith(attribute + "."):
+                    yield name, node.lineno, f"patches or names `{node.value}`"
+        elif isinstance(node, ast.Attribute):
+            if node.attr in names and _resolve(node.value, aliases) in dotted:
+                yield node.attr, node.lineno, f"reads `{_dotted(node) or node.attr}`"
+        elif isinstance(node, ast.Call) and len(node.args) >= 2:
+            # patch.object(app, "requests"), monkeypatch.setattr(app, "requests", …), getattr(app, "requests")
+            named = _constant(node.args[1])
+            if named is not None and named in names and _resolve(node.args[0], aliases) in dotted:
+                yield named, node.lineno, f"reaches `{named}` with `{_dotted(node.func) or 'a call'}`"
+
+
+def _module_aliases(tree: ast.Module, file: str, module_file: str, dotted: tuple[str, ...]) -> dict[str, str]:
+    """Local name → the dotted module it is bound to, for imports that may bind the module or a
+    package above it (``import pkg.app`` binds ``pkg``; ``from pkg import app`` binds ``app``)."""
+    aliases: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname is not None:
+                    aliases[alias.asname] = alias.name
+                else:
+                    head = alias.name.split(".")[0]
+                    aliases[head] = head
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                local = alias.asname or alias.name
+                if node.level:
+                    target = _relative_path(file, node.level, [*(node.module or "").split("."), alias.name])
+                    if target == module_file:
+                        aliases[local] = dotted[0]
+                elif node.module:
+                    aliases[local] = f"{node.module}.{alias.name}"
+    return aliases
+
+
+def _import_from_names_module(node: ast.ImportFrom, file: str, module_file: str, dotted: tuple[str, ...]) -> bool:
+    if node.level:
+        return _relative_path(file, node.level, (node.module or "").split(".")) == module_file
+    return node.module in dotted
+
+
+def _relative_path(file: str, level: int, parts: Iterable[str]) -> str | None:
+    folder = os.path.dirname(os.path.realpath(file))
+    for _ in range(level - 1):
+        folder = os.path.dirname(folder)
+    target = os.path.join(folder, *[part for part in parts if part])
+    for candidate in (target + ".py", os.path.join(target, "__init__.py")):
+        if os.path.isfile(candidate):
+            return os.path.realpath(candidate)
+    return None
+
+
+def _resolve(node: ast.expr, aliases: Mapping[str, str]) -> str | None:
+    """The dotted module an expression names through the file's imports (``app``, ``pkg.app``)."""
+    dotted = _dotted(node)
+    if dotted is None:
+        return None
+    head, _, rest = dotted.partition(".")
+    if head not in aliases:
+        return None
+    return f"{aliases[head]}.{rest}" if rest else aliases[head]
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(parts)])
+
+
+def _constant(node: ast.expr) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _python_files(folder: str, recursive: bool) -> tuple[str, ...]:
+    """The ``.py`` files under ``folder`` (virtual environments and the default exclusions left out;
+    the user's ``exclude`` is not applied: excluded tests still patch the handler). Each folder is
+    recorded for the result cache: a file added to it changes its modification time."""
+    key = (folder, recursive)
+    cached = _LISTINGS.get(key)
+    if cached is None:
+        from lambda_import_lint.config import Config
+        from lambda_import_lint.discovery.files import folder_exclusions
+
+        excluded = folder_exclusions(Config(folder=None))
+        files: list[str] = []
+        folders: list[str] = []
+        for current, subfolders, names in os.walk(folder):
+            if current != folder and "pyvenv.cfg" in names:  # a virtual environment
+                subfolders[:] = []
+                continue
+            folders.append(current)
+            files.extend(os.path.join(current, name) for name in sorted(names) if name.endswith(".py"))
+            kept = sorted(name for name in subfolders if not excluded(os.path.join(current, name)))
+            subfolders[:] = kept if recursive else []
+        cached = _LISTINGS[key] = tuple(files)
+        _FOLDERS[key] = tuple(folders)
+    for folder_path in _FOLDERS[key]:
+        note_dependency(folder_path)
+    return cached
+
+
+def _read(file: str) -> bytes:
+    source = _SOURCES.get(file)
+    if source is None:
+        try:
+            with open(file, "rb") as handle:
+                source = handle.read()
+        except OSError:
+            source = b""
+        _SOURCES[file] = source
+    note_dependency(file)
+    return source
+
+
+def _shown_path(file: str, config: Config) -> str:
+    real = os.path.realpath(file)
+    root = os.path.realpath(config.root)
+    return os.path.relpath(real, root) if real.startswith(root + os.sep) else real
+
+
+__all__ = ["Reference", "module_names", "new_run", "outside_references", "self_references"]
