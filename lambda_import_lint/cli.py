@@ -150,13 +150,38 @@ def load_config(args: argparse.Namespace) -> Config:
         config = discover(paths, Path(args.config) if args.config else None)
     for warning in caught:
         print(f"lambda-import-lint: warning: {warning.message}", file=sys.stderr)
+    _check_rule_codes(config, args.config)
     overrides = {}
     for key, value in _settings_from_flags(args).items():
         field_name, converted = parse_setting(key, value)
+        if key in ("select", "ignore"):
+            _known_codes(f"--{key}", converted)  # type: ignore[arg-type]
         if key == "extend-heavy-modules":
             converted = config.extend_heavy_modules + tuple(converted)  # type: ignore[arg-type]
         overrides[field_name] = converted
     return config.replace(**overrides)
+
+
+def _check_rule_codes(config: Config, explicit: str | None) -> None:
+    """Rule codes in the configuration file must name rules (or prefixes of them): a typo in
+    ``select`` would otherwise turn every rule off and pass CI. Raises ``ConfigError``."""
+    if config.folder is None:
+        return  # no file: the defaults
+    source = explicit or os.path.relpath(config.folder / "pyproject.toml")
+    _known_codes(f"{source}: `select`", config.select or ())
+    _known_codes(f"{source}: `ignore`", config.ignore)
+    for pattern, codes in config.per_file_ignores:
+        _known_codes(f"{source}: `per-file-ignores` for {pattern!r}", codes)
+
+
+def _known_codes(where: str, codes: Sequence[str]) -> None:
+    from lambda_import_lint.config import ConfigError
+    from lambda_import_lint.rules.registry import UnknownCodeError, check_codes
+
+    try:
+        check_codes(where, codes)
+    except UnknownCodeError as error:
+        raise ConfigError(str(error)) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
