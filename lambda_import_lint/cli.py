@@ -31,7 +31,7 @@ def _add_config_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--all-modules", action="store_true", default=None, help="lint every file as shared code")
     parser.add_argument("--target-version", choices=("py310", "py311", "py312", "py313", "py314", "py315"))
     parser.add_argument("--config", metavar="FILE", help="read settings from this TOML file")
-    parser.add_argument("--stdin-filename", metavar="NAME", help='the path to report (and configure) for "-"')
+    parser.add_argument("--stdin-filename", metavar="NAME", help='read stdin, reported and configured as this path')
 
 
 def _positive(value: str) -> int:
@@ -207,6 +207,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return 2
     if args.command == "rule":
         return _rule_command(args.code)
+    if args.stdin_filename and not args.paths:
+        args.paths = ["-"]  # as ruff does: naming the buffer means the buffer is the input
     from lambda_import_lint.config import ConfigError
 
     try:

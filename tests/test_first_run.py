@@ -85,3 +85,33 @@ def test_prefixes_of_known_codes_stay_valid(
     put(tmp_path, "app.py", BRANCHY)
     status, out, _ = run(["check", "--select", codes, "--no-cache", "app.py"], capsys)
     assert (status, out.count(" LIL001 ")) == (1, 1)
+
+
+# 4. --stdin-filename alone reads stdin.
+
+
+def test_stdin_filename_alone_reads_stdin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    monkeypatch.chdir(tmp_path)
+    put(tmp_path, "other.py", BRANCHY)  # would be reported if the folder were linted instead
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(BRANCHY.encode())))
+    status, out, err = run(["check", "--stdin-filename", "src/app.py"], capsys)
+    assert status == 1
+    assert out.startswith("src/app.py:1:8: LIL001 ") and out.count("\n") == 1
+    assert err == "Found 1 finding (1 fixable with `--fix`).\n"
+
+
+def test_stdin_filename_alone_with_fix_prints_the_fixed_buffer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(BRANCHY.encode())))
+    status, out, _ = run(["check", "--fix", "--stdin-filename", "app.py"], capsys)
+    assert status == 1
+    assert out == BRANCHY.replace("import pandas as pd\n\n\n", "").replace(":\n", ":\n    import pandas as pd\n", 1)
+    assert not (tmp_path / "app.py").exists()
