@@ -35,9 +35,12 @@ def _add_config_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def _positive(value: str) -> int:
-    number = int(value)
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
     if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
     return number
 
 
@@ -53,7 +56,10 @@ def _check_arguments(check: argparse.ArgumentParser) -> None:
     check.add_argument("--jobs", type=_positive, metavar="N", help="parallel processes (default: CPU count)")
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     check.add_argument("--clean-cache", action="store_true", help="delete the cache before running")
-    check.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    check.add_argument(
+        "-q", "--quiet", action="store_true",
+        help="hide the summary line and discovery warnings (findings, errors and `Rewriting` lines still print)",
+    )
 
 
 def _handlers_arguments(handlers: argparse.ArgumentParser) -> None:
@@ -422,10 +428,13 @@ def _report_command(args: argparse.Namespace, config: Config) -> int:
         sys.stdout.write("\n")
         return status
     basis = "measured" if python else "catalogue estimates"
-    print(f"{'handler':60} {'init ms':>9} {'deferrable':>11} {'after fix':>10}   ({basis})")
-    for row in rows:
-        handler = f"{row.path}:{row.function}"
-        print(f"{handler:60} {row.init_ms:9.0f} {row.deferrable_ms:11.0f} {row.after_fix_ms:10.0f}")
+    # The handler column is as wide as its longest entry: a long path must not push the figures
+    # out of their columns.
+    handlers = [f"{row.path}:{row.function}" for row in rows]
+    width = max(map(len, handlers), default=0)
+    print(f"{'handler':{width}}  {'init ms':>9} {'deferrable':>11} {'after fix':>10}   ({basis})")
+    for handler, row in zip(handlers, rows):
+        print(f"{handler:{width}}  {row.init_ms:9.0f} {row.deferrable_ms:11.0f} {row.after_fix_ms:10.0f}")
     return status
 
 
@@ -436,8 +445,9 @@ def _rule_command(code: str | None) -> int:
     rules = all_rules()
 
     if code is None:
+        width = max(len(rule.name) for rule in rules.values())
         for rule in rules.values():
-            print(f"{rule.code}  {rule.name:32} {rule.summary}")
+            print(f"{rule.code}  {rule.name:{width}}  {rule.summary}")
         return 0
     found = rules.get(code.upper())
     if found is None:

@@ -115,3 +115,96 @@ def test_stdin_filename_alone_with_fix_prints_the_fixed_buffer(
     assert status == 1
     assert out == BRANCHY.replace("import pandas as pd\n\n\n", "").replace(":\n", ":\n    import pandas as pd\n", 1)
     assert not (tmp_path / "app.py").exists()
+
+
+# 7. Polish.
+
+
+def test_quiet_help_says_what_it_hides(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    out = capsys.readouterr().out
+    assert (
+        "-q, --quiet hide the summary line and discovery warnings (findings, errors and `Rewriting` lines still print)"
+    ) in " ".join(out.split())
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-3"])
+def test_jobs_expects_a_positive_integer(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["check", "--jobs", value, "."])
+    assert exit_.value.code == 2
+    assert f"argument --jobs: expected a positive integer, got '{value}'" in capsys.readouterr().err
+
+
+def test_report_columns_survive_long_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    deep = "services/" + "a-rather-long-folder-name/" * 4 + "app.py"
+    put(tmp_path, deep, BRANCHY)
+    put(tmp_path, "app.py", BRANCHY)
+    status, out, _ = run(["report", "."], capsys)
+    header, *rows = out.splitlines()
+    assert status == 0 and len(rows) == 2
+    figures = header.index("init ms") + len("init ms")  # right-aligned under their heading
+    for row in rows:
+        assert row[:figures].endswith(" 330") or row[:figures].endswith(" 480"), row
+        assert row[figures:].split() == ["330", "0"] or row[figures:].split() == ["330", "150"], row
+    assert any(row.startswith(deep + ":lambda_handler ") for row in rows)
+
+
+def test_rule_list_fits_its_columns(capsys: pytest.CaptureFixture[str]) -> None:
+    from lambda_import_lint.rules.registry import all_rules
+
+    status, out, _ = run(["rule"], capsys)
+    lines = out.splitlines()
+    assert status == 0 and len(lines) == len(all_rules())
+    summary_columns = {line.index(rule.summary) for line, rule in zip(lines, all_rules().values())}
+    assert len(summary_columns) == 1  # every summary starts in the same column
+    for line, rule in zip(lines, all_rules().values()):
+        assert line[len(rule.code) + 2:].split("  ")[0] == rule.name  # at least two spaces after a name
+
+
+def test_module_outside_the_catalogue_reads_cost_unknown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    put(tmp_path, "app.py", BRANCHY.replace("pandas as pd", "uuid").replace("pd.DataFrame(event[\"rows\"]).to_dict()", "uuid.uuid4()"))
+    status, out, _ = run(["check", "--extend-heavy-modules", "uuid", "--no-cache", "app.py"], capsys)
+    assert status == 1
+    assert out.startswith("app.py:1:8: LIL001 `uuid` (cost unknown) is imported at module scope")
+    assert "import time" not in out
+
+
+def test_unused_module_outside_the_catalogue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    put(tmp_path, "app.py", "import uuid\n\n\ndef handler(event, context):\n    return 1\n")
+    _, out, _ = run(["check", "--extend-heavy-modules", "uuid", "--no-cache", "app.py"], capsys)
+    assert out == (
+        "app.py:1:8: LIL002 `uuid` (cost unknown) is imported but never used; removing it takes its import off "
+        "every cold start\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "position"),
+    [
+        # LibCST's message says "error at 3:10" (0-based column) where its raw position says 3:1.
+        pytest.param("import boto3\ndef handler(event, context):\n    x = = 1\n", "3:11", id="in-a-line"),
+        pytest.param("import boto3\ndef handler(event, context):\n    return (1,\n", "4:1", id="end-of-file"),
+    ],
+)
+def test_syntax_error_gives_one_position(
+    source: str, position: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    put(tmp_path, "broken.py", source)
+    status, _, err = run(["check", "--no-cache", "broken.py"], capsys)
+    [line] = [line for line in err.splitlines() if line.startswith("broken.py")]
+    assert status == 2
+    assert line.startswith(f"broken.py: error: syntax error at {position}: expected one of ")
+    assert "error at" not in line.split(": syntax error at ", 1)[1]
