@@ -21,8 +21,8 @@ def check(context: RuleContext) -> Iterator[Finding]:
         if binding.guarded_by_import_error or _explicit_reexport(binding.name, import_text(binding)):
             continue  # `try: import numpy / except ImportError:` probes for a feature
         message = (
-            f"`{binding.module}` is imported but never used; removing it saves "
-            f"{cost(binding.module, heavy)} on every cold start"
+            f"`{binding.module}` ({cost(binding.module, heavy)}) is imported but never used; removing it "
+            "takes its import off every cold start"
         )
         fix: Fix | str = NO_FIX_GUARD
         if binding.guard is None:

@@ -20,8 +20,9 @@ def check(context: RuleContext) -> Iterator[Finding]:
         binding = context.facts.imports[index]
         path = " → ".join((importer, *chain))
         message = (
-            f"`{chain[0]}` imports heavy modules at module scope: `{path}` ({cost(chain[-1], heavy)} on "
-            f"every cold start); import `{chain[0]}` where it is used, or defer `{chain[-1]}` in `{chain[-2]}`"
+            f"`{chain[0]}` imports heavy modules at module scope: `{path}` ({cost(chain[-1], heavy)}, "
+            f"paid on every cold start); import `{chain[0]}` where it is used, or defer "
+            f"`{chain[-1]}` in `{chain[-2]}`"
         )
         yield context.finding(CODE, binding.node, message, None, binding.line, binding.top_statement)
 
