@@ -272,7 +272,9 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
     from lambda_import_lint.api import FileResult
     from lambda_import_lint.reporters import WRITERS, summary
     from lambda_import_lint.rules.registry import selected_codes
-    from lambda_import_lint.runner import Cache, Options, Progress, cache_folder, clean_cache, run
+    from lambda_import_lint.runner import (
+        Cache, Options, Progress, cache_folder, checked_handler_module, clean_cache, run,
+    )
 
     fixing = args.fix or args.diff
     stdin_fix = fixing and args.paths == ["-"]
@@ -314,7 +316,10 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
     findings = sum(len(result.findings) for result in results)
     fixable = sum(len(result.fixable) for result in results)
     if not args.quiet:
-        print(summary(findings, fixable, len(errors), fixed if args.fix else 0), file=sys.stderr)
+        unchecked = None
+        if not findings and not checked_handler_module(tasks, outcomes, config):
+            unchecked = len(results) - len(errors)
+        print(summary(findings, fixable, len(errors), fixed if args.fix else 0, unchecked), file=sys.stderr)
     if errors:
         return 2
     if args.exit_zero:

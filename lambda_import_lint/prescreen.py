@@ -92,6 +92,18 @@ def needs_full_analysis(
     return local_file is not None and _imports_heavy_locally(tree, local_file, config, heavy)
 
 
+def defines_handler(source: bytes, handler_names: Sequence[str]) -> bool:
+    """Whether a module defines a handler by the heuristic (a module-level function named like
+    one, or taking ``(event, context)``), on the stdlib tree. For files the prefilters settled
+    without saying whether they had a handler; source the stdlib parser cannot read counts as
+    one (the byte scan already said it may have one)."""
+    tree = stdlib_tree(source)
+    if tree is None:
+        return True
+    functions = (s for s in _module_level(tree.body) if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    return any(_looks_like_handler(function, handler_names) for function in functions)
+
+
 def _imports_heavy_locally(tree: ast.Module, file: Path, config: Config, heavy: HeavyModules) -> bool:
     from lambda_import_lint.discovery.local_modules import chain_through, search_roots
 

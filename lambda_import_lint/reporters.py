@@ -180,7 +180,23 @@ WRITERS: dict[str, Callable[[Iterable[FileResult], TextIO], None]] = {
 }
 
 
-def summary(findings: int, fixable: int, errors: int, fixed: int = 0) -> str:
+HANDLERS_HINT = (
+    'see `lambda-import-lint handlers` or set `handlers = ["src/app.py:handler"]` in [tool.lambda-import-lint]'
+)
+
+
+def nothing_checked(python_files: int) -> str:
+    """The summary of a run that checked no handler module: "All checks passed!" would read as a
+    clean bill of health for code that was never looked at."""
+    if not python_files:
+        return f"No Python files found; {HANDLERS_HINT}."
+    plural = "s" if python_files != 1 else ""
+    return f"No handler modules found in {python_files} Python file{plural}; {HANDLERS_HINT}."
+
+
+def summary(findings: int, fixable: int, errors: int, fixed: int = 0, unchecked: int | None = None) -> str:
+    """The line ending a ``check`` run. ``unchecked``: when no handler module (or shared code) was
+    checked, how many Python files were read; None when something was checked."""
     parts = []
     if fixed:
         parts.append(f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.")
@@ -190,7 +206,10 @@ def summary(findings: int, fixable: int, errors: int, fixed: int = 0) -> str:
             line += f" ({fixable} fixable with `--fix`)"
         parts.append(line + ".")
     elif not fixed:
-        parts.append("All checks passed!")
+        if unchecked is None:
+            parts.append("All checks passed!")
+        elif unchecked or not errors:  # every file unreadable: the error count below says it all
+            parts.append(nothing_checked(unchecked))
     if errors:
         parts.append(f"{errors} file{'s' if errors != 1 else ''} could not be checked.")
     return " ".join(parts)

@@ -280,6 +280,36 @@ def _cannot_matter(source: bytes, library: bool, task: Task, options: Options) -
     return False
 
 
+def checked_handler_module(tasks: Sequence[Task], outcomes: Sequence[Outcome], config: Config) -> bool:
+    """Whether the run checked at least one handler module or shared-code file (``outcomes`` in
+    the order of ``tasks``). A file the prefilters settled is still a handler module when it only
+    lacked a heavy import; they do not say which test settled it, so such files are asked again,
+    by the stdlib parser, only when no other file answers first: a run over a repository with
+    handlers pays nothing for this, one without pays a parse of the files the byte scan found
+    handler-shaped."""
+    from lambda_import_lint.discovery.handlers import could_have_handler
+
+    unsure: list[bytes] = []
+    for task, outcome in zip(tasks, outcomes):
+        result = outcome.result
+        if result.error is not None:
+            continue
+        if task.declared or is_library_file(task.path, config):
+            return True
+        if result.parsed:
+            if result.handlers:
+                return True
+            continue
+        source = outcome.original if outcome.original is not None else task.read()
+        if isinstance(source, bytes) and could_have_handler(source, config.handler_names):
+            unsure.append(source)
+    if not unsure:
+        return False
+    from lambda_import_lint.prescreen import defines_handler
+
+    return any(defines_handler(source, config.handler_names) for source in unsure)
+
+
 class Progress:
     """``files done / total`` on stderr, only when it is a terminal, at most ten times a second."""
 

@@ -208,3 +208,74 @@ def test_syntax_error_gives_one_position(
     assert status == 2
     assert line.startswith(f"broken.py: error: syntax error at {position}: expected one of ")
     assert "error at" not in line.split(": syntax error at ", 1)[1]
+
+
+# 3. Say when nothing was checked.
+
+HINT = 'see `lambda-import-lint handlers` or set `handlers = ["src/app.py:handler"]` in [tool.lambda-import-lint].'
+
+
+@pytest.mark.parametrize(
+    ("files", "summary"),
+    [
+        pytest.param({"README.md": "# no code\n"}, f"No Python files found; {HINT}", id="no-python-files"),
+        pytest.param(
+            {"lib/util.py": "def f(x):\n    return x\n", "lib/io.py": "import boto3\n\n\ndef read(key):\n    return key\n"},
+            f"No handler modules found in 2 Python files; {HINT}",
+            id="no-handler-modules",
+        ),
+        # The byte scan says "maybe" (a def taking `event`, a method named `handler`); the stdlib
+        # parser says no.
+        pytest.param(
+            {
+                "util.py": "import boto3\n\n\ndef parse(event, keys):\n    return boto3\n",
+                "models.py": "class Queue:\n    def handler(self, event, context):\n        return 1\n",
+            },
+            f"No handler modules found in 2 Python files; {HINT}",
+            id="handler-shaped-bytes-only",
+        ),
+        # A handler module with no heavy import is settled by the prefilters yet was checked.
+        pytest.param(
+            {"app.py": "import json\n\n\ndef handler(event, context):\n    return json.dumps(event)\n"},
+            "All checks passed!",
+            id="handler-without-heavy-import",
+        ),
+        pytest.param({"app.py": "def handler(event, context):\n    return 1\n"}, "All checks passed!", id="no-import"),
+        pytest.param(
+            {"app.py": "import boto3\n\n\ndef process(payload, ctx):\n    return boto3\n", "util.py": "x = 1\n"},
+            f"No handler modules found in 2 Python files; {HINT}",
+            id="no-handler-shaped-function",
+        ),
+    ],
+)
+def test_summary_says_when_nothing_was_checked(
+    files: dict[str, str], summary: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for relative, content in files.items():
+        put(tmp_path, relative, content)
+    assert run(["check", "--no-cache", "."], capsys) == (0, "", summary + "\n")
+
+
+def test_declared_and_shared_code_count_as_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    put(tmp_path, "util.py", "import json\n\n\ndef process(payload, ctx):\n    return json\n")
+    assert run(["check", "--all-modules", "."], capsys) == (0, "", "All checks passed!\n")
+    put(tmp_path, "pyproject.toml", '[tool.lambda-import-lint]\nhandlers = ["util.py:process"]\n')
+    assert run(["check", "."], capsys) == (0, "", "All checks passed!\n")
+
+
+def test_nothing_checked_with_unreadable_files_and_quiet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    put(tmp_path, "broken.py", "import boto3\ndef handler(event, context):\n    return (1,\n")
+    status, _, err = run(["check", "--no-cache", "."], capsys)
+    assert (status, err.splitlines()[-1]) == (2, "1 file could not be checked.")
+    put(tmp_path, "util.py", "x = 1\n")
+    status, _, err = run(["check", "--no-cache", "."], capsys)
+    assert err.splitlines()[-1] == f"No handler modules found in 1 Python file; {HINT[:-1]}. 1 file could not be checked."
+    assert run(["check", "-q", "util.py"], capsys) == (0, "", "")
