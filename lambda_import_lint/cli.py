@@ -11,7 +11,7 @@ import os
 import sys
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from lambda_import_lint import __version__
 
@@ -273,7 +273,7 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
     from lambda_import_lint.reporters import WRITERS, summary
     from lambda_import_lint.rules.registry import selected_codes
     from lambda_import_lint.runner import (
-        Cache, Options, Progress, cache_folder, checked_handler_module, clean_cache, run,
+        Cache, Options, Progress, cache_folder, checked_handler_module, clean_cache, missing_handlers, run,
     )
 
     fixing = args.fix or args.diff
@@ -289,9 +289,11 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
         clean_cache(config)
     cache = None if args.no_cache or args.paths == ["-"] else Cache(cache_folder(config), options)
     progress = Progress()
-    tasks, _ = _tasks(args, config)
+    tasks, declarations = _tasks(args, config)
     outcomes = run(tasks, options, jobs=args.jobs, cache=cache, progress=progress)
     progress.finish()
+    if not args.quiet:
+        _warn_missing(declarations, missing_handlers(tasks, outcomes))
 
     results: list[FileResult] = []
     changed = fixed = 0
@@ -379,10 +381,7 @@ def _handlers_command(args: argparse.Namespace, config: Config) -> int:
             print(f"{name}: error: {found.error}", file=sys.stderr)
             status = 2
             continue
-        for missing in sorted(set(task.declared) - set(found)):
-            declaration = declarations.origin(name, missing)
-            where = declaration.source if declaration else "config"
-            print(f"lambda-import-lint: warning: {where}: {name} has no function `{missing}`", file=sys.stderr)
+        _warn_missing(declarations, [(name, missing) for missing in task.declared if missing not in found])
         for function in found:
             declaration = declarations.origin(name, function)
             row: dict[str, object] = {
@@ -405,6 +404,17 @@ def _handlers_command(args: argparse.Namespace, config: Config) -> int:
         for row in rows:
             print(f"{row['path']}:{row['function']}  ({row['source']})")
     return status
+
+
+def _warn_missing(declarations: Declarations, missing: Iterable[tuple[str, str]]) -> None:
+    """One warning per declared handler its file does not define, with the next step."""
+    from lambda_import_lint.discovery.handlers import handlers_hint
+
+    for name, function in dict.fromkeys(missing):
+        declaration = declarations.origin(name, function)
+        where = declaration.source if declaration else "config"
+        step = f"fix the handler name there, or {handlers_hint(f'{name}:<function>')}"
+        print(f"lambda-import-lint: warning: {where}: {name} has no function `{function}`; {step}", file=sys.stderr)
 
 
 def _report_command(args: argparse.Namespace, config: Config) -> int:

@@ -92,6 +92,16 @@ def needs_full_analysis(
     return local_file is not None and _imports_heavy_locally(tree, local_file, config, heavy)
 
 
+def module_functions(source: bytes) -> frozenset[str] | None:
+    """The names of the module-level functions (None when the stdlib parser cannot read it)."""
+    tree = stdlib_tree(source)
+    if tree is None:
+        return None
+    return frozenset(
+        s.name for s in _module_level(tree.body) if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+    )
+
+
 def defines_handler(source: bytes, handler_names: Sequence[str]) -> bool:
     """Whether a module defines a handler by the heuristic (a module-level function named like
     one, or taking ``(event, context)``), on the stdlib tree. For files the prefilters settled

@@ -310,6 +310,27 @@ def checked_handler_module(tasks: Sequence[Task], outcomes: Sequence[Outcome], c
     return any(defines_handler(source, config.handler_names) for source in unsure)
 
 
+def missing_handlers(tasks: Sequence[Task], outcomes: Sequence[Outcome]) -> list[tuple[str, str]]:
+    """(file, function) for each declared handler its file does not define. An analysed result
+    lists the handlers it found; a file the prefilters settled (or shared code, where handlers
+    are not resolved) is asked by the stdlib parser, which only declared files pay."""
+    missing: list[tuple[str, str]] = []
+    for task, outcome in zip(tasks, outcomes):
+        result = outcome.result
+        if not task.declared or result.error is not None:
+            continue
+        if result.parsed and result.handlers:
+            defined: frozenset[str] | None = frozenset(result.handlers)
+        else:
+            from lambda_import_lint.prescreen import module_functions
+
+            source = outcome.original if outcome.original is not None else task.read()
+            defined = module_functions(source) if isinstance(source, bytes) else None
+        if defined is not None:
+            missing.extend((task.path, function) for function in task.declared if function not in defined)
+    return missing
+
+
 class Progress:
     """``files done / total`` on stderr, only when it is a terminal, at most ten times a second."""
 

@@ -3,6 +3,7 @@ results that do not depend on how a path is spelled — through the command line
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -279,3 +280,112 @@ def test_nothing_checked_with_unreadable_files_and_quiet(
     status, _, err = run(["check", "--no-cache", "."], capsys)
     assert err.splitlines()[-1] == f"No handler modules found in 1 Python file; {HINT[:-1]}. 1 file could not be checked."
     assert run(["check", "-q", "util.py"], capsys) == (0, "", "")
+
+
+# 5. Discovery warnings that help.
+
+WARNING = "lambda-import-lint: warning: "
+SET_HANDLERS = 'set `handlers = ["src/app.py:handler"]` in [tool.lambda-import-lint]'
+
+
+def sam_template(functions: dict[str, tuple[str, str]]) -> str:
+    """A SAM template declaring Python functions: name → (CodeUri, Handler)."""
+    lines = ["AWSTemplateFormatVersion: '2010-09-09'", "Transform: AWS::Serverless-2016-10-31", "Resources:"]
+    for name, (code_uri, handler) in functions.items():
+        lines += [
+            f"  {name}:",
+            "    Type: AWS::Serverless::Function",
+            "    Properties:",
+            "      Runtime: python3.12",
+            f"      CodeUri: {code_uri}",
+            f"      Handler: {handler}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def test_zip_code_uri_is_said_once_for_every_function(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    functions = {f"Fn{number}": ("dist/bundle.zip", "index.handler") for number in range(46)}
+    put(tmp_path, "template.yaml", sam_template(functions))
+    put(tmp_path, "src/index.py", "def handler(event, context):\n    return 1\n")
+    for command in (["check", "."], ["handlers", "."]):
+        _, _, err = run(command, capsys)
+        warnings = [line for line in err.splitlines() if line.startswith(WARNING)]
+        assert warnings == [
+            f"{WARNING}template.yaml: code deployed from a .zip archive, which cannot be inspected "
+            f"(46 functions: Fn0, Fn1, Fn2 and 43 more); to check the source it is built from, {SET_HANDLERS}"
+        ]
+        assert "not found" not in err
+
+
+def test_py_code_uri_is_the_handler_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    put(tmp_path, "template.yaml", sam_template({"Fn": ("src/index.py", "index.process")}))
+    put(tmp_path, "src/index.py", BRANCHY.replace("lambda_handler(event, context)", "process(payload, ctx)")
+        .replace("event", "payload"))
+    status, out, err = run(["handlers", "--format", "json", "."], capsys)
+    [row] = json.loads(out)
+    assert (status, row["path"], row["function"], row["source"], err) == (0, "src/index.py", "process", "template.yaml", "")
+    status, out, err = run(["check", "--no-cache", "."], capsys)
+    assert status == 1 and out.startswith("src/index.py:1:8: LIL001 ") and "warning" not in err
+
+
+def test_functions_sharing_a_missing_file_share_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    functions = {"A": ("src/", "gone.handler"), "B": ("src/", "gone.handler"), "C": ("src/", "other.handler")}
+    put(tmp_path, "template.yaml", sam_template(functions))
+    _, _, err = run(["check", "."], capsys)
+    step = f"fix the handler or its code folder, or {SET_HANDLERS}"
+    assert [line for line in err.splitlines() if line.startswith(WARNING)] == [
+        f"{WARNING}template.yaml: handler 'gone.handler': src/gone.py not found (2 functions: A, B); {step}",
+        f"{WARNING}template.yaml: C: handler 'other.handler': src/other.py not found; {step}",
+    ]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(BRANCHY, id="analysed"),
+        pytest.param("def lambda_handler(event, context):\n    return 1\n", id="settled-by-the-byte-scan"),
+        pytest.param("import json\n\n\ndef lambda_handler(event, context):\n    return json\n", id="settled-by-the-prescreen"),
+    ],
+)
+def test_check_reports_a_declared_function_that_does_not_exist_once(
+    source: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    put(tmp_path, "template.yaml", sam_template({"A": ("src/", "app.handle"), "B": ("src/", "app.handle")}))
+    put(tmp_path, "src/app.py", source)
+    expected = [
+        f"{WARNING}template.yaml: src/app.py has no function `handle`; fix the handler name there, or "
+        'set `handlers = ["src/app.py:<function>"]` in [tool.lambda-import-lint]'
+    ]
+    for command in (["check", "--no-cache", "."], ["handlers", "."]):
+        _, _, err = run(command, capsys)
+        assert [line for line in err.splitlines() if line.startswith(WARNING)] == expected
+    assert run(["check", "-q", "--no-cache", "."], capsys)[2] == ""
+
+
+def test_terraform_zip_is_not_inspectable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    put(tmp_path, "main.tf", """\
+        resource "aws_lambda_function" "api" {
+          function_name = "api"
+          runtime       = "python3.12"
+          handler       = "app.handler"
+          filename      = "build/api.zip"
+        }
+        """)
+    _, _, err = run(["handlers", "."], capsys)
+    assert err == (
+        f"{WARNING}main.tf: aws_lambda_function.api: code deployed from a .zip archive, which cannot be inspected; "
+        f"to check the source it is built from, {SET_HANDLERS}\n"
+    )

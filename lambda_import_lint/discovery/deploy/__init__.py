@@ -80,5 +80,5 @@ def discover(root: Path, excluded: Callable[[str], bool], candidates: Iterable[s
         try:
             reader(path, found)
         except OSError as error:
-            found.warn(path, f"cannot read: {error.strerror or error}")
+            found.warn(path, f"cannot read: {error.strerror or error}", hint="check its permissions")
     return found
