@@ -389,3 +389,53 @@ def test_terraform_zip_is_not_inspectable(
         f"{WARNING}main.tf: aws_lambda_function.api: code deployed from a .zip archive, which cannot be inspected; "
         f"to check the source it is built from, {SET_HANDLERS}\n"
     )
+
+
+# 6. Results do not depend on the path given.
+
+DECLARED_ONLY = """\
+import pandas as pd
+
+
+def process(payload, ctx):
+    if payload.get("report"):
+        return pd.DataFrame(payload["rows"]).to_dict()
+    return None
+"""  # not handler-shaped: only the template makes it a handler
+
+
+def findings(args: list[str], capsys: pytest.CaptureFixture[str]) -> list[tuple[str, int, str, str]]:
+    status, out, err = run(["check", "--format", "json", "--no-cache", *args], capsys)
+    assert status == 1, err
+    return [(item["path"], item["line"], item["code"], item["message"]) for item in json.loads(out)]
+
+
+@pytest.mark.parametrize("marker", [None, ".git", "pyproject.toml"])
+def test_findings_do_not_depend_on_the_path_given(
+    marker: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    put(tmp_path, "proj/template.yaml", sam_template({"Process": ("sub/", "app.process")}))
+    put(tmp_path, "proj/sub/app.py", DECLARED_ONLY)
+    if marker == ".git":
+        (tmp_path / "proj/.git").mkdir()
+    elif marker == "pyproject.toml":
+        put(tmp_path, "proj/pyproject.toml", "[project]\nname = 'proj'\n")
+    spellings = ["proj/", "proj/sub/", "proj/sub/app.py"]
+    results = [findings([spelling], capsys) for spelling in spellings]
+    assert [code for _, _, code, _ in results[0]] == ["LIL001"]
+    assert results[0][0][:2] == ("proj/sub/app.py", 1)
+    assert results[1] == results[0] and results[2] == results[0]
+
+
+def test_the_walk_up_stops_at_the_project_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A deployment file above the first folder holding .git belongs to another project."""
+    monkeypatch.chdir(tmp_path)
+    put(tmp_path, "template.yaml", sam_template({"Process": ("proj/sub/", "app.process")}))
+    put(tmp_path, "proj/sub/app.py", DECLARED_ONLY)
+    assert findings(["proj/sub/app.py"], capsys)[0][2] == "LIL001"  # no project root: found above
+    (tmp_path / "proj/.git").mkdir()
+    status, out, err = run(["check", "--no-cache", "proj/sub/app.py"], capsys)
+    assert (status, out) == (0, "") and err.startswith("No handler modules found in 1 Python file;")
