@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import warnings
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -56,10 +57,14 @@ def stdlib_tree(source: bytes | str) -> ast.Module | None:
     """The stdlib parser's tree, or None when it cannot read the source (newer syntax, errors).
     The last one is kept: in one process the runner's prescreen and the analysis of the same file
     ask for it in turn (a bytes object keeps its hash, so the lookup costs nothing). Read-only."""
-    try:
-        return ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+    # The user's code may warn (invalid escapes: a SyntaxWarning shown by default since 3.12,
+    # printed as "<unknown>:2: ..."): not ours to print; the fixer's compile is silenced alike.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
 
 
 def needs_full_analysis(

@@ -439,3 +439,20 @@ def test_the_walk_up_stops_at_the_project_root(
     (tmp_path / "proj/.git").mkdir()
     status, out, err = run(["check", "--no-cache", "proj/sub/app.py"], capsys)
     assert (status, out) == (0, "") and err.startswith("No handler modules found in 1 Python file;")
+
+
+def test_the_users_code_warnings_are_not_printed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Parsing with the stdlib warns about invalid escapes (shown by default since Python 3.12,
+    as "<unknown>:2: SyntaxWarning: ..."): the user's code, not our output."""
+    import warnings
+
+    monkeypatch.chdir(tmp_path)
+    put(tmp_path, "shared.py", 'import pandas\nPATTERN = "\\d+ shared"\n')
+    put(tmp_path, "app.py", 'import shared\nimport boto3\nPATTERN = "\\d+ app"\n' + BRANCHY.split("\n", 1)[1])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        status, _, _ = run(["check", "--no-cache", "--jobs", "1", "app.py"], capsys)
+    assert status == 1
+    assert [str(warning.message) for warning in caught] == []
