@@ -456,3 +456,16 @@ def test_the_users_code_warnings_are_not_printed(
         status, _, _ = run(["check", "--no-cache", "--jobs", "1", "app.py"], capsys)
     assert status == 1
     assert [str(warning.message) for warning in caught] == []
+
+
+@pytest.mark.parametrize(
+    ("name", "candidate"),
+    [("package.json", False), ("tsconfig.json", False), ("template.json", True), ("cdk.json", True),
+     ("template.yaml", True), ("main.tf", True), ("Dockerfile", True)],
+)
+def test_deployment_candidates_are_names_a_reader_takes(name: str, candidate: bool) -> None:
+    """The walk up from the checked paths lists folders such as /tmp: a stray `.json` there must
+    not load the readers (PyYAML, json) for nothing."""
+    from lambda_import_lint.discovery.deploy import is_candidate
+
+    assert is_candidate(name) is candidate

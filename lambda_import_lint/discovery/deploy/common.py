@@ -132,9 +132,11 @@ def is_python(runtime: object) -> bool:
 
 
 def is_candidate(name: str) -> bool:
-    """Whether a file name may be a deployment file (the file walk collects these too)."""
+    """Whether a file name may be a deployment file (the file walk collects these too). JSON only
+    by the names a reader takes (``sam.looks_like_template`` reads no other ``.json``): a
+    ``package.json`` must not make a run load the readers."""
     return (
-        name in ("serverless.yml", "serverless.yaml", "cdk.json", "Dockerfile")
-        or name.endswith((".tf", ".template", ".yaml", ".yml", ".json", ".Dockerfile"))
+        name in ("serverless.yml", "serverless.yaml", "cdk.json", "template.json", "Dockerfile")
+        or name.endswith((".tf", ".template", ".yaml", ".yml", ".Dockerfile"))
         or name.startswith("Dockerfile.")
     )
