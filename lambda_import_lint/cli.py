@@ -11,7 +11,7 @@ import os
 import sys
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from lambda_import_lint import __version__
 
@@ -31,13 +31,16 @@ def _add_config_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--all-modules", action="store_true", default=None, help="lint every file as shared code")
     parser.add_argument("--target-version", choices=("py310", "py311", "py312", "py313", "py314", "py315"))
     parser.add_argument("--config", metavar="FILE", help="read settings from this TOML file")
-    parser.add_argument("--stdin-filename", metavar="NAME", help='the path to report (and configure) for "-"')
+    parser.add_argument("--stdin-filename", metavar="NAME", help='read stdin, reported and configured as this path')
 
 
 def _positive(value: str) -> int:
-    number = int(value)
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
     if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
     return number
 
 
@@ -53,7 +56,10 @@ def _check_arguments(check: argparse.ArgumentParser) -> None:
     check.add_argument("--jobs", type=_positive, metavar="N", help="parallel processes (default: CPU count)")
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     check.add_argument("--clean-cache", action="store_true", help="delete the cache before running")
-    check.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    check.add_argument(
+        "-q", "--quiet", action="store_true",
+        help="hide the summary line and discovery warnings (findings, errors and `Rewriting` lines still print)",
+    )
 
 
 def _handlers_arguments(handlers: argparse.ArgumentParser) -> None:
@@ -158,13 +164,38 @@ def load_config(args: argparse.Namespace) -> Config:
         config = discover(paths, Path(args.config) if args.config else None)
     for warning in caught:
         _stderr(f"lambda-import-lint: warning: {warning.message}")
+    _check_rule_codes(config, args.config)
     overrides = {}
     for key, value in _settings_from_flags(args).items():
         field_name, converted = parse_setting(key, value)
+        if key in ("select", "ignore"):
+            _known_codes(f"--{key}", converted)  # type: ignore[arg-type]
         if key == "extend-heavy-modules":
             converted = config.extend_heavy_modules + tuple(converted)  # type: ignore[arg-type]
         overrides[field_name] = converted
     return config.replace(**overrides)
+
+
+def _check_rule_codes(config: Config, explicit: str | None) -> None:
+    """Rule codes in the configuration file must name rules (or prefixes of them): a typo in
+    ``select`` would otherwise turn every rule off and pass CI. Raises ``ConfigError``."""
+    if config.folder is None:
+        return  # no file: the defaults
+    source = explicit or os.path.relpath(config.folder / "pyproject.toml")
+    _known_codes(f"{source}: `select`", config.select or ())
+    _known_codes(f"{source}: `ignore`", config.ignore)
+    for pattern, codes in config.per_file_ignores:
+        _known_codes(f"{source}: `per-file-ignores` for {pattern!r}", codes)
+
+
+def _known_codes(where: str, codes: Sequence[str]) -> None:
+    from lambda_import_lint.config import ConfigError
+    from lambda_import_lint.rules.registry import UnknownCodeError, check_codes
+
+    try:
+        check_codes(where, codes)
+    except UnknownCodeError as error:
+        raise ConfigError(str(error)) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -190,6 +221,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return 2
     if args.command == "rule":
         return _rule_command(args.code)
+    if args.stdin_filename and not args.paths:
+        args.paths = ["-"]  # as ruff does: naming the buffer means the buffer is the input
     from lambda_import_lint.config import ConfigError
 
     try:
@@ -251,7 +284,7 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
     from lambda_import_lint.output.reporters import WRITERS, Tally, summary
     from lambda_import_lint.rules.registry import selected_codes
     from lambda_import_lint.batch.cache import Cache, clean_cache
-    from lambda_import_lint.batch.runner import Options, Progress, run
+    from lambda_import_lint.batch.runner import Options, Progress, checked_handler_module, missing_handlers, run
 
     fixing = args.fix or args.diff
     stdin_fix = fixing and args.paths == ["-"]
@@ -266,13 +299,15 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
         clean_cache(config)
     cache = None if args.no_cache or args.paths == ["-"] else Cache(config, options)
     progress = Progress()
-    tasks, _ = _tasks(args, config)
+    tasks, declarations = _tasks(args, config)
     try:
         outcomes = run(tasks, options, jobs=args.jobs, cache=cache, progress=progress)
     finally:
         if cache is not None:
             cache.close()
     progress.finish()
+    if not args.quiet:
+        _warn_missing(declarations, missing_handlers(tasks, outcomes))
 
     results: list[FileResult] = []
     changed = fixed = fixable = unsafe_only = 0
@@ -301,7 +336,10 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
     WRITERS[args.format](results, sys.stderr if stdin_fix else sys.stdout)
     findings = sum(len(result.findings) for result in results)
     if not args.quiet:
-        tally = Tally(findings, fixable, unsafe_only, len(errors), fixed)
+        unchecked = None
+        if not findings and not checked_handler_module(tasks, outcomes, config):
+            unchecked = len(results) - len(errors)
+        tally = Tally(findings, fixable, unsafe_only, len(errors), fixed, unchecked)
         print(summary(tally, diff=args.diff, fix_requested=args.fix), file=sys.stderr)
     if errors:
         return 2
@@ -366,10 +404,7 @@ def _handlers_command(args: argparse.Namespace, config: Config) -> int:
             _stderr(f"{name}: error: {found.error}")
             status = 2
             continue
-        for missing in sorted(set(task.declared) - set(found)):
-            declaration = declarations.origin(name, missing)
-            where = declaration.source if declaration else "config"
-            _stderr(f"lambda-import-lint: warning: {where}: {name} has no function `{missing}`")
+        _warn_missing(declarations, [(name, missing) for missing in task.declared if missing not in found])
         for function in found:
             declaration = declarations.origin(name, function)
             row: dict[str, object] = {
@@ -392,6 +427,17 @@ def _handlers_command(args: argparse.Namespace, config: Config) -> int:
         for row in rows:
             print(printable(f"{row['path']}:{row['function']}  ({row['source']})"))
     return status
+
+
+def _warn_missing(declarations: Declarations, missing: Iterable[tuple[str, str]]) -> None:
+    """One warning per declared handler its file does not define, with the next step."""
+    from lambda_import_lint.discovery.declarations import handlers_hint
+
+    for name, function in dict.fromkeys(missing):
+        declaration = declarations.origin(name, function)
+        where = declaration.source if declaration else "config"
+        step = f"fix the handler name there, or {handlers_hint(f'{name}:<function>')}"
+        _stderr(f"lambda-import-lint: warning: {where}: {name} has no function `{function}`; {step}")
 
 
 def _report_command(args: argparse.Namespace, config: Config) -> int:
@@ -424,10 +470,13 @@ def _report_command(args: argparse.Namespace, config: Config) -> int:
         sys.stdout.write("\n")
         return status
     basis = "measured" if python else "catalogue estimates"
-    print(f"{'handler':60} {'init ms':>9} {'deferrable':>11} {'after fix':>10}   ({basis})")
-    for row in rows:
-        handler = printable(f"{row.path}:{row.function}")
-        print(f"{handler:60} {row.init_ms:9.0f} {row.deferrable_ms:11.0f} {row.after_fix_ms:10.0f}")
+    # The handler column is as wide as its longest entry: a long path must not push the figures
+    # out of their columns.
+    handlers = [printable(f"{row.path}:{row.function}") for row in rows]
+    width = max(map(len, handlers), default=0)
+    print(f"{'handler':{width}}  {'init ms':>9} {'deferrable':>11} {'after fix':>10}   ({basis})")
+    for handler, row in zip(handlers, rows):
+        print(f"{handler:{width}}  {row.init_ms:9.0f} {row.deferrable_ms:11.0f} {row.after_fix_ms:10.0f}")
     return status
 
 
@@ -438,8 +487,9 @@ def _rule_command(code: str | None) -> int:
     rules = all_rules()
 
     if code is None:
+        width = max(len(rule.name) for rule in rules.values())
         for rule in rules.values():
-            print(f"{rule.code}  {rule.name:32} {rule.summary}")
+            print(f"{rule.code}  {rule.name:{width}}  {rule.summary}")
         return 0
     found = rules.get(code.upper())
     if found is None:

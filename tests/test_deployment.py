@@ -63,15 +63,21 @@ EXPECTED_HANDLERS = {
     "docker": [{"path": "app/main.py", "function": "on_request", "source": "Dockerfile"}],
 }
 
+HINT = 'set `handlers = ["src/app.py:handler"]` in [tool.lambda-import-lint]'
 EXPECTED_WARNINGS = {
     "sam": [
-        "template.yaml: MissingFile: handler 'nothing_here.handler': src/orders/nothing_here.py not found",
-        "template.yaml: src/orders/api.py has no function `not_defined`",
+        "template.yaml: MissingFile: handler 'nothing_here.handler': src/orders/nothing_here.py not found; "
+        f"fix the handler or its code folder, or {HINT}",
+        "template.yaml: src/orders/api.py has no function `not_defined`; fix the handler name there, or "
+        'set `handlers = ["src/orders/api.py:<function>"]` in [tool.lambda-import-lint]',
     ],
-    "serverless": ["serverless.yml: missing: handler 'src/handlers/gone.main': src/handlers/gone.py not found"],
+    "serverless": [
+        "serverless.yml: missing: handler 'src/handlers/gone.main': src/handlers/gone.py not found; "
+        f"fix the handler or its code folder, or {HINT}"
+    ],
     "cdk_py": [],
     "cdk_ts": [],
-    "terraform": ["main.tf: aws_lambda_function.unknown: code folder unknown"],
+    "terraform": [f"main.tf: aws_lambda_function.unknown: code folder unknown (`filename` is not an `archive_file`'s output); {HINT}"],
     "docker": [],
 }
 

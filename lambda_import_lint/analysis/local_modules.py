@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import os
+import warnings
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -176,10 +177,12 @@ def _file_imports(file: Path) -> tuple[Imported, ...]:
         return ()
     cached = _IMPORTS.get(key)
     if cached is None:
-        try:
-            cached = tuple(_module_level_imports(ast.parse(file.read_bytes())))
-        except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
-            cached = ()
+        with warnings.catch_warnings():  # the local module's own warnings are not ours to print
+            warnings.simplefilter("ignore")
+            try:
+                cached = tuple(_module_level_imports(ast.parse(file.read_bytes())))
+            except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
+                cached = ()
         _IMPORTS[key] = cached
     return cached
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import warnings
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -56,10 +57,14 @@ def stdlib_tree(source: bytes | str) -> ast.Module | None:
     """The stdlib parser's tree, or None when it cannot read the source (newer syntax, errors).
     The last one is kept: in one process the runner's prescreen and the analysis of the same file
     ask for it in turn (a bytes object keeps its hash, so the lookup costs nothing). Read-only."""
-    try:
-        return ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+    # The user's code may warn (invalid escapes: a SyntaxWarning shown by default since 3.12,
+    # printed as "<unknown>:2: ..."): not ours to print; the fixer's compile is silenced alike.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
 
 
 def needs_full_analysis(
@@ -90,6 +95,28 @@ def needs_full_analysis(
                 if heavy.is_heavy(module) or module.split(".")[0] in clients:
                     return True
     return local_file is not None and _imports_heavy_locally(tree, local_file, config, heavy)
+
+
+def module_functions(source: bytes) -> frozenset[str] | None:
+    """The names of the module-level functions (None when the stdlib parser cannot read it)."""
+    tree = stdlib_tree(source)
+    if tree is None:
+        return None
+    return frozenset(
+        s.name for s in _module_level(tree.body) if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+    )
+
+
+def defines_handler(source: bytes, handler_names: Sequence[str]) -> bool:
+    """Whether a module defines a handler by the heuristic (a module-level function named like
+    one, or taking ``(event, context)``), on the stdlib tree. For files the prefilters settled
+    without saying whether they had a handler; source the stdlib parser cannot read counts as
+    one (the byte scan already said it may have one)."""
+    tree = stdlib_tree(source)
+    if tree is None:
+        return True
+    functions = (s for s in _module_level(tree.body) if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    return any(_looks_like_handler(function, handler_names) for function in functions)
 
 
 def _imports_heavy_locally(tree: ast.Module, file: Path, config: Config, heavy: HeavyModules) -> bool:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, TextIO
 
 from lambda_import_lint.analysis.prefilter import can_decide, could_matter
 from lambda_import_lint.batch.tasks import Options, Outcome, Task
+from lambda_import_lint.config import Config
 from lambda_import_lint.discovery.files import is_library_file
 from lambda_import_lint.discovery.sources import SourceError, undecodable
 from lambda_import_lint.engine.results import FileResult
@@ -255,6 +256,57 @@ def _cannot_matter(source: bytes, library: bool, task: Task, options: Options) -
         local_file = Path(task.path) if local and task.source is None else None
         return not needs_full_analysis(tree, library, config, task.declared, config.heavy, bool(task.warm), local_file)
     return False
+
+
+def checked_handler_module(tasks: Sequence[Task], outcomes: Sequence[Outcome], config: Config) -> bool:
+    """Whether the run checked at least one handler module or shared-code file (``outcomes`` in
+    the order of ``tasks``). A file the prefilters settled is still a handler module when it only
+    lacked a heavy import; they do not say which test settled it, so such files are asked again,
+    by the stdlib parser, only when no other file answers first: a run over a repository with
+    handlers pays nothing for this, one without pays a parse of the files the byte scan found
+    handler-shaped."""
+    from lambda_import_lint.discovery.handlers import could_have_handler
+
+    unsure: list[bytes] = []
+    for task, outcome in zip(tasks, outcomes):
+        result = outcome.result
+        if result.error is not None:
+            continue
+        if task.declared or is_library_file(task.path, config):
+            return True
+        if result.parsed:
+            if result.handlers:
+                return True
+            continue
+        source = outcome.original if outcome.original is not None else task.read()
+        if isinstance(source, bytes) and could_have_handler(source, config.handler_names):
+            unsure.append(source)
+    if not unsure:
+        return False
+    from lambda_import_lint.analysis.prescreen import defines_handler
+
+    return any(defines_handler(source, config.handler_names) for source in unsure)
+
+
+def missing_handlers(tasks: Sequence[Task], outcomes: Sequence[Outcome]) -> list[tuple[str, str]]:
+    """(file, function) for each declared handler its file does not define. An analysed result
+    lists the handlers it found; a file the prefilters settled (or shared code, where handlers
+    are not resolved) is asked by the stdlib parser, which only declared files pay."""
+    missing: list[tuple[str, str]] = []
+    for task, outcome in zip(tasks, outcomes):
+        result = outcome.result
+        if not task.declared or result.error is not None:
+            continue
+        if result.parsed and result.handlers:
+            defined: frozenset[str] | None = frozenset(result.handlers)
+        else:
+            from lambda_import_lint.analysis.prescreen import module_functions
+
+            source = outcome.original if outcome.original is not None else task.read()
+            defined = module_functions(source) if isinstance(source, bytes) else None
+        if defined is not None:
+            missing.extend((task.path, function) for function in task.declared if function not in defined)
+    return missing
 
 
 class Progress:

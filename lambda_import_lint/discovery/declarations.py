@@ -1,7 +1,8 @@
-"""Handler declarations: what the ``handlers`` setting and the deployment files say Lambda calls.
+"""Handler declarations: what the ``handlers`` setting and the deployment files say Lambda calls,
+and the warnings met reading them.
 
 A leaf of discovery: the deployment readers (``deploy/``) produce these records and everything after
-discovery reads them; this module imports nothing of ours but the configuration.
+discovery reads them; this module imports nothing of ours.
 """
 
 from __future__ import annotations
@@ -53,6 +54,44 @@ class ConfigHandlers:
                 yield HandlerDeclaration(function, "config", module=module)
 
 
+def handlers_hint(example: str = "src/app.py:handler") -> str:
+    """The next step when discovery cannot tell which functions Lambda calls: name them."""
+    return f'set `handlers = ["{example}"]` in [tool.lambda-import-lint]'
+
+
+class DiscoveryWarning(NamedTuple):
+    """Something a deployment file declares that cannot be followed. Warnings with the same
+    deployment file, cause and hint are shown as one line naming every function concerned: a
+    template whose 46 functions all ship as a .zip is one problem, not 46."""
+
+    source: str  # the deployment file's real path (to keep the warnings under the checked paths)
+    shown: str  # the deployment file as users name it
+    cause: str  # what is wrong, the same text for every function it concerns
+    subject: str = ""  # the function (resource, label) concerned, if any
+    hint: str = ""  # the next step
+
+
+def render_warnings(warnings: Iterable[DiscoveryWarning]) -> list[str]:
+    """One line per deployment file, cause and hint, in first-seen order."""
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for warning in warnings:
+        subjects = groups.setdefault((warning.shown, warning.cause, warning.hint), [])
+        if warning.subject not in subjects:
+            subjects.append(warning.subject)
+    lines = []
+    for (shown, cause, hint), subjects in groups.items():
+        named = [subject for subject in subjects if subject]
+        if len(named) == 1:
+            line = f"{shown}: {named[0]}: {cause}"
+        elif named:
+            listed = ", ".join(named[:3]) + (f" and {len(named) - 3} more" if len(named) > 3 else "")
+            line = f"{shown}: {cause} ({len(named)} functions: {listed})"
+        else:
+            line = f"{shown}: {cause}"
+        lines.append(f"{line}; {hint}" if hint else line)
+    return lines
+
+
 class Declared(NamedTuple):
     """What the declarations say about one file."""
 
@@ -70,10 +109,10 @@ class Declarations:
     file and declaration)."""
 
     def __init__(
-        self, items: tuple[HandlerDeclaration, ...] = (), warnings: tuple[tuple[str, str], ...] = ()
+        self, items: tuple[HandlerDeclaration, ...] = (), warnings: tuple[DiscoveryWarning, ...] = ()
     ) -> None:
         self.items = items
-        self.warnings = warnings  # (deployment file, message)
+        self.warnings = warnings
         self._by_file: dict[str, list[int]] = {}  # real path → positions in items
         self._by_module: list[int] = []
         for position, declaration in enumerate(items):
@@ -83,13 +122,17 @@ class Declarations:
                 self._by_module.append(position)
 
     def warnings_under(self, paths: Iterable[str]) -> list[str]:
-        """Warnings about deployment files under the checked paths (not the whole project)."""
+        """Warnings about deployment files under the checked paths (not the whole project), one
+        line per cause."""
         prefixes = [os.path.realpath(path) for path in paths]
-        return [
-            message
-            for source, message in self.warnings
-            if any(source == prefix or source.startswith(prefix.rstrip(os.sep) + os.sep) for prefix in prefixes)
-        ]
+        return render_warnings(
+            warning
+            for warning in self.warnings
+            if any(
+                warning.source == prefix or warning.source.startswith(prefix.rstrip(os.sep) + os.sep)
+                for prefix in prefixes
+            )
+        )
 
     def matching(self, file: str | os.PathLike[str]) -> tuple[HandlerDeclaration, ...]:
         """The declarations naming ``file``, in declaration order."""

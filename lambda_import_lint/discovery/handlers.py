@@ -21,7 +21,9 @@ from lambda_import_lint.discovery.declarations import ConfigHandlers, Declaratio
 def discover_declarations(
     config: Config, paths: Iterable[str], candidates: list[str] | None = None
 ) -> Declarations:
-    """Handlers from the ``handlers`` setting and from deployment files under the project root.
+    """Handlers from the ``handlers`` setting and from deployment files under the project root
+    or in a folder above a checked path (so that results do not depend on which folder or file
+    was named: a template one level up declares a checked file's handler either way).
     ``candidates``: deployment-file candidates a walk of ``paths`` collected, used when that walk
     covered the whole project root."""
     from lambda_import_lint.discovery import deploy as deployment
@@ -32,7 +34,8 @@ def discover_declarations(
     root = deployment.project_root(paths)
     walked = [os.path.realpath(path) for path in paths if os.path.isdir(path)]
     covered = candidates is not None and str(root) in walked
-    found = deployment.discover(root, folder_exclusions(config), candidates if covered else None)
+    above = deployment.ancestor_candidates(paths, root)
+    found = deployment.discover(root, folder_exclusions(config), candidates if covered else None, above)
     items.extend(found.declarations)
     return Declarations(tuple(items), tuple(found.warnings))
 

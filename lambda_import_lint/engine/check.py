@@ -8,6 +8,7 @@ Flow: byte prefilter → stdlib prescreen → LibCST parse → facts → handler
 from __future__ import annotations
 
 import contextlib
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
@@ -98,13 +99,30 @@ def parse(source: bytes | str, path: str) -> cst.Module | FileResult:
     try:
         return cst.parse_module(source)
     except cst.ParserSyntaxError as error:
-        return FileResult(path, error=f"syntax error at {error.raw_line}:{error.raw_column + 1}: {error.message}")
+        return FileResult(path, error=_syntax_error(error))
     except (UnicodeDecodeError, LookupError, SyntaxError) as error:
         return FileResult(path, error=f"cannot decode: {error}")
     except RecursionError:
         return FileResult(path, error="too deeply nested to parse")
     except Exception as error:
         return FileResult(path, error=f"cannot parse: {type(error).__name__}: {error}")
+
+
+_POSITIONED = re.compile(r"^(?:parser error: )?error at (\d+):(\d+): ")
+
+
+def _syntax_error(error: cst.ParserSyntaxError) -> str:
+    """One position for a syntax error. LibCST's message may carry its own position ("parser
+    error: error at 2:2: expected ..."; 0-based column, and nearer the fault than ``raw_line``),
+    which would otherwise follow ours and disagree with it."""
+    message = error.message
+    positioned = _POSITIONED.match(message)
+    if positioned is not None:
+        line, column = int(positioned.group(1)), int(positioned.group(2)) + 1
+        message = message[positioned.end():]
+    else:
+        line, column = error.raw_line, error.raw_column + 1
+    return f"syntax error at {line}:{column}: {message}"
 
 
 def _analyse_module(

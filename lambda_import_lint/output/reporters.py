@@ -186,6 +186,19 @@ WRITERS: dict[str, Callable[[Iterable[FileResult], TextIO], None]] = {
 }
 
 
+HANDLERS_HINT = (
+    'see `lambda-import-lint handlers` or set `handlers = ["src/app.py:handler"]` in [tool.lambda-import-lint]'
+)
+
+
+def nothing_checked(python_files: int) -> str:
+    """The summary of a run that checked no handler module: "All checks passed!" would read as a
+    clean bill of health for code that was never looked at."""
+    if not python_files:
+        return f"No Python files found; {HANDLERS_HINT}."
+    return f"No handler modules found in {_plural(python_files, 'Python file')}; {HANDLERS_HINT}."
+
+
 class Tally(NamedTuple):
     """What a run found and fixed, for the summary line."""
 
@@ -194,6 +207,7 @@ class Tally(NamedTuple):
     unsafe_only: int = 0  # more that only `--unsafe-fixes` would apply
     errors: int = 0  # files that could not be checked
     fixed: int = 0  # findings fixed, or with `--diff` that would be
+    unchecked: int | None = None  # when no handler module (or shared code) was checked: the Python files read
 
 
 def summary(tally: Tally, diff: bool = False, fix_requested: bool = False) -> str:
@@ -217,7 +231,10 @@ def summary(tally: Tally, diff: bool = False, fix_requested: bool = False) -> st
         line = f"Found {_plural(tally.findings, 'finding')}"
         parts.append(line + (f" ({', '.join(counts)})" if counts else "") + ".")
     elif not tally.fixed:
-        parts.append("All checks passed!")
+        if tally.unchecked is None:
+            parts.append("All checks passed!")
+        elif tally.unchecked or not tally.errors:  # every file unreadable: the error count says it all
+            parts.append(nothing_checked(tally.unchecked))
     if tally.errors:
         parts.append(f"{_plural(tally.errors, 'file')} could not be checked.")
     return " ".join(parts)

@@ -26,8 +26,8 @@ def _candidates(context: RuleContext) -> Iterator[Candidate]:
     for judgement in context.assessment.with_status(Status.UNUSED):
         binding = judgement.binding
         message = (
-            f"`{binding.module}` is imported but never used; removing it saves "
-            f"{cost(binding.module, heavy)} on every cold start"
+            f"`{binding.module}` ({cost(binding.module, heavy)}) is imported but never used; removing it "
+            "takes its import off every cold start"
         )
         fix: Fix | str = NO_FIX_GUARD
         if binding.guard is None:

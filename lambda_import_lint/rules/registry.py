@@ -35,6 +35,28 @@ def __getattr__(name: str) -> object:
     raise AttributeError(name)
 
 
+class UnknownCodeError(ValueError):
+    """A rule code or prefix that names no rule: a usage error, since a typo in ``select`` would
+    otherwise switch the linter off without a word."""
+
+
+def unknown_codes(codes: Iterable[str]) -> tuple[str, ...]:
+    """The codes that are neither a rule's code nor a prefix of one (``LIL``, ``LIL0``, ``LIL00``
+    are prefixes), in the order given."""
+    return tuple(code for code in codes if not any(known.startswith(code) for known in DEFAULT_ENABLED))
+
+
+def check_codes(where: str, codes: Iterable[str]) -> None:
+    """Raise ``UnknownCodeError`` naming the first unknown code and listing the known ones.
+    ``where``: the flag or setting the codes came from, as users wrote it."""
+    unknown = unknown_codes(codes)
+    if unknown:
+        plural = "s" if len(unknown) > 1 else ""
+        named = ", ".join(unknown)
+        known = ", ".join(DEFAULT_ENABLED)
+        raise UnknownCodeError(f"{where}: unknown rule code{plural} {named} (known: {known}, or a prefix such as LIL0)")
+
+
 def selected_codes(select: Iterable[str] | None, ignore: Iterable[str]) -> frozenset[str]:
     """Codes on after ``select`` and ``ignore`` (prefixes, like flake8 and ruff); the longer
     (more specific) prefix wins when both name a code."""

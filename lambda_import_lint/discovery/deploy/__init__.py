@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Iterator
 
 from lambda_import_lint.discovery.deploy.common import Found, Reader, is_candidate, project_root, resolve_module
 
-__all__ = ["Found", "Reader", "discover", "is_candidate", "project_root", "resolve_module"]
+__all__ = ["Found", "Reader", "ancestor_candidates", "discover", "is_candidate", "project_root", "resolve_module"]
 
 
 def _walk(root: str, excluded: Callable[[str], bool], suffixes: tuple[str, ...] = ()) -> Iterator[str]:
@@ -38,6 +38,53 @@ def _walk(root: str, excluded: Callable[[str], bool], suffixes: tuple[str, ...] 
         yield from _walk(folder, excluded, suffixes)
 
 
+def _holds_project_marker(names: Iterable[str]) -> bool:
+    return any(name in ("pyproject.toml", ".git") for name in names)
+
+
+def ancestor_candidates(paths: Iterable[str], root: Path) -> list[str]:
+    """Deployment-file candidates in the folders above the checked paths that the walk of
+    ``root`` does not cover: each folder from a path up to the filesystem root or the first
+    folder holding ``pyproject.toml`` or ``.git``. Only each folder's own entries are listed (one
+    ``scandir``), so checking ``proj/sub/app.py`` finds ``proj/template.yaml`` (``CodeUri: sub/``)
+    whatever the project root, for the price of a listing per folder. Real paths, in order."""
+    top = str(root)
+    inside = top.rstrip(os.sep) + os.sep
+    root_marked = (root / "pyproject.toml").is_file() or (root / ".git").exists()
+    visited: set[str] = set()
+    found: list[str] = []
+    for given in paths:
+        folder = os.path.realpath(given)
+        if not os.path.isdir(folder):
+            folder = os.path.dirname(folder)
+        while folder not in visited:  # a folder seen before: the folders above it were seen too
+            visited.add(folder)
+            if folder == top or folder.startswith(inside):
+                stop = folder == top and root_marked  # the walk of the root lists these
+            else:
+                stop = _list_candidates(folder, found)
+            parent = os.path.dirname(folder)
+            if stop or parent == folder:
+                break
+            folder = parent
+    return found
+
+
+def _list_candidates(folder: str, found: list[str]) -> bool:
+    """Add a folder's own deployment-file candidates to ``found``; whether it is a project root."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return False
+    for entry in entries:
+        try:
+            if is_candidate(entry.name) and entry.is_file():
+                found.append(entry.path)
+        except OSError:
+            continue
+    return _holds_project_marker(entry.name for entry in entries)
+
+
 def _cdk_reader(app: Path, source: Path) -> Reader:
     from lambda_import_lint.discovery.deploy import cdk
 
@@ -49,12 +96,19 @@ def _cdk_reader(app: Path, source: Path) -> Reader:
     return read
 
 
-def discover(root: Path, excluded: Callable[[str], bool], candidates: Iterable[str] | None = None) -> Found:
+def discover(
+    root: Path,
+    excluded: Callable[[str], bool],
+    candidates: Iterable[str] | None = None,
+    above: Iterable[str] = (),
+) -> Found:
     """Every handler the deployment files under ``root`` declare (deterministic order).
     ``candidates``: the deployment-file candidates under ``root`` when a walk of the Python files
-    already listed them (one walk of a tree instead of two)."""
+    already listed them (one walk of a tree instead of two). ``above``: candidates outside
+    ``root``'s tree, in the folders above the checked paths (``ancestor_candidates``)."""
     found = Found()
     listed = list(candidates if candidates is not None else _walk(str(root), excluded))
+    listed.extend(above)
     if not listed:
         return found
     # The readers (and PyYAML, python-hcl2) load only now: most trees have no deployment files.
@@ -80,10 +134,10 @@ def discover(root: Path, excluded: Callable[[str], bool], candidates: Iterable[s
         try:
             reader(path, found)
         except OSError as error:
-            found.warn(path, f"cannot read: {error.strerror or error}")
+            found.warn(path, f"cannot read: {error.strerror or error}", hint="check its permissions")
         except (AttributeError, TypeError, ValueError, KeyError, IndexError, RecursionError) as error:
             # A file of the project may hold any shape of data (a list where a mapping belongs,
             # nesting deep enough to exhaust the stack): that is a warning about the file, never a
             # crash of the run.
-            found.warn(path, f"cannot read: unexpected content ({type(error).__name__})")
+            found.warn(path, f"cannot read: unexpected content ({type(error).__name__})", hint="check its syntax")
     return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from pathlib import Path
 
 from lambda_import_lint.discovery.deploy.common import Found, declare
@@ -28,10 +29,12 @@ def _asset_folder(node: ast.expr | None, app: Path) -> Path | None:
 
 
 def cdk_python(path: Path, app: Path, found: Found) -> None:
-    try:
-        tree = ast.parse(path.read_bytes())
-    except (SyntaxError, ValueError):
-        return
+    with warnings.catch_warnings():  # the app's own warnings are not ours to print
+        warnings.simplefilter("ignore")
+        try:
+            tree = ast.parse(path.read_bytes())
+        except (SyntaxError, ValueError):
+            return
     warm_names: set[str] = set()
     functions: list[tuple[str | None, ast.Call]] = []
     for node in ast.walk(tree):

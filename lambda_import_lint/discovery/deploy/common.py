@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from lambda_import_lint.discovery.declarations import HandlerDeclaration
+from lambda_import_lint.discovery.declarations import DiscoveryWarning, HandlerDeclaration, handlers_hint
 
 
 Reader = Callable[[Path, "Found"], None]  # one deployment file → declarations and warnings
@@ -22,10 +22,16 @@ class Found:
 
     def __init__(self) -> None:
         self.declarations: list[HandlerDeclaration] = []
-        self.warnings: list[tuple[str, str]] = []  # (deployment file, message)
+        self.warnings: list[DiscoveryWarning] = []
 
-    def warn(self, source: Path, message: str) -> None:
-        self.warnings.append((os.path.realpath(source), f"{display(source)}: {message}"))
+    def warn(self, source: Path, cause: str, subject: str = "", hint: str | None = None) -> None:
+        """Note what cannot be followed. ``cause`` must not name the function (``subject`` does),
+        so that functions sharing a cause share one line; ``hint``: the next step (default: name
+        the handlers in the configuration)."""
+        warning = DiscoveryWarning(
+            os.path.realpath(source), display(source), cause, subject, handlers_hint() if hint is None else hint
+        )
+        self.warnings.append(warning)
 
 
 def project_root(paths: Iterable[str]) -> Path:
@@ -70,17 +76,31 @@ def declare(
 ) -> None:
     if not isinstance(handler, str):
         return
+    if code_root.suffix.lower() in ARCHIVES and not code_root.is_dir():
+        found.warn(source, NOT_INSPECTABLE.format("a .zip archive"), label, ARCHIVE_HINT)
+        return
     resolved = resolve_module(code_root, handler)
     if resolved is None:
-        found.warn(source, f"{label}: cannot resolve handler {handler!r}")
+        found.warn(source, f"cannot resolve handler {handler!r}")
         return
     path, function = resolved
+    if code_root.suffix == ".py" and not code_root.is_dir():
+        # The code is that one file (CodeUri: src/app.py): the handler string names its function.
+        path, code_root = code_root, code_root.parent
     if not path.is_file():
-        found.warn(source, f"{label}: handler {handler!r}: {display(path)} not found")
+        found.warn(
+            source, f"handler {handler!r}: {display(path)} not found", label,
+            f"fix the handler or its code folder, or {handlers_hint()}",
+        )
     found.declarations.append(
         HandlerDeclaration(function, display(source), path=path, snapstart=snapstart,
                            provisioned_concurrency=provisioned, code_root=code_root)
     )
+
+
+ARCHIVES = (".zip", ".jar")
+NOT_INSPECTABLE = "code deployed from {}, which cannot be inspected"
+ARCHIVE_HINT = f"to check the source it is built from, {handlers_hint()}"
 
 
 def yaml_load(text: str) -> Any:
@@ -112,9 +132,11 @@ def is_python(runtime: object) -> bool:
 
 
 def is_candidate(name: str) -> bool:
-    """Whether a file name may be a deployment file (the file walk collects these too)."""
+    """Whether a file name may be a deployment file (the file walk collects these too). JSON only
+    by the names a reader takes (``sam.looks_like_template`` reads no other ``.json``): a
+    ``package.json`` must not make a run load the readers."""
     return (
-        name in ("serverless.yml", "serverless.yaml", "cdk.json", "Dockerfile")
-        or name.endswith((".tf", ".template", ".yaml", ".yml", ".json", ".Dockerfile"))
+        name in ("serverless.yml", "serverless.yaml", "cdk.json", "template.json", "Dockerfile")
+        or name.endswith((".tf", ".template", ".yaml", ".yml", ".Dockerfile"))
         or name.startswith("Dockerfile.")
     )

@@ -6,7 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from lambda_import_lint.discovery.deploy.common import Found, declare, is_python, yaml_load
+from lambda_import_lint.discovery.deploy.common import (
+    ARCHIVE_HINT, NOT_INSPECTABLE, Found, declare, is_python, yaml_load,
+)
+from lambda_import_lint.discovery.declarations import handlers_hint
 
 
 def _ref(value: object) -> str | None:
@@ -22,7 +25,7 @@ def cloudformation(path: Path, found: Found) -> None:
     try:
         template = json.loads(text) if path.suffix == ".json" else yaml_load(text)
     except Exception as error:  # a broken template is a warning, never a crash
-        found.warn(path, f"cannot read template: {str(error).splitlines()[0]}")
+        found.warn(path, f"cannot read template: {str(error).splitlines()[0]}", hint=f"fix it, or {handlers_hint()}")
         return
     if not isinstance(template, dict) or not isinstance(template.get("Resources"), dict):
         return
@@ -46,7 +49,7 @@ def cloudformation(path: Path, found: Found) -> None:
                 continue
             code_uri = merged.get("CodeUri", ".")
             if not isinstance(code_uri, str):
-                found.warn(path, f"{name}: CodeUri is not a local folder; skipped")
+                found.warn(path, NOT_INSPECTABLE.format("S3 (CodeUri is not a local path)"), name, ARCHIVE_HINT)
                 continue
             snap = (merged.get("SnapStart") or {}).get("ApplyOn") == "PublishedVersions"
             provisioned = bool(merged.get("ProvisionedConcurrencyConfig"))
@@ -55,6 +58,9 @@ def cloudformation(path: Path, found: Found) -> None:
             code = properties.get("Code")
             if not is_python(properties.get("Runtime")) or (isinstance(code, dict) and "ZipFile" in code):
                 continue  # inline code lives in the template, not in a file
+            if isinstance(code, dict) and "S3Bucket" in code:
+                found.warn(path, NOT_INSPECTABLE.format("S3 (Code.S3Bucket)"), name, ARCHIVE_HINT)
+                continue
             code_root = path.parent / code if isinstance(code, str) else path.parent
             snap = (properties.get("SnapStart") or {}).get("ApplyOn") == "PublishedVersions"
             declare(found, path, name, code_root, properties.get("Handler"), snap, name in provisioned_aliases)

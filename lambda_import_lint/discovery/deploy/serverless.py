@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from lambda_import_lint.discovery.deploy.common import Found, declare, is_python, yaml_load
+from lambda_import_lint.discovery.declarations import handlers_hint
 
 
 def serverless(path: Path, found: Found) -> None:
     try:
         document = yaml_load(path.read_text("utf-8", errors="replace"))
     except Exception as error:
-        found.warn(path, f"cannot read: {str(error).splitlines()[0]}")
+        found.warn(path, f"cannot read: {str(error).splitlines()[0]}", hint=f"fix it, or {handlers_hint()}")
         return
     if not isinstance(document, dict):
         return

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from lambda_import_lint.discovery.deploy.common import Found, declare, is_python
+from lambda_import_lint.discovery.deploy.common import ARCHIVE_HINT, NOT_INSPECTABLE, Found, declare, is_python
+from lambda_import_lint.discovery.declarations import handlers_hint
 
 
 def _unquote(value: object) -> object:
@@ -32,7 +33,8 @@ def terraform(path: Path, found: Found) -> None:
         with open(path, encoding="utf-8", errors="replace") as handle:
             document = hcl2.load(handle)
     except Exception as error:
-        found.warn(path, f"cannot read: {str(error).splitlines()[0] if str(error) else error!r}")
+        reason = str(error).splitlines()[0] if str(error) else repr(error)
+        found.warn(path, f"cannot read: {reason}", hint=f"fix it, or {handlers_hint()}")
         return
     archives: dict[str, Path] = {}
     for block in document.get("data", []):
@@ -54,11 +56,14 @@ def terraform(path: Path, found: Found) -> None:
                 filename = str(body.get("filename", ""))
                 match = re.search(r"data\.archive_file\.(\w+)\.output_path", filename)
                 code_root = archives.get(match.group(1)) if match else None
+                label = f"aws_lambda_function.{_unquote(name)}"
+                if code_root is None and str(_unquote(filename)).lower().endswith(".zip"):
+                    found.warn(path, NOT_INSPECTABLE.format("a .zip archive"), label, ARCHIVE_HINT)
+                    continue
                 if code_root is None:
-                    found.warn(path, f"aws_lambda_function.{_unquote(name)}: code folder unknown")
+                    found.warn(path, "code folder unknown (`filename` is not an `archive_file`'s output)", label)
                     continue
                 snap = any(_unquote(s.get("apply_on")) == "PublishedVersions" for s in body.get("snap_start", []))
-                label = f"aws_lambda_function.{_unquote(name)}"
                 declare(found, path, label, code_root, _unquote(body.get("handler")), snap)
     for block in document.get("module", []):
         for name, body in block.items():
@@ -67,7 +72,7 @@ def terraform(path: Path, found: Found) -> None:
             source_path = body.get("source_path")
             code_root = _terraform_path(source_path, path.parent) if isinstance(source_path, str) else None
             if code_root is None:
-                found.warn(path, f"module.{_unquote(name)}: source_path unknown")
+                found.warn(path, "`source_path` unknown", f"module.{_unquote(name)}")
                 continue
             snap = _unquote(body.get("snap_start")) in (True, "true")
             executions = _unquote(body.get("provisioned_concurrent_executions", 0))
