@@ -12,11 +12,13 @@ from typing import Iterable, NamedTuple
 
 
 class Catalogue(NamedTuple):
-    """Reference import costs, the packages each heavy package loads, and SDK client factories."""
+    """Reference import costs, the packages each heavy package loads, SDK client factories, and the
+    calls that import other libraries to patch them (X-Ray: Powertools' ``Tracer()``, ``patch_all``)."""
 
     costs_ms: dict[str, int]
     loads: dict[str, tuple[str, ...]]
     client_factories: frozenset[str]
+    patchers: dict[str, tuple[str, ...]]
 
 
 @functools.lru_cache(maxsize=1)
@@ -27,7 +29,8 @@ def load_catalogue() -> Catalogue:
     modules: dict[str, dict[str, object]] = raw["modules"]
     costs = {name: int(str(entry["ms"])) for name, entry in modules.items()}
     loads = {name: tuple(map(str, entry["loads"])) for name, entry in modules.items()}  # type: ignore[call-overload]
-    return Catalogue(costs, loads, frozenset(raw["clients"]))
+    patchers = {name: tuple(map(str, modules)) for name, modules in raw["patchers"].items()}
+    return Catalogue(costs, loads, frozenset(raw["clients"]), patchers)
 
 
 DEFAULT_HEAVY_PATTERNS: tuple[str, ...] = ("langchain*",)

@@ -51,6 +51,7 @@ class Config(NamedTuple):
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = ()
     snapstart: bool | None = None  # None: from deployment files; true/false: every handler / none
+    lint_rare_handlers: bool = False  # also lint custom-resource and rotation handlers for latency
     folder: Path | None = None  # the folder the config came from (None: the current folder)
 
     @property
@@ -126,6 +127,7 @@ _KEYS: dict[str, tuple[str, Callable[[str, object], object]]] = {
     "per-file-ignores": ("per_file_ignores", _per_file),
     "exclude": ("exclude", _string_list),
     "snapstart": ("snapstart", _boolean),
+    "lint-rare-handlers": ("lint_rare_handlers", _boolean),
 }
 
 

@@ -28,6 +28,7 @@ _OPTIONS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("--lil-library-paths", "library-paths", {"comma_separated_list": True}),
     ("--lil-handlers", "handlers", {"comma_separated_list": True}),
     ("--lil-handler-names", "handler-names", {"comma_separated_list": True}),
+    ("--lil-lint-rare-handlers", "lint-rare-handlers", {"action": "store_true"}),
     ("--lil-target-version", "target-version", {"choices": ("py310", "py311", "py312", "py313", "py314", "py315")}),
 )
 

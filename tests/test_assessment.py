@@ -259,3 +259,50 @@ def test_numpy_used_by_a_class_instantiated_at_import_is_not_reported() -> None:
     assert statuses(source)["np"] == "pinned"
     # Not built at import: `__init__` has no known caller then, so nothing is proven either way.
     assert statuses(source.replace("MODEL = Model()", "MODEL = None"))["np"] == "unproven"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param(
+            "from __future__ import annotations\nfrom pydantic import EmailStr\n@app.post('/x')\ndef route(email: EmailStr):\n    return email\n",
+            "pinned", id="route-decorator-reads-the-signature",
+        ),
+        pytest.param(
+            "from __future__ import annotations\nfrom pydantic import EmailStr\nclass Body(BaseModel):\n    email: EmailStr\n",
+            "pinned", id="model-field-read-at-run-time",
+        ),
+        pytest.param(
+            "from __future__ import annotations\nfrom pydantic import EmailStr\n@staticmethod\ndef f(email: EmailStr):\n    return email\n",
+            "annotation-only", id="decorator-known-not-to-read-annotations",
+        ),
+        pytest.param(
+            "from __future__ import annotations\nfrom pydantic import EmailStr\ndef f(email: EmailStr):\n    return email\n",
+            "annotation-only", id="plain-function-signature",
+        ),
+    ],
+)
+def test_annotations_a_framework_reads_pin_the_import(source: str, expected: str) -> None:
+    """A route's parameter annotations are resolved when the route validates its input: under
+    `if TYPE_CHECKING:` they would raise NameError, whatever `from __future__` says."""
+    assert statuses(source + HANDLER, heavy_modules=["pydantic"])["EmailStr"] == expected
+
+
+TRACED = "def handler(event, context):\n    if event:\n        return requests.get(event['url'])\n    return None\n"
+
+
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        pytest.param("from aws_lambda_powertools import Tracer\ntracer = Tracer()\n", "already-paid", id="powertools-tracer-patches"),
+        pytest.param("from aws_lambda_powertools import Tracer\ntracer = Tracer(auto_patch=False)\n", "deferrable", id="auto-patch-off"),
+        pytest.param("from aws_lambda_powertools import Tracer\ntracer = Tracer(patch_modules=['boto3'])\n", "deferrable", id="patch-modules-narrows"),
+        pytest.param("from aws_lambda_powertools import Tracer\ntracer = Tracer(patch_modules=['requests'])\n", "already-paid", id="patch-modules-names-it"),
+        pytest.param("from aws_xray_sdk.core import patch_all\npatch_all()\n", "already-paid", id="xray-patch-all"),
+        pytest.param("import importlib\nimportlib.import_module('requests')\n", "already-paid", id="importlib-at-module-scope"),
+        pytest.param("import importlib\ndef f():\n    importlib.import_module('requests')\n", "deferrable", id="importlib-in-a-function"),
+    ],
+)
+def test_already_paid_by_module_level_calls(setup: str, expected: str) -> None:
+    source = "import requests\n" + setup + TRACED
+    assert statuses(source, heavy_modules=["requests", "aws_lambda_powertools", "aws_xray_sdk"])["requests"] == expected

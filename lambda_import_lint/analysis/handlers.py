@@ -1,10 +1,12 @@
-"""The module's handlers, from its facts: the declared functions, else the heuristic."""
+"""The module's handlers, from its facts: the declared functions, else the heuristic; and the
+handlers whose cold starts do not matter because they run a handful of times."""
 
 from __future__ import annotations
 
 from typing import Iterable
 
 from lambda_import_lint.analysis.records import FunctionInfo, ModuleFacts
+from lambda_import_lint.discovery.files import is_test_or_docs
 from lambda_import_lint.discovery.handlers import handler_shaped
 
 
@@ -18,11 +20,35 @@ def looks_like_handler(function: FunctionInfo, handler_names: Iterable[str]) -> 
 
 
 def resolve_handlers(
-    facts: ModuleFacts, declared: Iterable[str], handler_names: Iterable[str]
+    facts: ModuleFacts, declared: Iterable[str], handler_names: Iterable[str], path: str = ""
 ) -> tuple[FunctionInfo, ...]:
-    """The module's handlers: the declared functions if any are declared, else the heuristic."""
+    """The module's handlers: the declared functions if any are declared, else the heuristic,
+    which does not apply to tests and documentation (``tests/``, ``docs/``, ``test_*.py``): a
+    handler-shaped function there is a fixture or an example, not a deployed function."""
     declared = tuple(declared)
     if declared:
         found = (facts.function_named(name) for name in declared)
         return tuple(function for function in found if function is not None)
+    if is_test_or_docs(path):
+        return ()
     return tuple(function for function in facts.functions if looks_like_handler(function, handler_names))
+
+
+# What a handler Lambda calls a handful of times looks like: cold starts there cost nothing worth a
+# change (CloudFormation custom resources run on stack operations, rotation functions on a
+# schedule of days). Each entry: a kind and the texts a module of that kind holds, all of them.
+_RARE_KINDS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
+    ("a CloudFormation custom resource", (("cfnresponse",), ("crhelper",), ("RequestType", "ResponseURL"))),
+    ("a Secrets Manager rotation function", (("createSecret", "setSecret", "testSecret", "finishSecret"),)),
+)
+
+
+def rarely_invoked(source: bytes | str) -> str | None:
+    """What kind of rarely invoked handler module this is, if any: a CloudFormation custom resource
+    (``cfnresponse``, ``crhelper``, an event read for ``RequestType`` and ``ResponseURL``) or a
+    Secrets Manager rotation function (the four ``Step`` names)."""
+    text = source if isinstance(source, str) else source.decode("utf-8", errors="replace")
+    for kind, alternatives in _RARE_KINDS:
+        if any(all(needle in text for needle in needles) for needles in alternatives):
+            return kind
+    return None

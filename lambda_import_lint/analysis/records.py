@@ -82,6 +82,10 @@ class Use:
     # of a loop over a visibly optional part of the event. Empty on the function's main path, and
     # for a use made conditional only by an expression (``x if c else pd.f()``, a lambda).
     branch: tuple[int, ...] = ()
+    # An annotation a framework reads at run time (a decorated function's signature: route
+    # decorators, pydantic's validate_call; a class body with bases or decorators: BaseModel,
+    # dataclasses): its name must exist at run time whatever ``from __future__`` says.
+    read_by_framework: bool = False
 
 
 @dataclass(frozen=True, eq=False)

@@ -71,6 +71,7 @@ def _module_name_uses(collector: WalkerBase) -> dict[str, tuple[Use, ...]]:
             raw.class_body,
             raw.main_block,
             raw.branch,
+            raw.read_by_framework,
         )
         uses.setdefault(raw.name, []).append(use)
     return {name: tuple(found) for name, found in uses.items()}

@@ -64,6 +64,7 @@ class RawUse:
     class_body: cst.ClassDef | None
     main_block: bool
     branch: tuple[int, ...] = ()
+    read_by_framework: bool = False
 
 
 @dataclass

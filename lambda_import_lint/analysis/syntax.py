@@ -117,3 +117,24 @@ def is_optional_iterable(expression: cst.BaseExpression) -> bool:
         func = expression.func
         return isinstance(func, cst.Attribute) and func.attr.value == "get"
     return isinstance(expression, (cst.BooleanOperation, cst.IfExp))
+
+
+# Decorators known not to read the annotations of what they decorate.
+_ANNOTATION_BLIND_DECORATORS = frozenset({
+    "staticmethod", "classmethod", "property", "cached_property", "setter", "getter", "deleter",
+    "lru_cache", "cache", "wraps", "overload", "abstractmethod", "override", "final",
+    "contextmanager", "asynccontextmanager", "capture_method", "capture_lambda_handler",
+    "inject_lambda_context", "log_metrics",
+})
+
+
+def ignores_annotations(decorator: cst.BaseExpression) -> bool:
+    """A decorator known not to read the function's annotations (``@staticmethod``,
+    ``@functools.lru_cache()``, Powertools' ``@tracer.capture_method``). Any other decorator may
+    (route decorators, ``pydantic.validate_call``, ``singledispatch``)."""
+    if isinstance(decorator, cst.Call):
+        decorator = decorator.func
+    name = decorator.attr.value if isinstance(decorator, cst.Attribute) else (
+        decorator.value if isinstance(decorator, cst.Name) else ""
+    )
+    return name in _ANNOTATION_BLIND_DECORATORS

@@ -53,6 +53,7 @@ class WalkerBase:
         self.branches: list[cst.BaseSuite] = []
         self.annotation = False
         self.runtime_annotation = True
+        self.framework_annotation = False  # the annotation being walked is read by a framework
         self.class_body: cst.ClassDef | None = None
         self.main_block = False
         self.guard: cst.BaseCompoundStatement | None = None
@@ -142,17 +143,21 @@ class WalkerBase:
                 self.class_body,
                 self.main_block,
                 self.branch,
+                self.annotation and self.framework_annotation,
             )
         )
 
-    def walk_annotation(self, annotation: cst.Annotation | None, evaluated: bool) -> None:
+    def walk_annotation(
+        self, annotation: cst.Annotation | None, evaluated: bool, read_by_framework: bool = False
+    ) -> None:
         if annotation is None:
             return
-        saved = (self.annotation, self.runtime_annotation)
+        saved = (self.annotation, self.runtime_annotation, self.framework_annotation)
         self.annotation = True
         self.runtime_annotation = evaluated and not self.postponed
+        self.framework_annotation = read_by_framework
         self.walk(annotation.annotation)
-        self.annotation, self.runtime_annotation = saved
+        self.annotation, self.runtime_annotation, self.framework_annotation = saved
 
     def enter_scope(self, kind: ScopeKind, function: FunctionInfo | None) -> Scope:
         saved = self.scope

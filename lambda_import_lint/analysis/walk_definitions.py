@@ -9,7 +9,7 @@ from typing import Sequence
 import libcst as cst
 
 from lambda_import_lint.analysis.records import FunctionInfo
-from lambda_import_lint.analysis.syntax import all_parameters, is_optional_iterable
+from lambda_import_lint.analysis.syntax import all_parameters, ignores_annotations, is_optional_iterable
 from lambda_import_lint.analysis.walk_base import WalkerBase
 
 
@@ -37,9 +37,10 @@ class DefinitionVisits(WalkerBase):
         all_params = all_parameters(node.params)
         for param in all_params:
             self.walk(param.default)
+        read = any(not ignores_annotations(decorator.decorator) for decorator in node.decorators)
         for param in all_params:
-            self.walk_annotation(param.annotation, evaluated=True)
-        self.walk_annotation(node.returns, evaluated=True)
+            self.walk_annotation(param.annotation, evaluated=True, read_by_framework=read)
+        self.walk_annotation(node.returns, evaluated=True, read_by_framework=read)
 
         parent = self.function
         module_level = self.scope.kind == "module"

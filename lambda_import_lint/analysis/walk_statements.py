@@ -70,8 +70,13 @@ class StatementVisits(WalkerBase):
                         self.all_names.add(evaluated)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> bool:
-        # Local variable annotations are never evaluated; module and class ones are.
-        self.walk_annotation(node.annotation, evaluated=self.scope.kind in ("module", "class"))
+        # Local variable annotations are never evaluated; module and class ones are, and a class with
+        # bases or decorators (BaseModel, dataclass, TypedDict) reads its fields' at run time.
+        model = self.class_body
+        read = self.scope.kind == "class" and model is not None and bool(
+            model.bases or model.keywords or model.decorators
+        )
+        self.walk_annotation(node.annotation, evaluated=self.scope.kind in ("module", "class"), read_by_framework=read)
         self.walk(node.value)
         # ``x: int`` without a value binds nothing at module level but makes ``x`` local in a function.
         if node.value is not None or self.scope.kind == "function":

@@ -151,3 +151,19 @@ def matches_any(path: str, patterns: Iterable[str], root: Path) -> bool:
         ):
             return True
     return False
+
+
+_TEST_OR_DOCS_FOLDERS = frozenset({"tests", "test", "docs", "doc"})
+
+
+def is_test_or_docs(path: str) -> bool:
+    """A file of a test suite or of the documentation, by its path: a folder named ``tests``,
+    ``test``, ``docs`` or ``doc``, or a file named ``test_*.py``, ``*_test.py`` or ``conftest.py``."""
+    parts = path.replace("\\", "/").split("/")
+    name = parts[-1]
+    return (
+        any(part in _TEST_OR_DOCS_FOLDERS for part in parts[:-1])
+        or name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+    )

@@ -134,7 +134,7 @@ def _analyse_module(
     tree: ast.Module | None = None,
 ) -> Analysis:
     from lambda_import_lint.analysis.facts import collect_facts
-    from lambda_import_lint.analysis.handlers import resolve_handlers
+    from lambda_import_lint.analysis.handlers import rarely_invoked, resolve_handlers
     from lambda_import_lint.analysis.local_modules import local_chains
     from lambda_import_lint.engine.suppression import without_noqa
     from lambda_import_lint.judgement.assessment import assess
@@ -143,7 +143,7 @@ def _analyse_module(
 
     path, config = request.path, request.config
     facts = collect_facts(module, postponed_annotations=config.target_minor >= 14)
-    handlers = () if library else resolve_handlers(facts, request.declared, config.handler_names)
+    handlers = () if library else resolve_handlers(facts, request.declared, config.handler_names, path)
     handler_names = tuple(handler.qualname for handler in handlers)
     if not library and not handlers:
         return Analysis(module, facts, FileResult(path, parsed=True), handler_names)
@@ -162,6 +162,7 @@ def _analyse_module(
         warm_handlers=warm_handlers,
         package_init=Path(path).name == "__init__.py",
         local_chains=chains,
+        rarely_invoked=not library and not config.lint_rare_handlers and rarely_invoked(source) is not None,
     )
     if statement_lines is not None and len(statement_lines) != len(module.body):
         statement_lines = None  # the two parsers disagree on statements: count lines by codegen
@@ -212,7 +213,7 @@ def handlers_in(source: bytes | str, request: Request) -> tuple[str, ...] | File
     from lambda_import_lint.analysis.handlers import resolve_handlers
 
     facts = collect_facts(module)
-    found = resolve_handlers(facts, request.declared, request.config.handler_names)
+    found = resolve_handlers(facts, request.declared, request.config.handler_names, request.path)
     return tuple(handler.qualname for handler in found)
 
 

@@ -44,6 +44,7 @@ class Status(Enum):
     # Used only in functions no handler is known to run (handed to unknown code, registered by a
     # decorator, reached through getattr): no invocation is proven to skip it.
     UNPROVEN = "unproven"
+    RARE = "rare"  # the module's handlers run a handful of times (custom resource, rotation)
     DEFERRABLE = "deferrable"  # LIL001
 
 
@@ -76,9 +77,19 @@ class ImportJudgement:
 
 
 @dataclass(frozen=True)
+class ClientSite:
+    """An SDK client built inside a function a handler runs, from arguments that do not depend on
+    the invocation (LIL101)."""
+
+    site: CallSite
+    handler: FunctionInfo
+    every_invocation: bool  # on the handler's main path: built by every invocation, not only some
+
+
+@dataclass(frozen=True)
 class Assessment:
     judgements: tuple[ImportJudgement, ...]
-    client_sites: tuple[tuple[CallSite, FunctionInfo], ...]  # (per-invocation client, its handler)
+    client_sites: tuple[ClientSite, ...]  # LIL101
     warm_handlers: frozenset[FunctionInfo] = frozenset()
     all_handlers_warm: bool = False
 
@@ -161,25 +172,31 @@ def assess(
     warm_handlers: frozenset[FunctionInfo] = frozenset(),
     package_init: bool = False,
     local_chains: Mapping[int, HeavyLink] | None = None,
+    rarely_invoked: bool = False,
 ) -> Assessment:
     """Judge every module-scope import of a module with these handlers. ``defer_all``: every use
     inside a function counts (shared code, ``--defer all``); ``package_init``: the module is a
     package's ``__init__.py``, whose imports re-export; ``local_chains``: imports of local modules
-    that reach a heavy import (``analysis/local_modules.py``), judged here for LIL004."""
+    that reach a heavy import (``analysis/local_modules.py``), judged here for LIL004;
+    ``rarely_invoked``: the handlers run a handful of times (a custom resource, a rotation
+    function), so neither their cold starts nor their per-invocation clients are worth a change."""
     client_factories = load_catalogue().client_factories
     handler_reach = {handler: reachable_functions(facts, handler) for handler in handlers}
-    client_sites: list[tuple[CallSite, FunctionInfo]] = []
+    main_paths = [main_path_functions(facts, handler) for handler in handlers]
+    client_sites: list[ClientSite] = []
     client_bindings: set[ImportBinding] = set()
     for site in facts.import_calls:
         if site.qualified not in client_factories or not site.constant_arguments:
             continue
-        for handler, reach in handler_reach.items():
+        for (handler, reach), main_path in zip(handler_reach.items(), main_paths):
             if site.function is not None and site.function in reach:
-                client_sites.append((site, handler))
+                every = not site.conditional and site.function in main_path
+                client_sites.append(ClientSite(site, handler, every))
                 client_bindings.add(site.binding)
                 break
+    if rarely_invoked:
+        client_sites = []
 
-    main_paths = [main_path_functions(facts, handler) for handler in handlers]
     reached = frozenset(handlers).union(*handler_reach.values())
     all_warm = bool(handlers) and all(handler in warm_handlers for handler in handlers)
     first_pass: list[ImportJudgement] = []
@@ -193,7 +210,7 @@ def assess(
     # "Already paid": whatever stays at module scope loads its package and the packages the
     # catalogue says it loads; deferring another import of those saves nothing.
     staying = (Status.PINNED, Status.MAIN_PATH, Status.CLIENT, Status.SKIPPED, Status.WARM, Status.UNPROVEN)
-    loaded: set[str] = set()
+    loaded = _loaded_by_calls(facts, heavy)
     for judgement in first_pass:
         binding = judgement.binding
         if judgement.status in staying and not binding.type_checking and _is_heavy(binding, heavy):
@@ -210,6 +227,8 @@ def assess(
             status = Status.KEPT
         if status is Status.DEFERRABLE and all_warm:
             status = Status.WARM
+        if status is Status.DEFERRABLE and rarely_invoked:
+            status = Status.RARE
         targets: tuple[FunctionInfo, ...] = ()
         places: tuple[Place, ...] = ()
         no_place = None
@@ -220,7 +239,7 @@ def assess(
         judgements.append(
             ImportJudgement(judgement.index, judgement.binding, status, judgement.uses, targets, places, no_place)
         )
-    if local_chains and not all_warm:
+    if local_chains and not all_warm and not rarely_invoked:
         judgements = _with_local_chains(
             judgements, local_chains, facts, heavy, main_paths, reached, defer_all, loaded
         )
@@ -282,6 +301,8 @@ def _first_status(
         return Status.CLIENT
     if not uses:
         return Status.UNUSED
+    if any(use.read_by_framework for use in uses):
+        return Status.PINNED  # a framework resolves the annotation at run time: it needs the import
     if not code_uses:
         return Status.ANNOTATION_ONLY
     if any(_pinning_use(use, facts) for use in uses):
@@ -293,6 +314,40 @@ def _first_status(
     ):
         return Status.MAIN_PATH
     return Status.DEFERRABLE
+
+
+def _loaded_by_calls(facts: ModuleFacts, heavy: HeavyModules) -> set[str]:
+    """Packages that module-level calls import: X-Ray patching (Powertools' ``Tracer()`` unless
+    ``auto_patch=False``, narrowed by ``patch_modules=[...]``; ``patch_all()``; ``patch([...])``)
+    and ``importlib.import_module("x")``. Deferring an import of those saves nothing."""
+    patchers = load_catalogue().patchers
+    loaded: set[str] = set()
+    for site in facts.import_calls:
+        if site.function is not None:
+            continue
+        arguments = {arg.keyword.value: arg.value for arg in site.node.args if arg.keyword is not None}
+        positional = [arg.value for arg in site.node.args if arg.keyword is None]
+        if site.qualified in patchers:
+            auto = arguments.get("auto_patch")
+            if isinstance(auto, cst.Name) and auto.value == "False":
+                continue
+            listed = arguments.get("patch_modules")
+            if listed is None and site.qualified.endswith(".patch") and positional:
+                listed = positional[0]
+            names = _literal_strings(listed) if listed is not None else patchers[site.qualified]
+            loaded.update(package_of(name, heavy) for name in names)
+        elif site.qualified == "importlib.import_module" and positional:
+            loaded.update(package_of(name, heavy) for name in _literal_strings(positional[0]))
+    return loaded
+
+
+def _literal_strings(expression: cst.BaseExpression) -> tuple[str, ...]:
+    """The strings a literal (``"x"``, ``["a", "b"]``) holds; none for anything computed."""
+    if isinstance(expression, cst.SimpleString) and isinstance(expression.evaluated_value, str):
+        return (expression.evaluated_value,)
+    if isinstance(expression, (cst.List, cst.Tuple, cst.Set)):
+        return tuple(value for element in expression.elements for value in _literal_strings(element.value))
+    return ()
 
 
 def _placed(uses: tuple[Use, ...], reached: frozenset[FunctionInfo]) -> bool:

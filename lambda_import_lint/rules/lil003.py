@@ -67,8 +67,11 @@ RULE = Rule(
         "Safe when annotations are postponed (`from __future__ import annotations`, string "
         "annotations, or `target-version = \"py314\"` and later, PEP 649). Otherwise unsafe: "
         "annotations of module-level functions and class bodies are evaluated when they are "
-        "defined and would raise `NameError`; class bodies with bases or decorators are also "
-        "treated as unsafe because dataclasses and pydantic read their annotations at run time."
+        "defined and would raise `NameError`. Annotations a framework reads at run time are not "
+        "reported at all, whatever `from __future__` says: the signature of a function with a "
+        "decorator not known to ignore annotations (route decorators, `pydantic.validate_call`), "
+        "and the fields of a class with bases or decorators (`BaseModel`, dataclasses, "
+        "`TypedDict`)."
     ),
     options=("heavy-modules", "extend-heavy-modules", "light-modules", "target-version"),
     check=check,

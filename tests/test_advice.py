@@ -1,0 +1,117 @@
+"""Advice that holds on real Lambda code: handlers whose cold starts do not matter, tests and
+docs that are not deployed functions, and messages that say only what is true. Through the CLI
+and the flake8 plugin alike."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from lambda_import_lint.cli import main
+
+CUSTOM_RESOURCE = """
+import cfnresponse
+import boto3
+
+
+def handler(event, context):
+    if event["RequestType"] == "Delete":
+        return cfnresponse.send(event, context, cfnresponse.SUCCESS, {})
+    client = boto3.client("ssm")
+    return cfnresponse.send(event, context, cfnresponse.SUCCESS, {"v": client.get_parameter(Name="x")})
+"""
+
+ROTATION = """
+import boto3
+import pymysql
+
+
+def lambda_handler(event, context):
+    step = event["Step"]
+    service = boto3.client("secretsmanager")
+    if step == "createSecret":
+        return service.get_random_password()
+    if step == "setSecret":
+        return pymysql.connect(host="db")
+    if step == "testSecret":
+        return None
+    if step == "finishSecret":
+        return None
+"""
+
+TEST_FILE_HANDLER = """
+import pandas as pd
+
+
+def handler(event, context):
+    if event:
+        return pd.DataFrame(event)
+    return None
+"""
+
+
+def _check(path: Path, capsys: pytest.CaptureFixture[str], *flags: str) -> list[dict[str, object]]:
+    main(["check", "--format", "json", "--no-cache", *flags, str(path)])
+    return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
+
+
+def _flake8(path: Path, *flags: str) -> list[str]:
+    completed = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "LIL", *flags, str(path)], capture_output=True, text=True,
+        cwd=path.parent,
+    )
+    return [line.split(": ", 1)[1].split(" ", 1)[0] for line in completed.stdout.splitlines()]
+
+
+@pytest.mark.parametrize("source", [pytest.param(CUSTOM_RESOURCE, id="custom-resource"), pytest.param(ROTATION, id="rotation")])
+def test_rarely_invoked_handlers_are_not_linted_for_latency(source: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    app = tmp_path / "app.py"
+    app.write_text(textwrap.dedent(source))
+    (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")
+    assert _check(app, capsys) == []
+    assert _flake8(app) == []
+    (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\nlint-rare-handlers = true\n")
+    turned_on = {item["code"] for item in _check(app, capsys)}
+    assert "LIL101" in turned_on
+    assert "LIL101" in _flake8(app, "--lil-lint-rare-handlers")
+
+
+@pytest.mark.parametrize("relative", ["tests/app.py", "docs/examples/app.py", "test_app.py", "src/app_test.py", "conftest.py"])
+def test_handler_shaped_functions_in_tests_and_docs_are_not_handlers(relative: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "project" / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(TEST_FILE_HANDLER))
+    assert _check(tmp_path / "project", capsys) == []
+    deployed = tmp_path / "project" / "src" / "app.py"
+    deployed.parent.mkdir(parents=True, exist_ok=True)
+    deployed.write_text(textwrap.dedent(TEST_FILE_HANDLER))
+    assert [item["code"] for item in _check(tmp_path / "project", capsys)] == ["LIL001"]
+
+
+def test_a_declared_handler_in_a_tests_folder_is_still_a_handler(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "app.py").write_text(textwrap.dedent(TEST_FILE_HANDLER))
+    (tmp_path / "pyproject.toml").write_text('[tool.lambda-import-lint]\nhandlers = ["tests/app.py:handler"]\n')
+    assert [item["code"] for item in _check(tmp_path, capsys)] == ["LIL001"]
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        pytest.param("    s3 = boto3.client('s3')\n    return s3.list_buckets()\n", "every invocation", id="main-path"),
+        pytest.param(
+            "    if event.get('list'):\n        return boto3.client('s3').list_buckets()\n    return None\n",
+            "each invocation that reaches it", id="on-a-branch",
+        ),
+    ],
+)
+def test_lil101_says_every_invocation_only_when_it_is(body: str, words: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    app = tmp_path / "app.py"
+    app.write_text("import boto3\n\n\ndef handler(event, context):\n" + body)
+    [finding] = _check(app, capsys, "--select", "LIL101")
+    assert f"created anew on {words} of `handler`" in str(finding["message"])
