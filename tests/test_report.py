@@ -79,3 +79,19 @@ def test_per_statement_reads_importtime_output() -> None:
         "LIL-MEASURE end\n"
     )
     assert per_statement(stderr, 2) == [3.0, 0.75]
+
+
+def test_after_fix_counts_what_no_fix_can_move(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A use in a conditional expression on the handler's main path has no block to take the
+    import: the report must not promise that the fix saves it."""
+    import json
+
+    app = tmp_path / "app.py"
+    app.write_text("import pandas as pd\n\n\ndef handler(event, context):\n    return pd.x() if event else None\n")
+    assert main(["report", "--format", "json", str(app)]) == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert row["init_ms"] == row["after_fix_ms"] > 0 and row["deferrable_ms"] == 0
+    app.write_text("import pandas as pd\n\n\ndef handler(event, context):\n    if event:\n        return pd.x()\n")
+    assert main(["report", "--format", "json", str(app)]) == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert row["after_fix_ms"] == 0 and row["deferrable_ms"] == row["init_ms"] > 0

@@ -117,7 +117,10 @@ def module_costs(
     """(init_ms, after_fix_ms, per-import costs, measured) for one handler module."""
     heavy = config.heavy
     imports = runtime_imports(analysis)
-    deferred = deferred_by_fixes(analysis)
+    # After the fixes, a cold start that takes no optional path still pays what no fix moves off
+    # it: a deferrable import whose only use sits in a conditional expression on a handler's main
+    # path has no block to go to (see judgement.Place).
+    deferred = [j for j in deferred_by_fixes(analysis) if _leaves_init(j)]
     stays = [j for j in imports if j not in deferred]
     if python is None:
         init = _catalogue_total([j.binding.module for j in imports], heavy)
@@ -147,8 +150,14 @@ def target(judgement: ImportJudgement) -> str:
     return binding.module
 
 
+def _leaves_init(judgement: ImportJudgement) -> bool:
+    """Whether the fixes take this import off a cold start that takes no optional path."""
+    no_place = judgement.status is Status.DEFERRABLE and not judgement.places
+    return judgement.status in DEFERRED_BY_FIXES and not no_place
+
+
 def _status(judgement: ImportJudgement) -> str:
-    if judgement.status in DEFERRED_BY_FIXES:
+    if _leaves_init(judgement):
         return "deferred"
     if judgement.status is Status.ALREADY_PAID:
         return "already-paid"
