@@ -7,6 +7,7 @@ from typing import Mapping
 import pytest
 
 from lambda_import_lint.api import check_source
+from lambda_import_lint.cli import main
 from lambda_import_lint.config import Config, config_from_table
 from lambda_import_lint.rules.registry import selected_codes
 from lambda_import_lint.rules.base import Finding
@@ -52,3 +53,21 @@ def write(tmp_path: Path):  # type: ignore[no-untyped-def]
         return path
 
     return write
+
+
+# A handler that needs pandas on one branch only: one LIL001, fixable.
+BRANCHY = """\
+import pandas as pd
+
+
+def lambda_handler(event, context):
+    if event.get("report"):
+        return pd.DataFrame(event["rows"]).to_dict()
+    return None
+"""
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    status = main(args)
+    out, err = capsys.readouterr()
+    return status, out, err

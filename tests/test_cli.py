@@ -13,21 +13,7 @@ import pytest
 
 from lambda_import_lint.cli import main
 
-BRANCHY = """\
-import pandas as pd
-
-
-def lambda_handler(event, context):
-    if event.get("report"):
-        return pd.DataFrame(event["rows"]).to_dict()
-    return None
-"""
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    status = main(args)
-    out, err = capsys.readouterr()
-    return status, out, err
+from conftest import BRANCHY, run
 
 
 def test_text_format_and_exit_1(write, capsys) -> None:  # type: ignore[no-untyped-def]

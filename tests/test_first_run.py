@@ -11,23 +11,9 @@ import pytest
 
 from lambda_import_lint.cli import main
 
+from conftest import BRANCHY, run
+
 KNOWN = "(known: LIL001, LIL002, LIL003, LIL004, LIL101, LIL102, or a prefix such as LIL0)"
-
-BRANCHY = """\
-import pandas as pd
-
-
-def lambda_handler(event, context):
-    if event.get("report"):
-        return pd.DataFrame(event["rows"]).to_dict()
-    return None
-"""
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    status = main(args)
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def put(root: Path, relative: str, content: str) -> Path:
