@@ -954,3 +954,26 @@ def test_annotation_only_names_of_one_statement_go_under_type_checking_as_one() 
         "from __future__ import annotations\n\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
         "    from pandas import DataFrame, Series\n\n\n" + HANDLER + "\n\ndef f(x: DataFrame) -> Series:\n    return x\n"
     )
+
+
+def test_an_annotation_in_a_function_that_gets_the_import_needs_no_type_checking_copy() -> None:
+    """The corpus harness found this (libcst/display/text.py): a local annotation in one branch and
+    a run-time use in another. The annotation names the function's own (moved) import, so a
+    TYPE_CHECKING copy at module scope would be shadowed and unused."""
+    source = """\
+        from __future__ import annotations
+
+        from typing import Sequence
+
+
+        def handler(event, context):
+            if event:
+                items: Sequence[int] = event
+                return items
+            else:
+                return isinstance(context, Sequence)
+        """
+    fixed, failure = fix(source, unsafe=True, defer="all", heavy_modules=["typing"])
+    assert failure is None
+    assert "TYPE_CHECKING" not in fixed
+    assert "    else:\n        from typing import Sequence\n        return isinstance" in fixed

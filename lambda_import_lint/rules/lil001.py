@@ -64,8 +64,9 @@ def _fix(context: RuleContext, index: int) -> Fix | str:
         return NO_FIX_DYNAMIC  # globals()/eval() may read the name at module scope
     # Annotations outside the target functions (postponed or strings) still name it: they get a
     # copy under `if TYPE_CHECKING:` so type checkers and linters resolve them, but
-    # typing.get_type_hints() would no longer resolve them at run time, so the fix is unsafe.
-    targets = {place.function for place in judgement.places if place.branch is None}
+    # typing.get_type_hints() would no longer resolve them at run time, so the fix is unsafe. An
+    # annotation inside a function that gets the import, in any of its blocks, names that local.
+    targets = {place.function for place in judgement.places}
     named_in_annotations = any(
         not use.runtime
         and (use.function is None or not ({use.function, *use.function.ancestors()} & targets))
