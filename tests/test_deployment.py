@@ -241,3 +241,35 @@ def test_libyaml_and_pure_python_loaders_agree(name: str, monkeypatch: pytest.Mo
     fast = yaml_load(text)
     monkeypatch.setattr(yaml, "__with_libyaml__", False)
     assert fast == yaml_load(text) and fast
+
+
+def test_a_local_module_that_stays_pays_for_what_it_imports(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`helper` imports boto3 at module scope and the handler needs `helper` on every invocation:
+    removing the handler's own unused `import boto3` (LIL002), or deferring its pandas that
+    `helper` also imports (LIL001), would save nothing."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "helper.py").write_text("import boto3\nimport pandas\n\n\ndef run(event):\n    return boto3, pandas\n")
+    (tmp_path / "app.py").write_text(
+        "import boto3\nimport pandas as pd\n\nimport helper\n\n\ndef handler(event, context):\n"
+        "    if event.get('csv'):\n        return pd.DataFrame(event)\n    return helper.run(event)\n"
+    )
+    assert main(["check", "--format", "json", "--no-cache", "app.py"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    (tmp_path / "helper.py").write_text("import json\n\n\ndef run(event):\n    return json.dumps(event)\n")
+    assert main(["check", "--format", "json", "--no-cache", "app.py"]) == 1
+    assert [item["code"] for item in json.loads(capsys.readouterr().out)] == ["LIL002", "LIL001"]
+
+
+def test_no_chain_through_the_package_that_holds_the_handler(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Lambda imports `adapters.inbound.handlers`, which runs `adapters/inbound/__init__.py`
+    first: `import adapters.inbound` where it is used is advice nobody can follow."""
+    monkeypatch.chdir(tmp_path)
+    package = tmp_path / "adapters" / "inbound"
+    package.mkdir(parents=True)
+    (tmp_path / "adapters" / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("import boto3\n\n\ndef repository():\n    return boto3.resource('dynamodb')\n")
+    (package / "handlers.py").write_text(
+        "import adapters.inbound\n\n\ndef handler(event, context):\n"
+        "    if event:\n        return adapters.inbound.repository()\n    return None\n"
+    )
+    assert main(["check", "--format", "json", "--no-cache", "--select", "LIL004", "adapters/inbound/handlers.py"]) == 0

@@ -73,6 +73,9 @@ class HeavyLink(NamedTuple):
     names: tuple[str, ...]  # ("utils", "pandas"): the local modules as imported, then the heavy one
     file: str = ""  # the local file that imports the heavy module
     line: int = 0  # the line of that import
+    # Every heavy module the local module imports at module scope, directly or through other local
+    # modules, deferrable or not: what keeping its import loads anyway ("already paid").
+    loads: frozenset[str] = frozenset()
 
 
 Imported = tuple[str, int, int, bool]  # (module, relative level, line, pinned at module scope)
@@ -270,23 +273,28 @@ def _search(
     visited = {start, *excluded}
     queue: deque[tuple[str, tuple[str, ...]]] = deque([(start, ())])
     looked_at: set[Dependency] = set()
+    found = HeavyLink(())
+    loads: set[str] = set()
     while queue:
         current, chain = queue.popleft()
         node = _edges(Path(current), project_root)
         looked_at.update(node.probed)
         for module, line, pinned in node.absolute_imports:
-            if heavy.is_heavy(module) and not pinned:
-                return HeavyLink((*chain, module), current, line), frozenset(looked_at)
+            if heavy.is_heavy(module):
+                loads.add(module)
+                if not pinned and not found.names:  # breadth first: the shortest chain
+                    found = HeavyLink((*chain, module), current, line)
         for name, child in node.children:
             if child not in visited:
                 visited.add(child)
                 queue.append((child, (*chain, name)))
-    return HeavyLink(()), frozenset(looked_at)
+    return found._replace(loads=frozenset(loads)), frozenset(looked_at)
 
 
 def local_chains(facts: ModuleFacts, path: str, config: Config) -> dict[int, HeavyLink]:
-    """For each module-scope import of a local module: the chain to a heavy import it makes that
-    can be deferred where it is."""
+    """For each module-scope import of a local module: what heavy modules it loads, and the chain
+    to one it could defer where it is (no names when none; and none for the ``__init__`` of a
+    package that holds the importer, which Lambda runs before the importer anyway)."""
     if path in ("-", "") or not Path(path).is_file() and not Path(path).parent.is_dir():
         return {}
     heavy = config.heavy
@@ -303,7 +311,19 @@ def local_chains(facts: ModuleFacts, path: str, config: Config) -> dict[int, Hea
         for name in names:
             link = chain_through(name, level, importer, roots, heavy, config.root)
             if link is not None:
-                if link.names:
-                    chains[index] = link._replace(names=("." * level + name, *link.names))
+                if link.names and not _encloses(resolve(name, level, importer, roots), importer):
+                    link = link._replace(names=("." * level + name, *link.names))
+                else:
+                    link = link._replace(names=())
+                chains[index] = link
                 break
     return chains
+
+
+def _encloses(local: Path | None, importer: Path) -> bool:
+    """Whether ``local`` is the ``__init__.py`` of a package that holds ``importer``: importing the
+    importer (``adapters.inbound.handlers``) runs it first, so it can never be deferred."""
+    if local is None or local.name != "__init__.py":
+        return False
+    package = Path(os.path.realpath(local)).parent
+    return package in Path(os.path.realpath(importer)).parents

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from lambda_import_lint.judgement.assessment import Assessment
 
 
+_IMPORT_RULES = frozenset({"LIL001", "LIL002", "LIL003", "LIL004"})
+
+
 def check_source(source: bytes | str, request: Request) -> FileResult:
     """Lint one module (bytes as on disk, or text already decoded by flake8 or an editor)."""
     analysis = analyse(source, request)
@@ -152,8 +155,11 @@ def _analyse_module(
         warm_handlers = frozenset(handlers) if config.snapstart else frozenset()
     else:
         warm_handlers = frozenset(handler for handler in handlers if handler.name in request.warm)
-    # LIL004's chains start at handler modules only: shared code's own imports are its own affair.
-    chains = local_chains(facts, path, config) if "LIL004" in codes and not library else {}
+    # What local modules load is already paid (every import rule needs it); LIL004's chains start at
+    # handler modules only: shared code's own imports are its own affair.
+    chains = local_chains(facts, path, config) if codes & _IMPORT_RULES else {}
+    if library:
+        chains = {index: link._replace(names=()) for index, link in chains.items()}
     assessment = assess(
         facts,
         config.heavy,

@@ -216,6 +216,15 @@ def assess(
         if judgement.status in staying and not binding.type_checking and _is_heavy(binding, heavy):
             loaded.add(package_of(binding.module, heavy))
             loaded.update(heavy.loaded_by(binding.module))
+    loaded_here = set(loaded)
+    # Local modules imported at module scope load their own heavy imports: paid whatever happens here.
+    loaded_locally = {
+        index: {package_of(module, heavy) for module in link.loads}
+        for index, link in (local_chains or {}).items()
+        if not facts.imports[index].type_checking
+    }
+    for packages in loaded_locally.values():
+        loaded.update(packages)
     judgements = []
     for judgement in first_pass:
         status = judgement.status
@@ -241,7 +250,7 @@ def assess(
         )
     if local_chains and not all_warm and not rarely_invoked:
         judgements = _with_local_chains(
-            judgements, local_chains, facts, heavy, main_paths, reached, defer_all, loaded
+            judgements, local_chains, facts, heavy, main_paths, reached, defer_all, loaded_locally, loaded_here
         )
     return Assessment(tuple(judgements), tuple(client_sites), warm_handlers, all_warm)
 
@@ -254,25 +263,33 @@ def _with_local_chains(
     main_paths: list[set[FunctionInfo]],
     reached: frozenset[FunctionInfo],
     defer_all: bool,
-    loaded: set[str],
+    loaded_locally: Mapping[int, set[str]],
+    loaded_here: set[str],
 ) -> list[ImportJudgement]:
     """LIL004's judgement: the import of the local module is judged as if it were the heavy
     import it causes. A chain is worth reporting only when some invocations skip the local module
     (deferrable here), the heavy module is not loaded anyway by an import that stays, and the heavy
     import can be deferred where it is (``analysis/local_modules`` ends chains only there); once
     per heavy module."""
-    reported_leaves: set[str] = set()
-    result = list(judgements)
+    deferrable: dict[int, HeavyLink] = {}
     for index, link in sorted(local_chains.items()):
         judgement = judgements[index]
-        binding = judgement.binding
+        if link.names:
+            status = _first_status(
+                judgement.binding, judgement.uses, facts, heavy, set(), main_paths, defer_all, as_heavy=True
+            )
+            if status is Status.DEFERRABLE and (defer_all or _placed(judgement.uses, reached)):
+                deferrable[index] = link
+    # What the local modules that stay load is paid anyway; so is what stays in this module.
+    staying = loaded_here.union(*(packages for index, packages in loaded_locally.items() if index not in deferrable))
+    reported_leaves: set[str] = set()
+    result = list(judgements)
+    for index, link in deferrable.items():
         leaf = link.names[-1]
-        if leaf in reported_leaves or package_of(leaf, heavy) in loaded:
+        if leaf in reported_leaves or package_of(leaf, heavy) in staying:
             continue
-        status = _first_status(binding, judgement.uses, facts, heavy, set(), main_paths, defer_all, as_heavy=True)
-        if status is Status.DEFERRABLE and (defer_all or _placed(judgement.uses, reached)):
-            reported_leaves.add(leaf)
-            result[index] = dataclasses.replace(judgement, local_chain=link)
+        reported_leaves.add(leaf)
+        result[index] = dataclasses.replace(judgements[index], local_chain=link)
     return result
 
 
