@@ -17,10 +17,11 @@ def check(context: RuleContext) -> Iterator[Finding]:
     for client in context.assessment.client_sites:
         site, handler = client.site, client.handler
         where = "" if site.function is handler else f" (through `{site.function.qualname}`)" if site.function else ""
-        when = "every invocation" if client.every_invocation else "each invocation that reaches it"
+        when = "every invocation" if client.every_invocation else "each invocation"
+        reaching = "" if client.every_invocation else " that reaches it"
         message = (
             f"`{site.qualified}(...)` is created anew on {when} of `{handler.qualname}`"
-            f"{where}; create it once at module scope so warm invocations reuse it"
+            f"{where}{reaching}; create it once at module scope so warm invocations reuse it"
         )
         assert site.function is not None  # client sites are only collected inside functions
         yield context.finding(CODE, site.node, message, top=site.function.top_statement)
