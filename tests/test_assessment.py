@@ -306,3 +306,15 @@ TRACED = "def handler(event, context):\n    if event:\n        return requests.g
 def test_already_paid_by_module_level_calls(setup: str, expected: str) -> None:
     source = "import requests\n" + setup + TRACED
     assert statuses(source, heavy_modules=["requests", "aws_lambda_powertools", "aws_xray_sdk"])["requests"] == expected
+
+
+def test_initialising_once_per_environment_is_the_cold_start_path() -> None:
+    """`global keys` … `if keys is None:` runs on the first invocation of every cold start: an
+    import used there is paid by every cold start wherever it sits."""
+    source = (
+        "import requests\nkeys = None\n"
+        "def handler(event, context):\n    global keys\n    if keys is None:\n"
+        "        keys = requests.get('https://example.com/jwks').json()\n    return keys\n"
+    )
+    assert statuses(source)["requests"] == "main-path"
+    assert statuses(source.replace("if keys is None:", "if event.get('refresh'):"))["requests"] == "deferrable"

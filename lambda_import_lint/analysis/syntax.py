@@ -138,3 +138,16 @@ def ignores_annotations(decorator: cst.BaseExpression) -> bool:
         decorator.value if isinstance(decorator, cst.Name) else ""
     )
     return name in _ANNOTATION_BLIND_DECORATORS
+
+
+def names_in(node: cst.CSTNode) -> set[str]:
+    """The plain names an expression reads (``keys`` in ``keys is None or not keys.get("a")``)."""
+    if isinstance(node, cst.Name):
+        return {node.value}
+    found: set[str] = set()
+    for child in node.children:
+        attribute = isinstance(node, cst.Attribute) and child is node.attr
+        if attribute or (isinstance(node, cst.Arg) and child is node.keyword):
+            continue
+        found |= names_in(child)
+    return found

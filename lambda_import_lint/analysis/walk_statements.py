@@ -12,6 +12,7 @@ from lambda_import_lint.analysis.syntax import (
     is_main_guard,
     is_optional_iterable,
     is_type_checking_test,
+    names_in,
 )
 from lambda_import_lint.analysis.walk_base import WalkerBase
 
@@ -120,7 +121,12 @@ class StatementVisits(WalkerBase):
         else:
             if at_module and is_main_guard(node.test):
                 self.main_block = True
-            self.walk_branch(node.body)
+            if names_in(node.test) & self.scope.globals and self.scope.kind == "function":
+                # `global keys` … `if keys is None:` initialises once per execution environment:
+                # the first invocation of every cold start takes this branch.
+                self.walk(node.body)
+            else:
+                self.walk_branch(node.body)
             self.main_block = saved[1]
         if isinstance(node.orelse, cst.Else):
             self.walk_branch(node.orelse.body)
