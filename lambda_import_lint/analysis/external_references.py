@@ -40,6 +40,7 @@ class Reference:
 
 
 _LISTINGS: dict[tuple[str, bool], tuple[str, ...]] = {}  # (folder, recursive) → its .py files
+_TREES: dict[str, ast.Module | None] = {}  # file → its stdlib tree (None: unparsable), this run
 _FOLDERS: dict[tuple[str, bool], tuple[str, ...]] = {}  # the folders each listing walked
 _SOURCES: dict[str, bytes] = {}
 
@@ -49,6 +50,7 @@ def new_run() -> None:
     _LISTINGS.clear()
     _FOLDERS.clear()
     _SOURCES.clear()
+    _TREES.clear()
 
 
 def module_names(path: str, root: str) -> tuple[str, ...]:
@@ -108,9 +110,8 @@ def outside_references(path: str, names: Mapping[int, str], config: Config) -> d
         # The cheap path: a file that never spells the module's name, or none of the names, is done.
         if tail not in source or not any(name in source for name in wanted):
             continue
-        try:
-            tree = ast.parse(source)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = _tree(file, source)
+        if tree is None:
             continue
         shown = _shown_path(file, config)
         for name, line, what in _references_in(tree, file, module_file, dotted, set(names.values())):
@@ -263,6 +264,17 @@ def _python_files(folder: str, recursive: bool) -> tuple[str, ...]:
     for folder_path in _FOLDERS[key]:
         note_dependency(folder_path)
     return cached
+
+
+def _tree(file: str, source: bytes) -> ast.Module | None:
+    """The file's stdlib tree, parsed once per run: with many deferrable imports (shared code,
+    `--heavy-modules '*'`) the same files are searched for each module of the project."""
+    if file not in _TREES:
+        try:
+            _TREES[file] = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            _TREES[file] = None
+    return _TREES[file]
 
 
 def _read(file: str) -> bytes:
