@@ -68,7 +68,37 @@ def _flake8(path: Path, *flags: str) -> list[str]:
     return [line.split(": ", 1)[1].split(" ", 1)[0] for line in completed.stdout.splitlines()]
 
 
-@pytest.mark.parametrize("source", [pytest.param(CUSTOM_RESOURCE, id="custom-resource"), pytest.param(ROTATION, id="rotation")])
+CONFIG_RULE = """
+import json
+import boto3
+
+
+def lambda_handler(event, context):
+    item = json.loads(event["invokingEvent"])["configurationItem"]
+    boto3.client("config").put_evaluations(Evaluations=[{"ComplianceType": "COMPLIANT"}], ResultToken=event["resultToken"])
+    return item
+"""
+
+COGNITO_SIGN_UP = """
+import boto3
+
+
+def handler(event, context):
+    if event["triggerSource"] == "PostConfirmation_ConfirmSignUp":
+        boto3.client("cognito-idp").admin_add_user_to_group(UserPoolId="p", Username="u", GroupName="g")
+    return event
+"""
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(CUSTOM_RESOURCE, id="custom-resource"),
+        pytest.param(ROTATION, id="rotation"),
+        pytest.param(CONFIG_RULE, id="config-rule"),
+        pytest.param(COGNITO_SIGN_UP, id="cognito-sign-up-trigger"),
+    ],
+)
 def test_rarely_invoked_handlers_are_not_linted_for_latency(source: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     app = tmp_path / "app.py"
     app.write_text(textwrap.dedent(source))
@@ -116,3 +146,14 @@ def test_lil101_says_every_invocation_only_when_it_is(body: str, words: str, tmp
     [finding] = _check(app, capsys, "--select", "LIL101")
     assert f"created anew on {words} of `handler`" in str(finding["message"])
     assert ("that reaches it" in str(finding["message"])) is (words == "each invocation")
+
+
+def test_a_client_built_on_an_error_path_is_not_reported(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import boto3\n\n\ndef handler(event, context):\n    try:\n        return int(event['n'])\n"
+        "    except ValueError:\n        boto3.client('sns').publish(TopicArn='t', Message='bad input')\n        raise\n"
+    )
+    assert _check(app, capsys, "--select", "LIL101") == []
+    app.write_text(app.read_text().replace("    except ValueError:\n        boto3", "    finally:\n        boto3"))
+    assert [item["code"] for item in _check(app, capsys, "--select", "LIL101")] == ["LIL101"]

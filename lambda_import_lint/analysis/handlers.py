@@ -40,6 +40,10 @@ def resolve_handlers(
 _RARE_KINDS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
     ("a CloudFormation custom resource", (("cfnresponse",), ("crhelper",), ("RequestType", "ResponseURL"))),
     ("a Secrets Manager rotation function", (("createSecret", "setSecret", "testSecret", "finishSecret"),)),
+    # Evaluated when a resource's configuration changes (or on a schedule of hours).
+    ("an AWS Config rule", (("invokingEvent", "put_evaluations"), ("invokingEvent", "configurationItem"))),
+    # Once or twice per new user.
+    ("a Cognito sign-up trigger", (("triggerSource", "PreSignUp_"), ("triggerSource", "PostConfirmation_"))),
 )
 
 

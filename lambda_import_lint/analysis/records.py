@@ -108,6 +108,7 @@ class CallSite:
     function: FunctionInfo | None
     conditional: bool
     constant_arguments: bool  # every argument is independent of the invocation
+    error_path: bool = False  # inside an ``except`` handler: runs when something failed
 
 
 @dataclass(frozen=True, eq=False)

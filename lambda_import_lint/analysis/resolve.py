@@ -136,6 +136,7 @@ def _call_site(call: RawCall, node: cst.Call, binding: ImportBinding) -> CallSit
         function=call.scope.function,
         conditional=call.conditional,
         constant_arguments=all(is_constant(argument.value, call.scope) for argument in node.args),
+        error_path=call.error_path,
     )
 
 

@@ -76,6 +76,7 @@ class RawCall:
     conditional: bool
     main_block: bool
     method_of: str | None  # ``self.f()``/``cls.f()`` inside a method of this class
+    error_path: bool = False  # inside an ``except`` handler
 
 
 def is_constant(expression: cst.BaseExpression, scope: Scope) -> bool:

@@ -50,6 +50,7 @@ class WalkerBase:
         self.function: FunctionInfo | None = None
         self.conditional = False
         self.branch: tuple[int, ...] = ()  # the conditional blocks of the current function around here
+        self.error_path = False  # inside an `except` handler of the current function
         self.branches: list[cst.BaseSuite] = []
         self.annotation = False
         self.runtime_annotation = True
@@ -172,7 +173,9 @@ class WalkerBase:
         method_of: str | None = None,
     ) -> None:
         self.raw_calls.append(
-            RawCall(name, attribute_path, node, self.scope, self.conditional, self.main_block, method_of)
+            RawCall(
+                name, attribute_path, node, self.scope, self.conditional, self.main_block, method_of, self.error_path
+            )
         )
 
 

@@ -64,15 +64,15 @@ class DefinitionVisits(WalkerBase):
         self.bind(node.name.value, info)
 
         saved_scope = self.enter_scope("function", info)
-        saved_state = (self.function, self.conditional, self.class_body, self.class_stack, self.branch)
-        self.function, self.conditional, self.class_body, self.branch = info, False, None, ()
+        saved_state = (self.function, self.conditional, self.class_body, self.class_stack, self.branch, self.error_path)
+        self.function, self.conditional, self.class_body, self.branch, self.error_path = info, False, None, (), False
         self.class_stack = []
         self.walk(node.type_parameters)
         for param in all_params:
             self.bind(param.name.value)
         self.walk(node.body)
         self.scope = saved_scope
-        self.function, self.conditional, self.class_body, self.class_stack, self.branch = saved_state
+        self.function, self.conditional, self.class_body, self.class_stack, self.branch, self.error_path = saved_state
         return False
 
     def record_decorator_call(self, decorator: cst.BaseExpression) -> None:

@@ -149,7 +149,10 @@ class StatementVisits(WalkerBase):
             self.walk_conditionally(handler.type)
             if handler.name is not None:
                 self.bind(cst.ensure_type(handler.name.name, cst.Name).value)
+            saved_error = self.error_path
+            self.error_path = True
             self.walk_branch(handler.body)
+            self.error_path = saved_error
         self.walk(node.orelse)  # runs whenever the body raised nothing: as good as the body
         self.walk(node.finalbody)
         self.import_error_guard = saved

@@ -186,7 +186,8 @@ def assess(
     client_sites: list[ClientSite] = []
     client_bindings: set[ImportBinding] = set()
     for site in facts.import_calls:
-        if site.qualified not in client_factories or not site.constant_arguments:
+        # A client built on an error path is built when something failed: not worth a change.
+        if site.qualified not in client_factories or not site.constant_arguments or site.error_path:
             continue
         for (handler, reach), main_path in zip(handler_reach.items(), main_paths):
             if site.function is not None and site.function in reach:
