@@ -180,24 +180,10 @@ def assess(
     that reach a heavy import (``analysis/local_modules.py``), judged here for LIL004;
     ``rarely_invoked``: the handlers run a handful of times (a custom resource, a rotation
     function), so neither their cold starts nor their per-invocation clients are worth a change."""
-    client_factories = load_catalogue().client_factories
     handler_reach = {handler: reachable_functions(facts, handler) for handler in handlers}
     main_paths = [main_path_functions(facts, handler) for handler in handlers]
-    client_sites: list[ClientSite] = []
-    client_bindings: set[ImportBinding] = set()
-    for site in facts.import_calls:
-        # A client built on an error path is built when something failed: not worth a change.
-        if site.qualified not in client_factories or not site.constant_arguments or site.error_path:
-            continue
-        for (handler, reach), main_path in zip(handler_reach.items(), main_paths):
-            if site.function is not None and site.function in reach:
-                every = not site.conditional and site.function in main_path
-                client_sites.append(ClientSite(site, handler, every))
-                client_bindings.add(site.binding)
-                break
-    if rarely_invoked:
-        client_sites = []
-
+    client_sites = _client_sites(facts, handler_reach, main_paths)
+    client_bindings = {client.site.binding for client in client_sites}
     reached = frozenset(handlers).union(*handler_reach.values())
     all_warm = bool(handlers) and all(handler in warm_handlers for handler in handlers)
     first_pass: list[ImportJudgement] = []
@@ -208,24 +194,14 @@ def assess(
             status = Status.UNPROVEN
         first_pass.append(ImportJudgement(index, binding, status, uses))
 
-    # "Already paid": whatever stays at module scope loads its package and the packages the
-    # catalogue says it loads; deferring another import of those saves nothing.
-    staying = (Status.PINNED, Status.MAIN_PATH, Status.CLIENT, Status.SKIPPED, Status.WARM, Status.UNPROVEN)
-    loaded = _loaded_by_calls(facts, heavy)
-    for judgement in first_pass:
-        binding = judgement.binding
-        if judgement.status in staying and not binding.type_checking and _is_heavy(binding, heavy):
-            loaded.add(package_of(binding.module, heavy))
-            loaded.update(heavy.loaded_by(binding.module))
-    loaded_here = set(loaded)
+    loaded_here = _loaded_here(first_pass, facts, heavy)
     # Local modules imported at module scope load their own heavy imports: paid whatever happens here.
     loaded_locally = {
         index: {package_of(module, heavy) for module in link.loads}
         for index, link in (local_chains or {}).items()
         if not facts.imports[index].type_checking
     }
-    for packages in loaded_locally.values():
-        loaded.update(packages)
+    loaded = loaded_here.union(*loaded_locally.values())
     judgements = []
     for judgement in first_pass:
         status = judgement.status
@@ -239,21 +215,53 @@ def assess(
             status = Status.WARM
         if status is Status.DEFERRABLE and rarely_invoked:
             status = Status.RARE
-        targets: tuple[FunctionInfo, ...] = ()
-        places: tuple[Place, ...] = ()
-        no_place = None
-        if status is Status.DEFERRABLE:
-            runtime = [use for use in judgement.uses if use.runtime and use.function is not None]
-            targets = outermost_functions(use.function for use in runtime if use.function is not None)
-            places, no_place = _places(runtime, main_paths if not defer_all else [])
-        judgements.append(
-            ImportJudgement(judgement.index, judgement.binding, status, judgement.uses, targets, places, no_place)
-        )
+        judgements.append(_with_places(dataclasses.replace(judgement, status=status), main_paths, defer_all))
     if local_chains and not all_warm and not rarely_invoked:
         judgements = _with_local_chains(
             judgements, local_chains, facts, heavy, main_paths, reached, defer_all, loaded_locally, loaded_here
         )
-    return Assessment(tuple(judgements), tuple(client_sites), warm_handlers, all_warm)
+    return Assessment(tuple(judgements), () if rarely_invoked else client_sites, warm_handlers, all_warm)
+
+
+def _client_sites(
+    facts: ModuleFacts, handler_reach: Mapping[FunctionInfo, set[FunctionInfo]], main_paths: list[set[FunctionInfo]]
+) -> tuple[ClientSite, ...]:
+    """SDK clients built with constant arguments in a function a handler runs (LIL101). One built
+    on an error path is built when something failed: not worth a change."""
+    client_factories = load_catalogue().client_factories
+    sites: list[ClientSite] = []
+    for site in facts.import_calls:
+        if site.qualified not in client_factories or not site.constant_arguments or site.error_path:
+            continue
+        for (handler, reach), main_path in zip(handler_reach.items(), main_paths):
+            if site.function is not None and site.function in reach:
+                sites.append(ClientSite(site, handler, not site.conditional and site.function in main_path))
+                break
+    return tuple(sites)
+
+
+def _loaded_here(first_pass: list[ImportJudgement], facts: ModuleFacts, heavy: HeavyModules) -> set[str]:
+    """What is already paid: whatever stays at module scope loads its package and the packages the
+    catalogue says it loads, and module-level calls import what they patch; deferring another
+    import of those saves nothing."""
+    staying = (Status.PINNED, Status.MAIN_PATH, Status.CLIENT, Status.SKIPPED, Status.WARM, Status.UNPROVEN)
+    loaded = _loaded_by_calls(facts, heavy)
+    for judgement in first_pass:
+        binding = judgement.binding
+        if judgement.status in staying and not binding.type_checking and _is_heavy(binding, heavy):
+            loaded.add(package_of(binding.module, heavy))
+            loaded.update(heavy.loaded_by(binding.module))
+    return loaded
+
+
+def _with_places(judgement: ImportJudgement, main_paths: list[set[FunctionInfo]], defer_all: bool) -> ImportJudgement:
+    """A deferrable import with the functions that use it and the places a move puts it."""
+    if judgement.status is not Status.DEFERRABLE:
+        return judgement
+    runtime = [use for use in judgement.uses if use.runtime and use.function is not None]
+    targets = outermost_functions(use.function for use in runtime if use.function is not None)
+    places, no_place = _places(runtime, main_paths if not defer_all else [])
+    return dataclasses.replace(judgement, target_functions=targets, places=places, no_place=no_place)
 
 
 def _with_local_chains(
