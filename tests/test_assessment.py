@@ -318,3 +318,57 @@ def test_initialising_once_per_environment_is_the_cold_start_path() -> None:
     )
     assert statuses(source)["requests"] == "main-path"
     assert statuses(source.replace("if keys is None:", "if event.get('refresh'):"))["requests"] == "deferrable"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param(
+            "DEBUG = False\ndef handler(event, context):\n    if DEBUG:\n        return pd.x\n    return None\n",
+            "unused", id="dead-side-has-no-uses",
+        ),
+        pytest.param(
+            "ENABLED = True\ndef handler(event, context):\n    if ENABLED:\n        return pd.x\n    return None\n",
+            "main-path", id="live-side-is-main-path",
+        ),
+        pytest.param(
+            "MODE = None\ndef handler(event, context):\n    if not MODE:\n        return pd.x\n    return None\n",
+            "main-path", id="negated-test",
+        ),
+        pytest.param(
+            "DEBUG = False\ndef handler(event, context):\n    if DEBUG:\n        return None\n    else:\n        return pd.x\n",
+            "main-path", id="else-of-a-dead-branch",
+        ),
+        pytest.param(
+            "DEBUG = False\nDEBUG = True\ndef handler(event, context):\n    if DEBUG:\n        return pd.x\n    return None\n",
+            "deferrable", id="rebound-is-no-constant",
+        ),
+        pytest.param(
+            "DEBUG = False\ndef toggle():\n    global DEBUG\n    DEBUG = True\ndef handler(event, context):\n    if DEBUG:\n        return pd.x\n    return None\n",
+            "deferrable", id="global-is-no-constant",
+        ),
+        pytest.param(
+            "DEBUG = os.environ.get('DEBUG')\ndef handler(event, context):\n    if DEBUG:\n        return pd.x\n    return None\n",
+            "deferrable", id="computed-is-no-constant",
+        ),
+    ],
+)
+def test_branches_on_module_constants_fold(source: str, expected: str) -> None:
+    assert statuses("import pandas as pd\nimport os\n" + source)["pd"] == expected
+
+
+def test_a_client_on_the_dead_side_is_not_reported_and_the_live_one_is_every_invocation() -> None:
+    """A never-run STS client on the dead side; the live side's client is built on every call."""
+    from lambda_import_lint.api import check_source
+
+    source = (
+        "import boto3\n\nASSUME_ROLE_MODE = False\n\n\ndef get_client():\n"
+        "    if ASSUME_ROLE_MODE:\n        return boto3.client('sts').assume_role(RoleArn='x')\n"
+        "    else:\n        return boto3.client('config')\n\n\n"
+        "def lambda_handler(event, context):\n    return get_client().describe_config_rules()\n"
+    )
+    findings = check_source(source.encode(), "app.py").findings
+    assert [(f.code, f.line) for f in findings] == [("LIL101", 10)]
+    assert "every invocation" in findings[0].message
+    unfolded = check_source(source.replace("= False", "= bool(0)").encode(), "app.py").findings
+    assert [(f.code, f.line) for f in unfolded] == [("LIL101", 8), ("LIL101", 10)]

@@ -12,7 +12,7 @@ from lambda_import_lint.cli import main
 from lambda_import_lint.api import fix_source
 from lambda_import_lint.rules.registry import RULES
 
-from conftest import make_config
+from conftest import lint, make_config
 
 
 def fix(source: str, unsafe: bool = False, **settings: object) -> tuple[str, str | None]:
@@ -977,3 +977,24 @@ def test_an_annotation_in_a_function_that_gets_the_import_needs_no_type_checking
     assert failure is None
     assert "TYPE_CHECKING" not in fixed
     assert "    else:\n        from typing import Sequence\n        return isinstance" in fixed
+
+
+def test_no_move_or_removal_when_a_dead_branch_still_names_the_import() -> None:
+    """`if DEBUG:` with `DEBUG = False` never runs, so it is no use; but the fix must not leave
+    the name undefined there either: reported, not fixed."""
+    source = """\
+        import pandas as pd
+
+        DEBUG = False
+
+
+        def handler(event, context):
+            if DEBUG:
+                return pd.DataFrame(event)
+            return None
+        """
+    findings = lint(source, codes="LIL002")
+    assert [f.code for f in findings] == ["LIL002"]
+    assert findings[0].fix is None and "never runs" in (findings[0].no_fix_reason or "")
+    fixed, failure = fix(source, unsafe=True)
+    assert fixed == textwrap.dedent(source)

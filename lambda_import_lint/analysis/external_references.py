@@ -17,6 +17,7 @@ run (``new_run``), and every file and folder read is recorded for the result cac
 from __future__ import annotations
 
 import ast
+import warnings
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
@@ -270,10 +271,12 @@ def _tree(file: str, source: bytes) -> ast.Module | None:
     """The file's stdlib tree, parsed once per run: with many deferrable imports (shared code,
     `--heavy-modules '*'`) the same files are searched for each module of the project."""
     if file not in _TREES:
-        try:
-            _TREES[file] = ast.parse(source)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            _TREES[file] = None
+        with warnings.catch_warnings():  # the project's own warnings are not ours to print
+            warnings.simplefilter("ignore")
+            try:
+                _TREES[file] = ast.parse(source)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                _TREES[file] = None
     return _TREES[file]
 
 

@@ -86,6 +86,9 @@ class Use:
     # decorators, pydantic's validate_call; a class body with bases or decorators: BaseModel,
     # dataclasses): its name must exist at run time whatever ``from __future__`` says.
     read_by_framework: bool = False
+    # In a branch that never runs (``if DEBUG:`` with ``DEBUG = False`` at module scope): judged as
+    # no use, but a fix must not leave the name undefined there.
+    dead: bool = False
 
 
 @dataclass(frozen=True, eq=False)

@@ -5,6 +5,8 @@ run while the module is imported. ``resolve`` assembles the frozen ``ModuleFacts
 
 from __future__ import annotations
 
+import dataclasses
+
 import libcst as cst
 
 from lambda_import_lint.analysis.records import (
@@ -26,16 +28,46 @@ Instantiations = dict[FunctionInfo, list[FunctionInfo]]
 CONSTRUCTOR_METHODS = ("__new__", "__init__", "__post_init__")  # __post_init__: dataclasses run it
 
 
+class _Folding:
+    """Branches on a module-level constant (``DEBUG = False`` … ``if DEBUG:``) fold: the dead side
+    runs never, so its uses and calls are dropped; the live side runs whenever its code runs. A
+    constant is a name bound once at module scope, to a literal, and never declared ``global``."""
+
+    def __init__(self, collector: WalkerBase) -> None:
+        constants = {
+            name: truth
+            for name, truth in collector.module_literals.items()
+            if collector.module_bindings.get(name, 0) == 1 and name not in collector.global_declarations
+        }
+        self.live: set[int] = set()
+        self.dead: set[int] = set()
+        for index, (name, wanted) in collector.branch_conditions.items():
+            if name in constants:
+                (self.live if constants[name] is wanted else self.dead).add(index)
+
+    def apply(
+        self, branch: tuple[int, ...], conditional: bool, by_expression: bool
+    ) -> tuple[tuple[int, ...], bool] | None:
+        """The branch path and conditionality once folded; None when the code never runs."""
+        if self.dead.intersection(branch):
+            return None
+        if not self.live.intersection(branch):
+            return branch, conditional
+        remaining = tuple(index for index in branch if index not in self.live)
+        return remaining, by_expression or bool(remaining)
+
+
 def resolve(module: cst.Module, collector: WalkerBase) -> ModuleFacts:
     graph: CallGraph = {}
     instantiations: Instantiations = {}
-    import_time_roots, call_sites = _resolve_calls(collector, graph, instantiations)
-    _add_callback_edges(collector, graph)
+    folding = _Folding(collector)
+    import_time_roots, call_sites = _resolve_calls(collector, graph, instantiations, folding)
+    _add_callback_edges(collector, graph, folding)
     return ModuleFacts(
         module=module,
         imports=tuple(collector.imports),
         functions=tuple(collector.functions),
-        uses=_module_name_uses(collector),
+        uses=_module_name_uses(collector, folding),
         module_bindings=dict(collector.module_bindings),
         global_declarations=frozenset(collector.global_declarations),
         import_time_functions=_import_time_closure(import_time_roots, graph, instantiations),
@@ -53,32 +85,36 @@ def resolve(module: cst.Module, collector: WalkerBase) -> ModuleFacts:
     )
 
 
-def _module_name_uses(collector: WalkerBase) -> dict[str, tuple[Use, ...]]:
-    """Each module-scope name → its uses (a use that a nearer scope binds is not one)."""
+def _module_name_uses(collector: WalkerBase, folding: _Folding) -> dict[str, tuple[Use, ...]]:
+    """Each module-scope name → its uses (a use that a nearer scope binds is not one, nor one in
+    a branch that never runs)."""
     module_scope = collector.module_scope
     uses: dict[str, list[Use]] = {}
     for raw in collector.raw_uses:
         found = raw.scope.lookup(raw.name)
         if found is not None and found[0] is not module_scope:
             continue
+        folded = folding.apply(raw.branch, raw.conditional, raw.by_expression)
+        branch, conditional = folded if folded is not None else (raw.branch, True)
         use = Use(
             raw.name,
             raw.node,
             raw.scope.function,
-            raw.conditional,
+            conditional,
             raw.annotation,
             raw.runtime,
             raw.class_body,
             raw.main_block,
-            raw.branch,
+            branch,
             raw.read_by_framework,
+            dead=folded is None,
         )
         uses.setdefault(raw.name, []).append(use)
     return {name: tuple(found) for name, found in uses.items()}
 
 
 def _resolve_calls(
-    collector: WalkerBase, graph: CallGraph, instantiations: Instantiations
+    collector: WalkerBase, graph: CallGraph, instantiations: Instantiations, folding: _Folding
 ) -> tuple[list[FunctionInfo], list[CallSite]]:
     """Call edges into ``graph`` and classes instantiated into ``instantiations``; returns the
     functions called at import time (``MODEL = Model()`` runs ``Model.__init__``) and the calls of
@@ -92,6 +128,11 @@ def _resolve_calls(
     call_sites: list[CallSite] = []
     bindings_by_name = {binding.name: binding for binding in collector.imports}
     for call in collector.raw_calls:
+        folded = folding.apply(call.branch, call.conditional, call.by_expression)
+        if folded is None:
+            continue  # in a branch that never runs
+        if folded[1] != call.conditional:
+            call = dataclasses.replace(call, conditional=folded[1])
         callee: FunctionInfo | None = None
         constructors: list[FunctionInfo] = []
         if call.method_of is not None and call.attribute_path:
@@ -140,7 +181,7 @@ def _call_site(call: RawCall, node: cst.Call, binding: ImportBinding) -> CallSit
     )
 
 
-def _add_callback_edges(collector: WalkerBase, graph: CallGraph) -> None:
+def _add_callback_edges(collector: WalkerBase, graph: CallGraph, folding: _Folding) -> None:
     """A function referenced without being called (a callback handed to a framework, a dispatch
     table) may run later: count it as a call from wherever the reference sits, as conditional as
     that place (``record_handler=`` handed to a batch processor on the main path runs on every
@@ -150,8 +191,9 @@ def _add_callback_edges(collector: WalkerBase, graph: CallGraph) -> None:
         if found is None or not isinstance(found[1], FunctionInfo):
             continue
         caller = raw.scope.function
-        if caller is not None and found[1] is not caller:
-            graph.setdefault(caller, []).append(CallEdge(found[1], conditional=raw.conditional, called=False))
+        folded = folding.apply(raw.branch, raw.conditional, raw.by_expression)
+        if caller is not None and found[1] is not caller and folded is not None:
+            graph.setdefault(caller, []).append(CallEdge(found[1], conditional=folded[1], called=False))
 
 
 def _import_time_closure(

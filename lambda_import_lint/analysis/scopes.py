@@ -65,6 +65,7 @@ class RawUse:
     main_block: bool
     branch: tuple[int, ...] = ()
     read_by_framework: bool = False
+    by_expression: bool = False  # conditional because of an expression, whatever the branches
 
 
 @dataclass
@@ -77,6 +78,8 @@ class RawCall:
     main_block: bool
     method_of: str | None  # ``self.f()``/``cls.f()`` inside a method of this class
     error_path: bool = False  # inside an ``except`` handler
+    branch: tuple[int, ...] = ()
+    by_expression: bool = False
 
 
 def is_constant(expression: cst.BaseExpression, scope: Scope) -> bool:

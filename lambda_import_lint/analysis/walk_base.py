@@ -52,6 +52,10 @@ class WalkerBase:
         self.branch: tuple[int, ...] = ()  # the conditional blocks of the current function around here
         self.error_path = False  # inside an `except` handler of the current function
         self.branches: list[cst.BaseSuite] = []
+        # A branch taken when a module-level name is true (or false): `if DEBUG:` → ("DEBUG", True).
+        self.branch_conditions: dict[int, tuple[str, bool]] = {}
+        self.by_expression = False  # made conditional by an expression (x if c else y, a lambda…)
+        self.module_literals: dict[str, bool] = {}  # NAME = literal at module scope → its truth
         self.annotation = False
         self.runtime_annotation = True
         self.framework_annotation = False  # the annotation being walked is read by a framework
@@ -90,12 +94,12 @@ class WalkerBase:
 
     def walk_conditionally(self, node: cst.CSTNode | Sequence[cst.CSTNode] | None) -> None:
         """Code that may or may not run when the code around it runs (``x if c else y``, a lambda)."""
-        saved = self.conditional
-        self.conditional = True
+        saved = (self.conditional, self.by_expression)
+        self.conditional = self.by_expression = True
         self.walk(node)
-        self.conditional = saved
+        self.conditional, self.by_expression = saved
 
-    def walk_branch(self, suite: cst.BaseSuite | None) -> None:
+    def walk_branch(self, suite: cst.BaseSuite | None, condition: tuple[str, bool] | None = None) -> None:
         """A block that runs on some invocations only (an ``if`` body, an ``except`` handler): its
         code is conditional, and an import its uses need can be placed at its top."""
         if suite is None:
@@ -103,6 +107,8 @@ class WalkerBase:
         saved = (self.conditional, self.branch)
         self.conditional = True
         self.branch = (*self.branch, len(self.branches))
+        if condition is not None:
+            self.branch_conditions[len(self.branches)] = condition
         self.branches.append(suite)
         self.walk(suite)
         self.conditional, self.branch = saved
@@ -145,6 +151,7 @@ class WalkerBase:
                 self.main_block,
                 self.branch,
                 self.annotation and self.framework_annotation,
+                self.by_expression,
             )
         )
 
@@ -174,7 +181,8 @@ class WalkerBase:
     ) -> None:
         self.raw_calls.append(
             RawCall(
-                name, attribute_path, node, self.scope, self.conditional, self.main_block, method_of, self.error_path
+                name, attribute_path, node, self.scope, self.conditional, self.main_block, method_of, self.error_path,
+                self.branch, self.by_expression,
             )
         )
 

@@ -64,15 +64,22 @@ class DefinitionVisits(WalkerBase):
         self.bind(node.name.value, info)
 
         saved_scope = self.enter_scope("function", info)
-        saved_state = (self.function, self.conditional, self.class_body, self.class_stack, self.branch, self.error_path)
-        self.function, self.conditional, self.class_body, self.branch, self.error_path = info, False, None, (), False
+        saved_state = (
+            self.function, self.conditional, self.class_body, self.class_stack, self.branch, self.error_path,
+            self.by_expression,
+        )
+        self.function, self.conditional, self.class_body, self.branch = info, False, None, ()
+        self.error_path = self.by_expression = False
         self.class_stack = []
         self.walk(node.type_parameters)
         for param in all_params:
             self.bind(param.name.value)
         self.walk(node.body)
         self.scope = saved_scope
-        self.function, self.conditional, self.class_body, self.class_stack, self.branch, self.error_path = saved_state
+        (
+            self.function, self.conditional, self.class_body, self.class_stack, self.branch, self.error_path,
+            self.by_expression,
+        ) = saved_state
         return False
 
     def record_decorator_call(self, decorator: cst.BaseExpression) -> None:
@@ -113,24 +120,24 @@ class DefinitionVisits(WalkerBase):
     def _visit_comprehension(self, node: cst.BaseComp | cst.DictComp, elements: Sequence[cst.BaseExpression]) -> bool:
         # Like a loop: the element runs whenever the comprehension runs over a non-empty iterable
         # (main path), unless the iterable is visibly optional or an `if` clause filters it.
-        saved_conditional = self.conditional
+        saved_conditional = (self.conditional, self.by_expression)
         for_in: cst.CompFor | None = node.for_in
         self.walk(for_in.iter if for_in else None)  # the first iterable runs in the enclosing scope
         saved = self.enter_scope("comprehension", self.function)
         while for_in is not None:
             if is_optional_iterable(for_in.iter):
-                self.conditional = True
+                self.conditional = self.by_expression = True
             if for_in is not node.for_in:
                 self.walk(for_in.iter)
             self.bind_target(for_in.target)
             for condition in for_in.ifs:
                 self.walk(condition.test)
             if for_in.ifs:
-                self.conditional = True
+                self.conditional = self.by_expression = True
             for_in = for_in.inner_for_in
         self.walk(list(elements))
         self.scope = saved
-        self.conditional = saved_conditional
+        self.conditional, self.by_expression = saved_conditional
         return False
 
     def visit_ListComp(self, node: cst.ListComp) -> bool:

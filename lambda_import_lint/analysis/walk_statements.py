@@ -43,6 +43,11 @@ class StatementVisits(WalkerBase):
 
     def visit_Assign(self, node: cst.Assign) -> bool:
         self.walk(node.value)
+        literal = _literal_truth(node.value)
+        if self.scope.kind == "module" and literal is not None and len(node.targets) == 1:
+            assigned = node.targets[0].target
+            if isinstance(assigned, cst.Name):
+                self.module_literals[assigned.value] = literal
         for target in node.targets:
             self.bind_target(target.target)
             if (
@@ -126,10 +131,10 @@ class StatementVisits(WalkerBase):
                 # the first invocation of every cold start takes this branch.
                 self.walk(node.body)
             else:
-                self.walk_branch(node.body)
+                self.walk_branch(node.body, _constant_test(node.test, True))
             self.main_block = saved[1]
         if isinstance(node.orelse, cst.Else):
-            self.walk_branch(node.orelse.body)
+            self.walk_branch(node.orelse.body, _constant_test(node.test, False))
         else:
             self.walk_conditionally(node.orelse)  # `elif`: its own test, then its body as a branch
         self.type_checking, self.main_block = saved
@@ -215,3 +220,25 @@ class StatementVisits(WalkerBase):
     def visit_MatchKeywordElement(self, node: cst.MatchKeywordElement) -> bool:
         self.walk(node.pattern)
         return False
+
+
+def _constant_test(test: cst.BaseExpression, taken_when: bool) -> tuple[str, bool] | None:
+    """``if NAME:`` / ``if not NAME:``: the name and the truth it must have for this side to run
+    (folded later if the name turns out to be a module-level constant)."""
+    if isinstance(test, cst.Name):
+        return test.value, taken_when
+    negated = isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)
+    if negated and isinstance(test, cst.UnaryOperation) and isinstance(test.expression, cst.Name):
+        return test.expression.value, not taken_when
+    return None
+
+
+def _literal_truth(value: cst.BaseExpression) -> bool | None:
+    """The truth of a literal (``False``, ``None``, ``0``, ``"x"``); None for anything else."""
+    if isinstance(value, cst.Name) and value.value in ("True", "False", "None"):
+        return value.value == "True"
+    if isinstance(value, (cst.Integer, cst.Float)):
+        return bool(value.evaluated_value)
+    if isinstance(value, cst.SimpleString):
+        return bool(value.raw_value)  # (not evaluated_value: evaluating warns about the user's escapes)
+    return None

@@ -188,7 +188,7 @@ def assess(
     all_warm = bool(handlers) and all(handler in warm_handlers for handler in handlers)
     first_pass: list[ImportJudgement] = []
     for index, binding in enumerate(facts.imports):
-        uses = facts.uses.get(binding.name, ()) if not binding.star else ()
+        uses = tuple(use for use in facts.uses.get(binding.name, ()) if not use.dead) if not binding.star else ()
         status = _first_status(binding, uses, facts, heavy, client_bindings, main_paths, defer_all)
         if status is Status.DEFERRABLE and not defer_all and not _placed(uses, reached):
             status = Status.UNPROVEN

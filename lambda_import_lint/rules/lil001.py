@@ -15,6 +15,7 @@ from lambda_import_lint.judgement.assessment import Place, Status
 from lambda_import_lint.rules.base import Example, Finding, Fix, Rule, RuleContext, Safety
 from lambda_import_lint.rules.grouping import Candidate, per_statement
 from lambda_import_lint.rules.messages import (
+    NO_FIX_DEAD_BRANCH,
     NO_FIX_DYNAMIC,
     NO_FIX_GUARD,
     NO_FIX_GUARD_ANNOTATIONS,
@@ -62,6 +63,8 @@ def _fix(context: RuleContext, index: int) -> Fix | str:
     binding = judgement.binding
     if facts.dynamic_access:
         return NO_FIX_DYNAMIC  # globals()/eval() may read the name at module scope
+    if any(use.dead for use in facts.uses.get(binding.name, ())):
+        return NO_FIX_DEAD_BRANCH
     # Annotations outside the target functions (postponed or strings) still name it: they get a
     # copy under `if TYPE_CHECKING:` so type checkers and linters resolve them, but
     # typing.get_type_hints() would no longer resolve them at run time, so the fix is unsafe. An

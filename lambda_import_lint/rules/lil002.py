@@ -12,7 +12,7 @@ from typing import Iterator
 from lambda_import_lint.judgement.assessment import Status
 from lambda_import_lint.rules.base import Example, Finding, Fix, Rule, RuleContext
 from lambda_import_lint.rules.grouping import Candidate, per_statement
-from lambda_import_lint.rules.messages import NO_FIX_GUARD, cost, import_text
+from lambda_import_lint.rules.messages import NO_FIX_DEAD_BRANCH, NO_FIX_GUARD, cost, import_text
 
 CODE = "LIL002"
 
@@ -30,7 +30,9 @@ def _candidates(context: RuleContext) -> Iterator[Candidate]:
             "takes its import off every cold start"
         )
         fix: Fix | str = NO_FIX_GUARD
-        if binding.guard is None:
+        if any(use.dead for use in context.facts.uses.get(binding.name, ())):
+            fix = NO_FIX_DEAD_BRANCH
+        elif binding.guard is None:
             fix = Fix("remove", "unsafe", f"Remove unused import `{import_text(binding)}`", judgement.index)
         yield Candidate(judgement, message, fix)
 

@@ -55,6 +55,10 @@ def function_list(functions: Iterable[FunctionInfo]) -> str:
     return ", ".join(names[:3]) + f" and {len(names) - 3} more"
 
 
+NO_FIX_DEAD_BRANCH = (
+    "a branch that never runs (on a module-level constant) still names it: moved or removed, the "
+    "name would be undefined there"
+)
 NO_FIX_DYNAMIC = "the module reads names dynamically (`globals()`, `eval`, `exec`, `vars()`)"
 NO_FIX_GUARD = "the import sits in a module-level block that holds more than imports moving together"
 NO_FIX_GUARD_ANNOTATIONS = (
