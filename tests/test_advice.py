@@ -157,3 +157,16 @@ def test_a_client_built_on_an_error_path_is_not_reported(tmp_path: Path, capsys)
     assert _check(app, capsys, "--select", "LIL101") == []
     app.write_text(app.read_text().replace("    except ValueError:\n        boto3", "    finally:\n        boto3"))
     assert [item["code"] for item in _check(app, capsys, "--select", "LIL101")] == ["LIL101"]
+
+
+def test_an_unused_import_is_not_reported_when_a_module_we_cannot_see_may_load_it(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`helper` is not a file of the project (it ships in a Lambda layer): it may import boto3
+    itself, so removing the unused `import boto3` is not proven to save anything."""
+    app = tmp_path / "app.py"
+    body = "\n\ndef handler(event, context):\n    return json.dumps(event)\n"
+    app.write_text("import json\nimport boto3\nimport helper\n" + body)
+    assert _check(app, capsys, "--select", "LIL002") == []
+    (tmp_path / "helper.py").write_text("import json\n")  # now a local module we follow: it loads no boto3
+    assert [item["code"] for item in _check(app, capsys, "--select", "LIL002")] == ["LIL002"]
+    app.write_text("import json\nimport boto3\n" + body)
+    assert [item["code"] for item in _check(app, capsys, "--select", "LIL002")] == ["LIL002"]

@@ -211,6 +211,10 @@ def assess(
             status = Status.ALREADY_PAID
         if status is Status.UNUSED and _kept_on_purpose(judgement.binding, facts, package_init):
             status = Status.KEPT
+        if status is Status.UNUSED and local_chains is not None and _unseen_imports(facts, heavy, local_chains):
+            # Removing it saves something only if nothing else loads it, and a module we cannot see
+            # into (a layer's helper, a package not in the catalogue) may: not proven.
+            status = Status.UNPROVEN
         if status is Status.DEFERRABLE and all_warm:
             status = Status.WARM
         if status is Status.DEFERRABLE and rarely_invoked:
@@ -412,6 +416,28 @@ def _places(uses: list[Use], main_paths: list[set[FunctionInfo]]) -> tuple[tuple
             "block holds it, so a moved import would still run on every invocation"
         )
     return tuple(Place(function, branch[-1] if branch else None) for function, branch in chosen), None
+
+
+def _unseen_imports(facts: ModuleFacts, heavy: HeavyModules, local_chains: Mapping[int, HeavyLink]) -> bool:
+    """Whether the module imports, at module scope, something whose own imports we do not know:
+    not the standard library, not a catalogue entry (whose loads are listed), not a local module
+    we followed."""
+    import sys
+
+    for index, binding in enumerate(facts.imports):
+        if binding.type_checking or binding.lazy or index in local_chains:
+            continue
+        top = binding.module.lstrip(".").split(".")[0]
+        if binding.module.startswith(".") or not top:
+            return True
+        if top in sys.stdlib_module_names or top == "__future__" or package_of(binding.module, heavy) in _catalogued():
+            continue
+        return True
+    return False
+
+
+def _catalogued() -> frozenset[str]:
+    return frozenset(load_catalogue().costs_ms)
 
 
 def _kept_on_purpose(binding: ImportBinding, facts: ModuleFacts, package_init: bool) -> bool:

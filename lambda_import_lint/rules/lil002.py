@@ -46,7 +46,9 @@ RULE = Rule(
         "An unused import still runs at every cold start: `import pandas` costs about 330 ms of INIT "
         "even when no line of the module touches it. Names listed in `__all__`, explicit re-exports "
         "(`import x as x`), imports in `__init__.py` and `try: … except ImportError:` feature probes "
-        "are not reported."
+        "are not reported, and neither is an import that another module-scope import may load anyway: "
+        "one that stays, a local module that imports it, or a module whose imports are not known "
+        "(a Lambda layer's helper, a package outside the catalogue)."
     ),
     fix_safety=(
         "Unsafe: importing a module can have side effects (registering plugins, patching, "
