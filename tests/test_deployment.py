@@ -180,13 +180,17 @@ def test_no_chain_to_a_module_the_handler_loads_anyway(tmp_path: Path, monkeypat
     assert main(["check", "--format", "json", "--no-cache", "--select", "LIL004", "app.py"]) == 0
 
 
-def test_one_chain_per_heavy_module(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_one_chain_per_heavy_module_and_none_while_another_module_loads_it(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`a` and `b` both import pandas: deferring either alone saves nothing, so neither is reported."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "app.py").write_text(
         "import a\nimport b\n\n\ndef handler(event, context):\n    if event:\n        return a.f(), b.g()\n    return None\n"
     )
     (tmp_path / "a.py").write_text("import pandas\n\n\ndef f():\n    return pandas\n")
     (tmp_path / "b.py").write_text("import pandas\n\n\ndef g():\n    return pandas\n")
+    assert main(["check", "--format", "json", "--no-cache", "--select", "LIL004", "app.py"]) == 0
+    capsys.readouterr()
+    (tmp_path / "b.py").write_text("import json\n\n\ndef g():\n    return json\n")
     assert main(["check", "--format", "json", "--no-cache", "--select", "LIL004", "app.py"]) == 1
     assert [finding["line"] for finding in json.loads(capsys.readouterr().out)] == [1]
 
@@ -273,3 +277,13 @@ def test_no_chain_through_the_package_that_holds_the_handler(tmp_path: Path, mon
         "    if event:\n        return adapters.inbound.repository()\n    return None\n"
     )
     assert main(["check", "--format", "json", "--no-cache", "--select", "LIL004", "adapters/inbound/handlers.py"]) == 0
+
+
+def test_no_chain_while_a_module_we_cannot_see_may_load_the_heavy_one(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "store.py").write_text("import boto3\n\n\ndef put(item):\n    return boto3\n")
+    handler = "def handler(event, context):\n    if event:\n        return store.put(event)\n    return None\n"
+    (tmp_path / "app.py").write_text("import ddtrace\nimport store\n\n\n" + handler)
+    assert main(["check", "--format", "json", "--no-cache", "--select", "LIL004", "app.py"]) == 0
+    (tmp_path / "app.py").write_text("import json\nimport store\n\n\n" + handler)
+    assert main(["check", "--format", "json", "--no-cache", "--select", "LIL004", "app.py"]) == 1

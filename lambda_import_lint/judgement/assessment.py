@@ -293,13 +293,17 @@ def _with_local_chains(
             )
             if status is Status.DEFERRABLE and (defer_all or _placed(judgement.uses, reached)):
                 deferrable[index] = link
-    # What the local modules that stay load is paid anyway; so is what stays in this module.
-    staying = loaded_here.union(*(packages for index, packages in loaded_locally.items() if index not in deferrable))
+    # Deferring one local module saves nothing while something else loads the same heavy module:
+    # what stays in this module, another local module (deferrable or not: one fix alone does not
+    # help), or a module we cannot see into (a layer's helper, a package outside the catalogue).
+    if deferrable and _unseen_imports(facts, heavy, local_chains):
+        return judgements
     reported_leaves: set[str] = set()
     result = list(judgements)
     for index, link in deferrable.items():
         leaf = link.names[-1]
-        if leaf in reported_leaves or package_of(leaf, heavy) in staying:
+        others = loaded_here.union(*(packages for other, packages in loaded_locally.items() if other != index))
+        if leaf in reported_leaves or package_of(leaf, heavy) in others:
             continue
         reported_leaves.add(leaf)
         result[index] = dataclasses.replace(judgements[index], local_chain=link)
