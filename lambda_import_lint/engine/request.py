@@ -23,14 +23,14 @@ class Request(NamedTuple):  # (not a dataclass: built on the start-up path, see 
     def selected_codes(self) -> frozenset[str]:
         """The rules to run on this file: the selection less the file's ``per-file-ignores``."""
         from lambda_import_lint.engine.suppression import per_file_ignored
-        from lambda_import_lint.rules.registry import selected_codes
 
-        codes = self.codes if self.codes is not None else selected_codes(self.config.select, self.config.ignore)
-        return codes - per_file_ignored(self.path, self.config)
+        return self._selection() - per_file_ignored(self.path, self.config)
 
     def wants(self, code: str) -> bool:
         """Whether ``code`` is selected before per-file ignores (enough for the prefilters)."""
+        return code in self._selection()
+
+    def _selection(self) -> frozenset[str]:
         from lambda_import_lint.rules.registry import selected_codes
 
-        codes = self.codes if self.codes is not None else selected_codes(self.config.select, self.config.ignore)
-        return code in codes
+        return self.codes if self.codes is not None else selected_codes(self.config.select, self.config.ignore)

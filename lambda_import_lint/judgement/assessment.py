@@ -10,6 +10,7 @@ status decided here, never a filter inside a rule.
 from __future__ import annotations
 
 import dataclasses
+import sys
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Iterable, Mapping
@@ -74,6 +75,9 @@ class ImportJudgement:
     # LIL004: a local module this import runs, whose chain of imports reaches a heavy module that
     # can be deferred where it is, while this import is needed by some invocations only.
     local_chain: HeavyLink | None = None
+    # A branch that never runs still names it (``if DEBUG:`` with ``DEBUG = False``): no use, but a
+    # fix that moves or removes the import would leave the name undefined there.
+    named_where_dead: bool = False
 
 
 @dataclass(frozen=True)
@@ -188,11 +192,13 @@ def assess(
     all_warm = bool(handlers) and all(handler in warm_handlers for handler in handlers)
     first_pass: list[ImportJudgement] = []
     for index, binding in enumerate(facts.imports):
-        uses = tuple(use for use in facts.uses.get(binding.name, ()) if not use.dead) if not binding.star else ()
+        every_use = facts.uses.get(binding.name, ()) if not binding.star else ()
+        uses = tuple(use for use in every_use if not use.dead)
         status = _first_status(binding, uses, facts, heavy, client_bindings, main_paths, defer_all)
         if status is Status.DEFERRABLE and not defer_all and not _placed(uses, reached):
             status = Status.UNPROVEN
-        first_pass.append(ImportJudgement(index, binding, status, uses))
+        named_where_dead = len(uses) != len(every_use)
+        first_pass.append(ImportJudgement(index, binding, status, uses, named_where_dead=named_where_dead))
 
     loaded_here = _loaded_here(first_pass, facts, heavy)
     # Local modules imported at module scope load their own heavy imports: paid whatever happens here.
@@ -202,6 +208,7 @@ def assess(
         if not facts.imports[index].type_checking
     }
     loaded = loaded_here.union(*loaded_locally.values())
+    unseen = local_chains is not None and _unseen_imports(facts, heavy, local_chains)
     judgements = []
     for judgement in first_pass:
         status = judgement.status
@@ -211,7 +218,7 @@ def assess(
             status = Status.ALREADY_PAID
         if status is Status.UNUSED and _kept_on_purpose(judgement.binding, facts, package_init):
             status = Status.KEPT
-        if status is Status.UNUSED and local_chains is not None and _unseen_imports(facts, heavy, local_chains):
+        if status is Status.UNUSED and unseen:
             # Removing it saves something only if nothing else loads it, and a module we cannot see
             # into (a layer's helper, a package not in the catalogue) may: not proven.
             status = Status.UNPROVEN
@@ -222,7 +229,7 @@ def assess(
         judgements.append(_with_places(dataclasses.replace(judgement, status=status), main_paths, defer_all))
     if local_chains and not all_warm and not rarely_invoked:
         judgements = _with_local_chains(
-            judgements, local_chains, facts, heavy, main_paths, reached, defer_all, loaded_locally, loaded_here
+            judgements, local_chains, facts, heavy, main_paths, reached, defer_all, loaded_locally, loaded_here, unseen
         )
     return Assessment(tuple(judgements), () if rarely_invoked else client_sites, warm_handlers, all_warm)
 
@@ -278,6 +285,7 @@ def _with_local_chains(
     defer_all: bool,
     loaded_locally: Mapping[int, set[str]],
     loaded_here: set[str],
+    unseen: bool,
 ) -> list[ImportJudgement]:
     """LIL004's judgement: the import of the local module is judged as if it were the heavy
     import it causes. A chain is worth reporting only when some invocations skip the local module
@@ -296,7 +304,7 @@ def _with_local_chains(
     # Deferring one local module saves nothing while something else loads the same heavy module:
     # what stays in this module, another local module (deferrable or not: one fix alone does not
     # help), or a module we cannot see into (a layer's helper, a package outside the catalogue).
-    if deferrable and _unseen_imports(facts, heavy, local_chains):
+    if deferrable and unseen:
         return judgements
     reported_leaves: set[str] = set()
     result = list(judgements)
@@ -426,22 +434,17 @@ def _unseen_imports(facts: ModuleFacts, heavy: HeavyModules, local_chains: Mappi
     """Whether the module imports, at module scope, something whose own imports we do not know:
     not the standard library, not a catalogue entry (whose loads are listed), not a local module
     we followed."""
-    import sys
-
+    catalogued = load_catalogue().costs_ms
     for index, binding in enumerate(facts.imports):
         if binding.type_checking or binding.lazy or index in local_chains:
             continue
         top = binding.module.lstrip(".").split(".")[0]
         if binding.module.startswith(".") or not top:
             return True
-        if top in sys.stdlib_module_names or top == "__future__" or package_of(binding.module, heavy) in _catalogued():
+        if top in sys.stdlib_module_names or top == "__future__" or package_of(binding.module, heavy) in catalogued:
             continue
         return True
     return False
-
-
-def _catalogued() -> frozenset[str]:
-    return frozenset(load_catalogue().costs_ms)
 
 
 def _kept_on_purpose(binding: ImportBinding, facts: ModuleFacts, package_init: bool) -> bool:

@@ -63,7 +63,7 @@ def _fix(context: RuleContext, index: int) -> Fix | str:
     binding = judgement.binding
     if facts.dynamic_access:
         return NO_FIX_DYNAMIC  # globals()/eval() may read the name at module scope
-    if any(use.dead for use in facts.uses.get(binding.name, ())):
+    if judgement.named_where_dead:
         return NO_FIX_DEAD_BRANCH
     # Annotations outside the target functions (postponed or strings) still name it: they get a
     # copy under `if TYPE_CHECKING:` so type checkers and linters resolve them, but

@@ -30,7 +30,7 @@ def _candidates(context: RuleContext) -> Iterator[Candidate]:
             "takes its import off every cold start"
         )
         fix: Fix | str = NO_FIX_GUARD
-        if any(use.dead for use in context.facts.uses.get(binding.name, ())):
+        if judgement.named_where_dead:
             fix = NO_FIX_DEAD_BRANCH
         elif binding.guard is None:
             fix = Fix("remove", "unsafe", f"Remove unused import `{import_text(binding)}`", judgement.index)
