@@ -33,7 +33,7 @@ def check(context: RuleContext) -> Iterator[Finding]:
         path = " → ".join((importer, *chain))
         where = f"{PurePath(os.path.relpath(link.file, folder)).as_posix()}:{link.line}"
         message = (
-            f"`{chain[0]}` makes every cold start import `{chain[-1]}` ({cost(chain[-1], heavy)}: `{path}`), "
+            f"`{chain[0]}` makes every cold start import `{chain[-1]}` (`{path}`; {cost(chain[-1], heavy)}), "
             f"though only some invocations use `{chain[0]}`; import `{chain[0]}` where it is used, or defer "
             f"`{chain[-1]}` in `{where}`"
         )

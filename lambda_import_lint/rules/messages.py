@@ -11,10 +11,11 @@ from lambda_import_lint.analysis.records import FunctionInfo, ImportBinding
 
 
 def cost(module: str, heavy: HeavyModules) -> str:
-    """The module's reference import cost, for a parenthesis after its name: "~330 ms", or "cost
-    unknown" for a module made heavy by configuration that the catalogue does not time."""
+    """The module's reference import cost, for a parenthesis after its name: "~330 ms, reference
+    estimate" (the catalogue's figure, not a measurement of this project), or "cost unknown" for a
+    module made heavy by configuration that the catalogue does not time."""
     ms = heavy.cost_ms(module)
-    return f"~{ms} ms" if ms is not None else "cost unknown"
+    return f"~{ms} ms, reference estimate" if ms is not None else "cost unknown"
 
 
 def import_text(binding: ImportBinding) -> str:
