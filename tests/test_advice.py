@@ -89,6 +89,30 @@ def handler(event, context):
     return event
 """
 
+CLOUDTRAIL_EVENT = """
+import boto3
+
+
+def lambda_handler(event, context):
+    api_id = event["detail"]["requestParameters"]["restApiId"]
+    boto3.client("apigateway").tag_resource(resourceArn=api_id, tags={"checked": "yes"})
+"""
+
+S3_NOTIFICATION = """
+import boto3
+
+
+def lambda_handler(event, context):
+    for record in event["Records"]:
+        boto3.client("s3").copy_object(Bucket="b", Key=record["s3"]["object"]["key"], CopySource="c")
+"""
+
+
+def test_an_s3_notification_handler_is_not_rarely_invoked(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    app = tmp_path / "app.py"
+    app.write_text(textwrap.dedent(S3_NOTIFICATION))
+    assert [item["code"] for item in _check(app, capsys)] == ["LIL101"]
+
 
 @pytest.mark.parametrize(
     "source",
@@ -97,6 +121,7 @@ def handler(event, context):
         pytest.param(ROTATION, id="rotation"),
         pytest.param(CONFIG_RULE, id="config-rule"),
         pytest.param(COGNITO_SIGN_UP, id="cognito-sign-up-trigger"),
+        pytest.param(CLOUDTRAIL_EVENT, id="cloudtrail-api-call-event"),
     ],
 )
 def test_rarely_invoked_handlers_are_not_linted_for_latency(source: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

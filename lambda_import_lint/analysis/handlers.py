@@ -44,13 +44,24 @@ _RARE_KINDS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
     ("an AWS Config rule", (("invokingEvent", "put_evaluations"), ("invokingEvent", "configurationItem"))),
     # Once or twice per new user.
     ("a Cognito sign-up trigger", (("triggerSource", "PreSignUp_"), ("triggerSource", "PostConfirmation_"))),
+    # An EventBridge rule on CloudTrail's record of an API call (`CreateDeployment`, `CreateBucket`):
+    # runs when someone changes the account's resources, not on user traffic.
+    (
+        "a handler of CloudTrail API-call events",
+        (
+            ("['detail']['requestParameters']",),
+            ('["detail"]["requestParameters"]',),
+            ("AWS API Call via CloudTrail",),
+        ),
+    ),
 )
 
 
 def rarely_invoked(source: bytes | str) -> str | None:
-    """What kind of rarely invoked handler module this is, if any: a CloudFormation custom resource
-    (``cfnresponse``, ``crhelper``, an event read for ``RequestType`` and ``ResponseURL``) or a
-    Secrets Manager rotation function (the four ``Step`` names)."""
+    """What kind of rarely invoked handler module this is, if any (``_RARE_KINDS``): a CloudFormation
+    custom resource (``cfnresponse``, ``crhelper``, an event read for ``RequestType`` and
+    ``ResponseURL``), a Secrets Manager rotation function (the four ``Step`` names), an AWS Config
+    rule, a Cognito sign-up trigger, or a handler of CloudTrail API-call events."""
     text = source if isinstance(source, str) else source.decode("utf-8", errors="replace")
     for kind, alternatives in _RARE_KINDS:
         if any(all(needle in text for needle in needles) for needles in alternatives):
