@@ -195,3 +195,30 @@ def test_an_unused_import_is_not_reported_when_a_module_we_cannot_see_may_load_i
     assert [item["code"] for item in _check(app, capsys, "--select", "LIL002")] == ["LIL002"]
     app.write_text("import json\nimport boto3\n" + body)
     assert [item["code"] for item in _check(app, capsys, "--select", "LIL002")] == ["LIL002"]
+
+
+LAYER_HELPER_NEXT_TO_PANDAS = """
+import pandas
+import shared_helpers
+
+
+def handler(event, context):
+    if event.get("export"):
+        return pandas.DataFrame(event["rows"]).to_csv()
+    return shared_helpers.ok()
+"""
+
+
+def test_a_module_we_cannot_see_into_may_load_the_heavy_one(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`shared_helpers` is nowhere in the project (a layer's module, say): it may import pandas at
+    module scope, so deferring pandas here is not proven to save anything."""
+    app = tmp_path / "app.py"
+    app.write_text(textwrap.dedent(LAYER_HELPER_NEXT_TO_PANDAS))
+    (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")
+    assert _check(app, capsys) == []
+    assert _flake8(app) == []
+    assert [item["code"] for item in _check(app, capsys, "--defer", "all")] == ["LIL001"]
+    # Once the helper can be read and loads nothing heavy, the saving is proven.
+    (tmp_path / "shared_helpers.py").write_text("def ok():\n    return {'ok': True}\n")
+    assert [item["code"] for item in _check(app, capsys)] == ["LIL001"]
+    assert _flake8(app) == ["LIL001"]

@@ -208,7 +208,7 @@ def assess(
         if not facts.imports[index].type_checking
     }
     loaded = loaded_here.union(*loaded_locally.values())
-    unseen = local_chains is not None and _unseen_imports(facts, heavy, local_chains)
+    unseen = _unseen_imports(facts, heavy, local_chains) if local_chains is not None else set()
     judgements = []
     for judgement in first_pass:
         status = judgement.status
@@ -218,9 +218,9 @@ def assess(
             status = Status.ALREADY_PAID
         if status is Status.UNUSED and _kept_on_purpose(judgement.binding, facts, package_init):
             status = Status.KEPT
-        if status is Status.UNUSED and unseen:
-            # Removing it saves something only if nothing else loads it, and a module we cannot see
-            # into (a layer's helper, a package not in the catalogue) may: not proven.
+        if status in (Status.UNUSED, Status.DEFERRABLE) and not defer_all and _seen_by_others(judgement.binding, unseen, heavy):
+            # Removing or deferring it saves something only if nothing else loads it, and a module
+            # we cannot see into (a layer's helper, a package not in the catalogue) may: not proven.
             status = Status.UNPROVEN
         if status is Status.DEFERRABLE and all_warm:
             status = Status.WARM
@@ -430,21 +430,29 @@ def _places(uses: list[Use], main_paths: list[set[FunctionInfo]]) -> tuple[tuple
     return tuple(Place(function, branch[-1] if branch else None) for function, branch in chosen), None
 
 
-def _unseen_imports(facts: ModuleFacts, heavy: HeavyModules, local_chains: Mapping[int, HeavyLink]) -> bool:
-    """Whether the module imports, at module scope, something whose own imports we do not know:
-    not the standard library, not a catalogue entry (whose loads are listed), not a local module
-    we followed."""
+def _unseen_imports(facts: ModuleFacts, heavy: HeavyModules, local_chains: Mapping[int, HeavyLink]) -> set[str]:
+    """The packages the module imports at module scope whose own imports we do not know: not the
+    standard library, not a catalogue entry (whose loads are listed), not a local module we
+    followed ("." for a relative import we could not follow)."""
     catalogued = load_catalogue().costs_ms
+    unseen: set[str] = set()
     for index, binding in enumerate(facts.imports):
         if binding.type_checking or binding.lazy or index in local_chains:
             continue
         top = binding.module.lstrip(".").split(".")[0]
         if binding.module.startswith(".") or not top:
-            return True
-        if top in sys.stdlib_module_names or top == "__future__" or package_of(binding.module, heavy) in catalogued:
-            continue
-        return True
-    return False
+            unseen.add(".")
+        elif top not in sys.stdlib_module_names and top != "__future__":
+            package = package_of(binding.module, heavy)
+            if package not in catalogued:
+                unseen.add(package)
+    return unseen
+
+
+def _seen_by_others(binding: ImportBinding, unseen: set[str], heavy: HeavyModules) -> bool:
+    """Whether a module we cannot see into, other than the one this import names, is imported:
+    it may load this one, so taking this import away is not proven to save anything."""
+    return bool(unseen - {package_of(binding.module, heavy)})
 
 
 def _kept_on_purpose(binding: ImportBinding, facts: ModuleFacts, package_init: bool) -> bool:
