@@ -98,6 +98,28 @@ def lambda_handler(event, context):
     boto3.client("apigateway").tag_resource(resourceArn=api_id, tags={"checked": "yes"})
 """
 
+PROVIDER_ON_EVENT = """
+import boto3
+
+
+def on_event(event, context):
+    props = event["ResourceProperties"]
+    client = boto3.client("cloudfront")
+    config = client.get_distribution(Id=props["Distribution"])
+    if event["RequestType"] == "Delete":
+        return {"PhysicalResourceId": props["Distribution"]}
+    return config
+"""
+
+CODEPIPELINE_ACTION = """
+import boto3
+
+
+def lambda_handler(event, context):
+    job = event["CodePipeline.job"]["id"]
+    boto3.client("codepipeline").put_job_success_result(jobId=job)
+"""
+
 S3_NOTIFICATION = """
 import boto3
 
@@ -122,6 +144,8 @@ def test_an_s3_notification_handler_is_not_rarely_invoked(tmp_path: Path, capsys
         pytest.param(CONFIG_RULE, id="config-rule"),
         pytest.param(COGNITO_SIGN_UP, id="cognito-sign-up-trigger"),
         pytest.param(CLOUDTRAIL_EVENT, id="cloudtrail-api-call-event"),
+        pytest.param(PROVIDER_ON_EVENT, id="cdk-provider-framework-custom-resource"),
+        pytest.param(CODEPIPELINE_ACTION, id="codepipeline-action"),
     ],
 )
 def test_rarely_invoked_handlers_are_not_linted_for_latency(source: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

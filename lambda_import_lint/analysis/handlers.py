@@ -38,12 +38,23 @@ def resolve_handlers(
 # change (CloudFormation custom resources run on stack operations, rotation functions on a
 # schedule of days). Each entry: a kind and the texts a module of that kind holds, all of them.
 _RARE_KINDS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
-    ("a CloudFormation custom resource", (("cfnresponse",), ("crhelper",), ("RequestType", "ResponseURL"))),
+    (
+        "a CloudFormation custom resource",
+        (
+            ("cfnresponse",),
+            ("crhelper",),
+            ("RequestType", "ResponseURL"),
+            # The CDK Provider framework's on_event: it answers CloudFormation for the function.
+            ("RequestType", "ResourceProperties"),
+        ),
+    ),
     ("a Secrets Manager rotation function", (("createSecret", "setSecret", "testSecret", "finishSecret"),)),
     # Evaluated when a resource's configuration changes (or on a schedule of hours).
     ("an AWS Config rule", (("invokingEvent", "put_evaluations"), ("invokingEvent", "configurationItem"))),
     # Once or twice per new user.
     ("a Cognito sign-up trigger", (("triggerSource", "PreSignUp_"), ("triggerSource", "PostConfirmation_"))),
+    # A CodePipeline Invoke action: once per pipeline run.
+    ("a CodePipeline action", (("CodePipeline.job",),)),
     # An EventBridge rule on CloudTrail's record of an API call (`CreateDeployment`, `CreateBucket`):
     # runs when someone changes the account's resources, not on user traffic.
     (
@@ -61,7 +72,7 @@ def rarely_invoked(source: bytes | str) -> str | None:
     """What kind of rarely invoked handler module this is, if any (``_RARE_KINDS``): a CloudFormation
     custom resource (``cfnresponse``, ``crhelper``, an event read for ``RequestType`` and
     ``ResponseURL``), a Secrets Manager rotation function (the four ``Step`` names), an AWS Config
-    rule, a Cognito sign-up trigger, or a handler of CloudTrail API-call events."""
+    rule, a Cognito sign-up trigger, a CodePipeline action, or a handler of CloudTrail API-call events."""
     text = source if isinstance(source, str) else source.decode("utf-8", errors="replace")
     for kind, alternatives in _RARE_KINDS:
         if any(all(needle in text for needle in needles) for needles in alternatives):
