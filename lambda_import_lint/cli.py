@@ -266,7 +266,7 @@ def _tasks(args: argparse.Namespace, config: Config) -> tuple[list[Task], Declar
 
     def task(name: str, source: bytes | None = None) -> Task:
         declared = declarations.for_file(name)
-        return Task(name, declared.functions, source, declared.warm)
+        return Task(name, declared.functions, source, declared.warm, declared.rare)
 
     tasks: list[Task] = []
     if stdin:
@@ -419,13 +419,16 @@ def _handlers_command(args: argparse.Namespace, config: Config) -> int:
                 row["snapstart"] = snapstart
             if declaration is not None and declaration.provisioned_concurrency is not None:
                 row["provisioned_concurrency"] = declaration.provisioned_concurrency
+            if declaration is not None and declaration.rarely_invoked is not None:
+                row["rarely_invoked"] = declaration.rarely_invoked
             rows.append(row)
     if args.format == "json":
         json.dump(rows, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         for row in rows:
-            print(printable(f"{row['path']}:{row['function']}  ({row['source']})"))
+            rare = f"; {row['rarely_invoked']}" if "rarely_invoked" in row else ""
+            print(printable(f"{row['path']}:{row['function']}  ({row['source']}{rare})"))
     return status
 
 

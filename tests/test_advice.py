@@ -246,3 +246,118 @@ def test_a_module_we_cannot_see_into_may_load_the_heavy_one(tmp_path: Path, caps
     (tmp_path / "shared_helpers.py").write_text("def ok():\n    return {'ok': True}\n")
     assert [item["code"] for item in _check(app, capsys)] == ["LIL001"]
     assert _flake8(app) == ["LIL001"]
+
+
+CLIENT_PER_CALL = """
+import boto3
+
+
+def handler(event, context):
+    return boto3.client("s3").list_buckets()
+"""
+
+
+@pytest.mark.parametrize(
+    ("expression", "rare"),
+    [
+        ("rate(1 day)", True), ("rate(2 hours)", True), ("rate(90 minutes)", True), ("rate(60 minutes)", True),
+        ("rate(5 minutes)", False), ("rate(1 minute)", False), ("cron(0 5 * * ? *)", True),
+        ("cron(30 * * * ? *)", True), ("cron(0/5 * * * ? *)", False), ("cron(* * * * ? *)", False),
+        ("at(2026-12-01T00:00:00)", True), ("${self:custom.schedule}", False),
+    ],
+)
+def test_schedules_of_an_hour_or_more_are_rare(expression: str, rare: bool) -> None:
+    from lambda_import_lint.discovery.deploy.common import only_schedules
+
+    assert (only_schedules([expression]) is not None) is rare
+    assert only_schedules([expression, "rate(1 minute)"]) is None  # one frequent trigger is enough
+
+
+def _sam_project(tmp_path: Path, events: str) -> Path:
+    (tmp_path / "src").mkdir()
+    app = tmp_path / "src" / "app.py"
+    app.write_text(textwrap.dedent(CLIENT_PER_CALL))
+    (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")
+    (tmp_path / "template.yaml").write_text(
+        "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n"
+        "  Nightly:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/\n"
+        "      Handler: app.handler\n      Runtime: python3.12\n      Events:\n" + textwrap.indent(events, " " * 8)
+    )
+    return app
+
+
+@pytest.mark.parametrize(
+    ("events", "expected"),
+    [
+        pytest.param("Daily:\n  Type: Schedule\n  Properties:\n    Schedule: rate(1 day)\n", [], id="daily"),
+        pytest.param(
+            "Nightly:\n  Type: ScheduleV2\n  Properties:\n    ScheduleExpression: cron(0 3 * * ? *)\n", [],
+            id="nightly-v2",
+        ),
+        pytest.param(
+            "Often:\n  Type: Schedule\n  Properties:\n    Schedule: rate(5 minutes)\n", ["LIL101"], id="every-5-min",
+        ),
+        pytest.param(
+            "Daily:\n  Type: Schedule\n  Properties:\n    Schedule: rate(1 day)\n"
+            "Api:\n  Type: Api\n  Properties:\n    Path: /x\n    Method: get\n",
+            ["LIL101"], id="daily-and-an-api",
+        ),
+    ],
+)
+def test_functions_run_only_on_a_schedule_of_hours_are_not_linted_for_latency(  # type: ignore[no-untyped-def]
+    events: str, expected: list[str], tmp_path: Path, capsys, monkeypatch
+) -> None:
+    app = _sam_project(tmp_path, events)
+    monkeypatch.chdir(tmp_path)
+    assert [item["code"] for item in _check(app, capsys)] == expected
+    assert _flake8(app) == expected
+
+
+def test_serverless_schedules(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    app = tmp_path / "handler.py"
+    app.write_text(textwrap.dedent(CLIENT_PER_CALL))
+    (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n  nightly:\n"
+        "    handler: handler.handler\n    events:\n      - schedule: rate(1 day)\n"
+        "      - schedule:\n          rate:\n            - cron(0 5 * * ? *)\n"
+    )
+    assert _check(app, capsys) == []
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n  nightly:\n"
+        "    handler: handler.handler\n    events:\n      - schedule: rate(1 day)\n      - sqs: arn:aws:sqs:q\n"
+    )
+    assert [item["code"] for item in _check(app, capsys)] == ["LIL101"]
+
+
+SSM_RUNBOOK = """
+schemaVersion: '0.3'
+mainSteps:
+  - name: Remediate
+    action: 'aws:executeScript'
+    inputs:
+      Runtime: python3.11
+      Handler: handler
+      Script: |-
+        %%SCRIPT=remediate.py%%
+"""
+
+
+def test_ssm_automation_scripts_are_not_lambda_functions(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "scripts").mkdir()
+    script = tmp_path / "scripts" / "remediate.py"
+    script.write_text(textwrap.dedent(CLIENT_PER_CALL))
+    (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")
+    monkeypatch.chdir(tmp_path)
+    # The heuristic alone takes it for a handler.
+    assert [item["code"] for item in _check(script, capsys)] == ["LIL101"]
+    (tmp_path / "Remediate.yaml").write_text(SSM_RUNBOOK)
+    assert _check(script, capsys) == []
+    assert _flake8(script) == []
+    main(["handlers", "--format", "json", "."])
+    [listed] = json.loads(capsys.readouterr().out)
+    assert (listed["path"], listed["function"], listed["source"]) == ("scripts/remediate.py", "handler", "Remediate.yaml")
+    assert "SSM Automation" in listed["rarely_invoked"]
+    (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\nlint-rare-handlers = true\n")
+    assert [item["code"] for item in _check(script, capsys)] == ["LIL101"]

@@ -16,13 +16,14 @@ class Task(NamedTuple):
     declared: tuple[str, ...] = ()
     source: bytes | SourceError | None = None  # None: read the file; bytes: stdin; SourceError: no file
     warm: frozenset[str] = frozenset()  # declared handlers with SnapStart or provisioned concurrency
+    rare: frozenset[str] = frozenset()  # declared handlers that run rarely (schedules, SSM scripts)
 
     def read(self) -> bytes | SourceError:
         """The file's bytes (stdin's, when given), or why there are none."""
         return self.source if self.source is not None else read_source(self.path)
 
     def request(self, config: Config, codes: frozenset[str] | None = None) -> Request:
-        return Request(self.path, config, self.declared, self.warm, codes)
+        return Request(self.path, config, self.declared, self.warm, codes, rare=self.rare)
 
 
 class Options(NamedTuple):

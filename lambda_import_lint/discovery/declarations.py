@@ -22,6 +22,9 @@ class HandlerDeclaration(NamedTuple):
     snapstart: bool | None = None
     provisioned_concurrency: bool | None = None
     code_root: Path | None = None  # the function's code folder (CodeUri, source_dir…), for LIL004
+    # Why the function runs rarely, nearly always cold ("runs on a schedule: rate(1 day)", "an SSM
+    # Automation script"), when its declaration says so: then neither deferral nor client reuse helps.
+    rarely_invoked: str | None = None
 
     @property
     def warm(self) -> bool:
@@ -97,6 +100,7 @@ class Declared(NamedTuple):
 
     functions: tuple[str, ...] = ()
     warm: frozenset[str] = frozenset()  # handlers with SnapStart or provisioned concurrency
+    rare: frozenset[str] = frozenset()  # handlers every declaration of which says they run rarely
 
 
 _NOTHING_DECLARED = Declared()
@@ -150,7 +154,12 @@ class Declarations:
         if not matching:  # the common case
             return _NOTHING_DECLARED
         functions = tuple(dict.fromkeys(d.function for d in matching))
-        return Declared(functions, frozenset(d.function for d in matching if d.warm))
+        warm = frozenset(d.function for d in matching if d.warm)
+        rare = frozenset(
+            function for function in functions
+            if all(d.rarely_invoked for d in matching if d.function == function)
+        )
+        return Declared(functions, warm, rare)
 
     def origin(self, file: str, function: str) -> HandlerDeclaration | None:
         return next((d for d in self.matching(file) if d.function == function), None)

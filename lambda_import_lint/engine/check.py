@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import libcst as cst
 
     from lambda_import_lint.analysis.external_references import Reference
-    from lambda_import_lint.analysis.records import ModuleFacts
+    from lambda_import_lint.analysis.records import FunctionInfo, ModuleFacts
     from lambda_import_lint.config import Config
     from lambda_import_lint.judgement.assessment import Assessment
 
@@ -128,6 +128,17 @@ def _syntax_error(error: cst.ParserSyntaxError) -> str:
     return f"syntax error at {line}:{column}: {message}"
 
 
+def _rarely_invoked(source: bytes | str, handlers: tuple[FunctionInfo, ...], request: Request) -> bool:
+    """Whether the module's handlers run a handful of times: its code says so (a custom resource,
+    a rotation function…), or every one of its handlers is declared so (a schedule of hours, an
+    SSM Automation script)."""
+    from lambda_import_lint.analysis.handlers import rarely_invoked
+
+    if handlers and all(handler.name in request.rare for handler in handlers):
+        return True
+    return rarely_invoked(source) is not None
+
+
 def _analyse_module(
     module: cst.Module,
     source: bytes | str,
@@ -137,7 +148,7 @@ def _analyse_module(
     tree: ast.Module | None = None,
 ) -> Analysis:
     from lambda_import_lint.analysis.facts import collect_facts
-    from lambda_import_lint.analysis.handlers import rarely_invoked, resolve_handlers
+    from lambda_import_lint.analysis.handlers import resolve_handlers
     from lambda_import_lint.analysis.local_modules import local_chains
     from lambda_import_lint.engine.suppression import without_noqa
     from lambda_import_lint.judgement.assessment import assess
@@ -168,7 +179,7 @@ def _analyse_module(
         warm_handlers=warm_handlers,
         package_init=Path(path).name == "__init__.py",
         local_chains=chains,
-        rarely_invoked=not library and not config.lint_rare_handlers and rarely_invoked(source) is not None,
+        rarely_invoked=not library and not config.lint_rare_handlers and _rarely_invoked(source, handlers, request),
     )
     if statement_lines is not None and len(statement_lines) != len(module.body):
         statement_lines = None  # the two parsers disagree on statements: count lines by codegen

@@ -19,6 +19,7 @@ class Request(NamedTuple):  # (not a dataclass: built on the start-up path, see 
     codes: frozenset[str] | None = None  # the selected rules (None: from the config)
     noqa: bool = True  # honour `# noqa` comments (flake8 does that itself)
     full: bool = False  # skip the prefilters: a cost report lists every handler, heavy imports or not
+    rare: frozenset[str] = frozenset()  # declared handlers that run rarely (schedules, SSM scripts)
 
     def selected_codes(self) -> frozenset[str]:
         """The rules to run on this file: the selection less the file's ``per-file-ignores``."""

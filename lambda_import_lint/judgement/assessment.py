@@ -218,7 +218,11 @@ def assess(
             status = Status.ALREADY_PAID
         if status is Status.UNUSED and _kept_on_purpose(judgement.binding, facts, package_init):
             status = Status.KEPT
-        if status in (Status.UNUSED, Status.DEFERRABLE) and not defer_all and _seen_by_others(judgement.binding, unseen, heavy):
+        if (
+            status in (Status.UNUSED, Status.DEFERRABLE)
+            and not defer_all
+            and _seen_by_others(judgement.binding, unseen, heavy)
+        ):
             # Removing or deferring it saves something only if nothing else loads it, and a module
             # we cannot see into (a layer's helper, a package not in the catalogue) may: not proven.
             status = Status.UNPROVEN
@@ -229,7 +233,8 @@ def assess(
         judgements.append(_with_places(dataclasses.replace(judgement, status=status), main_paths, defer_all))
     if local_chains and not all_warm and not rarely_invoked:
         judgements = _with_local_chains(
-            judgements, local_chains, facts, heavy, main_paths, reached, defer_all, loaded_locally, loaded_here, unseen
+            judgements, local_chains, facts, heavy, main_paths, reached, defer_all, loaded_locally, loaded_here,
+            bool(unseen),
         )
     return Assessment(tuple(judgements), () if rarely_invoked else client_sites, warm_handlers, all_warm)
 

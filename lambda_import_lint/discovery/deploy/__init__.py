@@ -112,7 +112,7 @@ def discover(
     if not listed:
         return found
     # The readers (and PyYAML, python-hcl2) load only now: most trees have no deployment files.
-    from lambda_import_lint.discovery.deploy import dockerfile, sam, serverless, terraform
+    from lambda_import_lint.discovery.deploy import dockerfile, sam, serverless, ssm, terraform
 
     readers: list[tuple[Path, Reader]] = []
     for candidate in listed:
@@ -130,6 +130,8 @@ def discover(
                     readers.append((Path(source), _cdk_reader(path.parent, Path(source))))
         elif sam.looks_like_template(path):
             readers.append((path, sam.cloudformation))
+        elif ssm.looks_like_automation(path):
+            readers.append((path, ssm.automation))
     for path, reader in readers:
         try:
             reader(path, found)

@@ -8,6 +8,7 @@ never errors. Parsers (PyYAML, python-hcl2) load only when such a file is found.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -73,6 +74,7 @@ def declare(
     handler: object,
     snapstart: bool | None = None,
     provisioned: bool | None = None,
+    rarely_invoked: str | None = None,
 ) -> None:
     if not isinstance(handler, str):
         return
@@ -94,8 +96,29 @@ def declare(
         )
     found.declarations.append(
         HandlerDeclaration(function, display(source), path=path, snapstart=snapstart,
-                           provisioned_concurrency=provisioned, code_root=code_root)
+                           provisioned_concurrency=provisioned, code_root=code_root, rarely_invoked=rarely_invoked)
     )
+
+
+def only_schedules(expressions: list[object]) -> str | None:
+    """Why a function whose every trigger is one of these schedule expressions runs rarely, or
+    None: rare when each fires at most once an hour (``rate(1 day)``, ``rate(90 minutes)``, a
+    ``cron(...)`` with one minute of the hour, a one-time ``at(...)``). Lambda reclaims an idle
+    execution environment well within an hour, so each run of such a function is a cold start."""
+    if not expressions or not all(isinstance(e, str) and _at_most_hourly(e) for e in expressions):
+        return None
+    return f"runs only on a schedule ({', '.join(str(e) for e in expressions)})"
+
+
+def _at_most_hourly(expression: str) -> bool:
+    text = expression.strip()
+    rate = re.fullmatch(r"rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)", text)
+    if rate is not None:
+        return not rate.group(2).startswith("minute") or int(rate.group(1)) >= 60
+    cron = re.fullmatch(r"cron\(\s*(\S+)\s+.*\)", text)
+    if cron is not None:
+        return cron.group(1).isdigit()
+    return re.fullmatch(r"at\(.*\)", text) is not None
 
 
 ARCHIVES = (".zip", ".jar")

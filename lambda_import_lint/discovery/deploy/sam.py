@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from lambda_import_lint.discovery.deploy.common import (
-    ARCHIVE_HINT, NOT_INSPECTABLE, Found, declare, is_python, yaml_load,
+    ARCHIVE_HINT, NOT_INSPECTABLE, Found, declare, is_python, only_schedules, yaml_load,
 )
 from lambda_import_lint.discovery.declarations import handlers_hint
 
@@ -18,6 +18,19 @@ def _ref(value: object) -> str | None:
     if isinstance(value, str):
         return value
     return None
+
+
+def _scheduled_only(events: object) -> str | None:
+    """A SAM function whose every event is a ``Schedule``/``ScheduleV2`` of an hour or more."""
+    if not isinstance(events, dict) or not events:
+        return None
+    expressions: list[object] = []
+    for event in events.values():
+        if not isinstance(event, dict) or event.get("Type") not in ("Schedule", "ScheduleV2"):
+            return None
+        properties = event.get("Properties") or {}
+        expressions.append(properties.get("Schedule") or properties.get("ScheduleExpression"))
+    return only_schedules(expressions)
 
 
 def cloudformation(path: Path, found: Found) -> None:
@@ -53,7 +66,10 @@ def cloudformation(path: Path, found: Found) -> None:
                 continue
             snap = (merged.get("SnapStart") or {}).get("ApplyOn") == "PublishedVersions"
             provisioned = bool(merged.get("ProvisionedConcurrencyConfig"))
-            declare(found, path, name, path.parent / code_uri, merged.get("Handler"), snap, provisioned)
+            declare(
+                found, path, name, path.parent / code_uri, merged.get("Handler"), snap, provisioned,
+                _scheduled_only(properties.get("Events")),
+            )
         elif kind == "AWS::Lambda::Function":
             code = properties.get("Code")
             if not is_python(properties.get("Runtime")) or (isinstance(code, dict) and "ZipFile" in code):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lambda_import_lint.discovery.deploy.common import Found, declare, is_python, yaml_load
+from lambda_import_lint.discovery.deploy.common import Found, declare, is_python, only_schedules, yaml_load
 from lambda_import_lint.discovery.declarations import handlers_hint
 
 
@@ -34,4 +34,20 @@ def serverless(path: Path, found: Found) -> None:
             found, path, name, path.parent, function["handler"],
             snap if isinstance(snap, bool) else None,
             bool(provisioned) if isinstance(provisioned, int) else None,
+            _scheduled_only(function.get("events")),
         )
+
+
+def _scheduled_only(events: object) -> str | None:
+    """A function whose every event is a ``schedule`` of an hour or more (``- schedule: rate(1 day)``
+    or ``- schedule: {rate: [cron(0 5 * * ? *)]}``)."""
+    if not isinstance(events, list) or not events:
+        return None
+    expressions: list[object] = []
+    for event in events:
+        if not isinstance(event, dict) or set(event) != {"schedule"}:
+            return None
+        schedule = event["schedule"]
+        rate = schedule.get("rate") if isinstance(schedule, dict) else schedule
+        expressions.extend(rate if isinstance(rate, list) else [rate])
+    return only_schedules(expressions)
