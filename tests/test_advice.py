@@ -302,9 +302,26 @@ def _sam_project(tmp_path: Path, events: str) -> Path:
             "Api:\n  Type: Api\n  Properties:\n    Path: /x\n    Method: get\n",
             ["LIL101"], id="daily-and-an-api",
         ),
+        pytest.param(
+            "ApiChanged:\n  Type: EventBridgeRule\n  Properties:\n    Pattern:\n      detail:\n"
+            "        eventSource: [apigateway.amazonaws.com]\n        eventName: [CreateDeployment]\n",
+            [], id="cloudtrail-api-calls",
+        ),
+        pytest.param(
+            "Orders:\n  Type: EventBridgeRule\n  Properties:\n    Pattern:\n      source: [shop.orders]\n",
+            ["LIL101"], id="application-events",
+        ),
+        pytest.param(
+            "SignUp:\n  Type: Cognito\n  Properties:\n    UserPool: !Ref Pool\n    Trigger: [PreSignUp, PostConfirmation]\n",
+            [], id="cognito-sign-up",
+        ),
+        pytest.param(
+            "SignIn:\n  Type: Cognito\n  Properties:\n    UserPool: !Ref Pool\n    Trigger: PreTokenGeneration\n",
+            ["LIL101"], id="cognito-every-sign-in",
+        ),
     ],
 )
-def test_functions_run_only_on_a_schedule_of_hours_are_not_linted_for_latency(  # type: ignore[no-untyped-def]
+def test_functions_with_only_rare_triggers_are_not_linted_for_latency(  # type: ignore[no-untyped-def]
     events: str, expected: list[str], tmp_path: Path, capsys, monkeypatch
 ) -> None:
     app = _sam_project(tmp_path, events)

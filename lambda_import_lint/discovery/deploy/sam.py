@@ -20,17 +20,51 @@ def _ref(value: object) -> str | None:
     return None
 
 
-def _scheduled_only(events: object) -> str | None:
-    """A SAM function whose every event is a ``Schedule``/``ScheduleV2`` of an hour or more."""
+# Cognito triggers that run once or twice per new user, not on each sign-in.
+_SIGN_UP_TRIGGERS = frozenset({"PreSignUp", "PostConfirmation"})
+
+
+def _rare_events(events: object) -> str | None:
+    """Why a SAM function whose every event is rare runs rarely, or None: schedules of an hour or
+    more (``Schedule``, ``ScheduleV2``), EventBridge rules on CloudTrail's records of API calls
+    (``detail-type: AWS API Call via CloudTrail``), Cognito sign-up triggers."""
     if not isinstance(events, dict) or not events:
         return None
     expressions: list[object] = []
+    reasons: list[str] = []
     for event in events.values():
-        if not isinstance(event, dict) or event.get("Type") not in ("Schedule", "ScheduleV2"):
+        if not isinstance(event, dict):
             return None
-        properties = event.get("Properties") or {}
-        expressions.append(properties.get("Schedule") or properties.get("ScheduleExpression"))
-    return only_schedules(expressions)
+        kind, properties = event.get("Type"), event.get("Properties") or {}
+        if kind in ("Schedule", "ScheduleV2"):
+            expressions.append(properties.get("Schedule") or properties.get("ScheduleExpression"))
+        elif kind in ("EventBridgeRule", "CloudWatchEvent") and _on_api_calls(properties.get("Pattern")):
+            reasons.append("runs on CloudTrail API-call events")
+        elif kind == "Cognito" and _sign_up_only(properties.get("Trigger")):
+            reasons.append("a Cognito sign-up trigger")
+        else:
+            return None
+    if expressions:
+        scheduled = only_schedules(expressions)
+        if scheduled is None:
+            return None
+        reasons.insert(0, scheduled)
+    return "; ".join(dict.fromkeys(reasons))
+
+
+def _on_api_calls(pattern: object) -> bool:
+    if not isinstance(pattern, dict):
+        return False
+    detail_type = pattern.get("detail-type")
+    detail = pattern.get("detail")
+    return (isinstance(detail_type, list) and "AWS API Call via CloudTrail" in detail_type) or (
+        isinstance(detail, dict) and "eventName" in detail and "eventSource" in detail
+    )
+
+
+def _sign_up_only(trigger: object) -> bool:
+    triggers = trigger if isinstance(trigger, list) else [trigger]
+    return bool(triggers) and all(isinstance(t, str) and t in _SIGN_UP_TRIGGERS for t in triggers)
 
 
 def cloudformation(path: Path, found: Found) -> None:
@@ -68,7 +102,7 @@ def cloudformation(path: Path, found: Found) -> None:
             provisioned = bool(merged.get("ProvisionedConcurrencyConfig"))
             declare(
                 found, path, name, path.parent / code_uri, merged.get("Handler"), snap, provisioned,
-                _scheduled_only(properties.get("Events")),
+                _rare_events(properties.get("Events")),
             )
         elif kind == "AWS::Lambda::Function":
             code = properties.get("Code")
