@@ -120,6 +120,15 @@ def lambda_handler(event, context):
     boto3.client("codepipeline").put_job_success_result(jobId=job)
 """
 
+ALARM_ACTION = """
+import boto3
+
+
+def handler(event, context):
+    if event["alarmData"]["state"]["value"] == "ALARM":
+        boto3.client("lambda").put_function_concurrency(FunctionName="pipeline", ReservedConcurrentExecutions=0)
+"""
+
 S3_NOTIFICATION = """
 import boto3
 
@@ -146,6 +155,7 @@ def test_an_s3_notification_handler_is_not_rarely_invoked(tmp_path: Path, capsys
         pytest.param(CLOUDTRAIL_EVENT, id="cloudtrail-api-call-event"),
         pytest.param(PROVIDER_ON_EVENT, id="cdk-provider-framework-custom-resource"),
         pytest.param(CODEPIPELINE_ACTION, id="codepipeline-action"),
+        pytest.param(ALARM_ACTION, id="cloudwatch-alarm-action"),
     ],
 )
 def test_rarely_invoked_handlers_are_not_linted_for_latency(source: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -53,6 +53,8 @@ _RARE_KINDS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
     ("an AWS Config rule", (("invokingEvent", "put_evaluations"), ("invokingEvent", "configurationItem"))),
     # Once or twice per new user.
     ("a Cognito sign-up trigger", (("triggerSource", "PreSignUp_"), ("triggerSource", "PostConfirmation_"))),
+    # A CloudWatch alarm's Lambda action: when the alarm changes state.
+    ("a CloudWatch alarm action", (("alarmData",),)),
     # A CodePipeline Invoke action: once per pipeline run.
     ("a CodePipeline action", (("CodePipeline.job",),)),
     # An EventBridge rule on CloudTrail's record of an API call (`CreateDeployment`, `CreateBucket`):
@@ -72,7 +74,7 @@ def rarely_invoked(source: bytes | str) -> str | None:
     """What kind of rarely invoked handler module this is, if any (``_RARE_KINDS``): a CloudFormation
     custom resource (``cfnresponse``, ``crhelper``, an event read for ``RequestType`` and
     ``ResponseURL``), a Secrets Manager rotation function (the four ``Step`` names), an AWS Config
-    rule, a Cognito sign-up trigger, a CodePipeline action, or a handler of CloudTrail API-call events."""
+    rule, a Cognito sign-up trigger, a CloudWatch alarm action, a CodePipeline action, or a handler of CloudTrail API-call events."""
     text = source if isinstance(source, str) else source.decode("utf-8", errors="replace")
     for kind, alternatives in _RARE_KINDS:
         if any(all(needle in text for needle in needles) for needles in alternatives):
