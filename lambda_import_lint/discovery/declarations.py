@@ -12,6 +12,28 @@ from pathlib import Path
 from typing import Iterable, NamedTuple
 
 
+class Layer(NamedTuple):
+    """A Lambda layer a function lists: one defined in the deployment file with its content
+    folder, or one defined elsewhere (an ARN, a parameter), known by name only."""
+
+    name: str  # the resource, variable or layer name; the ARN (or expression) for an external one
+    folder: Path | None = None  # the content folder; None: external, or code in S3
+    # The folder holds the modules themselves and the deployment tool builds them into ``python/``
+    # (SAM ``BuildMethod: python3.x``, CDK ``PythonLayerVersion``); else it is the layer's ``/opt``.
+    built: bool = False
+
+    def import_roots(self) -> tuple[Path, ...]:
+        """Where Lambda finds the layer's modules, in its order: ``/opt/python/lib/python3.X/
+        site-packages`` then ``/opt/python`` (for a built layer, the folder is ``/opt/python``)."""
+        if self.folder is None:
+            return ()
+        if self.built:
+            return (self.folder,)
+        python = self.folder / "python"
+        site_packages = sorted(python.glob("lib/python3.*/site-packages"), reverse=True)
+        return (*site_packages, python)
+
+
 class HandlerDeclaration(NamedTuple):
     """One handler a source declares: a file (or a dotted module path) and a function."""
 
@@ -22,6 +44,7 @@ class HandlerDeclaration(NamedTuple):
     snapstart: bool | None = None
     provisioned_concurrency: bool | None = None
     code_root: Path | None = None  # the function's code folder (CodeUri, source_dir…), for LIL004
+    layers: tuple[Layer, ...] = ()  # the function's layers, in the order Lambda searches them
 
     @property
     def warm(self) -> bool:
@@ -92,11 +115,16 @@ def render_warnings(warnings: Iterable[DiscoveryWarning]) -> list[str]:
     return lines
 
 
+LayerRoot = tuple[str, str]  # (layer name, real path of a folder Lambda imports the layer's modules from)
+
+
 class Declared(NamedTuple):
     """What the declarations say about one file."""
 
     functions: tuple[str, ...] = ()
     warm: frozenset[str] = frozenset()  # handlers with SnapStart or provisioned concurrency
+    layer_roots: tuple[LayerRoot, ...] = ()  # where its handlers' imports resolve after its folder
+    layer: str = ""  # the layer this file belongs to (shared code), when it is not a handler module
 
 
 _NOTHING_DECLARED = Declared()
@@ -115,11 +143,21 @@ class Declarations:
         self.warnings = warnings
         self._by_file: dict[str, list[int]] = {}  # real path → positions in items
         self._by_module: list[int] = []
+        self._layer_roots: dict[Layer, tuple[LayerRoot, ...]] = {}
+        layer_folders: dict[str, str] = {}  # real path of a layer's content folder → layer name
         for position, declaration in enumerate(items):
             if declaration.path is not None:
                 self._by_file.setdefault(os.path.realpath(declaration.path), []).append(position)
             elif declaration.module is not None:
                 self._by_module.append(position)
+            for layer in declaration.layers:
+                if layer.folder is not None and layer not in self._layer_roots:
+                    self._layer_roots[layer] = tuple(
+                        (layer.name, os.path.realpath(root)) for root in layer.import_roots() if root.is_dir()
+                    )
+                    layer_folders.setdefault(os.path.realpath(layer.folder), layer.name)
+        # Longest first: a layer folder inside another one names its own files.
+        self._layer_folders = sorted(layer_folders.items(), key=lambda item: -len(item[0]))
 
     def warnings_under(self, paths: Iterable[str]) -> list[str]:
         """Warnings about deployment files under the checked paths (not the whole project), one
@@ -148,9 +186,23 @@ class Declarations:
     def for_file(self, file: str) -> Declared:
         matching = self.matching(file)
         if not matching:  # the common case
-            return _NOTHING_DECLARED
+            layer = self.layer_of(file)
+            return Declared(layer=layer) if layer else _NOTHING_DECLARED
         functions = tuple(dict.fromkeys(d.function for d in matching))
-        return Declared(functions, frozenset(d.function for d in matching if d.warm))
+        roots = tuple(dict.fromkeys(
+            root for item in matching for layer in item.layers for root in self._layer_roots.get(layer, ())
+        ))
+        return Declared(functions, frozenset(d.function for d in matching if d.warm), roots)
+
+    def layer_of(self, file: str) -> str:
+        """The name of the declared layer whose content folder holds ``file`` ("" for none)."""
+        if not self._layer_folders:
+            return ""
+        real = os.path.realpath(file)
+        for folder, name in self._layer_folders:
+            if real.startswith(folder.rstrip(os.sep) + os.sep):
+                return name
+        return ""
 
     def origin(self, file: str, function: str) -> HandlerDeclaration | None:
         return next((d for d in self.matching(file) if d.function == function), None)

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from lambda_import_lint.discovery.declarations import DiscoveryWarning, HandlerDeclaration, handlers_hint
+from lambda_import_lint.discovery.declarations import DiscoveryWarning, HandlerDeclaration, Layer, handlers_hint
 
 
 Reader = Callable[[Path, "Found"], None]  # one deployment file → declarations and warnings
@@ -73,6 +73,7 @@ def declare(
     handler: object,
     snapstart: bool | None = None,
     provisioned: bool | None = None,
+    layers: tuple[Layer, ...] = (),
 ) -> None:
     if not isinstance(handler, str):
         return
@@ -94,8 +95,41 @@ def declare(
         )
     found.declarations.append(
         HandlerDeclaration(function, display(source), path=path, snapstart=snapstart,
-                           provisioned_concurrency=provisioned, code_root=code_root)
+                           provisioned_concurrency=provisioned, code_root=code_root, layers=layers)
     )
+
+
+def define_layer(found: Found, source: Path, name: str, folder: Path | None, built: bool = False) -> Layer:
+    """A layer the deployment file defines. Its content is followed only from a local folder: a
+    missing one (said once, here, not per function) or code in S3 or a .zip leaves it unknown."""
+    if folder is None:
+        found.warn(source, "layer code in S3, which cannot be inspected", name, LAYER_HINT)
+        return Layer(name)
+    if folder.suffix.lower() in ARCHIVES and not folder.is_dir():
+        found.warn(source, NOT_INSPECTABLE.format("a .zip archive") + " (layer)", name, LAYER_HINT)
+        return Layer(name)
+    if not folder.is_dir():
+        found.warn(source, f"layer folder {display(folder)} not found", name, LAYER_HINT)
+    return Layer(name, folder, built)
+
+
+def external_layer(reference: object) -> Layer:
+    """A layer defined elsewhere, named as written (an ARN, or the expression that gives one)."""
+    return Layer(reference if isinstance(reference, str) else _expression(reference))
+
+
+def _expression(value: object) -> str:
+    """A CloudFormation intrinsic as short text: ``!Sub arn:…``, ``!Ref Name``, ``!GetAtt A.B``."""
+    if isinstance(value, dict) and len(value) == 1:
+        (key, argument), = value.items()
+        tag = "!Ref" if key == "Ref" else "!" + str(key).removeprefix("Fn::")
+        if isinstance(argument, list):
+            argument = ".".join(str(part) for part in argument) if tag == "!GetAtt" else str(argument[0])
+        return f"{tag} {argument}"
+    return str(value)
+
+
+LAYER_HINT = "imports into its modules are not followed"
 
 
 ARCHIVES = (".zip", ".jar")
