@@ -87,7 +87,8 @@ class Plugin:
         declared = Plugin.declarations.for_file(self.filename)
         # flake8 selects and ignores codes itself, so every rule runs here.
         request = Request(
-            self.filename, config, declared.functions, declared.warm, frozenset(DEFAULT_ENABLED), self.honour_noqa
+            self.filename, config, declared.functions, declared.warm, frozenset(DEFAULT_ENABLED), self.honour_noqa,
+            layer_roots=declared.layer_roots, layer=declared.layer,
         )
         result = check_source("".join(self.lines), request)
         for finding in result.findings:

@@ -302,7 +302,7 @@ class Cache:
         import hashlib
 
         digest = hashlib.sha256(self.salt.encode())
-        digest.update(repr((task.path, task.declared, sorted(task.warm))).encode())
+        digest.update(repr((task.path, task.declared, sorted(task.warm), task.layer_roots, task.layer)).encode())
         digest.update(source)
         return digest.hexdigest()
 
