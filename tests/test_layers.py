@@ -96,14 +96,20 @@ def test_flake8_reports_what_the_cli_reports(name: str, project, capsys) -> None
 
 
 def test_a_missing_layer_folder_and_layer_code_in_s3_warn_once(project, capsys) -> None:  # type: ignore[no-untyped-def]
-    project("sam")  # GoneLayer is listed by two functions; ArchivedLayer lives in S3
+    root = project("sam")  # GoneLayer is listed by two functions; ArchivedLayer lives in S3
+    with (root / "template.yaml").open("a") as template:  # a layer only a Node.js function lists: not ours
+        template.write(
+            "  Web:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: nodejs20.x\n"
+            "      CodeUri: web/\n      Handler: index.handler\n      Layers:\n        - !Ref NodeLayer\n"
+            "  NodeLayer:\n    Type: AWS::Serverless::LayerVersion\n    Properties:\n      ContentUri: web-lib/\n"
+        )
     _, err = _check(capsys)
     warnings = [line for line in err.splitlines() if line.startswith("lambda-import-lint: warning:")]
     assert warnings == [
-        "lambda-import-lint: warning: template.yaml: GoneLayer: layer folder layers/gone not found; "
-        "imports into its modules are not followed",
-        "lambda-import-lint: warning: template.yaml: ArchivedLayer: layer code in S3, which cannot be "
-        "inspected; imports into its modules are not followed",
+        "lambda-import-lint: warning: template.yaml: layer GoneLayer: folder layers/gone not found "
+        "(2 functions: ReportsFunction, AuditFunction); imports into its modules are not followed",
+        "lambda-import-lint: warning: template.yaml: AuditFunction: layer ArchivedLayer: its code is in S3, "
+        "which cannot be inspected; imports into its modules are not followed",
     ]
 
 
@@ -184,8 +190,8 @@ def _codes(root: Path, capsys: pytest.CaptureFixture[str]) -> list[tuple[str, st
         ),
         pytest.param(
             ["First"],
-            {"layers/First/reports.py": HEAVY},
-            [("layers/First/reports.py", "LIL001")],  # not built: /opt/reports.py is not importable
+            {"layers/First/reports.py": HEAVY, "layers/First/extensions/monitor.py": HEAVY},
+            [],  # not built: /opt/reports.py is not importable, and an extension is no layer code
             id="layer-root-is-opt-not-opt-python",
         ),
     ],

@@ -21,6 +21,7 @@ class Layer(NamedTuple):
     # The folder holds the modules themselves and the deployment tool builds them into ``python/``
     # (SAM ``BuildMethod: python3.x``, CDK ``PythonLayerVersion``); else it is the layer's ``/opt``.
     built: bool = False
+    unknown: str = ""  # why its code cannot be followed (a missing folder, S3), for a warning
 
     def import_roots(self) -> tuple[Path, ...]:
         """Where Lambda finds the layer's modules, in its order: ``/opt/python/lib/python3.X/
@@ -124,7 +125,7 @@ class Declared(NamedTuple):
     functions: tuple[str, ...] = ()
     warm: frozenset[str] = frozenset()  # handlers with SnapStart or provisioned concurrency
     layer_roots: tuple[LayerRoot, ...] = ()  # where its handlers' imports resolve after its folder
-    layer: str = ""  # the layer this file belongs to (shared code), when it is not a handler module
+    layer: str = ""  # the layer this file can be imported from (shared code), when it is not a handler module
 
 
 _NOTHING_DECLARED = Declared()
@@ -144,7 +145,7 @@ class Declarations:
         self._by_file: dict[str, list[int]] = {}  # real path → positions in items
         self._by_module: list[int] = []
         self._layer_roots: dict[Layer, tuple[LayerRoot, ...]] = {}
-        layer_folders: dict[str, str] = {}  # real path of a layer's content folder → layer name
+        layer_folders: dict[str, str] = {}  # real path of a folder a layer's modules import from → layer name
         for position, declaration in enumerate(items):
             if declaration.path is not None:
                 self._by_file.setdefault(os.path.realpath(declaration.path), []).append(position)
@@ -152,10 +153,13 @@ class Declarations:
                 self._by_module.append(position)
             for layer in declaration.layers:
                 if layer.folder is not None and layer not in self._layer_roots:
-                    self._layer_roots[layer] = tuple(
+                    self._layer_roots[layer] = roots = tuple(
                         (layer.name, os.path.realpath(root)) for root in layer.import_roots() if root.is_dir()
                     )
-                    layer_folders.setdefault(os.path.realpath(layer.folder), layer.name)
+                    # Layer code is what a handler can import from it: not an extension in the
+                    # layer's `extensions/` (a process of its own), nor files Lambda never sees.
+                    for name, root in roots:
+                        layer_folders.setdefault(root, name)
         # Longest first: a layer folder inside another one names its own files.
         self._layer_folders = sorted(layer_folders.items(), key=lambda item: -len(item[0]))
 
@@ -195,7 +199,7 @@ class Declarations:
         return Declared(functions, frozenset(d.function for d in matching if d.warm), roots)
 
     def layer_of(self, file: str) -> str:
-        """The name of the declared layer whose content folder holds ``file`` ("" for none)."""
+        """The name of the declared layer ``file`` can be imported from ("" for none)."""
         if not self._layer_folders:
             return ""
         real = os.path.realpath(file)

@@ -46,7 +46,7 @@ def cdk_python(path: Path, app: Path, found: Found) -> None:
             if isinstance(target, ast.Attribute):
                 name = target.attr
             functions.append((name, node.value))
-            layer = _python_layer(node.value, name, path, app, found)
+            layer = _python_layer(node.value, name, app)
             if layer is not None and name is not None:
                 layers[name] = layer
         elif isinstance(node, ast.Call):
@@ -71,7 +71,7 @@ def cdk_python(path: Path, app: Path, found: Found) -> None:
         label = _string(call.args[1]) if len(call.args) > 1 else (variable or kind)
         listed = keywords.get("layers")
         function_layers = tuple(
-            _function_layer(element, layers, path, app, found)
+            _function_layer(element, layers, app)
             for element in (listed.elts if isinstance(listed, (ast.List, ast.Tuple)) else ())
         )
         if kind == "PythonFunction":
@@ -91,7 +91,10 @@ def cdk_python(path: Path, app: Path, found: Found) -> None:
         )
 
 
-def _python_layer(call: ast.Call, variable: str | None, path: Path, app: Path, found: Found) -> Layer | None:
+_UNKNOWN_FOLDER = "code folder unknown (not a literal path)"
+
+
+def _python_layer(call: ast.Call, variable: str | None, app: Path) -> Layer | None:
     """``LayerVersion(code=Code.from_asset("layer"))`` (the folder is ``/opt``),
     ``PythonLayerVersion(entry="layer")`` (built: its modules go to ``python/``), or
     ``LayerVersion.from_layer_version_arn(self, "Id", "arn:…")`` (defined elsewhere)."""
@@ -104,20 +107,20 @@ def _python_layer(call: ast.Call, variable: str | None, path: Path, app: Path, f
         return external_layer(_string(arn) or name)
     if kind == "LayerVersion":
         folder = _asset_folder(keywords.get("code"), app)
-        return define_layer(found, path, name, folder) if folder is not None else Layer(name)
+        return define_layer(name, folder) if folder is not None else Layer(name, unknown=_UNKNOWN_FOLDER)
     if kind == "PythonLayerVersion":
         entry = _string(keywords.get("entry"))
-        return define_layer(found, path, name, app / entry, built=True) if entry is not None else Layer(name)
+        return Layer(name, unknown=_UNKNOWN_FOLDER) if entry is None else define_layer(name, app / entry, built=True)
     return None
 
 
-def _function_layer(element: ast.expr, layers: dict[str, Layer], path: Path, app: Path, found: Found) -> Layer:
+def _function_layer(element: ast.expr, layers: dict[str, Layer], app: Path) -> Layer:
     if isinstance(element, (ast.Name, ast.Attribute)):
         variable = element.id if isinstance(element, ast.Name) else element.attr
         if variable in layers:
             return layers[variable]
     if isinstance(element, ast.Call):
-        layer = _python_layer(element, None, path, app, found)
+        layer = _python_layer(element, None, app)
         if layer is not None:
             return layer
     return external_layer(ast.unparse(element))
@@ -160,7 +163,7 @@ _TS_LAYER = re.compile(
 )
 
 
-def _ts_layers(text: str, path: Path, app: Path, found: Found) -> dict[str, Layer]:
+def _ts_layers(text: str, path: Path, app: Path) -> dict[str, Layer]:
     """Layers assigned to a variable or field: ``new LayerVersion(this, "Id", {code:
     Code.fromAsset(...)})``, ``new PythonLayerVersion(this, "Id", {entry: ...})`` (built), or
     ``LayerVersion.fromLayerVersionArn(this, "Id", "arn:…")`` (defined elsewhere)."""
@@ -179,7 +182,7 @@ def _ts_layers(text: str, path: Path, app: Path, found: Found) -> dict[str, Laye
             asset = re.search(r"Code\.fromAsset\(\s*(path\.(?:join|resolve)\([^)]*\)|['\"][^'\"]+['\"])", body)
             folder = _ts_path(asset.group(1), path, app) if asset else None
         built = kind == "PythonLayerVersion"
-        layers[variable] = define_layer(found, path, name, folder, built) if folder is not None else Layer(name)
+        layers[variable] = Layer(name, unknown=_UNKNOWN_FOLDER) if folder is None else define_layer(name, folder, built)
     return layers
 
 
@@ -193,7 +196,7 @@ def _ts_function_layers(body: str, layers: dict[str, Layer]) -> tuple[Layer, ...
 
 def cdk_typescript(path: Path, app: Path, found: Found) -> None:
     text = path.read_text("utf-8", errors="replace")
-    layers = _ts_layers(text, path, app, found) if "LayerVersion" in text else {}
+    layers = _ts_layers(text, path, app) if "LayerVersion" in text else {}
     for match in _TS_FUNCTION.finditer(text):
         kind, label = match.group(1), match.group(3)
         body = _balanced(text, match.end() - 1)

@@ -77,6 +77,9 @@ def declare(
 ) -> None:
     if not isinstance(handler, str):
         return
+    for layer in layers:
+        if layer.unknown:  # one line per layer, naming the functions that list it
+            found.warn(source, f"layer {layer.name}: {layer.unknown}", label, LAYER_HINT)
     if code_root.suffix.lower() in ARCHIVES and not code_root.is_dir():
         found.warn(source, NOT_INSPECTABLE.format("a .zip archive"), label, ARCHIVE_HINT)
         return
@@ -99,17 +102,16 @@ def declare(
     )
 
 
-def define_layer(found: Found, source: Path, name: str, folder: Path | None, built: bool = False) -> Layer:
+def define_layer(name: str, folder: Path | None, built: bool = False) -> Layer:
     """A layer the deployment file defines. Its content is followed only from a local folder: a
-    missing one (said once, here, not per function) or code in S3 or a .zip leaves it unknown."""
+    missing one, or code in S3 or a .zip, leaves it unknown, which ``declare`` says once for the
+    Python functions that list it (a Java function's layer is none of our business)."""
     if folder is None:
-        found.warn(source, "layer code in S3, which cannot be inspected", name, LAYER_HINT)
-        return Layer(name)
+        return Layer(name, unknown="its code is in S3, which cannot be inspected")
     if folder.suffix.lower() in ARCHIVES and not folder.is_dir():
-        found.warn(source, NOT_INSPECTABLE.format("a .zip archive") + " (layer)", name, LAYER_HINT)
-        return Layer(name)
+        return Layer(name, unknown=NOT_INSPECTABLE.format("a .zip archive"))
     if not folder.is_dir():
-        found.warn(source, f"layer folder {display(folder)} not found", name, LAYER_HINT)
+        return Layer(name, folder, built, f"folder {display(folder)} not found")
     return Layer(name, folder, built)
 
 

@@ -38,7 +38,7 @@ def cloudformation(path: Path, found: Found) -> None:
         and resource.get("Type") == "AWS::Lambda::Alias"
         and resource.get("Properties", {}).get("ProvisionedConcurrencyConfig")
     }
-    layers = _layers(path, resources, found)
+    layers = _layers(path, resources)
     for name, resource in resources.items():
         if not isinstance(resource, dict):
             continue
@@ -75,7 +75,7 @@ def cloudformation(path: Path, found: Found) -> None:
             )
 
 
-def _layers(path: Path, resources: dict[str, Any], found: Found) -> dict[str, Layer]:
+def _layers(path: Path, resources: dict[str, Any]) -> dict[str, Layer]:
     """The layers the template defines, by resource name. ``AWS::Serverless::LayerVersion``:
     ``ContentUri`` (with ``BuildMethod: python3.x`` SAM builds the folder's modules into
     ``python/``); ``AWS::Lambda::LayerVersion``: ``Content``, a local path once packaged."""
@@ -94,7 +94,7 @@ def _layers(path: Path, resources: dict[str, Any], found: Found) -> dict[str, La
         else:
             continue
         folder = path.parent / content if isinstance(content, str) else None
-        layers[name] = define_layer(found, path, name, folder, built)
+        layers[name] = define_layer(name, folder, built)
     return layers
 
 

@@ -22,7 +22,7 @@ def serverless(path: Path, found: Found) -> None:
     functions = document.get("functions") or {}
     if not isinstance(functions, dict):
         return
-    layers = _layers(path, document.get("layers"), found)
+    layers = _layers(path, document.get("layers"))
     provider = document["provider"] if isinstance(document.get("provider"), dict) else {}
     for name, function in functions.items():
         if not isinstance(function, dict) or not isinstance(function.get("handler"), str):
@@ -47,7 +47,7 @@ def serverless(path: Path, found: Found) -> None:
         )
 
 
-def _layers(path: Path, block: object, found: Found) -> dict[str, Layer]:
+def _layers(path: Path, block: object) -> dict[str, Layer]:
     """The top-level ``layers:`` block, by the logical id functions refer to it with
     (``{Ref: CommonLibsLambdaLayer}`` for ``common-libs``). Its ``path`` folder is ``/opt``."""
     layers: dict[str, Layer] = {}
@@ -57,7 +57,7 @@ def _layers(path: Path, block: object, found: Found) -> dict[str, Layer]:
         if not isinstance(layer, dict) or not isinstance(layer.get("path"), str) or "${" in layer["path"]:
             continue
         logical_id = _normalized(str(name)) + "LambdaLayer"
-        layers[logical_id] = define_layer(found, path, str(name), path.parent / layer["path"])
+        layers[logical_id] = define_layer(str(name), path.parent / layer["path"])
     return layers
 
 

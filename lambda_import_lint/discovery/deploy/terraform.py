@@ -49,7 +49,7 @@ def terraform(path: Path, found: Found) -> None:
                 folder = _terraform_path(source, path.parent)
                 if folder is not None:
                     archives[str(_unquote(name))] = folder if body.get("source_dir") else folder.parent
-    layers = _layers(path, document, archives, found)
+    layers = _layers(path, document, archives)
     for block in document.get("resource", []):
         for kind, named in block.items():
             if _unquote(kind) != "aws_lambda_function":
@@ -89,7 +89,7 @@ def terraform(path: Path, found: Found) -> None:
             declare(found, path, label, code_root, _unquote(body.get("handler")), snap, provisioned, function_layers)
 
 
-def _layers(path: Path, document: dict[str, Any], archives: dict[str, Path], found: Found) -> dict[str, Layer]:
+def _layers(path: Path, document: dict[str, Any], archives: dict[str, Path]) -> dict[str, Layer]:
     """The layers the file defines, by the reference functions list them with:
     ``aws_lambda_layer_version.x`` (``filename`` from an ``archive_file``, whose ``source_dir`` is
     ``/opt``) and ``module.x`` of terraform-aws-modules/lambda/aws with ``create_layer = true``
@@ -106,7 +106,10 @@ def _layers(path: Path, document: dict[str, Any], archives: dict[str, Path], fou
                 if folder is None:
                     filename = _unquote(body.get("filename"))
                     folder = _terraform_path(filename, path.parent) if isinstance(filename, str) else None
-                layers[reference] = Layer(reference) if folder is None else define_layer(found, path, reference, folder)
+                layers[reference] = (
+                    Layer(reference, unknown="`filename` is not an `archive_file`'s output") if folder is None
+                    else define_layer(reference, folder)
+                )
     for block in document.get("module", []):
         for name, body in block.items():
             source = str(_unquote(body.get("source")))
@@ -115,8 +118,8 @@ def _layers(path: Path, document: dict[str, Any], archives: dict[str, Path], fou
                 continue
             reference = f"module.{_unquote(name)}"
             folder, built = _module_source(body.get("source_path"), path.parent)
-            layer = Layer(reference) if folder is None else define_layer(found, path, reference, folder, built)
-            layers[reference] = layer
+            unknown = Layer(reference, unknown="`source_path` unknown")
+            layers[reference] = unknown if folder is None else define_layer(reference, folder, built)
     return layers
 
 
