@@ -251,3 +251,16 @@ def test_layer_import_roots_in_lambdas_order(tmp_path: Path) -> None:
     )
     assert Layer("L", tmp_path, built=True).import_roots() == (tmp_path,)
     assert Layer("arn:aws:lambda:us-east-1:1:layer:x:1").import_roots() == ()
+
+
+def test_report_prices_each_package_once(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    handler = "import pandas as pd\n\nimport reports\n\n\ndef handler(event, context):\n    return reports.render(pd.DataFrame(event))\n"
+    layer = "import pandas\nfrom pandas import DataFrame\n\n\ndef render(frame):\n    return DataFrame(frame).to_csv()\n"
+    _sam(tmp_path, ["Common"], {"src/app.py": handler, "layers/Common/python/reports.py": layer})
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "--format", "json", "."]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["init_ms"] == 330.0  # the handler's own pandas import pays; the layer module's is the same package
+    assert row["imports"][-1] == {
+        "module": "pandas", "statement": "import reports (layer `Common`)", "ms": 0.0, "status": "already-paid"
+    }

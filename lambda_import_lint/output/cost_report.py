@@ -112,15 +112,17 @@ def _catalogue_total(modules: Sequence[str], heavy: HeavyModules) -> float:
     return float(sum(heavy.cost_ms(package) or 0 for package in packages if package not in loaded))
 
 
-def through_layers(analysis: Analysis) -> list[tuple[str, str]]:
-    """(heavy module, the import that loads it) for what the handler module's imports of its
+def through_layers(analysis: Analysis, heavy: HeavyModules) -> list[tuple[str, str]]:
+    """(heavy package, the import that loads it) for what the handler module's imports of its
     layers' modules load at module scope: INIT pays it, and no fix here moves it."""
+    from lambda_import_lint.judgement.assessment import package_of
+
     assert analysis.assessment is not None
     judgements = analysis.assessment.judgements
     found: dict[str, str] = {}
     for load in analysis.assessment.layer_loads:
         for module in load.modules:
-            found.setdefault(module, f"{_statement(judgements[load.index])} (layer `{load.layer}`)")
+            found.setdefault(package_of(module, heavy), f"{_statement(judgements[load.index])} (layer `{load.layer}`)")
     return list(found.items())
 
 
@@ -128,9 +130,11 @@ def module_costs(
     analysis: Analysis, config: Config, python: str | None, runs: int, layer_roots: tuple[LayerRoot, ...] = ()
 ) -> tuple[float, float, list[ImportCost], bool]:
     """(init_ms, after_fix_ms, per-import costs, measured) for one handler module."""
+    from lambda_import_lint.judgement.assessment import package_of
+
     heavy = config.heavy
     imports = runtime_imports(analysis)
-    layered = through_layers(analysis)
+    layered = through_layers(analysis, heavy)
     # After the fixes, a cold start that takes no optional path still pays what no fix moves off
     # it: a deferrable import whose only use sits in a conditional expression on a handler's main
     # path has no block to go to (see judgement.Place).
@@ -145,7 +149,14 @@ def module_costs(
             status = _status(j)
             ms = 0.0 if status == "already-paid" else float(heavy.cost_ms(j.binding.module) or 0)
             costs.append(ImportCost(j.binding.module, _statement(j), ms, status))
-        costs.extend(ImportCost(module, text, float(heavy.cost_ms(module) or 0), "stays") for module, text in layered)
+        # What the handler module's own imports that stay load already is paid once, by them.
+        paid = {package_of(j.binding.module, heavy) for j in stays}
+        paid.update(*(heavy.loaded_by(j.binding.module) for j in stays))
+        for module, text in layered:
+            if module in paid:
+                costs.append(ImportCost(module, text, 0.0, "already-paid"))
+            else:
+                costs.append(ImportCost(module, text, float(heavy.cost_ms(module) or 0), "stays"))
         return init, after, costs, False
     timed = [j for j in imports if not _is_local(j, analysis.result.path, config, layer_roots)]
     now = measure(python, [target(j) for j in timed] + through, runs, config)
