@@ -37,7 +37,7 @@ EXPECTED = {
     "sam": ("src/app.py", "layers/common/reports.py", "CommonLayer", [TOOLS_ARN, "layers/common", "layers/gone"]),
     "serverless": ("src/app.py", "layers/common-libs/python/reports.py", "commonLibs", ["layers/common-libs", TOOLS_ARN]),
     "cdk_py": ("lambda/reports/app.py", "layers/common/reports.py", "CommonLayer", ["layers/common", TOOLS_ARN]),
-    "cdk_ts": ("lambda/reports/app.py", "layers/common/python/reports.py", "CommonLayer", ["layers/common"]),
+    "cdk_ts": ("lambda/reports/app.py", "layers/common/python/reports.py", "CommonLayer", ["layers/common", TOOLS_ARN]),
     "terraform": (
         "src/app.py", "layers/common/python/reports.py", "aws_lambda_layer_version.common", ["layers/common", TOOLS_ARN]
     ),
@@ -264,3 +264,25 @@ def test_report_prices_each_package_once(tmp_path: Path, capsys: pytest.CaptureF
     assert row["imports"][-1] == {
         "module": "pandas", "statement": "import reports (layer `Common`)", "ms": 0.0, "status": "already-paid"
     }
+
+
+def test_cloudformation_layer_with_local_content_in_a_json_template(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    template = {
+        "Resources": {
+            "Fn": {
+                "Type": "AWS::Lambda::Function",
+                "Properties": {
+                    "Runtime": "python3.12", "Handler": "app.handler", "Code": "src",
+                    "Layers": [{"Fn::GetAtt": ["Lib", "LayerVersionArn"]}, {"Ref": "ToolsLayerArn"}],
+                },
+            },
+            "Lib": {"Type": "AWS::Lambda::LayerVersion", "Properties": {"Content": "lib"}},
+        }
+    }
+    (tmp_path / "template.json").write_text(json.dumps(template))
+    for name, text in {"src/app.py": HANDLER, "lib/python/reports.py": HEAVY}.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert main(["handlers", "--format", "json", str(tmp_path)]) == 0
+    assert [row["layers"] for row in json.loads(capsys.readouterr().out)] == [["lib", "!Ref ToolsLayerArn"]]
+    assert _codes(tmp_path, capsys) == [("lib/python/reports.py", "LIL001"), ("src/app.py", "LIL004")]
