@@ -286,3 +286,26 @@ def test_cloudformation_layer_with_local_content_in_a_json_template(tmp_path: Pa
     assert main(["handlers", "--format", "json", str(tmp_path)]) == 0
     assert [row["layers"] for row in json.loads(capsys.readouterr().out)] == [["lib", "!Ref ToolsLayerArn"]]
     assert _codes(tmp_path, capsys) == [("lib/python/reports.py", "LIL001"), ("src/app.py", "LIL004")]
+
+
+def test_measure_times_what_a_layer_module_loads_never_the_module(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stand_ins = tmp_path / "site"  # the measuring interpreter's packages
+    stand_ins.mkdir()
+    (stand_ins / "slowmod.py").write_text("import time\ntime.sleep(0.2)\n")
+    marker = tmp_path / "imported"
+    # A module of the same name as the layer's: importing `reports` by name would leave a marker.
+    (stand_ins / "reports.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[tool.lambda-import-lint]\nextend-heavy-modules = ["slowmod"]\n')
+    _sam(project, ["Common"], {"layers/Common/python/reports.py": "import slowmod\n\n\ndef render(event):\n    return slowmod\n"})
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("PYTHONPATH", str(stand_ins))
+    assert main(["report", "--format", "json", "--measure", "--runs", "1", "src/app.py"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["measured"] is True and row["init_ms"] >= 190 and row["after_fix_ms"] >= 190
+    layered = [item for item in row["imports"] if item["statement"] == "import reports (layer `Common`)"]
+    assert [item["module"] for item in layered] == ["slowmod"] and layered[0]["ms"] >= 190
+    assert not marker.exists()

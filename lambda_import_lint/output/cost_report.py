@@ -197,13 +197,15 @@ def _is_local(
 ) -> bool:
     """Whether the import's top-level package is a file or package of the project: in the
     handler's folder or a folder above it, up to the project root (where Lambda's task root puts
-    the code), or in one of the function's layers. Importing any part of it would run the
-    project's code."""
+    the code), or in one of the function's layers' ``python/`` folders. Importing any part of it
+    would run the project's code. A package a layer installs in its ``site-packages`` is a third
+    party's: the measuring interpreter imports its own copy, if it has one."""
     from lambda_import_lint.analysis.local_modules import resolve, search_roots
 
     top = judgement.binding.module.split(".")[0]
     importer = Path(path)
-    return resolve(top, 0, importer, search_roots(importer, config.root, layer_roots)) is not None
+    own_code = tuple(root for root in layer_roots if Path(root[1]).name != "site-packages")
+    return resolve(top, 0, importer, search_roots(importer, config.root, own_code)) is not None
 
 
 def measure(python: str, targets: Sequence[str], runs: int, config: Config | None = None) -> dict[str, float]:
