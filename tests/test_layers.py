@@ -107,7 +107,8 @@ def test_a_missing_layer_folder_and_layer_code_in_s3_warn_once(project, capsys) 
     warnings = [line for line in err.splitlines() if line.startswith("lambda-import-lint: warning:")]
     assert warnings == [
         "lambda-import-lint: warning: template.yaml: layer GoneLayer: folder layers/gone not found "
-        "(2 functions: ReportsFunction, AuditFunction); imports into its modules are not followed",
+        "(2 functions: ReportsFunction, AuditFunction); build the layer before checking, or fix its path; until "
+        "then, imports into it are not followed",
         "lambda-import-lint: warning: template.yaml: AuditFunction: layer ArchivedLayer: its code is in S3, "
         "which cannot be inspected; imports into its modules are not followed",
     ]

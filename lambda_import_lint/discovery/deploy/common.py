@@ -79,7 +79,8 @@ def declare(
         return
     for layer in layers:
         if layer.unknown:  # one line per layer, naming the functions that list it
-            found.warn(source, f"layer {layer.name}: {layer.unknown}", label, LAYER_HINT)
+            hint = LAYER_BUILD_HINT if layer.folder is not None else LAYER_HINT
+            found.warn(source, f"layer {layer.name}: {layer.unknown}", label, hint)
     if code_root.suffix.lower() in ARCHIVES and not code_root.is_dir():
         found.warn(source, NOT_INSPECTABLE.format("a .zip archive"), label, ARCHIVE_HINT)
         return
@@ -132,6 +133,7 @@ def _expression(value: object) -> str:
 
 
 LAYER_HINT = "imports into its modules are not followed"
+LAYER_BUILD_HINT = "build the layer before checking, or fix its path; until then, imports into it are not followed"
 
 
 ARCHIVES = (".zip", ".jar")
