@@ -18,7 +18,7 @@ from lambda_import_lint import __version__
 if TYPE_CHECKING:
     from lambda_import_lint.config import Config
     from lambda_import_lint.batch.runner import Task
-    from lambda_import_lint.discovery.declarations import Declarations
+    from lambda_import_lint.discovery.declarations import Declarations, Layer
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -266,7 +266,9 @@ def _tasks(args: argparse.Namespace, config: Config) -> tuple[list[Task], Declar
 
     def task(name: str, source: bytes | None = None) -> Task:
         declared = declarations.for_file(name)
-        return Task(name, declared.functions, source, declared.warm, declared.rare)
+        return Task(
+            name, declared.functions, source, declared.warm, declared.rare, declared.layer_roots, declared.layer
+        )
 
     tasks: list[Task] = []
     if stdin:
@@ -389,7 +391,10 @@ def _handlers_command(args: argparse.Namespace, config: Config) -> int:
     from lambda_import_lint.engine.results import FileResult
     from lambda_import_lint.printing import printable
 
+    from lambda_import_lint.discovery.deploy import project_root
+
     tasks, declarations = _tasks(args, config)
+    root = project_root([p for p in (args.paths or ["."]) if p != "-"] or ["."])
     rows: list[dict[str, object]] = []
     status = 0
     for task in tasks:
@@ -421,6 +426,8 @@ def _handlers_command(args: argparse.Namespace, config: Config) -> int:
                 row["provisioned_concurrency"] = declaration.provisioned_concurrency
             if declaration is not None and declaration.rarely_invoked is not None:
                 row["rarely_invoked"] = declaration.rarely_invoked
+            if declaration is not None and declaration.layers:
+                row["layers"] = [_layer_name(layer, root) for layer in declaration.layers]
             rows.append(row)
     if args.format == "json":
         json.dump(rows, sys.stdout, indent=2)
@@ -428,8 +435,18 @@ def _handlers_command(args: argparse.Namespace, config: Config) -> int:
     else:
         for row in rows:
             rare = f"; {row['rarely_invoked']}" if "rarely_invoked" in row else ""
-            print(printable(f"{row['path']}:{row['function']}  ({row['source']}{rare})"))
+            listed = row.get("layers")
+            layers = f"  layers: {', '.join(str(layer) for layer in listed)}" if isinstance(listed, list) else ""
+            print(printable(f"{row['path']}:{row['function']}  ({row['source']}{rare}){layers}"))
     return status
+
+
+def _layer_name(layer: Layer, root: Path) -> str:
+    """A layer as ``handlers`` lists it: its folder relative to the project, or the ARN (or the
+    name) of a layer defined elsewhere."""
+    if layer.folder is None:
+        return layer.name
+    return Path(os.path.relpath(os.path.realpath(layer.folder), root)).as_posix()
 
 
 def _warn_missing(declarations: Declarations, missing: Iterable[tuple[str, str]]) -> None:

@@ -74,7 +74,8 @@ def rarely_invoked(source: bytes | str) -> str | None:
     """What kind of rarely invoked handler module this is, if any (``_RARE_KINDS``): a CloudFormation
     custom resource (``cfnresponse``, ``crhelper``, an event read for ``RequestType`` and
     ``ResponseURL``), a Secrets Manager rotation function (the four ``Step`` names), an AWS Config
-    rule, a Cognito sign-up trigger, a CloudWatch alarm action, a CodePipeline action, or a handler of CloudTrail API-call events."""
+    rule, a Cognito sign-up trigger, a CloudWatch alarm action, a CodePipeline action, or a handler
+    of CloudTrail API-call events."""
     text = source if isinstance(source, str) else source.decode("utf-8", errors="replace")
     for kind, alternatives in _RARE_KINDS:
         if any(all(needle in text for needle in needles) for needles in alternatives):

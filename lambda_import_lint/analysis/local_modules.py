@@ -1,9 +1,10 @@
 """Local modules a handler imports, and the heavy imports they make at module scope (for LIL004).
 
 A module name resolves to a file under the importing file's folder or one of its parents (up to
-the project root): that is where Lambda's task root puts the code. Each local file is parsed once
-per process with the stdlib parser (memoised by path, size and modification time), and each
-question answered once.
+the project root): that is where Lambda's task root puts the code; then in the function's layers'
+folders (``LayerRoot``: Lambda's ``/opt/python/lib/python3.X/site-packages`` and ``/opt/python``),
+in the order the function lists them. Each local file is parsed once per process with the stdlib
+parser (memoised by path, size and modification time), and each question answered once.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple
 
 from lambda_import_lint.catalogue import HeavyModules
+from lambda_import_lint.discovery.declarations import LayerRoot
 
 if TYPE_CHECKING:
     from lambda_import_lint.analysis.records import ModuleFacts
@@ -26,7 +28,9 @@ if TYPE_CHECKING:
 Dependency = tuple[str, int, int]  # (path, size, mtime in ns); -1, -1 for a path that did not exist
 
 _IMPORTS: dict[tuple[str, int, int], tuple[Imported, ...]] = {}
-_CHAINS: dict[tuple[str, frozenset[str], str, HeavyModules], tuple[HeavyLink, frozenset[Dependency]]] = {}
+_CHAINS: dict[
+    tuple[str, frozenset[str], str, HeavyModules, tuple[LayerRoot, ...]], tuple[HeavyLink, frozenset[Dependency]]
+] = {}
 _RECORDERS: list[set[Dependency]] = []
 
 
@@ -76,6 +80,7 @@ class HeavyLink(NamedTuple):
     # Every heavy module the local module imports at module scope, directly or through other local
     # modules, deferrable or not: what keeping its import loads anyway ("already paid").
     loads: frozenset[str] = frozenset()
+    layer: str = ""  # the layer the imported module comes from ("" for the function's own code)
 
 
 Imported = tuple[str, int, int, bool]  # (module, relative level, line, pinned at module scope)
@@ -108,8 +113,9 @@ def _module_level_imports(tree: ast.Module) -> Iterator[Imported]:
                 pending.extend(handler.body)
 
 
-def search_roots(file: Path, project_root: Path) -> tuple[Path, ...]:
-    """The importing file's folder and its parents, up to the project root."""
+def search_roots(file: Path, project_root: Path, layer_roots: tuple[LayerRoot, ...] = ()) -> tuple[Path, ...]:
+    """The importing file's folder and its parents, up to the project root, then the folders of
+    the function's layers."""
     folder = Path(os.path.realpath(file)).parent
     root = Path(os.path.realpath(project_root))
     roots = [folder]
@@ -118,7 +124,14 @@ def search_roots(file: Path, project_root: Path) -> tuple[Path, ...]:
             roots.append(parent)
             if parent == root:
                 break
-    return tuple(roots)
+    roots.extend(Path(layer_root) for _, layer_root in layer_roots)
+    return tuple(dict.fromkeys(roots))
+
+
+def layer_of(file: Path, layer_roots: tuple[LayerRoot, ...]) -> str:
+    """The name of the layer whose folders hold ``file`` ("" when none does)."""
+    real = os.path.realpath(file)
+    return next((name for name, root in layer_roots if real.startswith(root.rstrip(os.sep) + os.sep)), "")
 
 
 def resolve(module: str, level: int, importer: Path, roots: Iterable[Path]) -> Path | None:
@@ -190,14 +203,14 @@ def _file_imports(file: Path) -> tuple[Imported, ...]:
     return cached
 
 
-def _edges(file: Path, project_root: Path) -> _Node:
+def _edges(file: Path, project_root: Path, layer_roots: tuple[LayerRoot, ...] = ()) -> _Node:
     """A file's module-scope imports resolved to local files (from its own folder and the folders
-    above it, up to the project root), and every path probed on the way (with size and mtime, for
-    the cache): computed once per file and run."""
-    key = (str(file), str(project_root))
+    above it, up to the project root, then the layers'), and every path probed on the way (with
+    size and mtime, for the cache): computed once per file and run."""
+    key = (str(file), str(project_root), layer_roots)
     node = _NODES.get(key)
     if node is None:
-        roots = search_roots(file, project_root)
+        roots = search_roots(file, project_root, layer_roots)
         with recording() as probed:
             probed.add(dependency(str(file)))
             imports = _file_imports(file)
@@ -220,7 +233,7 @@ class _Node:
     probed: frozenset[Dependency]
 
 
-_NODES: dict[tuple[str, str], _Node] = {}
+_NODES: dict[tuple[str, str, tuple[LayerRoot, ...]], _Node] = {}
 
 
 def new_run() -> None:
@@ -230,7 +243,13 @@ def new_run() -> None:
 
 
 def chain_through(
-    module: str, level: int, importer: Path, roots: Iterable[Path], heavy: HeavyModules, project_root: Path
+    module: str,
+    level: int,
+    importer: Path,
+    roots: Iterable[Path],
+    heavy: HeavyModules,
+    project_root: Path,
+    layer_roots: tuple[LayerRoot, ...] = (),
 ) -> HeavyLink | None:
     """For ``importer``'s import of ``module`` (``level`` leading dots): None when that names no
     other local file; else the chain from that file to a heavy module-scope import that can be
@@ -242,11 +261,16 @@ def chain_through(
     importing = os.path.realpath(importer)
     if os.path.realpath(local) == importing:
         return None
-    return heavy_chain(local, heavy, project_root, frozenset({importing}))
+    link = heavy_chain(local, heavy, project_root, frozenset({importing}), layer_roots)
+    return link._replace(layer=layer_of(local, layer_roots)) if layer_roots else link
 
 
 def heavy_chain(
-    file: Path, heavy: HeavyModules, project_root: Path, excluded: frozenset[str] = frozenset()
+    file: Path,
+    heavy: HeavyModules,
+    project_root: Path,
+    excluded: frozenset[str] = frozenset(),
+    layer_roots: tuple[LayerRoot, ...] = (),
 ) -> HeavyLink:
     """The names from ``file`` to a heavy import it makes at module scope, directly or through
     other local modules (``("utils", "pandas")``), and where that import is; no names when there
@@ -258,9 +282,9 @@ def heavy_chain(
     question (import cycles end there), and the shortest chain wins. The files it looked at are
     recorded for the result cache."""
     start = os.path.realpath(file)
-    key = (start, excluded, str(project_root), heavy)
+    key = (start, excluded, str(project_root), heavy, layer_roots)
     if key not in _CHAINS:
-        _CHAINS[key] = _search(start, heavy, project_root, excluded)
+        _CHAINS[key] = _search(start, heavy, project_root, excluded, layer_roots)
     chain, looked_at = _CHAINS[key]
     if _RECORDERS:
         _RECORDERS[-1].update(looked_at)
@@ -268,7 +292,7 @@ def heavy_chain(
 
 
 def _search(
-    start: str, heavy: HeavyModules, project_root: Path, excluded: frozenset[str]
+    start: str, heavy: HeavyModules, project_root: Path, excluded: frozenset[str], layer_roots: tuple[LayerRoot, ...]
 ) -> tuple[HeavyLink, frozenset[Dependency]]:
     visited = {start, *excluded}
     queue: deque[tuple[str, tuple[str, ...]]] = deque([(start, ())])
@@ -277,7 +301,7 @@ def _search(
     loads: set[str] = set()
     while queue:
         current, chain = queue.popleft()
-        node = _edges(Path(current), project_root)
+        node = _edges(Path(current), project_root, layer_roots)
         looked_at.update(node.probed)
         for module, line, pinned in node.absolute_imports:
             if heavy.is_heavy(module):
@@ -291,15 +315,18 @@ def _search(
     return found._replace(loads=frozenset(loads)), frozenset(looked_at)
 
 
-def local_chains(facts: ModuleFacts, path: str, config: Config) -> dict[int, HeavyLink]:
-    """For each module-scope import of a local module: what heavy modules it loads, and the chain
-    to one it could defer where it is (no names when none; and none for the ``__init__`` of a
-    package that holds the importer, which Lambda runs before the importer anyway)."""
+def local_chains(
+    facts: ModuleFacts, path: str, config: Config, layer_roots: tuple[LayerRoot, ...] = ()
+) -> dict[int, HeavyLink]:
+    """For each module-scope import of a local module (or of a module of the function's layers):
+    what heavy modules it loads, and the chain to one it could defer where it is (no names when
+    none; and none for the ``__init__`` of a package that holds the importer, which Lambda runs
+    before the importer anyway)."""
     if path in ("-", "") or not Path(path).is_file() and not Path(path).parent.is_dir():
         return {}
     heavy = config.heavy
     importer = Path(path)
-    roots = search_roots(importer, config.root)
+    roots = search_roots(importer, config.root, layer_roots)
     chains: dict[int, HeavyLink] = {}
     for index, binding in enumerate(facts.imports):
         if binding.type_checking or binding.lazy or heavy.is_heavy(binding.module):
@@ -309,7 +336,7 @@ def local_chains(facts: ModuleFacts, path: str, config: Config) -> dict[int, Hea
         if not binding.star and binding.qualified != binding.module:
             names.insert(0, binding.qualified.lstrip("."))  # `from pkg import module`
         for name in names:
-            link = chain_through(name, level, importer, roots, heavy, config.root)
+            link = chain_through(name, level, importer, roots, heavy, config.root, layer_roots)
             if link is not None:
                 if link.names and not _encloses(resolve(name, level, importer, roots), importer):
                     link = link._replace(names=("." * level + name, *link.names))

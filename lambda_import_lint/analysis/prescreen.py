@@ -16,6 +16,7 @@ from typing import Iterable, Iterator, Sequence
 
 from lambda_import_lint.catalogue import HeavyModules
 from lambda_import_lint.config import Config
+from lambda_import_lint.discovery.declarations import LayerRoot
 from lambda_import_lint.discovery.handlers import handler_shaped
 from lambda_import_lint.analysis.prefilter import client_packages
 
@@ -75,10 +76,12 @@ def needs_full_analysis(
     heavy: HeavyModules,
     warm: bool = False,
     local_file: Path | None = None,
+    layer_roots: tuple[LayerRoot, ...] = (),
 ) -> bool:
     """The stdlib-parser test: a handler (or shared code) and a heavy or SDK import at module scope
     (anywhere, when handlers may run with SnapStart: LIL102 looks inside functions), or, given the
-    file's path (LIL004 on), a module-scope import of a local module that imports one."""
+    file's path (LIL004 on), a module-scope import of a local module (or of a module of the
+    function's layers, ``layer_roots``) that imports one."""
     if tree is None:
         return True  # let LibCST decide, and report, what the stdlib parser cannot read
     statements = list(_module_level(tree.body))
@@ -94,7 +97,7 @@ def needs_full_analysis(
             for module in _imported_modules(statement):
                 if heavy.is_heavy(module) or module.split(".")[0] in clients:
                     return True
-    return local_file is not None and _imports_heavy_locally(tree, local_file, config, heavy)
+    return local_file is not None and _imports_heavy_locally(tree, local_file, config, heavy, layer_roots)
 
 
 def module_functions(source: bytes) -> frozenset[str] | None:
@@ -119,15 +122,17 @@ def defines_handler(source: bytes, handler_names: Sequence[str]) -> bool:
     return any(_looks_like_handler(function, handler_names) for function in functions)
 
 
-def _imports_heavy_locally(tree: ast.Module, file: Path, config: Config, heavy: HeavyModules) -> bool:
+def _imports_heavy_locally(
+    tree: ast.Module, file: Path, config: Config, heavy: HeavyModules, layer_roots: tuple[LayerRoot, ...] = ()
+) -> bool:
     from lambda_import_lint.analysis.local_modules import chain_through, search_roots
 
-    roots = search_roots(file, config.root)
+    roots = search_roots(file, config.root, layer_roots)
     for statement in _module_level(tree.body):
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
             level = statement.level if isinstance(statement, ast.ImportFrom) else 0
             for module in _imported_modules(statement):
-                link = chain_through(module.lstrip("."), level, file, roots, heavy, config.root)
+                link = chain_through(module.lstrip("."), level, file, roots, heavy, config.root, layer_roots)
                 if link is not None and link.names:
                     return True
     return False

@@ -302,7 +302,8 @@ class Cache:
         import hashlib
 
         digest = hashlib.sha256(self.salt.encode())
-        digest.update(repr((task.path, task.declared, sorted(task.warm), sorted(task.rare))).encode())
+        declared = (task.path, task.declared, sorted(task.warm), sorted(task.rare), task.layer_roots, task.layer)
+        digest.update(repr(declared).encode())
         digest.update(source)
         return digest.hexdigest()
 

@@ -200,7 +200,7 @@ def _settle(
     if isinstance(source, SourceError):
         outcomes[index] = Outcome(FileResult(task.path, error=source.message))
         return 1
-    library = is_library_file(task.path, options.config)
+    library = bool(task.layer) or is_library_file(task.path, options.config)
     if _cannot_matter(source, library, task, options):
         outcomes[index] = Outcome(FileResult(task.path), original=source)
         return 1
@@ -254,7 +254,9 @@ def _cannot_matter(source: bytes, library: bool, task: Task, options: Options) -
 
         tree = stdlib_tree(source)
         local_file = Path(task.path) if local and task.source is None else None
-        return not needs_full_analysis(tree, library, config, task.declared, config.heavy, bool(task.warm), local_file)
+        return not needs_full_analysis(
+            tree, library, config, task.declared, config.heavy, bool(task.warm), local_file, task.layer_roots
+        )
     return False
 
 
@@ -272,7 +274,7 @@ def checked_handler_module(tasks: Sequence[Task], outcomes: Sequence[Outcome], c
         result = outcome.result
         if result.error is not None:
             continue
-        if task.declared or is_library_file(task.path, config):
+        if task.declared or task.layer or is_library_file(task.path, config):
             return True
         if result.parsed:
             if result.handlers:

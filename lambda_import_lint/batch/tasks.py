@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from lambda_import_lint.config import Config
+from lambda_import_lint.discovery.declarations import LayerRoot
 from lambda_import_lint.discovery.sources import SourceError, read_source
 from lambda_import_lint.engine.request import Request
 from lambda_import_lint.engine.results import FileResult
@@ -17,13 +18,18 @@ class Task(NamedTuple):
     source: bytes | SourceError | None = None  # None: read the file; bytes: stdin; SourceError: no file
     warm: frozenset[str] = frozenset()  # declared handlers with SnapStart or provisioned concurrency
     rare: frozenset[str] = frozenset()  # declared handlers that run rarely (schedules, SSM scripts)
+    layer_roots: tuple[LayerRoot, ...] = ()  # the folders of its handlers' layers (imports resolve there)
+    layer: str = ""  # the declared layer the file belongs to (checked as shared code)
 
     def read(self) -> bytes | SourceError:
         """The file's bytes (stdin's, when given), or why there are none."""
         return self.source if self.source is not None else read_source(self.path)
 
     def request(self, config: Config, codes: frozenset[str] | None = None) -> Request:
-        return Request(self.path, config, self.declared, self.warm, codes, rare=self.rare)
+        return Request(
+            self.path, config, self.declared, self.warm, codes, rare=self.rare, layer_roots=self.layer_roots,
+            layer=self.layer,
+        )
 
 
 class Options(NamedTuple):

@@ -12,6 +12,29 @@ from pathlib import Path
 from typing import Iterable, NamedTuple
 
 
+class Layer(NamedTuple):
+    """A Lambda layer a function lists: one defined in the deployment file with its content
+    folder, or one defined elsewhere (an ARN, a parameter), known by name only."""
+
+    name: str  # the resource, variable or layer name; the ARN (or expression) for an external one
+    folder: Path | None = None  # the content folder; None: external, or code in S3
+    # The folder holds the modules themselves and the deployment tool builds them into ``python/``
+    # (SAM ``BuildMethod: python3.x``, CDK ``PythonLayerVersion``); else it is the layer's ``/opt``.
+    built: bool = False
+    unknown: str = ""  # why its code cannot be followed (a missing folder, S3), for a warning
+
+    def import_roots(self) -> tuple[Path, ...]:
+        """Where Lambda finds the layer's modules, in its order: ``/opt/python/lib/python3.X/
+        site-packages`` then ``/opt/python`` (for a built layer, the folder is ``/opt/python``)."""
+        if self.folder is None:
+            return ()
+        if self.built:
+            return (self.folder,)
+        python = self.folder / "python"
+        site_packages = sorted(python.glob("lib/python3.*/site-packages"), reverse=True)
+        return (*site_packages, python)
+
+
 class HandlerDeclaration(NamedTuple):
     """One handler a source declares: a file (or a dotted module path) and a function."""
 
@@ -25,6 +48,7 @@ class HandlerDeclaration(NamedTuple):
     # Why the function runs rarely, nearly always cold ("runs on a schedule: rate(1 day)", "an SSM
     # Automation script"), when its declaration says so: then neither deferral nor client reuse helps.
     rarely_invoked: str | None = None
+    layers: tuple[Layer, ...] = ()  # the function's layers, in the order Lambda searches them
 
     @property
     def warm(self) -> bool:
@@ -95,12 +119,17 @@ def render_warnings(warnings: Iterable[DiscoveryWarning]) -> list[str]:
     return lines
 
 
+LayerRoot = tuple[str, str]  # (layer name, real path of a folder Lambda imports the layer's modules from)
+
+
 class Declared(NamedTuple):
     """What the declarations say about one file."""
 
     functions: tuple[str, ...] = ()
     warm: frozenset[str] = frozenset()  # handlers with SnapStart or provisioned concurrency
     rare: frozenset[str] = frozenset()  # handlers every declaration of which says they run rarely
+    layer_roots: tuple[LayerRoot, ...] = ()  # where its handlers' imports resolve after its folder
+    layer: str = ""  # the layer this file can be imported from (shared code), when it is not a handler module
 
 
 _NOTHING_DECLARED = Declared()
@@ -119,11 +148,24 @@ class Declarations:
         self.warnings = warnings
         self._by_file: dict[str, list[int]] = {}  # real path → positions in items
         self._by_module: list[int] = []
+        self._layer_roots: dict[Layer, tuple[LayerRoot, ...]] = {}
+        layer_folders: dict[str, str] = {}  # real path of a folder a layer's modules import from → layer name
         for position, declaration in enumerate(items):
             if declaration.path is not None:
                 self._by_file.setdefault(os.path.realpath(declaration.path), []).append(position)
             elif declaration.module is not None:
                 self._by_module.append(position)
+            for layer in declaration.layers:
+                if layer.folder is not None and layer not in self._layer_roots:
+                    self._layer_roots[layer] = roots = tuple(
+                        (layer.name, os.path.realpath(root)) for root in layer.import_roots() if root.is_dir()
+                    )
+                    # Layer code is what a handler can import from it: not an extension in the
+                    # layer's `extensions/` (a process of its own), nor files Lambda never sees.
+                    for name, root in roots:
+                        layer_folders.setdefault(root, name)
+        # Longest first: a layer folder inside another one names its own files.
+        self._layer_folders = sorted(layer_folders.items(), key=lambda item: -len(item[0]))
 
     def warnings_under(self, paths: Iterable[str]) -> list[str]:
         """Warnings about deployment files under the checked paths (not the whole project), one
@@ -152,14 +194,28 @@ class Declarations:
     def for_file(self, file: str) -> Declared:
         matching = self.matching(file)
         if not matching:  # the common case
-            return _NOTHING_DECLARED
+            layer = self.layer_of(file)
+            return Declared(layer=layer) if layer else _NOTHING_DECLARED
         functions = tuple(dict.fromkeys(d.function for d in matching))
         warm = frozenset(d.function for d in matching if d.warm)
         rare = frozenset(
             function for function in functions
             if all(d.rarely_invoked for d in matching if d.function == function)
         )
-        return Declared(functions, warm, rare)
+        roots = tuple(dict.fromkeys(
+            root for item in matching for layer in item.layers for root in self._layer_roots.get(layer, ())
+        ))
+        return Declared(functions, warm, rare, roots)
+
+    def layer_of(self, file: str) -> str:
+        """The name of the declared layer ``file`` can be imported from ("" for none)."""
+        if not self._layer_folders:
+            return ""
+        real = os.path.realpath(file)
+        for folder, name in self._layer_folders:
+            if real.startswith(folder.rstrip(os.sep) + os.sep):
+                return name
+        return ""
 
     def origin(self, file: str, function: str) -> HandlerDeclaration | None:
         return next((d for d in self.matching(file) if d.function == function), None)

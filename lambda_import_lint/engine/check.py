@@ -43,7 +43,7 @@ def analyse(source: bytes | str, request: Request) -> Analysis | FileResult:
     """Like ``check_source`` but keeps the tree and facts (for fixes and reports): a FileResult
     when the file was not parsed (the prefilters settled it, or it is unreadable)."""
     path, config = request.path, request.config
-    library = is_library_file(path, config)
+    library = bool(request.layer) or is_library_file(path, config)
     unreadable = undecodable(source)
     if unreadable is not None:
         return FileResult(path, error=unreadable)
@@ -55,7 +55,7 @@ def analyse(source: bytes | str, request: Request) -> Analysis | FileResult:
     tree = stdlib_tree(source)
     local_file = Path(path) if local and path not in ("-", "") else None
     if not request.full and not needs_full_analysis(
-        tree, library, config, request.declared, config.heavy, bool(request.warm), local_file
+        tree, library, config, request.declared, config.heavy, bool(request.warm), local_file, request.layer_roots
     ):
         return FileResult(path)
     with _cycle_collection_paused():
@@ -152,6 +152,8 @@ def _analyse_module(
     from lambda_import_lint.analysis.local_modules import local_chains
     from lambda_import_lint.engine.suppression import without_noqa
     from lambda_import_lint.judgement.assessment import assess
+    from dataclasses import replace
+
     from lambda_import_lint.rules.base import Finding, RuleContext
     from lambda_import_lint.rules.registry import all_rules
 
@@ -168,7 +170,7 @@ def _analyse_module(
         warm_handlers = frozenset(handler for handler in handlers if handler.name in request.warm)
     # What local modules load is already paid (every import rule needs it); LIL004's chains start at
     # handler modules only: shared code's own imports are its own affair.
-    chains = local_chains(facts, path, config) if codes & _IMPORT_RULES else {}
+    chains = local_chains(facts, path, config, request.layer_roots) if codes & _IMPORT_RULES else {}
     if library:
         chains = {index: link._replace(names=()) for index, link in chains.items()}
     assessment = assess(
@@ -196,6 +198,9 @@ def _analyse_module(
     if findings and request.noqa:
         findings = without_noqa(findings, _source_lines(source, module))
     findings.sort(key=Finding.sort_key)
+    if request.layer:
+        # Layer code is checked as shared code without any setting: say so where the finding shows.
+        findings = [replace(finding, message=f"{finding.message} (layer `{request.layer}`)") for finding in findings]
     result = FileResult(path, tuple(findings), handlers=handler_names, parsed=True)
     return Analysis(module, facts, result, handler_names, assessment)
 

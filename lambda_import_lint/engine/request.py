@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from lambda_import_lint.config import Config
+from lambda_import_lint.discovery.declarations import LayerRoot
 
 
 class Request(NamedTuple):  # (not a dataclass: built on the start-up path, see architecture.md)
@@ -20,6 +21,8 @@ class Request(NamedTuple):  # (not a dataclass: built on the start-up path, see 
     noqa: bool = True  # honour `# noqa` comments (flake8 does that itself)
     full: bool = False  # skip the prefilters: a cost report lists every handler, heavy imports or not
     rare: frozenset[str] = frozenset()  # declared handlers that run rarely (schedules, SSM scripts)
+    layer_roots: tuple[LayerRoot, ...] = ()  # where imports resolve after the file's folder: its layers'
+    layer: str = ""  # the declared layer the file belongs to: shared code, checked as `library-paths` are
 
     def selected_codes(self) -> frozenset[str]:
         """The rules to run on this file: the selection less the file's ``per-file-ignores``."""

@@ -91,11 +91,21 @@ class ClientSite:
 
 
 @dataclass(frozen=True)
+class LayerLoad:
+    index: int  # the import of the layer's module
+    layer: str
+    modules: tuple[str, ...]  # the heavy modules it loads, sorted
+
+
+@dataclass(frozen=True)
 class Assessment:
     judgements: tuple[ImportJudgement, ...]
     client_sites: tuple[ClientSite, ...]  # LIL101
     warm_handlers: frozenset[FunctionInfo] = frozenset()
     all_handlers_warm: bool = False
+    # Module-scope imports of a layer's modules, and the heavy modules each loads at module scope
+    # (directly or through other modules): paid in the handler's INIT, which `report` counts.
+    layer_loads: tuple[LayerLoad, ...] = ()
 
     def with_status(self, status: Status) -> Iterable[ImportJudgement]:
         return (judgement for judgement in self.judgements if judgement.status is status)
@@ -236,7 +246,14 @@ def assess(
             judgements, local_chains, facts, heavy, main_paths, reached, defer_all, loaded_locally, loaded_here,
             bool(unseen),
         )
-    return Assessment(tuple(judgements), () if rarely_invoked else client_sites, warm_handlers, all_warm)
+    layer_loads = tuple(
+        LayerLoad(index, link.layer, tuple(sorted(link.loads)))
+        for index, link in sorted((local_chains or {}).items())
+        if link.layer and link.loads and not facts.imports[index].type_checking and not facts.imports[index].lazy
+    )
+    return Assessment(
+        tuple(judgements), () if rarely_invoked else client_sites, warm_handlers, all_warm, layer_loads
+    )
 
 
 def _client_sites(

@@ -23,6 +23,7 @@ from typing import Sequence
 
 from lambda_import_lint.catalogue import HeavyModules
 from lambda_import_lint.config import Config
+from lambda_import_lint.discovery.declarations import LayerRoot
 from lambda_import_lint.engine.check import analyse
 from lambda_import_lint.engine.request import Request
 from lambda_import_lint.engine.results import Analysis, FileResult
@@ -111,30 +112,57 @@ def _catalogue_total(modules: Sequence[str], heavy: HeavyModules) -> float:
     return float(sum(heavy.cost_ms(package) or 0 for package in packages if package not in loaded))
 
 
+def through_layers(analysis: Analysis, heavy: HeavyModules) -> list[tuple[str, str]]:
+    """(heavy package, the import that loads it) for what the handler module's imports of its
+    layers' modules load at module scope: INIT pays it, and no fix here moves it."""
+    from lambda_import_lint.judgement.assessment import package_of
+
+    assert analysis.assessment is not None
+    judgements = analysis.assessment.judgements
+    found: dict[str, str] = {}
+    for load in analysis.assessment.layer_loads:
+        for module in load.modules:
+            found.setdefault(package_of(module, heavy), f"{_statement(judgements[load.index])} (layer `{load.layer}`)")
+    return list(found.items())
+
+
 def module_costs(
-    analysis: Analysis, config: Config, python: str | None, runs: int
+    analysis: Analysis, config: Config, python: str | None, runs: int, layer_roots: tuple[LayerRoot, ...] = ()
 ) -> tuple[float, float, list[ImportCost], bool]:
     """(init_ms, after_fix_ms, per-import costs, measured) for one handler module."""
+    from lambda_import_lint.judgement.assessment import package_of
+
     heavy = config.heavy
     imports = runtime_imports(analysis)
+    layered = through_layers(analysis, heavy)
     # After the fixes, a cold start that takes no optional path still pays what no fix moves off
     # it: a deferrable import whose only use sits in a conditional expression on a handler's main
     # path has no block to go to (see judgement.Place).
     deferred = [j for j in deferred_by_fixes(analysis) if _leaves_init(j)]
     stays = [j for j in imports if j not in deferred]
+    through = [module for module, _ in layered]
     if python is None:
-        init = _catalogue_total([j.binding.module for j in imports], heavy)
-        after = _catalogue_total([j.binding.module for j in stays], heavy)
+        init = _catalogue_total([j.binding.module for j in imports] + through, heavy)
+        after = _catalogue_total([j.binding.module for j in stays] + through, heavy)
         costs = []
         for j in imports:
             status = _status(j)
             ms = 0.0 if status == "already-paid" else float(heavy.cost_ms(j.binding.module) or 0)
             costs.append(ImportCost(j.binding.module, _statement(j), ms, status))
+        # What the handler module's own imports that stay load already is paid once, by them.
+        paid = {package_of(j.binding.module, heavy) for j in stays}
+        paid.update(*(heavy.loaded_by(j.binding.module) for j in stays))
+        for module, text in layered:
+            if module in paid:
+                costs.append(ImportCost(module, text, 0.0, "already-paid"))
+            else:
+                costs.append(ImportCost(module, text, float(heavy.cost_ms(module) or 0), "stays"))
         return init, after, costs, False
-    timed = [j for j in imports if not _is_local(j, analysis.result.path, config)]
-    now = measure(python, [target(j) for j in timed], runs, config)
-    later = measure(python, [target(j) for j in timed if j in stays], runs, config)
+    timed = [j for j in imports if not _is_local(j, analysis.result.path, config, layer_roots)]
+    now = measure(python, [target(j) for j in timed] + through, runs, config)
+    later = measure(python, [target(j) for j in timed if j in stays] + through, runs, config)
     costs = [ImportCost(j.binding.module, _statement(j), now.get(target(j), 0.0), _status(j)) for j in imports]
+    costs.extend(ImportCost(module, text, now.get(module, 0.0), "stays") for module, text in layered)
     return sum(now.values()), sum(later.values()), costs, True
 
 
@@ -164,15 +192,20 @@ def _status(judgement: ImportJudgement) -> str:
     return "stays"
 
 
-def _is_local(judgement: ImportJudgement, path: str, config: Config) -> bool:
+def _is_local(
+    judgement: ImportJudgement, path: str, config: Config, layer_roots: tuple[LayerRoot, ...] = ()
+) -> bool:
     """Whether the import's top-level package is a file or package of the project: in the
     handler's folder or a folder above it, up to the project root (where Lambda's task root puts
-    the code). Importing any part of it would run the project's code."""
+    the code), or in one of the function's layers' ``python/`` folders. Importing any part of it
+    would run the project's code. A package a layer installs in its ``site-packages`` is a third
+    party's: the measuring interpreter imports its own copy, if it has one."""
     from lambda_import_lint.analysis.local_modules import resolve, search_roots
 
     top = judgement.binding.module.split(".")[0]
     importer = Path(path)
-    return resolve(top, 0, importer, search_roots(importer, config.root)) is not None
+    own_code = tuple(root for root in layer_roots if Path(root[1]).name != "site-packages")
+    return resolve(top, 0, importer, search_roots(importer, config.root, own_code)) is not None
 
 
 def measure(python: str, targets: Sequence[str], runs: int, config: Config | None = None) -> dict[str, float]:
@@ -302,7 +335,7 @@ def handler_costs(
         return analysis if analysis.error else []
     if not analysis.handlers:
         return []
-    init, after, costs, measured = module_costs(analysis, config, python, runs)
+    init, after, costs, measured = module_costs(analysis, config, python, runs, request.layer_roots)
     return [
         HandlerCost(path, function, init, max(init - after, 0.0), after, tuple(costs), measured)
         for function in analysis.handlers

@@ -1,4 +1,5 @@
-"""LIL004: a local module imported at module scope pulls in something heavy.
+"""LIL004: a local module (or a module of the function's layers) imported at module scope pulls
+in something heavy.
 
 Why: ``analysis/local_modules.py`` follows the module's imports of local files to a heavy
 module-scope import that can be deferred where it is; ``judgement/assessment.py`` keeps the chains
@@ -32,8 +33,9 @@ def check(context: RuleContext) -> Iterator[Finding]:
         chain = link.names
         path = " → ".join((importer, *chain))
         where = f"{PurePath(os.path.relpath(link.file, folder)).as_posix()}:{link.line}"
+        origin = f" (layer `{link.layer}`)" if link.layer else ""
         message = (
-            f"`{chain[0]}` makes every cold start import `{chain[-1]}` (`{path}`; {cost(chain[-1], heavy)}), "
+            f"`{chain[0]}`{origin} makes every cold start import `{chain[-1]}` (`{path}`; {cost(chain[-1], heavy)}), "
             f"though only some invocations use `{chain[0]}`; import `{chain[0]}` where it is used, or defer "
             f"`{chain[-1]}` in `{where}`"
         )
@@ -45,9 +47,13 @@ RULE = Rule(
     name="heavy-import-through-local-module",
     summary="Local module that imports something heavy at module scope",
     what=(
-        "Finds a module-scope import of a local module (a file of the function's own code) that "
-        "itself imports a heavy module at module scope, directly or through other local modules. "
-        "The message names the whole chain, like `app → utils → pandas`."
+        "Finds a module-scope import of a local module (a file of the function's own code, or a "
+        "module of one of its Lambda layers declared in the deployment files) that itself imports a "
+        "heavy module at module scope, directly or through other local modules. The message names "
+        "the whole chain, like `app → utils → pandas`, and the layer the module comes from. Imports "
+        "resolve as Lambda resolves them: the function's code folder first, then each layer's "
+        "`python/lib/python3.X/site-packages/` and `python/` folders, in the order the function "
+        "lists its layers."
     ),
     why=(
         "The cost of a heavy import is paid wherever the chain starts: `import utils` in the handler "

@@ -7,7 +7,8 @@ import re
 import warnings
 from pathlib import Path
 
-from lambda_import_lint.discovery.deploy.common import Found, declare
+from lambda_import_lint.discovery.deploy.common import Found, declare, define_layer, external_layer
+from lambda_import_lint.discovery.declarations import Layer
 
 
 def _string(node: ast.expr | None) -> str | None:
@@ -37,6 +38,7 @@ def cdk_python(path: Path, app: Path, found: Found) -> None:
             return
     warm_names: set[str] = set()
     functions: list[tuple[str | None, ast.Call]] = []
+    layers: dict[str, Layer] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and len(node.targets) == 1:
             target = node.targets[0]
@@ -44,6 +46,9 @@ def cdk_python(path: Path, app: Path, found: Found) -> None:
             if isinstance(target, ast.Attribute):
                 name = target.attr
             functions.append((name, node.value))
+            layer = _python_layer(node.value, name, app)
+            if layer is not None and name is not None:
+                layers[name] = layer
         elif isinstance(node, ast.Call):
             keywords = {keyword.arg: keyword.value for keyword in node.keywords}
             if "provisioned_concurrent_executions" in keywords:
@@ -64,18 +69,61 @@ def cdk_python(path: Path, app: Path, found: Found) -> None:
             continue
         snap = "ON_PUBLISHED_VERSIONS" in _attribute_path(keywords.get("snap_start", ast.Constant(None)))
         label = _string(call.args[1]) if len(call.args) > 1 else (variable or kind)
+        listed = keywords.get("layers")
+        function_layers = tuple(
+            _function_layer(element, layers, app)
+            for element in (listed.elts if isinstance(listed, (ast.List, ast.Tuple)) else ())
+        )
         if kind == "PythonFunction":
             entry = _string(keywords.get("entry"))
             if entry is None:
                 continue
             index = (_string(keywords.get("index")) or "index.py").removesuffix(".py")
             handler = f"{index}.{_string(keywords.get('handler')) or 'handler'}"
-            declare(found, path, str(label), app / entry, handler, snap, variable in warm_names)
+            declare(found, path, str(label), app / entry, handler, snap, variable in warm_names, function_layers)
             continue
         folder = _asset_folder(keywords.get("code"), app)
         if folder is None:
             continue
-        declare(found, path, str(label), folder, _string(keywords.get("handler")), snap, variable in warm_names)
+        declare(
+            found, path, str(label), folder, _string(keywords.get("handler")), snap, variable in warm_names,
+            function_layers,
+        )
+
+
+_UNKNOWN_FOLDER = "code folder unknown (not a literal path)"
+
+
+def _python_layer(call: ast.Call, variable: str | None, app: Path) -> Layer | None:
+    """``LayerVersion(code=Code.from_asset("layer"))`` (the folder is ``/opt``),
+    ``PythonLayerVersion(entry="layer")`` (built: its modules go to ``python/``), or
+    ``LayerVersion.from_layer_version_arn(self, "Id", "arn:…")`` (defined elsewhere)."""
+    kind = _attribute_path(call.func).split(".")[-1]
+    keywords = {keyword.arg: keyword.value for keyword in call.keywords}
+    name = _string(call.args[1]) if len(call.args) > 1 else None
+    name = name or variable or kind
+    if kind in ("from_layer_version_arn", "from_layer_version_attributes"):
+        arn = call.args[2] if len(call.args) > 2 else keywords.get("layer_version_arn")
+        return external_layer(_string(arn) or name)
+    if kind == "LayerVersion":
+        folder = _asset_folder(keywords.get("code"), app)
+        return define_layer(name, folder) if folder is not None else Layer(name, unknown=_UNKNOWN_FOLDER)
+    if kind == "PythonLayerVersion":
+        entry = _string(keywords.get("entry"))
+        return Layer(name, unknown=_UNKNOWN_FOLDER) if entry is None else define_layer(name, app / entry, built=True)
+    return None
+
+
+def _function_layer(element: ast.expr, layers: dict[str, Layer], app: Path) -> Layer:
+    if isinstance(element, (ast.Name, ast.Attribute)):
+        variable = element.id if isinstance(element, ast.Name) else element.attr
+        if variable in layers:
+            return layers[variable]
+    if isinstance(element, ast.Call):
+        layer = _python_layer(element, None, app)
+        if layer is not None:
+            return layer
+    return external_layer(ast.unparse(element))
 
 
 _TS_FUNCTION = re.compile(r"new\s+(?:\w+\.)*(Function|PythonFunction)\s*\(\s*this\s*,\s*(['\"`])([^'\"`]*)\2\s*,\s*\{")
@@ -108,8 +156,47 @@ def _ts_path(expression: str, source: Path, app: Path) -> Path | None:
     return app / plain.group(1) if plain else None
 
 
+_TS_LAYER = re.compile(
+    r"(?:(?:const|let|var)\s+(\w+)\s*(?::\s*[\w.]+\s*)?=|this\.(\w+)\s*=)\s*"
+    r"(?:new\s+(?:\w+\.)*(LayerVersion|PythonLayerVersion)\s*\(\s*this\s*,\s*(['\"`])([^'\"`]*)\4\s*,\s*\{"
+    r"|(?:\w+\.)*LayerVersion\.fromLayerVersionArn\(\s*this\s*,\s*[^,]+,\s*(['\"`])([^'\"`]*)\6)"
+)
+
+
+def _ts_layers(text: str, path: Path, app: Path) -> dict[str, Layer]:
+    """Layers assigned to a variable or field: ``new LayerVersion(this, "Id", {code:
+    Code.fromAsset(...)})``, ``new PythonLayerVersion(this, "Id", {entry: ...})`` (built), or
+    ``LayerVersion.fromLayerVersionArn(this, "Id", "arn:…")`` (defined elsewhere)."""
+    layers: dict[str, Layer] = {}
+    for match in _TS_LAYER.finditer(text):
+        variable = match.group(1) or match.group(2)
+        if match.group(7) is not None:
+            layers[variable] = external_layer(match.group(7))
+            continue
+        kind, name = match.group(3), match.group(5) or variable
+        body = _balanced(text, match.end() - 1)
+        if kind == "PythonLayerVersion":
+            entry = re.search(r"entry\s*:\s*([^,\n}]+(?:\([^)]*\))?)", body)
+            folder = _ts_path(entry.group(1), path, app) if entry else None
+        else:
+            asset = re.search(r"Code\.fromAsset\(\s*(path\.(?:join|resolve)\([^)]*\)|['\"][^'\"]+['\"])", body)
+            folder = _ts_path(asset.group(1), path, app) if asset else None
+        built = kind == "PythonLayerVersion"
+        layers[variable] = Layer(name, unknown=_UNKNOWN_FOLDER) if folder is None else define_layer(name, folder, built)
+    return layers
+
+
+def _ts_function_layers(body: str, layers: dict[str, Layer]) -> tuple[Layer, ...]:
+    listed = re.search(r"\blayers\s*:\s*\[([^\]]*)\]", body)
+    if listed is None:
+        return ()
+    names = [element.strip() for element in listed.group(1).split(",") if element.strip()]
+    return tuple(layers.get(name.removeprefix("this."), external_layer(name)) for name in names)
+
+
 def cdk_typescript(path: Path, app: Path, found: Found) -> None:
     text = path.read_text("utf-8", errors="replace")
+    layers = _ts_layers(text, path, app) if "LayerVersion" in text else {}
     for match in _TS_FUNCTION.finditer(text):
         kind, label = match.group(1), match.group(3)
         body = _balanced(text, match.end() - 1)
@@ -130,4 +217,4 @@ def cdk_typescript(path: Path, app: Path, found: Found) -> None:
             handler_match = re.search(r"handler\s*:\s*['\"]([^'\"]+)['\"]", body)
             handler = handler_match.group(1) if handler_match else None
         if folder is not None and handler is not None:
-            declare(found, path, label, folder, handler, snap)
+            declare(found, path, label, folder, handler, snap, layers=_ts_function_layers(body, layers))

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from lambda_import_lint.discovery.declarations import DiscoveryWarning, HandlerDeclaration, handlers_hint
+from lambda_import_lint.discovery.declarations import DiscoveryWarning, HandlerDeclaration, Layer, handlers_hint
 
 
 Reader = Callable[[Path, "Found"], None]  # one deployment file → declarations and warnings
@@ -74,10 +74,15 @@ def declare(
     handler: object,
     snapstart: bool | None = None,
     provisioned: bool | None = None,
+    layers: tuple[Layer, ...] = (),
     rarely_invoked: str | None = None,
 ) -> None:
     if not isinstance(handler, str):
         return
+    for layer in layers:
+        if layer.unknown:  # one line per layer, naming the functions that list it
+            hint = LAYER_BUILD_HINT if layer.folder is not None else LAYER_HINT
+            found.warn(source, f"layer {layer.name}: {layer.unknown}", label, hint)
     if code_root.suffix.lower() in ARCHIVES and not code_root.is_dir():
         found.warn(source, NOT_INSPECTABLE.format("a .zip archive"), label, ARCHIVE_HINT)
         return
@@ -96,7 +101,8 @@ def declare(
         )
     found.declarations.append(
         HandlerDeclaration(function, display(source), path=path, snapstart=snapstart,
-                           provisioned_concurrency=provisioned, code_root=code_root, rarely_invoked=rarely_invoked)
+                           provisioned_concurrency=provisioned, code_root=code_root, layers=layers,
+                           rarely_invoked=rarely_invoked)
     )
 
 
@@ -119,6 +125,39 @@ def _at_most_hourly(expression: str) -> bool:
     if cron is not None:
         return cron.group(1).isdigit()
     return re.fullmatch(r"at\(.*\)", text) is not None
+
+
+def define_layer(name: str, folder: Path | None, built: bool = False) -> Layer:
+    """A layer the deployment file defines. Its content is followed only from a local folder: a
+    missing one, or code in S3 or a .zip, leaves it unknown, which ``declare`` says once for the
+    Python functions that list it (a Java function's layer is none of our business)."""
+    if folder is None:
+        return Layer(name, unknown="its code is in S3, which cannot be inspected")
+    if folder.suffix.lower() in ARCHIVES and not folder.is_dir():
+        return Layer(name, unknown=NOT_INSPECTABLE.format("a .zip archive"))
+    if not folder.is_dir():
+        return Layer(name, folder, built, f"folder {display(folder)} not found")
+    return Layer(name, folder, built)
+
+
+def external_layer(reference: object) -> Layer:
+    """A layer defined elsewhere, named as written (an ARN, or the expression that gives one)."""
+    return Layer(reference if isinstance(reference, str) else _expression(reference))
+
+
+def _expression(value: object) -> str:
+    """A CloudFormation intrinsic as short text: ``!Sub arn:…``, ``!Ref Name``, ``!GetAtt A.B``."""
+    if isinstance(value, dict) and len(value) == 1:
+        (key, argument), = value.items()
+        tag = "!Ref" if key == "Ref" else "!" + str(key).removeprefix("Fn::")
+        if isinstance(argument, list):
+            argument = ".".join(str(part) for part in argument) if tag == "!GetAtt" else str(argument[0])
+        return f"{tag} {argument}"
+    return str(value)
+
+
+LAYER_HINT = "imports into its modules are not followed"
+LAYER_BUILD_HINT = "build the layer before checking, or fix its path; until then, imports into it are not followed"
 
 
 ARCHIVES = (".zip", ".jar")

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from lambda_import_lint.discovery.deploy.common import (
-    ARCHIVE_HINT, NOT_INSPECTABLE, Found, declare, is_python, only_schedules, yaml_load,
+    ARCHIVE_HINT, NOT_INSPECTABLE, Found, declare, define_layer, external_layer, is_python, only_schedules,
+    yaml_load,
 )
-from lambda_import_lint.discovery.declarations import handlers_hint
+from lambda_import_lint.discovery.declarations import Layer, handlers_hint
 
 
 def _ref(value: object) -> str | None:
@@ -85,6 +86,7 @@ def cloudformation(path: Path, found: Found) -> None:
         and resource.get("Type") == "AWS::Lambda::Alias"
         and resource.get("Properties", {}).get("ProvisionedConcurrencyConfig")
     }
+    layers = _layers(path, resources)
     for name, resource in resources.items():
         if not isinstance(resource, dict):
             continue
@@ -100,8 +102,12 @@ def cloudformation(path: Path, found: Found) -> None:
                 continue
             snap = (merged.get("SnapStart") or {}).get("ApplyOn") == "PublishedVersions"
             provisioned = bool(merged.get("ProvisionedConcurrencyConfig"))
+            # Globals' layers come first: SAM adds a function's own list after them.
+            listed = _listed(globals_.get("Layers")) + _listed(properties.get("Layers"))
+            function_layers = tuple(_layer(reference, layers) for reference in listed)
+            code_root = path.parent / code_uri
             declare(
-                found, path, name, path.parent / code_uri, merged.get("Handler"), snap, provisioned,
+                found, path, name, code_root, merged.get("Handler"), snap, provisioned, function_layers,
                 _rare_events(properties.get("Events")),
             )
         elif kind == "AWS::Lambda::Function":
@@ -113,7 +119,50 @@ def cloudformation(path: Path, found: Found) -> None:
                 continue
             code_root = path.parent / code if isinstance(code, str) else path.parent
             snap = (properties.get("SnapStart") or {}).get("ApplyOn") == "PublishedVersions"
-            declare(found, path, name, code_root, properties.get("Handler"), snap, name in provisioned_aliases)
+            function_layers = tuple(_layer(reference, layers) for reference in _listed(properties.get("Layers")))
+            declare(
+                found, path, name, code_root, properties.get("Handler"), snap, name in provisioned_aliases,
+                function_layers,
+            )
+
+
+def _layers(path: Path, resources: dict[str, Any]) -> dict[str, Layer]:
+    """The layers the template defines, by resource name. ``AWS::Serverless::LayerVersion``:
+    ``ContentUri`` (with ``BuildMethod: python3.x`` SAM builds the folder's modules into
+    ``python/``); ``AWS::Lambda::LayerVersion``: ``Content``, a local path once packaged."""
+    layers: dict[str, Layer] = {}
+    for name, resource in resources.items():
+        if not isinstance(resource, dict):
+            continue
+        kind = resource.get("Type")
+        properties = resource.get("Properties") or {}
+        if kind == "AWS::Serverless::LayerVersion":
+            content = properties.get("ContentUri")
+            build = (resource.get("Metadata") or {}).get("BuildMethod")
+            built = isinstance(build, str) and build.startswith("python")
+        elif kind == "AWS::Lambda::LayerVersion":
+            content, built = properties.get("Content"), False
+        else:
+            continue
+        folder = path.parent / content if isinstance(content, str) else None
+        layers[name] = define_layer(name, folder, built)
+    return layers
+
+
+def _listed(value: object) -> list[object]:
+    return value if isinstance(value, list) else []
+
+
+def _layer(reference: object, layers: dict[str, Layer]) -> Layer:
+    """A function's entry in ``Layers``: ``!Ref`` (or ``!GetAtt``) of a layer of this template, else
+    a layer defined elsewhere (a literal ARN, ``!Sub``, a parameter)."""
+    if isinstance(reference, dict):
+        target = reference.get("Ref", reference.get("Fn::GetAtt"))
+        if isinstance(target, list) and target:
+            target = target[0]
+        if isinstance(target, str) and target.split(".")[0] in layers:
+            return layers[target.split(".")[0]]
+    return external_layer(reference)
 
 
 def looks_like_template(path: Path) -> bool:

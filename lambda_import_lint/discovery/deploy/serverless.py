@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lambda_import_lint.discovery.deploy.common import Found, declare, is_python, only_schedules, yaml_load
-from lambda_import_lint.discovery.declarations import handlers_hint
+from lambda_import_lint.discovery.deploy.common import (
+    Found, declare, define_layer, external_layer, is_python, only_schedules, yaml_load,
+)
+from lambda_import_lint.discovery.declarations import Layer, handlers_hint
 
 
 def serverless(path: Path, found: Found) -> None:
@@ -20,6 +22,8 @@ def serverless(path: Path, found: Found) -> None:
     functions = document.get("functions") or {}
     if not isinstance(functions, dict):
         return
+    layers = _layers(path, document.get("layers"))
+    provider = document["provider"] if isinstance(document.get("provider"), dict) else {}
     for name, function in functions.items():
         if not isinstance(function, dict) or not isinstance(function.get("handler"), str):
             continue
@@ -30,10 +34,16 @@ def serverless(path: Path, found: Found) -> None:
             continue
         provisioned = function.get("provisionedConcurrency")
         snap = function.get("snapStart")
+        listed = function.get("layers", provider.get("layers"))  # a function's own list replaces the provider's
+        function_layers = tuple(
+            layers.get(_logical_id(reference), external_layer(reference))
+            for reference in (listed if isinstance(listed, list) else ())
+        )
         declare(
             found, path, name, path.parent, function["handler"],
             snap if isinstance(snap, bool) else None,
             bool(provisioned) if isinstance(provisioned, int) else None,
+            function_layers,
             _scheduled_only(function.get("events")),
         )
 
@@ -51,3 +61,27 @@ def _scheduled_only(events: object) -> str | None:
         rate = schedule.get("rate") if isinstance(schedule, dict) else schedule
         expressions.extend(rate if isinstance(rate, list) else [rate])
     return only_schedules(expressions)
+
+
+def _layers(path: Path, block: object) -> dict[str, Layer]:
+    """The top-level ``layers:`` block, by the logical id functions refer to it with
+    (``{Ref: CommonLibsLambdaLayer}`` for ``common-libs``). Its ``path`` folder is ``/opt``."""
+    layers: dict[str, Layer] = {}
+    if not isinstance(block, dict):
+        return layers
+    for name, layer in block.items():
+        if not isinstance(layer, dict) or not isinstance(layer.get("path"), str) or "${" in layer["path"]:
+            continue
+        logical_id = _normalized(str(name)) + "LambdaLayer"
+        layers[logical_id] = define_layer(str(name), path.parent / layer["path"])
+    return layers
+
+
+def _normalized(name: str) -> str:
+    """The Serverless Framework's logical-id form of a name: first letter upper case, ``-`` as
+    ``Dash``, ``_`` as ``Underscore``."""
+    return (name[:1].upper() + name[1:]).replace("-", "Dash").replace("_", "Underscore")
+
+
+def _logical_id(reference: object) -> str:
+    return str(reference["Ref"]) if isinstance(reference, dict) and isinstance(reference.get("Ref"), str) else ""

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
-from lambda_import_lint.discovery.deploy.common import ARCHIVE_HINT, NOT_INSPECTABLE, Found, declare, is_python
-from lambda_import_lint.discovery.declarations import handlers_hint
+from lambda_import_lint.discovery.deploy.common import (
+    ARCHIVE_HINT, NOT_INSPECTABLE, Found, declare, define_layer, external_layer, is_python,
+)
+from lambda_import_lint.discovery.declarations import Layer, handlers_hint
 
 
 def _unquote(value: object) -> object:
@@ -46,6 +49,7 @@ def terraform(path: Path, found: Found) -> None:
                 folder = _terraform_path(source, path.parent)
                 if folder is not None:
                     archives[str(_unquote(name))] = folder if body.get("source_dir") else folder.parent
+    layers = _layers(path, document, archives)
     for block in document.get("resource", []):
         for kind, named in block.items():
             if _unquote(kind) != "aws_lambda_function":
@@ -64,11 +68,14 @@ def terraform(path: Path, found: Found) -> None:
                     found.warn(path, "code folder unknown (`filename` is not an `archive_file`'s output)", label)
                     continue
                 snap = any(_unquote(s.get("apply_on")) == "PublishedVersions" for s in body.get("snap_start", []))
-                declare(found, path, label, code_root, _unquote(body.get("handler")), snap)
+                function_layers = _function_layers(body.get("layers"), layers)
+                declare(found, path, label, code_root, _unquote(body.get("handler")), snap, layers=function_layers)
     for block in document.get("module", []):
         for name, body in block.items():
             if "terraform-aws-modules/lambda/aws" not in str(_unquote(body.get("source"))):
                 continue
+            if _unquote(body.get("create_layer")) in (True, "true"):
+                continue  # a layer (see _layers), not a function
             source_path = body.get("source_path")
             code_root = _terraform_path(source_path, path.parent) if isinstance(source_path, str) else None
             if code_root is None:
@@ -78,4 +85,62 @@ def terraform(path: Path, found: Found) -> None:
             executions = _unquote(body.get("provisioned_concurrent_executions", 0))
             provisioned = executions not in (0, -1, "0", "-1", None)
             label = f"module.{_unquote(name)}"
-            declare(found, path, label, code_root, _unquote(body.get("handler")), snap, provisioned)
+            function_layers = _function_layers(body.get("layers"), layers)
+            declare(found, path, label, code_root, _unquote(body.get("handler")), snap, provisioned, function_layers)
+
+
+def _layers(path: Path, document: dict[str, Any], archives: dict[str, Path]) -> dict[str, Layer]:
+    """The layers the file defines, by the reference functions list them with:
+    ``aws_lambda_layer_version.x`` (``filename`` from an ``archive_file``, whose ``source_dir`` is
+    ``/opt``) and ``module.x`` of terraform-aws-modules/lambda/aws with ``create_layer = true``
+    (its ``source_path`` is ``/opt``, or ``/opt/python`` given ``prefix_in_zip = "python"``)."""
+    layers: dict[str, Layer] = {}
+    for block in document.get("resource", []):
+        for kind, named in block.items():
+            if _unquote(kind) != "aws_lambda_layer_version":
+                continue
+            for name, body in named.items():
+                reference = f"aws_lambda_layer_version.{_unquote(name)}"
+                match = re.search(r"data\.archive_file\.(\w+)\.output_path", str(body.get("filename", "")))
+                folder = archives.get(match.group(1)) if match else None
+                if folder is None:
+                    filename = _unquote(body.get("filename"))
+                    folder = _terraform_path(filename, path.parent) if isinstance(filename, str) else None
+                layers[reference] = (
+                    Layer(reference, unknown="`filename` is not an `archive_file`'s output") if folder is None
+                    else define_layer(reference, folder)
+                )
+    for block in document.get("module", []):
+        for name, body in block.items():
+            source = str(_unquote(body.get("source")))
+            creates_layer = _unquote(body.get("create_layer")) in (True, "true")
+            if "terraform-aws-modules/lambda/aws" not in source or not creates_layer:
+                continue
+            reference = f"module.{_unquote(name)}"
+            folder, built = _module_source(body.get("source_path"), path.parent)
+            unknown = Layer(reference, unknown="`source_path` unknown")
+            layers[reference] = unknown if folder is None else define_layer(reference, folder, built)
+    return layers
+
+
+def _module_source(value: object, module_folder: Path) -> tuple[Path | None, bool]:
+    """A module's ``source_path``: a folder, or a list of ``{path, prefix_in_zip}`` (the first)."""
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        entry = value[0]
+        prefix = str(_unquote(entry.get("prefix_in_zip", ""))).strip("/")
+        return _terraform_path(entry.get("path"), module_folder), prefix == "python"
+    if isinstance(value, list) and value:
+        value = value[0]
+    return _terraform_path(value, module_folder), False
+
+
+def _function_layers(value: object, layers: dict[str, Layer]) -> tuple[Layer, ...]:
+    """``layers = [aws_lambda_layer_version.x.arn, module.y.lambda_layer_arn, "arn:…"]``."""
+    if not isinstance(value, list):
+        return ()
+    found: list[Layer] = []
+    for element in value:
+        text = str(_unquote(element))
+        match = re.fullmatch(r"\$\{((?:aws_lambda_layer_version|module)\.\w+)\.\w+\}", text)
+        found.append(layers[match.group(1)] if match and match.group(1) in layers else external_layer(text))
+    return tuple(found)
