@@ -267,7 +267,8 @@ def _tasks(args: argparse.Namespace, config: Config) -> tuple[list[Task], Declar
     def task(name: str, source: bytes | None = None) -> Task:
         declared = declarations.for_file(name)
         return Task(
-            name, declared.functions, source, declared.warm, declared.rare, declared.layer_roots, declared.layer
+            name, declared.functions, source, declared.warm, declared.rare, declared.busy, declared.layer_roots,
+            declared.layer,
         )
 
     tasks: list[Task] = []

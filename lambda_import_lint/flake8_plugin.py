@@ -88,7 +88,7 @@ class Plugin:
         # flake8 selects and ignores codes itself, so every rule runs here.
         request = Request(
             self.filename, config, declared.functions, declared.warm, frozenset(DEFAULT_ENABLED), self.honour_noqa,
-            rare=declared.rare, layer_roots=declared.layer_roots, layer=declared.layer,
+            rare=declared.rare, busy=declared.busy, layer_roots=declared.layer_roots, layer=declared.layer,
         )
         result = check_source("".join(self.lines), request)
         for finding in result.findings:

@@ -201,7 +201,7 @@ def test_a_declared_handler_in_a_tests_folder_is_still_a_handler(tmp_path: Path,
 )
 def test_lil101_says_every_invocation_only_when_it_is(body: str, words: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     app = tmp_path / "app.py"
-    app.write_text("import boto3\n\n\ndef handler(event, context):\n" + body)
+    app.write_text("import boto3\n\n\ndef handler(event, context):\n    route = event['requestContext']\n" + body)
     [finding] = _check(app, capsys, "--select", "LIL101")
     assert f"created anew on {words} of `handler`" in str(finding["message"])
     assert ("that reaches it" in str(finding["message"])) is (words == "each invocation")
@@ -210,7 +210,7 @@ def test_lil101_says_every_invocation_only_when_it_is(body: str, words: str, tmp
 def test_a_client_built_on_an_error_path_is_not_reported(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     app = tmp_path / "app.py"
     app.write_text(
-        "import boto3\n\n\ndef handler(event, context):\n    try:\n        return int(event['n'])\n"
+        "import boto3\n\n\ndef handler(event, context):\n    try:\n        return int(event['body'])\n"
         "    except ValueError:\n        boto3.client('sns').publish(TopicArn='t', Message='bad input')\n        raise\n"
     )
     assert _check(app, capsys, "--select", "LIL101") == []
@@ -374,7 +374,8 @@ mainSteps:
 def test_ssm_automation_scripts_are_not_lambda_functions(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "scripts").mkdir()
     script = tmp_path / "scripts" / "remediate.py"
-    script.write_text(textwrap.dedent(CLIENT_PER_CALL))
+    # Handed the finding of an EventBridge rule: as a Lambda function, a client per call would count.
+    script.write_text(textwrap.dedent(CLIENT_PER_CALL).replace(".list_buckets()", '.delete_bucket(Bucket=event["detail"])'))
     (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")
     monkeypatch.chdir(tmp_path)
     # The heuristic alone takes it for a handler.
@@ -388,3 +389,36 @@ def test_ssm_automation_scripts_are_not_lambda_functions(tmp_path: Path, capsys,
     assert "SSM Automation" in listed["rarely_invoked"]
     (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\nlint-rare-handlers = true\n")
     assert [item["code"] for item in _check(script, capsys)] == ["LIL101"]
+
+
+@pytest.mark.parametrize(
+    ("reads", "expected"),
+    [
+        pytest.param('event["bucket"]', [], id="custom-payload"),
+        pytest.param('event["Records"][0]["s3"]["bucket"]["name"]', ["LIL101"], id="s3-notification"),
+        pytest.param('event["pathParameters"]["bucket"]', ["LIL101"], id="api-gateway"),
+        pytest.param('event["detail"]["bucket"]', ["LIL101"], id="application-event"),
+    ],
+)
+def test_clients_are_reported_only_where_warm_invocations_are_shown(  # type: ignore[no-untyped-def]
+    reads: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """Reusing a client helps warm invocations only: a handler handed a custom payload (by Step
+    Functions, a script, a person) is not shown to have any."""
+    app = tmp_path / "app.py"
+    app.write_text(f"import boto3\n\n\ndef handler(event, context):\n    return boto3.client('s3').head_bucket(Bucket={reads})\n")
+    (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")
+    assert [item["code"] for item in _check(app, capsys)] == expected
+    assert _flake8(app) == expected
+    (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\nlint-rare-handlers = true\n")
+    assert [item["code"] for item in _check(app, capsys)] == ["LIL101"]
+
+
+def test_a_declared_event_source_shows_warm_invocations(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    app = _sam_project(tmp_path, "Queue:\n  Type: SQS\n  Properties:\n    Queue: !GetAtt Q.Arn\n")
+    app.write_text(textwrap.dedent(CLIENT_PER_CALL))
+    monkeypatch.chdir(tmp_path)
+    assert [item["code"] for item in _check(app, capsys)] == ["LIL101"]
+    # The same code with no event source declared shows none.
+    (tmp_path / "template.yaml").unlink()
+    assert _check(app, capsys) == []

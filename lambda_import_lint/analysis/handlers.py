@@ -81,3 +81,32 @@ def rarely_invoked(source: bytes | str) -> str | None:
         if any(all(needle in text for needle in needles) for needles in alternatives):
             return kind
     return None
+
+
+# What a handler serving traffic reads or builds: the event sources that invoke a function often
+# enough for its execution environment to stay warm (queues and streams, HTTP front doors,
+# application events, GraphQL resolvers) and the frameworks built on them. Reusing a client across
+# invocations helps only where there are warm invocations; a function with none of these (a task
+# handed a custom payload by Step Functions, a notebook, a nightly job) is not shown to have any.
+_TRAFFIC_TEXTS: tuple[str, ...] = (
+    # SQS, SNS, S3, Kinesis, DynamoDB streams, SES; Kafka and Firehose; CloudWatch Logs subscriptions.
+    '"Records"', "'Records'", '"records"', "'records'", "awslogs",
+    # API Gateway (REST, HTTP, WebSocket), ALB, function URLs.
+    "pathParameters", "queryStringParameters", "httpMethod", "requestContext", "rawPath", "routeKey",
+    '"body"', "'body'", '"headers"', "'headers'", "statusCode",
+    # EventBridge application events; AppSync resolvers.
+    '"detail"', "'detail'", "detail-type", "fieldName", '"arguments"', "'arguments'",
+    # Powertools event handlers, batch processing and event source data classes.
+    "Resolver", "event_source", "BatchProcessor", "process_partial_response", "batch_processor",
+    "SQSEvent", "SNSEvent", "S3Event", "KinesisStreamEvent", "DynamoDBStreamEvent", "EventBridgeEvent",
+    "APIGatewayProxyEvent", "ALBEvent", "LambdaFunctionUrlEvent",
+    # Web frameworks behind an adapter.
+    "Mangum", "serverless_wsgi", "awsgi", "Chalice",
+)
+
+
+def serves_traffic(source: bytes | str) -> bool:
+    """Whether the module shows its handlers serve traffic (``_TRAFFIC_TEXTS``): only then are
+    there warm invocations for a client kept at module scope to help."""
+    text = source if isinstance(source, str) else source.decode("utf-8", errors="replace")
+    return any(needle in text for needle in _TRAFFIC_TEXTS)

@@ -302,7 +302,10 @@ class Cache:
         import hashlib
 
         digest = hashlib.sha256(self.salt.encode())
-        declared = (task.path, task.declared, sorted(task.warm), sorted(task.rare), task.layer_roots, task.layer)
+        declared = (
+            task.path, task.declared, sorted(task.warm), sorted(task.rare), sorted(task.busy), task.layer_roots,
+            task.layer,
+        )
         digest.update(repr(declared).encode())
         digest.update(source)
         return digest.hexdigest()

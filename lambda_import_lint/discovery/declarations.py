@@ -48,6 +48,9 @@ class HandlerDeclaration(NamedTuple):
     # Why the function runs rarely, nearly always cold ("runs on a schedule: rate(1 day)", "an SSM
     # Automation script"), when its declaration says so: then neither deferral nor client reuse helps.
     rarely_invoked: str | None = None
+    # Its declaration names an event source that invokes it often (an API, a queue, a stream, a
+    # schedule of minutes): warm invocations exist, so reusing a client across them helps.
+    serves_traffic: bool = False
     layers: tuple[Layer, ...] = ()  # the function's layers, in the order Lambda searches them
 
     @property
@@ -128,6 +131,7 @@ class Declared(NamedTuple):
     functions: tuple[str, ...] = ()
     warm: frozenset[str] = frozenset()  # handlers with SnapStart or provisioned concurrency
     rare: frozenset[str] = frozenset()  # handlers every declaration of which says they run rarely
+    busy: frozenset[str] = frozenset()  # handlers a declaration gives a frequent event source
     layer_roots: tuple[LayerRoot, ...] = ()  # where its handlers' imports resolve after its folder
     layer: str = ""  # the layer this file can be imported from (shared code), when it is not a handler module
 
@@ -205,7 +209,8 @@ class Declarations:
         roots = tuple(dict.fromkeys(
             root for item in matching for layer in item.layers for root in self._layer_roots.get(layer, ())
         ))
-        return Declared(functions, warm, rare, roots)
+        busy = frozenset(d.function for d in matching if d.serves_traffic)
+        return Declared(functions, warm, rare, busy, roots)
 
     def layer_of(self, file: str) -> str:
         """The name of the declared layer ``file`` can be imported from ("" for none)."""

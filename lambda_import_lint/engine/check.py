@@ -139,6 +139,14 @@ def _rarely_invoked(source: bytes | str, handlers: tuple[FunctionInfo, ...], req
     return rarely_invoked(source) is not None
 
 
+def _serves_traffic(source: bytes | str, handlers: tuple[FunctionInfo, ...], request: Request) -> bool:
+    """Whether the module's handlers are invoked often enough to stay warm: a declaration gives one
+    of them a frequent event source, or its code reads or builds one (``serves_traffic``)."""
+    from lambda_import_lint.analysis.handlers import serves_traffic
+
+    return any(handler.name in request.busy for handler in handlers) or serves_traffic(source)
+
+
 def _analyse_module(
     module: cst.Module,
     source: bytes | str,
@@ -182,6 +190,7 @@ def _analyse_module(
         package_init=Path(path).name == "__init__.py",
         local_chains=chains,
         rarely_invoked=not library and not config.lint_rare_handlers and _rarely_invoked(source, handlers, request),
+        serves_traffic=config.lint_rare_handlers or _serves_traffic(source, handlers, request),
     )
     if statement_lines is not None and len(statement_lines) != len(module.body):
         statement_lines = None  # the two parsers disagree on statements: count lines by codegen

@@ -187,13 +187,16 @@ def assess(
     package_init: bool = False,
     local_chains: Mapping[int, HeavyLink] | None = None,
     rarely_invoked: bool = False,
+    serves_traffic: bool = True,
 ) -> Assessment:
     """Judge every module-scope import of a module with these handlers. ``defer_all``: every use
     inside a function counts (shared code, ``--defer all``); ``package_init``: the module is a
     package's ``__init__.py``, whose imports re-export; ``local_chains``: imports of local modules
     that reach a heavy import (``analysis/local_modules.py``), judged here for LIL004;
     ``rarely_invoked``: the handlers run a handful of times (a custom resource, a rotation
-    function), so neither their cold starts nor their per-invocation clients are worth a change."""
+    function), so neither their cold starts nor their per-invocation clients are worth a change;
+    ``serves_traffic``: the module shows its handlers are invoked often enough to stay warm (an
+    event source of traffic), without which a client kept at module scope is not shown to help."""
     handler_reach = {handler: reachable_functions(facts, handler) for handler in handlers}
     main_paths = [main_path_functions(facts, handler) for handler in handlers]
     client_sites = _client_sites(facts, handler_reach, main_paths)
@@ -251,9 +254,8 @@ def assess(
         for index, link in sorted((local_chains or {}).items())
         if link.layer and link.loads and not facts.imports[index].type_checking and not facts.imports[index].lazy
     )
-    return Assessment(
-        tuple(judgements), () if rarely_invoked else client_sites, warm_handlers, all_warm, layer_loads
-    )
+    clients = client_sites if serves_traffic and not rarely_invoked else ()
+    return Assessment(tuple(judgements), clients, warm_handlers, all_warm, layer_loads)
 
 
 def _client_sites(

@@ -42,7 +42,10 @@ RULE = Rule(
         "warm invocation (AWS's own best practice). Created inside the handler, it is rebuilt on "
         "every request: `boto3.client` alone costs tens of milliseconds, plus a new TLS handshake. "
         "Clients built from the event (another account's credentials, a region from the request) "
-        "are not reported."
+        "are not reported, nor are clients of handlers not shown to be invoked often enough to stay "
+        "warm: the handler's code or its deployment must name an event source of traffic (an API, "
+        "a queue or stream's `Records`, application events, a resolver), and functions that run a "
+        "handful of times (custom resources, schedules of hours, SSM Automation scripts) never are."
     ),
     fix_safety="No fix: moving the client changes when it is built and which name holds it.",
     options=(),
@@ -56,7 +59,7 @@ import boto3
 
 def lambda_handler(event, context):
     table = boto3.resource("dynamodb").Table("orders")
-    return table.get_item(Key={"id": event["id"]})
+    return table.get_item(Key={"id": event["pathParameters"]["id"]})
 ''',
             findings=(5,),
         ),
@@ -69,14 +72,15 @@ import boto3
 
 
 def lambda_handler(event, context):
-    return publish(event["message"])
+    for record in event["Records"]:
+        publish(record["body"])
 
 
 def publish(message):
     sns = boto3.client("sns", region_name=os.environ["AWS_REGION"])
     return sns.publish(TopicArn=os.environ["TOPIC"], Message=message)
 ''',
-            findings=(11,),
+            findings=(12,),
         ),
     ),
     valid=(
@@ -102,6 +106,18 @@ def lambda_handler(event, context):
     credentials = event["credentials"]
     s3 = boto3.client("s3", aws_access_key_id=credentials["key"])
     return s3.list_buckets()
+''',
+        ),
+        Example(
+            id="no-traffic-shown",
+            source='''\
+import boto3
+
+
+def lambda_handler(event, context):
+    # A task handed a custom payload (by Step Functions, say): nothing shows warm invocations.
+    s3 = boto3.client("s3")
+    return s3.head_object(Bucket=event["bucket"], Key=event["key"])
 ''',
         ),
     ),

@@ -76,6 +76,7 @@ def declare(
     provisioned: bool | None = None,
     layers: tuple[Layer, ...] = (),
     rarely_invoked: str | None = None,
+    serves_traffic: bool = False,
 ) -> None:
     if not isinstance(handler, str):
         return
@@ -102,7 +103,7 @@ def declare(
     found.declarations.append(
         HandlerDeclaration(function, display(source), path=path, snapstart=snapstart,
                            provisioned_concurrency=provisioned, code_root=code_root, layers=layers,
-                           rarely_invoked=rarely_invoked)
+                           rarely_invoked=rarely_invoked, serves_traffic=serves_traffic)
     )
 
 

@@ -106,9 +106,11 @@ def cloudformation(path: Path, found: Found) -> None:
             listed = _listed(globals_.get("Layers")) + _listed(properties.get("Layers"))
             function_layers = tuple(_layer(reference, layers) for reference in listed)
             code_root = path.parent / code_uri
+            events = properties.get("Events")
+            rare = _rare_events(events)
             declare(
-                found, path, name, code_root, merged.get("Handler"), snap, provisioned, function_layers,
-                _rare_events(properties.get("Events")),
+                found, path, name, code_root, merged.get("Handler"), snap, provisioned, function_layers, rare,
+                serves_traffic=bool(events) and rare is None,
             )
         elif kind == "AWS::Lambda::Function":
             code = properties.get("Code")

@@ -45,6 +45,7 @@ def serverless(path: Path, found: Found) -> None:
             bool(provisioned) if isinstance(provisioned, int) else None,
             function_layers,
             _scheduled_only(function.get("events")),
+            serves_traffic=bool(function.get("events")) and _scheduled_only(function.get("events")) is None,
         )
 
 
