@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lambda_import_lint.cli import main
-from lambda_import_lint.output.cost_report import per_statement
+from lambda_import_lint.output.measure import per_statement
 
 HANDLER = """\
 import json

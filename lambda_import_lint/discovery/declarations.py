@@ -22,6 +22,7 @@ class HandlerDeclaration(NamedTuple):
     snapstart: bool | None = None
     provisioned_concurrency: bool | None = None
     code_root: Path | None = None  # the function's code folder (CodeUri, source_dir…), for LIL004
+    memory_mb: int | None = None  # MemorySize / memorySize / memory_size, when the file says
 
     @property
     def warm(self) -> bool:

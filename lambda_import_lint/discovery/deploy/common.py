@@ -73,6 +73,7 @@ def declare(
     handler: object,
     snapstart: bool | None = None,
     provisioned: bool | None = None,
+    memory: object = None,
 ) -> None:
     if not isinstance(handler, str):
         return
@@ -94,8 +95,18 @@ def declare(
         )
     found.declarations.append(
         HandlerDeclaration(function, display(source), path=path, snapstart=snapstart,
-                           provisioned_concurrency=provisioned, code_root=code_root)
+                           provisioned_concurrency=provisioned, code_root=code_root, memory_mb=memory_mb(memory))
     )
+
+
+def memory_mb(value: object) -> int | None:
+    """A function's memory in MB as a deployment file writes it (``512``, ``"512"``), or None for
+    what cannot be read statically (a parameter, a variable) or is out of Lambda's range."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 128 <= value <= 10240 else None
 
 
 ARCHIVES = (".zip", ".jar")

@@ -53,7 +53,10 @@ def cloudformation(path: Path, found: Found) -> None:
                 continue
             snap = (merged.get("SnapStart") or {}).get("ApplyOn") == "PublishedVersions"
             provisioned = bool(merged.get("ProvisionedConcurrencyConfig"))
-            declare(found, path, name, path.parent / code_uri, merged.get("Handler"), snap, provisioned)
+            declare(
+                found, path, name, path.parent / code_uri, merged.get("Handler"), snap, provisioned,
+                merged.get("MemorySize"),
+            )
         elif kind == "AWS::Lambda::Function":
             code = properties.get("Code")
             if not is_python(properties.get("Runtime")) or (isinstance(code, dict) and "ZipFile" in code):
@@ -63,7 +66,10 @@ def cloudformation(path: Path, found: Found) -> None:
                 continue
             code_root = path.parent / code if isinstance(code, str) else path.parent
             snap = (properties.get("SnapStart") or {}).get("ApplyOn") == "PublishedVersions"
-            declare(found, path, name, code_root, properties.get("Handler"), snap, name in provisioned_aliases)
+            declare(
+                found, path, name, code_root, properties.get("Handler"), snap, name in provisioned_aliases,
+                properties.get("MemorySize"),
+            )
 
 
 def looks_like_template(path: Path) -> bool:

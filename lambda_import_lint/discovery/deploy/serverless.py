@@ -16,7 +16,8 @@ def serverless(path: Path, found: Found) -> None:
         return
     if not isinstance(document, dict):
         return
-    runtime = (document.get("provider") or {}).get("runtime") if isinstance(document.get("provider"), dict) else None
+    provider = document["provider"] if isinstance(document.get("provider"), dict) else {}
+    runtime = provider.get("runtime")
     functions = document.get("functions") or {}
     if not isinstance(functions, dict):
         return
@@ -34,4 +35,5 @@ def serverless(path: Path, found: Found) -> None:
             found, path, name, path.parent, function["handler"],
             snap if isinstance(snap, bool) else None,
             bool(provisioned) if isinstance(provisioned, int) else None,
+            function.get("memorySize", provider.get("memorySize")),
         )

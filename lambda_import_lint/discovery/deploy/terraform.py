@@ -64,7 +64,8 @@ def terraform(path: Path, found: Found) -> None:
                     found.warn(path, "code folder unknown (`filename` is not an `archive_file`'s output)", label)
                     continue
                 snap = any(_unquote(s.get("apply_on")) == "PublishedVersions" for s in body.get("snap_start", []))
-                declare(found, path, label, code_root, _unquote(body.get("handler")), snap)
+                memory = _unquote(body.get("memory_size"))
+                declare(found, path, label, code_root, _unquote(body.get("handler")), snap, None, memory)
     for block in document.get("module", []):
         for name, body in block.items():
             if "terraform-aws-modules/lambda/aws" not in str(_unquote(body.get("source"))):
@@ -78,4 +79,5 @@ def terraform(path: Path, found: Found) -> None:
             executions = _unquote(body.get("provisioned_concurrent_executions", 0))
             provisioned = executions not in (0, -1, "0", "-1", None)
             label = f"module.{_unquote(name)}"
-            declare(found, path, label, code_root, _unquote(body.get("handler")), snap, provisioned)
+            memory = _unquote(body.get("memory_size"))
+            declare(found, path, label, code_root, _unquote(body.get("handler")), snap, provisioned, memory)
