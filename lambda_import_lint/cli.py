@@ -486,7 +486,7 @@ def _report_command(args: argparse.Namespace, config: Config) -> int:
             if item.error is not None and interpreter is not None:
                 _stderr(
                     f"lambda-import-lint: warning: {row.path}:{item.line}: `{item.statement}` failed in "
-                    f"{interpreter.executable}: {item.error} (counted as 0 ms)"
+                    f"{interpreter.executable}: {item.error} (the figures count only the time it took to fail)"
                 )
         if row.fix_failure:
             _stderr(f"lambda-import-lint: warning: {row.path}: the fixes would leave it as it is: {row.fix_failure}")

@@ -89,7 +89,7 @@ def render_text(rows: Sequence[HandlerCost], interpreter: Interpreter | None) ->
         if any(not row.memory_declared for row in rows):
             notes.append("* memory not declared in a deployment file: Lambda's default, 128 MB")
         notes.append(_totals(rows))
-    return "\n".join([*lines, *notes]) + "\n"
+    return "\n".join([*lines, "", *notes] if notes else lines) + "\n"
 
 
 def _totals(rows: Sequence[HandlerCost]) -> str:
@@ -176,8 +176,12 @@ def render_page(rows: Sequence[HandlerCost], interpreter: Interpreter | None) ->
     parts.append("</tbody></table>")
     if any(not row.memory_declared for row in rows):
         parts.append("<p>* memory not declared in a deployment file: Lambda's default, 128 MB.</p>")
+    # One scale for every handler's bars, so that the pictures compare.
+    largest = max(
+        (max(item.ms, item.first_use_at_memory_ms or 0.0) for row in rows for item in row.imports), default=0.0
+    )
     for index, row in ordered:
-        parts.append(_section(index, row, data[index], measured, open_=len(rows) <= OPEN_SECTIONS_UP_TO))
+        parts.append(_section(index, row, data[index], measured, len(rows) <= OPEN_SECTIONS_UP_TO, largest))
     parts.append(f"<script>{SCRIPT}</script></body></html>\n")
     return "\n".join(parts)
 
@@ -201,7 +205,9 @@ def _legend() -> str:
     return f'<p class="legend">{items}</p>'
 
 
-def _section(index: int, row: HandlerCost, figures: dict[str, object], measured: bool, open_: bool) -> str:
+def _section(
+    index: int, row: HandlerCost, figures: dict[str, object], measured: bool, open_: bool, largest: float
+) -> str:
     name = _text(f"{row.path}:{row.function}")
     memory = f"{row.memory_mb} MB" + ("" if row.memory_declared else " (Lambda's default)")
     head = (
@@ -211,7 +217,7 @@ def _section(index: int, row: HandlerCost, figures: dict[str, object], measured:
         f"<code>--unsafe-fixes</code>); {html.escape(memory)}</summary>"
     )
     kind = "measured with -X importtime" if measured else "catalogue estimates, not measured"
-    parts = [head, f"<h2>Module-scope imports ({kind})</h2>", _bars(row, measured)]
+    parts = [head, f"<h2>Module-scope imports ({kind})</h2>", _bars(row, measured, largest)]
     parts.append(_imports_table(row, figures))
     for item in row.imports:
         if item.slower_than_init and item.first_use_at_memory_ms is not None:
@@ -268,7 +274,7 @@ def _findings(row: HandlerCost) -> str:
     return f'<h2>Findings</h2><ul class="findings">{items}</ul>'
 
 
-def _bars(row: HandlerCost, measured: bool) -> str:
+def _bars(row: HandlerCost, measured: bool, largest: float) -> str:
     """Horizontal bars, one per module-scope import, each followed by what it loads (indented);
     a dashed outline shows what a deferred import costs its first invocation at the memory."""
     entries: list[tuple[int, str, float, str, float | None]] = []  # depth, label, ms, status, first use
@@ -277,8 +283,7 @@ def _bars(row: HandlerCost, measured: bool) -> str:
         entries.extend((depth, module, ms, item.status, None) for depth, module, ms in _flatten(item.loads, 1))
     if not entries:
         return "<p>No module-scope imports.</p>"
-    largest = max(max(ms, first or 0.0) for _, _, ms, _, first in entries) or 1.0
-    scale = BAR_WIDTH / largest
+    scale = BAR_WIDTH / (largest or 1.0)
     height = ROW_HEIGHT * len(entries) + 6
     total_width = LABEL_WIDTH + BAR_WIDTH + 200
     title = "measured" if measured else "estimate"

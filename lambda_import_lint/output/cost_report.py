@@ -186,6 +186,9 @@ class Prices:
     ) -> None:
         self.config, self.interpreter, self.runs, self.cache, self.path = config, interpreter, runs, cache, path
         self._local: dict[str, bool] = {}
+        # The same statements are priced several times per module (now, after each kind of fix,
+        # per handler): measured once per run of this file, even with --no-cache.
+        self._measured: dict[tuple[str, ...], dict[str, Timing]] = {}
 
     @property
     def measured(self) -> bool:
@@ -195,7 +198,10 @@ class Prices:
         """Per target, in order; a module loaded by an earlier one costs nothing more."""
         targets = list(dict.fromkeys(target(b) for b in bindings if not self._is_local(b)))
         if self.interpreter is not None:
-            return measure(self.interpreter, targets, self.runs, self.config, self.cache)
+            key = tuple(targets)
+            if key not in self._measured:
+                self._measured[key] = measure(self.interpreter, targets, self.runs, self.config, self.cache)
+            return self._measured[key]
         return self._catalogue(targets)
 
     def total(self, bindings: Sequence[ImportBinding]) -> float:
