@@ -280,7 +280,10 @@ def _bars(row: HandlerCost, measured: bool, largest: float) -> str:
     entries: list[tuple[int, str, float, str, float | None]] = []  # depth, label, ms, status, first use
     for item in row.imports:
         entries.append((0, item.statement, item.ms, item.status, item.first_use_at_memory_ms))
-        entries.extend((depth, module, ms, item.status, None) for depth, module, ms in _flatten(item.loads, 1))
+        loads = item.loads
+        if len(loads) == 1 and loads[0].module == item.module:
+            loads = loads[0].loads  # the statement's bar is its module's: show what that loads
+        entries.extend((depth, module, ms, item.status, None) for depth, module, ms in _flatten(loads, 1))
     if not entries:
         return "<p>No module-scope imports.</p>"
     scale = BAR_WIDTH / (largest or 1.0)

@@ -32,7 +32,7 @@ from lambda_import_lint.output.measure import Interpreter, Load, Timing, measure
 if TYPE_CHECKING:
     import libcst as cst
 
-    from lambda_import_lint.analysis.records import ImportBinding
+    from lambda_import_lint.analysis.records import ImportBinding, ModuleFacts
 
 FULL_VCPU_MB = 1769  # Lambda allocates one full vCPU at this memory size
 DEFAULT_MEMORY_MB = 128  # Lambda's default when a function declares none
@@ -285,40 +285,48 @@ def handler_costs(
     return rows
 
 
-def _fixed(source: bytes, request: Request, analysis: Analysis) -> tuple[Analysis, Analysis, str | None]:
-    """The module after the safe fixes and after all fixes (the original when a fix fails)."""
+def _fixed(source: bytes, request: Request, analysis: Analysis) -> tuple[ModuleFacts, ModuleFacts, str | None]:
+    """The facts of the module after the safe fixes and after all fixes (the original's when a fix
+    fails or there is nothing to fix). Facts only: what a cold start pays needs no judgement."""
     from lambda_import_lint.fixes.fixer import fix_source
 
     fixable = [f for f in analysis.result.findings if f.fix is not None]
     if not fixable:
-        return analysis, analysis, None
-    results: list[Analysis] = []
+        return analysis.facts, analysis.facts, None
+    results: list[ModuleFacts] = []
     failure = None
     for unsafe in (False, True):
         if unsafe and all(f.fix is not None and f.fix.safety == "safe" for f in fixable):
             results.append(results[0])
             break
-        outcome = fix_source(source, request, unsafe=unsafe)
+        outcome = fix_source(source, request, unsafe=unsafe, first=analysis)
         failure = failure or outcome.failure
-        fixed = analyse(outcome.source, request) if outcome.changed else analysis
-        results.append(fixed if isinstance(fixed, Analysis) else analysis)
+        results.append(_facts_of(outcome.source) if outcome.changed else analysis.facts)
     return results[0], results[1], failure
 
 
-def _cold_start(analysis: Analysis, function: str) -> list[ImportBinding]:
+def _facts_of(source: bytes) -> ModuleFacts:
+    import libcst as cst
+
+    from lambda_import_lint.analysis.facts import collect_facts
+
+    return collect_facts(cst.parse_module(source))
+
+
+def _cold_start(facts: ModuleFacts, function: str) -> list[ImportBinding]:
     from lambda_import_lint.judgement.assessment import cold_start_imports
 
-    handler = analysis.facts.function_named(function)
+    handler = facts.function_named(function)
     if handler is None:  # the fixes never remove a handler; the module-scope imports, then
-        return [b for b in analysis.facts.imports if not b.type_checking and not b.lazy]
-    return cold_start_imports(analysis.facts, handler)
+        return [b for b in facts.imports if not b.type_checking and not b.lazy]
+    return cold_start_imports(facts, handler)
 
 
 def _row(
     analysis: Analysis,
     function: str,
-    safe: Analysis,
-    unsafe: Analysis,
+    safe: ModuleFacts,
+    unsafe: ModuleFacts,
     prices: Prices,
     memory_mb: int,
     memory_declared: bool,
@@ -326,7 +334,7 @@ def _row(
 ) -> HandlerCost:
     assert analysis.assessment is not None
     now = [j.binding for j in analysis.assessment.judgements if not j.binding.type_checking and not j.binding.lazy]
-    cold_now = _cold_start(analysis, function)
+    cold_now = _cold_start(analysis.facts, function)
     after_safe = _cold_start(safe, function)
     after_unsafe = _cold_start(unsafe, function)
     still_safe = {target(b) for b in after_safe}
