@@ -493,14 +493,30 @@ def _report_command(args: argparse.Namespace, config: Config) -> int:
     text = _render_report(args.format, rows, interpreter)
     if args.output:
         try:
-            with open(args.output, "w", encoding="utf-8") as stream:
-                stream.write(text)
+            _write_whole(args.output, text)
         except OSError as error:
             _stderr(f"lambda-import-lint: error: cannot write {args.output}: {error.strerror or error}")
             return 2
     else:
         sys.stdout.write(text)
     return status
+
+
+def _write_whole(path: str, text: str) -> None:
+    """Write ``path`` all at once: a temporary file beside it, then a rename (a report cut short
+    never replaces the previous one with half a page)."""
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    descriptor, temporary = tempfile.mkstemp(prefix=".lambda-import-lint-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
 
 
 def _render_report(form: str, rows: Sequence[Any], interpreter: Any) -> str:

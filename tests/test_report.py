@@ -386,3 +386,20 @@ def test_memory_is_read_from_deployment_files(kind: str, tmp_path: Path, capsys,
     rows = _report(["."], capsys)
     memory = {Path(str(row["path"])).name: (row["memory_mb"], row["memory_declared"]) for row in rows}
     assert memory == EXPECTED_MEMORY[kind]
+
+
+def test_a_snapstart_function_pays_its_imports_before_traffic(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text(
+        "import pandas as pd\n\n\ndef handler(event, context):\n    if event:\n        return pd.x()\n"
+    )
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n"
+        "    Properties:\n      CodeUri: src/\n      Handler: app.handler\n      Runtime: python3.12\n"
+        "      SnapStart:\n        ApplyOn: PublishedVersions\n"
+    )
+    [row] = _report(["."], capsys)
+    [pandas] = row["imports"]  # type: ignore[misc]
+    assert pandas["status"] == "warm" and pandas["first_use_ms"] is None
+    assert row["after_fix_ms"] == row["init_ms"] == 330 and row["deferrable_ms"] == 0
