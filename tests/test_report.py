@@ -403,3 +403,23 @@ def test_a_snapstart_function_pays_its_imports_before_traffic(tmp_path: Path, ca
     [pandas] = row["imports"]  # type: ignore[misc]
     assert pandas["status"] == "warm" and pandas["first_use_ms"] is None
     assert row["after_fix_ms"] == row["init_ms"] == 330 and row["deferrable_ms"] == 0
+
+
+def test_a_module_that_ends_the_measuring_interpreter_is_shown_as_failing(  # type: ignore[no-untyped-def]
+    measured_project: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """`os._exit` (or a crash) while importing: that import, and those after it, were never
+    measured; none of them is a cost of 0, and nothing is cached."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "slowmod.py").write_text("import os\nos._exit(3)\n")
+    (site / "othermod.py").write_text("VALUE = 1\n")
+    (measured_project / "app.py").write_text(MEASURED.replace("import slowmod\n", "import slowmod\nimport othermod\n"))
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    [row] = _report(["--measure", "--runs", "2", "--python", sys.executable, "app.py"], capsys)
+    errors = {item["module"]: item["error"] for item in row["imports"]}  # type: ignore[union-attr]
+    assert errors["json"] is None
+    assert errors["slowmod"] == errors["othermod"] == "the measuring interpreter exited (status 3) while importing it"
+    (site / "slowmod.py").write_text("VALUE = 2\n")
+    [again] = _report(["--measure", "--runs", "1", "--python", sys.executable, "app.py"], capsys)
+    assert all(item["error"] is None for item in again["imports"])  # type: ignore[union-attr]

@@ -190,12 +190,11 @@ def measure(
             return cached
     samples: list[list[Timing]] = []
     for _ in range(runs):
-        with tempfile.TemporaryDirectory() as folder:  # nothing local is importable from here
-            completed = subprocess.run(
-                [interpreter.executable, "-X", "importtime", "-c", MEASURE_SCRIPT, *wanted],
-                capture_output=True, text=True, cwd=folder, env=environment(config.root), timeout=300,
-            )
-        samples.append(timings(completed.stderr, len(wanted)))
+        sample = _one_run(interpreter, wanted, config)
+        samples.append(sample)
+        if any(timing.error and timing.error.startswith(UNFINISHED) for timing in sample):
+            cache = False  # a run that did not finish says nothing worth keeping
+            break
     result = {}
     for index, name in enumerate(wanted):
         runs_of_it = [sample[index] for sample in samples]
@@ -205,6 +204,45 @@ def measure(
     if cache:
         _cache_put(key, result, config)
     return result
+
+
+UNFINISHED = "the measuring interpreter"
+TIMEOUT_S = 300
+
+
+def _one_run(interpreter: Interpreter, targets: Sequence[str], config: Config) -> list[Timing]:
+    """One fresh interpreter importing every target; a run cut short (a module that exits the
+    interpreter, crashes it or hangs) marks the target it was importing and those after it."""
+    with tempfile.TemporaryDirectory() as folder:  # nothing local is importable from here
+        try:
+            completed = subprocess.run(
+                [interpreter.executable, "-X", "importtime", "-c", MEASURE_SCRIPT, *targets],
+                capture_output=True, text=True, cwd=folder, env=environment(config.root), timeout=TIMEOUT_S,
+            )
+        except subprocess.TimeoutExpired as expired:
+            stderr = expired.stderr.decode(errors="replace") if isinstance(expired.stderr, bytes) else ""
+            return _cut_short(stderr, len(targets), f"{UNFINISHED} did not finish within {TIMEOUT_S} s")
+        except OSError as error:
+            return _cut_short("", len(targets), f"{UNFINISHED} could not run: {error.strerror or error}")
+    if f"{MARKER} end" not in completed.stderr:
+        return _cut_short(
+            completed.stderr, len(targets), f"{UNFINISHED} exited (status {completed.returncode}) while importing it"
+        )
+    return timings(completed.stderr, len(targets))
+
+
+def _cut_short(stderr: str, count: int, reason: str) -> list[Timing]:
+    started = [int(tag) for tag in _markers(stderr) if tag.isdigit() and int(tag) < count]
+    cut = max(started, default=0)
+    partial = timings(stderr, count)
+    return [
+        timing if index < cut else Timing(timing.ms if index == cut else 0.0, timing.loads, reason)
+        for index, timing in enumerate(partial)
+    ]
+
+
+def _markers(stderr: str) -> list[str]:
+    return [line[len(MARKER):].strip() for line in stderr.splitlines() if line.startswith(MARKER)]
 
 
 def timings(stderr: str, count: int) -> list[Timing]:
