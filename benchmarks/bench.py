@@ -21,6 +21,9 @@ Comparisons (targets from issue 6):
                    files, a third of the handlers with a conditional pandas import) vs ruff as
                    above: deployment discovery and per-file declaration lookups at scale
                                                                           (no target; <= 1.5 like Django)
+  report-vs-check  report --format html over the same monorepo vs check over it: the report analyses
+                   every handler module, runs the fixer in memory (safe, then all fixes) and prices
+                   what a cold start pays before and after                                (no target)
 """
 
 from __future__ import annotations
@@ -161,11 +164,15 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", default=None)
     args = parser.parse_args()
     runs: int = args.runs
-    wanted = set(args.only or ["django-vs-ruff", "worst-vs-parse", "jobs", "cache", "flake8", "monorepo-vs-ruff"])
+    wanted = set(args.only or [
+        "django-vs-ruff", "worst-vs-parse", "jobs", "cache", "flake8", "monorepo-vs-ruff", "report-vs-check"
+    ])
 
     compileall.compile_dir(str(package_folder("lambda_import_lint")), quiet=1)
-    django = package_folder("django")
-    worst = [str(package_folder(name)) for name in ("botocore", "boto3", "requests")]
+    needs_django = wanted & {"django-vs-ruff", "cache", "flake8"}
+    django = package_folder("django") if needs_django else Path()
+    needs_worst = wanted & {"worst-vs-parse", "jobs"}
+    worst = [str(package_folder(name)) for name in ("botocore", "boto3", "requests")] if needs_worst else []
     cache = tempfile.mkdtemp(prefix="lil-bench-cache-")
     env = {**os.environ, "LAMBDA_IMPORT_LINT_CACHE_DIR": cache}
     rows = []
@@ -219,6 +226,17 @@ def main() -> None:
             runs, ("lambda-import-lint", "ruff"), "<= 1.5 (no target)",
         ))
         shutil.rmtree(monorepo, ignore_errors=True)
+    if "report-vs-check" in wanted:
+        monorepo = make_monorepo(Path(tempfile.mkdtemp(prefix="lil-bench-monorepo-")))
+        page = monorepo.parent / (monorepo.name + ".html")
+        rows.append(compare(
+            "report-vs-check",
+            lambda: timed([*TOOL, "report", "--format", "html", "-o", str(page), str(monorepo)]),
+            lambda: timed([*TOOL, "check", "--no-cache", "-q", "--exit-zero", str(monorepo)]),
+            runs, ("report", "check"), "none",
+        ))
+        shutil.rmtree(monorepo, ignore_errors=True)
+        page.unlink(missing_ok=True)
     shutil.rmtree(cache, ignore_errors=True)
     print("\n" + json.dumps(rows, indent=2))
 

@@ -70,9 +70,14 @@ def _handlers_arguments(handlers: argparse.ArgumentParser) -> None:
 def _report_arguments(report: argparse.ArgumentParser) -> None:
     _add_config_flags(report)
     report.add_argument("--measure", action="store_true", help="time the imports in a subprocess")
-    report.add_argument("--python", metavar="EXE", help="interpreter to measure with (default: this one)")
+    report.add_argument(
+        "--python", metavar="EXE",
+        help="interpreter to measure with (default: $VIRTUAL_ENV's, else the project's .venv, else this one)",
+    )
     report.add_argument("--runs", type=_positive, default=5, help="measurements per figure (median)")
-    report.add_argument("--format", choices=("text", "json"), default="text")
+    report.add_argument("--no-cache", action="store_true", help="measure again; neither read nor write figures")
+    report.add_argument("--format", choices=("text", "json", "html"), default="text")
+    report.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
 
 
 def _rule_arguments(rule: argparse.ArgumentParser) -> None:
@@ -462,43 +467,89 @@ def _warn_missing(declarations: Declarations, missing: Iterable[tuple[str, str]]
 
 
 def _report_command(args: argparse.Namespace, config: Config) -> int:
-    import json
-
     from lambda_import_lint.discovery.sources import SourceError
     from lambda_import_lint.engine.results import FileResult
-    from lambda_import_lint.output.cost_report import HandlerCost, default_python, handler_costs
-    from lambda_import_lint.printing import printable
+    from lambda_import_lint.output.cost_report import HandlerCost, handler_costs
+    from lambda_import_lint.output.measure import Interpreter, InterpreterError, choose_python, probe
 
-    python = (args.python or default_python()) if args.measure else None
+    interpreter: Interpreter | None = None
+    if args.measure:
+        try:
+            interpreter = probe(*choose_python(args.python, config.root), config.root)
+        except InterpreterError as error:
+            _stderr(f"lambda-import-lint: error: {error}")
+            return 2
+    elif args.python:
+        _stderr("lambda-import-lint: warning: --python is used only with --measure")
     rows: list[HandlerCost] = []
     status = 0
-    tasks, _ = _tasks(args, config)
+    tasks, declarations = _tasks(args, config)
     for task in tasks:
         source = task.read()
         if isinstance(source, SourceError):
             _stderr(f"{source.path}: error: {source.message}")
             status = 2
             continue
-        found = handler_costs(source, task.request(config), python, args.runs)
+        memory = {
+            declaration.function: declaration.memory_mb
+            for declaration in declarations.matching(task.path)
+            if declaration.memory_mb is not None
+        }
+        found = handler_costs(source, task.request(config), interpreter, args.runs, memory, not args.no_cache)
         if isinstance(found, FileResult):
             _stderr(f"{found.path}: error: {found.error}")
             status = 2
             continue
         rows.extend(found)
     rows.sort(key=lambda row: (-row.deferrable_ms, row.path, row.function))
-    if args.format == "json":
-        json.dump([row.to_json() for row in rows], sys.stdout, indent=2)
-        sys.stdout.write("\n")
-        return status
-    basis = "measured" if python else "catalogue estimates"
-    # The handler column is as wide as its longest entry: a long path must not push the figures
-    # out of their columns.
-    handlers = [printable(f"{row.path}:{row.function}") for row in rows]
-    width = max(map(len, handlers), default=0)
-    print(f"{'handler':{width}}  {'init ms':>9} {'deferrable':>11} {'after fix':>10}   ({basis})")
-    for handler, row in zip(handlers, rows):
-        print(f"{handler:{width}}  {row.init_ms:9.0f} {row.deferrable_ms:11.0f} {row.after_fix_ms:10.0f}")
+    for row in rows:
+        for item in row.imports:
+            if item.error is not None and interpreter is not None:
+                _stderr(
+                    f"lambda-import-lint: warning: {row.path}:{item.line}: `{item.statement}` failed in "
+                    f"{interpreter.executable}: {item.error} (the figures count only the time it took to fail)"
+                )
+        if row.fix_failure:
+            _stderr(f"lambda-import-lint: warning: {row.path}: the fixes would leave it as it is: {row.fix_failure}")
+    text = _render_report(args.format, rows, interpreter)
+    if args.output:
+        try:
+            _write_whole(args.output, text)
+        except OSError as error:
+            _stderr(f"lambda-import-lint: error: cannot write {args.output}: {error.strerror or error}")
+            return 2
+    else:
+        sys.stdout.write(text)
     return status
+
+
+def _write_whole(path: str, text: str) -> None:
+    """Write ``path`` all at once: a temporary file beside it, then a rename (a report cut short
+    never replaces the previous one with half a page)."""
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    descriptor, temporary = tempfile.mkstemp(prefix=".lambda-import-lint-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def _render_report(form: str, rows: Sequence[Any], interpreter: Any) -> str:
+    import json
+
+    from lambda_import_lint.output.cost_page import render_page, render_text
+
+    if form == "json":
+        return json.dumps([row.to_json() for row in rows], indent=2) + "\n"
+    if form == "html":
+        return render_page(rows, interpreter)
+    return render_text(rows, interpreter)
 
 
 def _rule_command(code: str | None) -> int:

@@ -297,7 +297,7 @@ def test_measure_figures_follow_the_cache_folder_rules(project: Path, tmp_path: 
     assert main(["report", "--measure", "--runs", "1", "app.py"]) == 0
     assert "warning" not in capsys.readouterr().err
     [figures] = (project / CACHE / "measure").iterdir()
-    assert json.loads(figures.read_text()).keys() == {"json"}
+    assert json.loads(figures.read_text()).keys() == {"json"}  # the figures of the one statement measured
     for path in sorted((project / CACHE).rglob("*"), reverse=True):
         path.rmdir() if path.is_dir() else path.unlink()
     (project / CACHE).rmdir()
@@ -416,12 +416,14 @@ def test_measure_never_imports_a_local_module(tmp_path: Path, capsys, monkeypatc
 
 
 def test_measure_runs_nothing_read_from_the_source_as_code(tmp_path: Path) -> None:
-    from lambda_import_lint.output.cost_report import measure
+    from lambda_import_lint.config import Config
+    from lambda_import_lint.output.measure import measure, probe
 
     marker = tmp_path / "pwned"
     crafted = [f"os; open({str(marker)!r}, 'w')", "json\nimport os", "json:loads;x", "json"]
-    result = measure(sys.executable, crafted, 1)
-    assert list(result) == ["json"] and not marker.exists()
+    interpreter = probe(sys.executable, "--python", tmp_path)
+    result = measure(interpreter, crafted, 1, Config(folder=tmp_path), cache=False)
+    assert list(result) == ["json"] and result["json"].error is None and not marker.exists()
 
 
 # --- a killed run leaves nothing behind --------------------------------------------------------

@@ -52,6 +52,7 @@ class HandlerDeclaration(NamedTuple):
     # schedule of minutes): warm invocations exist, so reusing a client across them helps.
     serves_traffic: bool = False
     layers: tuple[Layer, ...] = ()  # the function's layers, in the order Lambda searches them
+    memory_mb: int | None = None  # MemorySize / memorySize / memory_size, when the file says
 
     @property
     def warm(self) -> bool:

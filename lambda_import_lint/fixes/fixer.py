@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from lambda_import_lint.engine.check import analyse
 from lambda_import_lint.engine.request import Request
-from lambda_import_lint.engine.results import FileResult
+from lambda_import_lint.engine.results import Analysis, FileResult
 from lambda_import_lint.fixes.rewrite import rewrite
 from lambda_import_lint.fixes.verify import verify
 from lambda_import_lint.rules.base import Finding
@@ -28,12 +28,13 @@ class FixOutcome:
     failure: str | None = None  # why fixable findings were left unfixed
 
 
-def fix_source(source: bytes, request: Request, unsafe: bool = False) -> FixOutcome:
-    """Apply every safe fix (and unsafe ones with ``unsafe``) of one module."""
+def fix_source(source: bytes, request: Request, unsafe: bool = False, first: Analysis | None = None) -> FixOutcome:
+    """Apply every safe fix (and unsafe ones with ``unsafe``) of one module. ``first``: the
+    analysis of ``source`` with ``request``, when the caller has it already (the cost report)."""
     current = source
     fixed = 0
     for _ in range(MAX_PASSES):
-        analysis = analyse(current, request)
+        analysis = first if first is not None and current is source else analyse(current, request)
         if isinstance(analysis, FileResult):
             return FixOutcome(current, current != source, fixed, analysis)
         chosen = [f for f in analysis.result.findings if _wanted(f, unsafe)]

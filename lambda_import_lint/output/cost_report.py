@@ -1,89 +1,154 @@
-"""Cold-start cost per handler: the module-scope imports now, what the fixes defer, what remains.
+"""Cold-start cost per handler: what its imports cost now, and after ``--fix`` (and after
+``--fix --unsafe-fixes``), from where the fixes really put each import.
 
-Costs come from the catalogue, or with ``measure`` from ``-X importtime`` runs of the target
-interpreter in a subprocess (median of several runs, cached per interpreter). User code is never
-imported into this process, and local modules are never imported at all: only the non-local
-absolute imports of the handler module are timed, passed to a fixed script by name (never as code),
-in an empty temporary folder, with no project folder on ``PYTHONPATH``.
+"After fix" is not assumed: the fixer runs on the source in memory, and the fixed module is
+analysed again. What a cold start that takes no optional path still pays is every module-scope
+import plus every import on the main path of a function the handler runs on its main path
+(``judgement.cold_start_imports``): an import moved to the top of the handler is still paid.
+
+Costs come from the catalogue (labelled estimates), or with ``--measure`` from ``-X importtime``
+runs of the chosen interpreter (``measure.py``). User code is never imported into this process,
+and local modules are never imported at all.
+
+Memory: on-demand INIT runs with a full vCPU; an invocation gets CPU in proportion to its memory
+(one vCPU at 1,769 MB). A deferred import costs the first invocation that needs it about
+``cost × max(1, 1769 / memory)``; both figures are given.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import re
-import statistics
-import subprocess
-import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from lambda_import_lint.catalogue import HeavyModules
 from lambda_import_lint.config import Config
-from lambda_import_lint.discovery.declarations import LayerRoot
 from lambda_import_lint.engine.check import analyse
 from lambda_import_lint.engine.request import Request
 from lambda_import_lint.engine.results import Analysis, FileResult
 from lambda_import_lint.judgement.assessment import DEFERRED_BY_FIXES, ImportJudgement, Status
-MARKER = "LIL-MEASURE"
-# What the subprocess runs: always this text. The modules come as arguments ("pkg.mod", or
-# "pkg.mod:name" for ``from pkg.mod import name``), so nothing read from the project becomes code.
-# ``__import__`` with a fromlist is what the import statements do (importlib.import_module would
-# bypass the interpreter's -X importtime accounting for the module itself).
-MEASURE_SCRIPT = f"""
-import sys
-for index, target in enumerate(sys.argv[1:]):
-    sys.stderr.write("{MARKER} %d\\n" % index)
-    module, _, name = target.partition(":")
-    try:
-        __import__(module, fromlist=[name] if name else [])
-    except Exception:
-        pass
-sys.stderr.write("{MARKER} end\\n")
-"""
-_TARGET = re.compile(r"(?!\d)\w+(\.(?!\d)\w+)*(:(?!\d)\w+)?")
+from lambda_import_lint.output.measure import Interpreter, Load, Timing, measure
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from lambda_import_lint.analysis.records import ImportBinding, ModuleFacts
+    from lambda_import_lint.discovery.declarations import LayerRoot
+
+FULL_VCPU_MB = 1769  # Lambda allocates one full vCPU at this memory size
+DEFAULT_MEMORY_MB = 128  # Lambda's default when a function declares none
+RULE_PAGE = "https://github.com/lambda-import-lint/lambda-import-lint/blob/main/docs/rules/{code}.md"
+# Colours of the page, and the statuses of an import now:
+#   stays: needed on every invocation (or not something the fixes move); deferrable: the judgement
+#   says it is not needed on every invocation, yet no fix takes it off a cold start; deferred: the
+#   safe fixes take it off; deferred-unsafe: only --unsafe-fixes does; already-paid: loaded anyway;
+#   warm: SnapStart or provisioned concurrency pays INIT before traffic.
+STATUSES = ("stays", "deferrable", "deferred", "deferred-unsafe", "already-paid", "warm")
 
 
 @dataclass(frozen=True)
 class ImportCost:
     module: str
     statement: str
+    line: int
     ms: float
-    status: str  # "stays", "deferred", "already-paid"
+    status: str  # one of STATUSES
+    loads: tuple[Load, ...] = ()
+    error: str | None = None  # the import failed in the measured interpreter
+    # Deferred: what the first invocation that needs it pays, at a full vCPU and at the memory.
+    first_use_ms: float | None = None
+    first_use_at_memory_ms: float | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "module": self.module,
+            "statement": self.statement,
+            "line": self.line,
+            "ms": round(self.ms, 1),
+            "status": self.status,
+            "failed": self.error is not None,
+            "error": self.error,
+            "first_use_ms": _rounded(self.first_use_ms),
+            "first_use_at_memory_ms": _rounded(self.first_use_at_memory_ms),
+            "slower_than_init": self.slower_than_init,
+            "loads": [load.to_json() for load in self.loads],
+        }
+
+    @property
+    def slower_than_init(self) -> bool:
+        """The branch that needs it will pay more than INIT paid (less CPU than a vCPU)."""
+        return self.first_use_at_memory_ms is not None and self.first_use_at_memory_ms > self.ms + 0.05
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    line: int
+    code: str
+    message: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"line": self.line, "code": self.code, "message": self.message, "url": RULE_PAGE.format(code=self.code)}
 
 
 @dataclass(frozen=True)
 class HandlerCost:
     path: str
     function: str
-    init_ms: float
-    deferrable_ms: float
-    after_fix_ms: float
+    init_ms: float  # module-scope imports now
+    cold_start_ms: float  # now: what a cold start taking no optional path pays
+    after_fix_ms: float  # the same after --fix
+    after_unsafe_fixes_ms: float  # the same after --fix --unsafe-fixes
     imports: tuple[ImportCost, ...]
     measured: bool
+    memory_mb: int = DEFAULT_MEMORY_MB
+    memory_declared: bool = False
+    interpreter: Interpreter | None = None
+    findings: tuple[FindingRow, ...] = ()
+    fix_failure: str | None = None  # why the fixer left the module as it is
+
+    @property
+    def deferrable_ms(self) -> float:
+        """What ``--fix`` saves a cold start taking no optional path."""
+        return max(self.cold_start_ms - self.after_fix_ms, 0.0)
+
+    @property
+    def deferrable_unsafe_ms(self) -> float:
+        return max(self.cold_start_ms - self.after_unsafe_fixes_ms, 0.0)
 
     def to_json(self) -> dict[str, object]:
         return {
             "path": self.path,
             "function": self.function,
             "init_ms": round(self.init_ms, 1),
+            "cold_start_ms": round(self.cold_start_ms, 1),
             "deferrable_ms": round(self.deferrable_ms, 1),
             "after_fix_ms": round(self.after_fix_ms, 1),
+            "deferrable_unsafe_ms": round(self.deferrable_unsafe_ms, 1),
+            "after_unsafe_fixes_ms": round(self.after_unsafe_fixes_ms, 1),
+            "memory_mb": self.memory_mb,
+            "memory_declared": self.memory_declared,
             "measured": self.measured,
-            "imports": [
-                {"module": i.module, "statement": i.statement, "ms": round(i.ms, 1), "status": i.status}
-                for i in self.imports
-            ],
+            "basis": "measured" if self.measured else "catalogue estimates",
+            "interpreter": self.interpreter.to_json() if self.interpreter else None,
+            "fix_failure": self.fix_failure,
+            "imports": [item.to_json() for item in self.imports],
+            "findings": [finding.to_json() for finding in self.findings],
         }
 
 
-def _statement(judgement: ImportJudgement) -> str:
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def at_memory(ms: float, memory_mb: int) -> float:
+    """What an import that takes ``ms`` at a full vCPU takes inside an invocation at ``memory_mb``."""
+    return ms * max(1.0, FULL_VCPU_MB / max(memory_mb, 1))
+
+
+def _statement(binding: ImportBinding) -> str:
     from lambda_import_lint.rules.messages import import_text
 
-    return import_text(judgement.binding)
+    return import_text(binding)
 
 
 def runtime_imports(analysis: Analysis) -> list[ImportJudgement]:
@@ -97,250 +162,279 @@ def runtime_imports(analysis: Analysis) -> list[ImportJudgement]:
 
 
 def deferred_by_fixes(analysis: Analysis) -> list[ImportJudgement]:
-    """The imports the report counts as leaving INIT: the judgement's ``DEFERRED_BY_FIXES``, the
-    same statuses LIL001, LIL002 and LIL003 report (a test holds the two views together)."""
+    """The imports the judgement says the fixes take off module scope: ``DEFERRED_BY_FIXES``, the
+    same statuses LIL001, LIL002 and LIL003 report (a test holds the two views together). Whether
+    a cold start really skips them is read from the fixed module (``handler_costs``)."""
     return [j for j in runtime_imports(analysis) if j.status in DEFERRED_BY_FIXES]
 
 
-def _catalogue_total(modules: Sequence[str], heavy: HeavyModules) -> float:
-    """Catalogue cost of importing ``modules`` together: each package once, nothing another one
-    already loads."""
-    from lambda_import_lint.judgement.assessment import package_of
-
-    packages = {package_of(module, heavy) for module in modules if heavy.cost_ms(module) is not None}
-    loaded = set().union(*(heavy.loaded_by(package) for package in packages)) if packages else set()
-    return float(sum(heavy.cost_ms(package) or 0 for package in packages if package not in loaded))
-
-
-def through_layers(analysis: Analysis, heavy: HeavyModules) -> list[tuple[str, str]]:
-    """(heavy package, the import that loads it) for what the handler module's imports of its
-    layers' modules load at module scope: INIT pays it, and no fix here moves it."""
-    from lambda_import_lint.judgement.assessment import package_of
-
-    assert analysis.assessment is not None
-    judgements = analysis.assessment.judgements
-    found: dict[str, str] = {}
-    for load in analysis.assessment.layer_loads:
-        for module in load.modules:
-            found.setdefault(package_of(module, heavy), f"{_statement(judgements[load.index])} (layer `{load.layer}`)")
-    return list(found.items())
-
-
-def module_costs(
-    analysis: Analysis, config: Config, python: str | None, runs: int, layer_roots: tuple[LayerRoot, ...] = ()
-) -> tuple[float, float, list[ImportCost], bool]:
-    """(init_ms, after_fix_ms, per-import costs, measured) for one handler module."""
-    from lambda_import_lint.judgement.assessment import package_of
-
-    heavy = config.heavy
-    imports = runtime_imports(analysis)
-    layered = through_layers(analysis, heavy)
-    # After the fixes, a cold start that takes no optional path still pays what no fix moves off
-    # it: a deferrable import whose only use sits in a conditional expression on a handler's main
-    # path has no block to go to (see judgement.Place).
-    deferred = [j for j in deferred_by_fixes(analysis) if _leaves_init(j)]
-    stays = [j for j in imports if j not in deferred]
-    through = [module for module, _ in layered]
-    if python is None:
-        init = _catalogue_total([j.binding.module for j in imports] + through, heavy)
-        after = _catalogue_total([j.binding.module for j in stays] + through, heavy)
-        costs = []
-        for j in imports:
-            status = _status(j)
-            ms = 0.0 if status == "already-paid" else float(heavy.cost_ms(j.binding.module) or 0)
-            costs.append(ImportCost(j.binding.module, _statement(j), ms, status))
-        # What the handler module's own imports that stay load already is paid once, by them.
-        paid = {package_of(j.binding.module, heavy) for j in stays}
-        paid.update(*(heavy.loaded_by(j.binding.module) for j in stays))
-        for module, text in layered:
-            if module in paid:
-                costs.append(ImportCost(module, text, 0.0, "already-paid"))
-            else:
-                costs.append(ImportCost(module, text, float(heavy.cost_ms(module) or 0), "stays"))
-        return init, after, costs, False
-    timed = [j for j in imports if not _is_local(j, analysis.result.path, config, layer_roots)]
-    now = measure(python, [target(j) for j in timed] + through, runs, config)
-    later = measure(python, [target(j) for j in timed if j in stays] + through, runs, config)
-    costs = [ImportCost(j.binding.module, _statement(j), now.get(target(j), 0.0), _status(j)) for j in imports]
-    costs.extend(ImportCost(module, text, now.get(module, 0.0), "stays") for module, text in layered)
-    return sum(now.values()), sum(later.values()), costs, True
-
-
-def target(judgement: ImportJudgement) -> str:
-    """What the measuring script imports for one import: ``pkg.mod`` for ``import pkg.mod``,
-    ``pkg.mod:name`` for ``from pkg.mod import name``."""
+def target(binding: ImportBinding) -> str:
+    """What the measuring script imports for one import: ``pkg.mod`` for ``import pkg.mod`` (and
+    ``from pkg.mod import *``), ``pkg.mod:name`` for ``from pkg.mod import name``."""
     import libcst as cst
 
-    binding = judgement.binding
     alias = binding.alias
     if isinstance(binding.statement, cst.ImportFrom) and alias is not None and isinstance(alias.name, cst.Name):
         return f"{binding.module}:{alias.name.value}"
     return binding.module
 
 
-def _leaves_init(judgement: ImportJudgement) -> bool:
-    """Whether the fixes take this import off a cold start that takes no optional path."""
-    no_place = judgement.status is Status.DEFERRABLE and not judgement.places
-    return judgement.status in DEFERRED_BY_FIXES and not no_place
+class Prices:
+    """What a set of import statements costs, measured or from the catalogue."""
 
+    def __init__(
+        self, config: Config, interpreter: Interpreter | None, runs: int, cache: bool, path: str,
+        layer_roots: tuple[LayerRoot, ...] = (),
+    ) -> None:
+        self.config, self.interpreter, self.runs, self.cache, self.path = config, interpreter, runs, cache, path
+        self.layer_roots = layer_roots
+        self._local: dict[str, bool] = {}
+        # The same statements are priced several times per module (now, after each kind of fix,
+        # per handler): measured once per run of this file, even with --no-cache.
+        self._measured: dict[tuple[str, ...], dict[str, Timing]] = {}
 
-def _status(judgement: ImportJudgement) -> str:
-    if _leaves_init(judgement):
-        return "deferred"
-    if judgement.status is Status.ALREADY_PAID:
-        return "already-paid"
-    return "stays"
+    @property
+    def measured(self) -> bool:
+        return self.interpreter is not None
 
+    def each(self, bindings: Sequence[ImportBinding], extra: Sequence[str] = ()) -> dict[str, Timing]:
+        """Per target, in order; a module loaded by an earlier one costs nothing more. ``extra``:
+        third-party modules paid with these imports (what the handler's layer modules import)."""
+        targets = list(dict.fromkeys([*(target(b) for b in bindings if not self._is_local(b)), *extra]))
+        if self.interpreter is not None:
+            key = tuple(targets)
+            if key not in self._measured:
+                self._measured[key] = measure(self.interpreter, targets, self.runs, self.config, self.cache)
+            return self._measured[key]
+        return self._catalogue(targets)
 
-def _is_local(
-    judgement: ImportJudgement, path: str, config: Config, layer_roots: tuple[LayerRoot, ...] = ()
-) -> bool:
-    """Whether the import's top-level package is a file or package of the project: in the
-    handler's folder or a folder above it, up to the project root (where Lambda's task root puts
-    the code), or in one of the function's layers' ``python/`` folders. Importing any part of it
-    would run the project's code. A package a layer installs in its ``site-packages`` is a third
-    party's: the measuring interpreter imports its own copy, if it has one."""
-    from lambda_import_lint.analysis.local_modules import resolve, search_roots
+    def total(self, bindings: Sequence[ImportBinding], extra: Sequence[str] = ()) -> float:
+        return sum(timing.ms for timing in self.each(bindings, extra).values())
 
-    top = judgement.binding.module.split(".")[0]
-    importer = Path(path)
-    own_code = tuple(root for root in layer_roots if Path(root[1]).name != "site-packages")
-    return resolve(top, 0, importer, search_roots(importer, config.root, own_code)) is not None
+    def first_use(self, paid: Sequence[ImportBinding], binding: ImportBinding) -> float:
+        """What ``binding`` adds on top of what a cold start already paid."""
+        if self._is_local(binding):
+            return 0.0
+        timing = self.each([*paid, binding]).get(target(binding))
+        return timing.ms if timing is not None else 0.0
 
+    def _catalogue(self, targets: Sequence[str]) -> dict[str, Timing]:
+        """Catalogue figures: each package once, nothing another one of the set loads (pandas'
+        figure includes numpy's), in the order given."""
+        from lambda_import_lint.judgement.assessment import package_of
 
-def measure(python: str, targets: Sequence[str], runs: int, config: Config | None = None) -> dict[str, float]:
-    """Milliseconds each import target adds (see ``target``), in order (shared dependencies count
-    for the first target that loads them), as the median of ``runs`` fresh interpreters. A target
-    that is not a dotted name is not imported. ``config``: the project (its root is kept off
-    ``PYTHONPATH``; its cache folder keeps the figures)."""
-    config = config if config is not None else Config()
-    targets = list(dict.fromkeys(name for name in targets if _TARGET.fullmatch(name)))
-    if not targets:
-        return {}
-    cached = _cache_get(python, targets, runs, config)
-    if cached is not None:
-        return cached
-    environment = _environment(config.root)
-    samples: list[list[float]] = []
-    for _ in range(runs):
-        with tempfile.TemporaryDirectory() as folder:  # nothing local is importable from here
-            completed = subprocess.run(
-                [python, "-X", "importtime", "-c", MEASURE_SCRIPT, *targets],
-                capture_output=True, text=True, cwd=folder, env=environment, timeout=300,
+        heavy: HeavyModules = self.config.heavy
+        modules = [name.partition(":")[0] for name in targets]
+        packages = [package_of(module, heavy) for module in modules]
+        priced = {p for p in packages if heavy.cost_ms(p) is not None}
+        loaded = set().union(*(heavy.loaded_by(p) for p in priced)) if priced else set()
+        result: dict[str, Timing] = {}
+        seen: set[str] = set()
+        for name, package in zip(targets, packages):
+            cost = heavy.cost_ms(package)
+            if cost is None or package in loaded or package in seen:
+                result[name] = Timing(0.0)
+                continue
+            seen.add(package)
+            loads = tuple(
+                Load(module, float(heavy.cost_ms(module) or 0)) for module in sorted(heavy.loaded_by(package))
             )
-        samples.append(per_statement(completed.stderr, len(targets)))
-    result = {name: statistics.median(sample[index] for sample in samples) for index, name in enumerate(targets)}
-    _cache_put(python, targets, runs, result, config)
-    return result
+            result[name] = Timing(float(cost), loads)
+        return result
 
+    def _is_local(self, binding: ImportBinding) -> bool:
+        """Whether the import's top-level package is a file or package of the project: in the
+        handler's folder or a folder above it, up to the project root (where Lambda's task root
+        puts the code), or in one of the function's layers' ``python/`` folders. Importing any part
+        of it would run the project's code. Relative imports are always local. A package a layer
+        installs in its ``site-packages`` is a third party's: the measuring interpreter imports its
+        own copy, if it has one."""
+        from lambda_import_lint.analysis.local_modules import resolve, search_roots
 
-def _environment(project_root: Path) -> dict[str, str]:
-    """This process's environment for the measuring interpreter, minus ``PYTHONPATH`` entries in
-    the project (CI often sets ``PYTHONPATH`` to the checkout, which would make its modules
-    importable under third-party names); relative entries resolve in the empty folder."""
-    environment = dict(os.environ)
-    entries = environment.get("PYTHONPATH", "").split(os.pathsep)
-    root = os.path.realpath(project_root)
-    kept = [
-        entry for entry in entries
-        if entry and not (os.path.isabs(entry) and _inside(os.path.realpath(entry), root))
-    ]
-    if kept:
-        environment["PYTHONPATH"] = os.pathsep.join(kept)
-    else:
-        environment.pop("PYTHONPATH", None)
-    return environment
-
-
-def _inside(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
-
-
-def per_statement(stderr: str, count: int) -> list[float]:
-    """Milliseconds per statement from ``-X importtime`` output: between the markers written before
-    each statement, the cumulative times of the top-level entries (nested imports are indented
-    further and already counted in their parent's cumulative time)."""
-    totals = [0.0] * count
-    current: int | None = None
-    for line in stderr.splitlines():
-        if line.startswith(MARKER):
-            tag = line[len(MARKER):].strip()
-            current = int(tag) if tag.isdigit() else None
-            continue
-        if current is None or not line.startswith("import time:") or line.count("|") < 2:
-            continue
-        _, cumulative, name = line.split("|", 2)
-        if name.startswith("  "):
-            continue  # nested: inside the parent's cumulative time
-        try:
-            totals[current] += float(cumulative) / 1000
-        except ValueError:
-            continue  # the header line
-    return totals
-
-
-def _cache_name(python: str, targets: Sequence[str], runs: int) -> str:
-    try:
-        stamp = os.stat(python).st_mtime_ns
-    except OSError:
-        stamp = 0
-    identity = json.dumps([os.path.realpath(python), stamp, list(targets), runs])
-    return hashlib.sha256(identity.encode()).hexdigest() + ".json"
-
-
-def _cache_get(python: str, targets: Sequence[str], runs: int, config: Config) -> dict[str, float] | None:
-    """Figures measured before, if the cache has a well-formed entry (one number per target)."""
-    from lambda_import_lint.batch.cache import open_folder
-
-    folder = open_folder(config, "measure", create=False)
-    if folder is None:
-        return None
-    with folder:
-        data = folder.read(_cache_name(python, targets, runs))
-    try:
-        value = json.loads(data) if data is not None else None
-    except ValueError:
-        return None
-    if not isinstance(value, dict) or sorted(value) != sorted(targets):
-        return None
-    if not all(type(ms) in (int, float) and 0 <= ms < 1e7 for ms in value.values()):
-        return None
-    return {name: float(value[name]) for name in targets}
-
-
-def _cache_put(python: str, targets: Sequence[str], runs: int, result: dict[str, float], config: Config) -> None:
-    from lambda_import_lint.batch.cache import NotOurs, open_folder
-
-    folder = open_folder(config, "measure")
-    if folder is None:
-        return
-    with folder:
-        try:
-            folder.write(_cache_name(python, targets, runs), json.dumps(result).encode())
-        except (OSError, NotOurs):
-            pass
+        if binding.module.startswith("."):
+            return True
+        top = binding.module.split(".")[0]
+        if top not in self._local:
+            importer = Path(self.path)
+            own_code = tuple(root for root in self.layer_roots if Path(root[1]).name != "site-packages")
+            roots = search_roots(importer, self.config.root, own_code)
+            self._local[top] = resolve(top, 0, importer, roots) is not None
+        return self._local[top]
 
 
 def handler_costs(
-    source: bytes, request: Request, python: str | None = None, runs: int = 5
+    source: bytes,
+    request: Request,
+    interpreter: Interpreter | None = None,
+    runs: int = 5,
+    memory: Mapping[str, int] | None = None,
+    cache: bool = True,
 ) -> list[HandlerCost] | FileResult:
-    """One row per handler of the module (a FileResult when it cannot be analysed)."""
+    """One row per handler of the module (a FileResult when it cannot be analysed). ``memory``:
+    the declared memory (MB) of each handler function; Lambda's default for the others."""
     from lambda_import_lint.discovery.handlers import could_have_handler
 
     config, path = request.config, request.path
     if not request.declared and not could_have_handler(source, config.handler_names):
         return []
-    analysis = analyse(source, request._replace(full=True))
+    full = request._replace(full=True)
+    analysis = analyse(source, full)
     if isinstance(analysis, FileResult):
         return analysis if analysis.error else []
     if not analysis.handlers:
         return []
-    init, after, costs, measured = module_costs(analysis, config, python, runs, request.layer_roots)
-    return [
-        HandlerCost(path, function, init, max(init - after, 0.0), after, tuple(costs), measured)
-        for function in analysis.handlers
-    ]
+    safe, unsafe, failure = _fixed(source, full, analysis)
+    prices = Prices(config, interpreter, runs, cache, path, request.layer_roots)
+    rows = []
+    for function in analysis.handlers:
+        declared = (memory or {}).get(function)
+        memory_mb = declared if declared is not None else DEFAULT_MEMORY_MB
+        rows.append(_row(analysis, function, safe, unsafe, prices, memory_mb, declared is not None, failure))
+    return rows
 
 
-def default_python() -> str:
-    return sys.executable
+def _fixed(source: bytes, request: Request, analysis: Analysis) -> tuple[ModuleFacts, ModuleFacts, str | None]:
+    """The facts of the module after the safe fixes and after all fixes (the original's when a fix
+    fails or there is nothing to fix). Facts only: what a cold start pays needs no judgement."""
+    from lambda_import_lint.fixes.fixer import fix_source
+
+    fixable = [f for f in analysis.result.findings if f.fix is not None]
+    if not fixable:
+        return analysis.facts, analysis.facts, None
+    results: list[ModuleFacts] = []
+    failure = None
+    for unsafe in (False, True):
+        if unsafe and all(f.fix is not None and f.fix.safety == "safe" for f in fixable):
+            results.append(results[0])
+            break
+        outcome = fix_source(source, request, unsafe=unsafe, first=analysis)
+        failure = failure or outcome.failure
+        results.append(_facts_of(outcome.source) if outcome.changed else analysis.facts)
+    return results[0], results[1], failure
+
+
+def _facts_of(source: bytes) -> ModuleFacts:
+    import libcst as cst
+
+    from lambda_import_lint.analysis.facts import collect_facts
+
+    return collect_facts(cst.parse_module(source))
+
+
+def _cold_start(facts: ModuleFacts, function: str) -> list[ImportBinding]:
+    from lambda_import_lint.judgement.assessment import cold_start_imports
+
+    handler = facts.function_named(function)
+    if handler is None:  # the fixes never remove a handler; the module-scope imports, then
+        return [b for b in facts.imports if not b.type_checking and not b.lazy]
+    return cold_start_imports(facts, handler)
+
+
+def _row(
+    analysis: Analysis,
+    function: str,
+    safe: ModuleFacts,
+    unsafe: ModuleFacts,
+    prices: Prices,
+    memory_mb: int,
+    memory_declared: bool,
+    failure: str | None,
+) -> HandlerCost:
+    assert analysis.assessment is not None
+    now = [j.binding for j in analysis.assessment.judgements if not j.binding.type_checking and not j.binding.lazy]
+    cold_now = _cold_start(analysis.facts, function)
+    after_safe = _cold_start(safe, function)
+    after_unsafe = _cold_start(unsafe, function)
+    still_safe = {target(b) for b in after_safe}
+    still_unsafe = {target(b) for b in after_unsafe}
+    layered = _through_layers(analysis, prices.config.heavy)
+    extra = [module for module, _, _ in layered]
+    timings = prices.each(now, extra)
+    judgements = {id(j.binding): j for j in analysis.assessment.judgements}
+    lines = _statement_lines(analysis)
+    imports = []
+    for binding in now:
+        judgement = judgements[id(binding)]
+        name = target(binding)
+        timing = timings.get(name, Timing(0.0))
+        status = _status(judgement, name, still_safe, still_unsafe)
+        first_use = None
+        if status in ("deferred", "deferred-unsafe") and timing.error is None:
+            paid = after_safe if status == "deferred" else after_unsafe
+            first_use = prices.first_use(paid, binding)
+        imports.append(
+            ImportCost(
+                binding.module,
+                _statement(binding),
+                lines.get(binding.top_statement, 0),
+                timing.ms,
+                status,
+                timing.loads,
+                timing.error,
+                first_use,
+                None if first_use is None else at_memory(first_use, memory_mb),
+            )
+        )
+    own = {target(binding) for binding in now}
+    for module, text, binding in layered:
+        timing = Timing(0.0) if module in own else timings.get(module, Timing(0.0))  # the handler's import pays
+        status = "stays" if timing.ms > 0 or timing.error is not None else "already-paid"
+        line = lines.get(binding.top_statement, 0)
+        imports.append(ImportCost(module, text, line, timing.ms, status, timing.loads, timing.error))
+    findings = tuple(FindingRow(f.line, f.code, f.message) for f in analysis.result.findings)
+    return HandlerCost(
+        analysis.result.path,
+        function,
+        prices.total(now, extra),
+        prices.total(cold_now, extra),
+        prices.total(after_safe, extra),
+        prices.total(after_unsafe, extra),
+        tuple(imports),
+        prices.measured,
+        memory_mb,
+        memory_declared,
+        prices.interpreter,
+        findings,
+        failure,
+    )
+
+
+def _through_layers(analysis: Analysis, heavy: HeavyModules) -> list[tuple[str, str, ImportBinding]]:
+    """(heavy package, the import that loads it, that import) for what the handler module's
+    imports of its layers' modules load at module scope: every cold start pays it, and no fix of
+    this module moves it."""
+    from lambda_import_lint.judgement.assessment import package_of
+
+    assert analysis.assessment is not None
+    judgements = analysis.assessment.judgements
+    found: dict[str, tuple[str, ImportBinding]] = {}
+    for load in analysis.assessment.layer_loads:
+        binding = judgements[load.index].binding
+        for module in load.modules:
+            found.setdefault(package_of(module, heavy), (f"{_statement(binding)} (layer `{load.layer}`)", binding))
+    return [(module, text, binding) for module, (text, binding) in found.items()]
+
+
+def _statement_lines(analysis: Analysis) -> dict[cst.BaseStatement, int]:
+    """The 1-based first line of each module-level statement (its leading comments excluded)."""
+    module = analysis.module
+    line = len(module.header)
+    lines: dict[cst.BaseStatement, int] = {}
+    for statement in module.body:
+        lines[statement] = line + len(statement.leading_lines) + 1
+        line += module.code_for_node(statement).count("\n")
+    return lines
+
+
+def _status(judgement: ImportJudgement, name: str, still_safe: set[str], still_unsafe: set[str]) -> str:
+    if judgement.status is Status.WARM:
+        return "warm"
+    if judgement.status is Status.ALREADY_PAID:
+        return "already-paid"
+    if name not in still_safe:
+        return "deferred"
+    if name not in still_unsafe:
+        return "deferred-unsafe"
+    if judgement.status in DEFERRED_BY_FIXES:
+        return "deferrable"
+    return "stays"

@@ -29,6 +29,11 @@ def _asset_folder(node: ast.expr | None, app: Path) -> Path | None:
     return None
 
 
+def _memory(keywords: dict[str | None, ast.expr]) -> object:
+    value = keywords.get("memory_size")
+    return value.value if isinstance(value, ast.Constant) else None
+
+
 def cdk_python(path: Path, app: Path, found: Found) -> None:
     with warnings.catch_warnings():  # the app's own warnings are not ours to print
         warnings.simplefilter("ignore")
@@ -80,14 +85,17 @@ def cdk_python(path: Path, app: Path, found: Found) -> None:
                 continue
             index = (_string(keywords.get("index")) or "index.py").removesuffix(".py")
             handler = f"{index}.{_string(keywords.get('handler')) or 'handler'}"
-            declare(found, path, str(label), app / entry, handler, snap, variable in warm_names, function_layers)
+            declare(
+                found, path, str(label), app / entry, handler, snap, variable in warm_names, function_layers,
+                memory=_memory(keywords),
+            )
             continue
         folder = _asset_folder(keywords.get("code"), app)
         if folder is None:
             continue
         declare(
             found, path, str(label), folder, _string(keywords.get("handler")), snap, variable in warm_names,
-            function_layers,
+            function_layers, memory=_memory(keywords),
         )
 
 
@@ -216,5 +224,9 @@ def cdk_typescript(path: Path, app: Path, found: Found) -> None:
             folder = _ts_path(asset.group(1), path, app) if asset else None
             handler_match = re.search(r"handler\s*:\s*['\"]([^'\"]+)['\"]", body)
             handler = handler_match.group(1) if handler_match else None
+        memory = re.search(r"memorySize\s*:\s*(\d+)\s*[,}\n]", body)
         if folder is not None and handler is not None:
-            declare(found, path, label, folder, handler, snap, layers=_ts_function_layers(body, layers))
+            declare(
+                found, path, label, folder, handler, snap, layers=_ts_function_layers(body, layers),
+                memory=memory.group(1) if memory else None,
+            )

@@ -77,6 +77,7 @@ def declare(
     layers: tuple[Layer, ...] = (),
     rarely_invoked: str | None = None,
     serves_traffic: bool = False,
+    memory: object = None,
 ) -> None:
     if not isinstance(handler, str):
         return
@@ -103,7 +104,8 @@ def declare(
     found.declarations.append(
         HandlerDeclaration(function, display(source), path=path, snapstart=snapstart,
                            provisioned_concurrency=provisioned, code_root=code_root, layers=layers,
-                           rarely_invoked=rarely_invoked, serves_traffic=serves_traffic)
+                           rarely_invoked=rarely_invoked, serves_traffic=serves_traffic,
+                           memory_mb=memory_mb(memory))
     )
 
 
@@ -159,6 +161,16 @@ def _expression(value: object) -> str:
 
 LAYER_HINT = "imports into its modules are not followed"
 LAYER_BUILD_HINT = "build the layer before checking, or fix its path; until then, imports into it are not followed"
+
+
+def memory_mb(value: object) -> int | None:
+    """A function's memory in MB as a deployment file writes it (``512``, ``"512"``), or None for
+    what cannot be read statically (a parameter, a variable) or is out of Lambda's range."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 128 <= value <= 10240 else None
 
 
 ARCHIVES = (".zip", ".jar")

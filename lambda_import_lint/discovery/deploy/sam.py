@@ -111,6 +111,7 @@ def cloudformation(path: Path, found: Found) -> None:
             declare(
                 found, path, name, code_root, merged.get("Handler"), snap, provisioned, function_layers, rare,
                 serves_traffic=bool(events) and rare is None,
+                memory=merged.get("MemorySize"),
             )
         elif kind == "AWS::Lambda::Function":
             code = properties.get("Code")
@@ -124,7 +125,7 @@ def cloudformation(path: Path, found: Found) -> None:
             function_layers = tuple(_layer(reference, layers) for reference in _listed(properties.get("Layers")))
             declare(
                 found, path, name, code_root, properties.get("Handler"), snap, name in provisioned_aliases,
-                function_layers,
+                function_layers, memory=properties.get("MemorySize"),
             )
 
 

@@ -18,7 +18,8 @@ def serverless(path: Path, found: Found) -> None:
         return
     if not isinstance(document, dict):
         return
-    runtime = (document.get("provider") or {}).get("runtime") if isinstance(document.get("provider"), dict) else None
+    provider = document["provider"] if isinstance(document.get("provider"), dict) else {}
+    runtime = provider.get("runtime")
     functions = document.get("functions") or {}
     if not isinstance(functions, dict):
         return
@@ -46,6 +47,7 @@ def serverless(path: Path, found: Found) -> None:
             function_layers,
             _scheduled_only(function.get("events")),
             serves_traffic=bool(function.get("events")) and _scheduled_only(function.get("events")) is None,
+            memory=function.get("memorySize", provider.get("memorySize")),
         )
 
 

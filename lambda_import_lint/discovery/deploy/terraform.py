@@ -69,7 +69,11 @@ def terraform(path: Path, found: Found) -> None:
                     continue
                 snap = any(_unquote(s.get("apply_on")) == "PublishedVersions" for s in body.get("snap_start", []))
                 function_layers = _function_layers(body.get("layers"), layers)
-                declare(found, path, label, code_root, _unquote(body.get("handler")), snap, layers=function_layers)
+                memory = _unquote(body.get("memory_size"))
+                declare(
+                    found, path, label, code_root, _unquote(body.get("handler")), snap, layers=function_layers,
+                    memory=memory,
+                )
     for block in document.get("module", []):
         for name, body in block.items():
             if "terraform-aws-modules/lambda/aws" not in str(_unquote(body.get("source"))):
@@ -86,7 +90,11 @@ def terraform(path: Path, found: Found) -> None:
             provisioned = executions not in (0, -1, "0", "-1", None)
             label = f"module.{_unquote(name)}"
             function_layers = _function_layers(body.get("layers"), layers)
-            declare(found, path, label, code_root, _unquote(body.get("handler")), snap, provisioned, function_layers)
+            memory = _unquote(body.get("memory_size"))
+            declare(
+                found, path, label, code_root, _unquote(body.get("handler")), snap, provisioned, function_layers,
+                memory=memory,
+            )
 
 
 def _layers(path: Path, document: dict[str, Any], archives: dict[str, Path]) -> dict[str, Layer]:
