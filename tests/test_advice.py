@@ -256,6 +256,10 @@ def test_a_module_we_cannot_see_into_may_load_the_heavy_one(tmp_path: Path, caps
     (tmp_path / "shared_helpers.py").write_text("def ok():\n    return {'ok': True}\n")
     assert [item["code"] for item in _check(app, capsys)] == ["LIL001"]
     assert _flake8(app) == ["LIL001"]
+    # A helper we can read that imports a package we cannot see into is no better than none.
+    (tmp_path / "shared_helpers.py").write_text("import vendor_sdk\n\n\ndef ok():\n    return vendor_sdk.ok()\n")
+    assert _check(app, capsys) == []
+    assert _flake8(app) == []
 
 
 CLIENT_PER_CALL = """
@@ -422,3 +426,14 @@ def test_a_declared_event_source_shows_warm_invocations(tmp_path: Path, capsys, 
     # The same code with no event source declared shows none.
     (tmp_path / "template.yaml").unlink()
     assert _check(app, capsys) == []
+
+
+def test_returning_an_http_shaped_answer_is_no_traffic(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`{"statusCode": 200, "body": …}` is what the hello-world template returns, from nightly jobs
+    too; reading the request's body is what an API handler does."""
+    app = tmp_path / "app.py"
+    body = "    boto3.client('s3').put_object(Bucket='b', Key='k', Body=b'')\n    return {'statusCode': 200, 'body': 'done'}\n"
+    app.write_text("import boto3\n\n\ndef handler(event, context):\n" + body)
+    assert _check(app, capsys) == []
+    app.write_text("import boto3\n\n\ndef handler(event, context):\n    payload = event['body']\n" + body)
+    assert [item["code"] for item in _check(app, capsys)] == ["LIL101"]

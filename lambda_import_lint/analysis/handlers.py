@@ -1,8 +1,10 @@
-"""The module's handlers, from its facts: the declared functions, else the heuristic; and the
-handlers whose cold starts do not matter because they run a handful of times."""
+"""The module's handlers, from its facts: the declared functions, else the heuristic; the handlers
+whose cold starts do not matter because they run a handful of times; and whether the module shows
+its handlers serve traffic (warm invocations, for LIL101)."""
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from lambda_import_lint.analysis.records import FunctionInfo, ModuleFacts
@@ -88,14 +90,11 @@ def rarely_invoked(source: bytes | str) -> str | None:
 # application events, GraphQL resolvers) and the frameworks built on them. Reusing a client across
 # invocations helps only where there are warm invocations; a function with none of these (a task
 # handed a custom payload by Step Functions, a notebook, a nightly job) is not shown to have any.
+# Texts distinctive enough on their own:
 _TRAFFIC_TEXTS: tuple[str, ...] = (
-    # SQS, SNS, S3, Kinesis, DynamoDB streams, SES; Kafka and Firehose; CloudWatch Logs subscriptions.
-    '"Records"', "'Records'", '"records"', "'records'", "awslogs",
-    # API Gateway (REST, HTTP, WebSocket), ALB, function URLs.
-    "pathParameters", "queryStringParameters", "httpMethod", "requestContext", "rawPath", "routeKey",
-    '"body"', "'body'", '"headers"', "'headers'", "statusCode",
-    # EventBridge application events; AppSync resolvers.
-    '"detail"', "'detail'", "detail-type", "fieldName", '"arguments"', "'arguments'",
+    # API Gateway (REST, HTTP, WebSocket), ALB, function URLs; CloudWatch Logs subscriptions.
+    "pathParameters", "queryStringParameters", "httpMethod", "requestContext", "rawPath", "routeKey", "awslogs",
+    "detail-type",
     # Powertools event handlers, batch processing and event source data classes.
     "Resolver", "event_source", "BatchProcessor", "process_partial_response", "batch_processor",
     "SQSEvent", "SNSEvent", "S3Event", "KinesisStreamEvent", "DynamoDBStreamEvent", "EventBridgeEvent",
@@ -103,10 +102,16 @@ _TRAFFIC_TEXTS: tuple[str, ...] = (
     # Web frameworks behind an adapter.
     "Mangum", "serverless_wsgi", "awsgi", "Chalice",
 )
+# Keys common enough elsewhere that only a read counts (``event["Records"]``, ``event.get("body")``),
+# not a return value's ``{"statusCode": 200, "body": …}``: SQS, SNS, S3, Kinesis, DynamoDB streams;
+# an HTTP request's body and headers; EventBridge application events; AppSync arguments.
+_TRAFFIC_READ = re.compile(
+    r"""(?:\[\s*|\.get\(\s*)["'](?:Records|body|headers|detail|arguments|fieldName)["']"""
+)
 
 
 def serves_traffic(source: bytes | str) -> bool:
-    """Whether the module shows its handlers serve traffic (``_TRAFFIC_TEXTS``): only then are
-    there warm invocations for a client kept at module scope to help."""
+    """Whether the module shows its handlers serve traffic (``_TRAFFIC_TEXTS``, ``_TRAFFIC_READ``):
+    only then are there warm invocations for a client kept at module scope to help."""
     text = source if isinstance(source, str) else source.decode("utf-8", errors="replace")
-    return any(needle in text for needle in _TRAFFIC_TEXTS)
+    return any(needle in text for needle in _TRAFFIC_TEXTS) or _TRAFFIC_READ.search(text) is not None

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple
 
-from lambda_import_lint.catalogue import HeavyModules
+from lambda_import_lint.catalogue import HeavyModules, load_catalogue
 from lambda_import_lint.discovery.declarations import LayerRoot
 
 if TYPE_CHECKING:
@@ -81,6 +81,9 @@ class HeavyLink(NamedTuple):
     # modules, deferrable or not: what keeping its import loads anyway ("already paid").
     loads: frozenset[str] = frozenset()
     layer: str = ""  # the layer the imported module comes from ("" for the function's own code)
+    # The local modules import, at module scope, a package we cannot see into (not the standard
+    # library, not in the catalogue, not a local file): it may load anything.
+    opaque: bool = False
 
 
 Imported = tuple[str, int, int, bool]  # (module, relative level, line, pinned at module scope)
@@ -299,20 +302,36 @@ def _search(
     looked_at: set[Dependency] = set()
     found = HeavyLink(())
     loads: set[str] = set()
+    opaque = False
     while queue:
         current, chain = queue.popleft()
         node = _edges(Path(current), project_root, layer_roots)
         looked_at.update(node.probed)
+        followed = {name for name, _ in node.children}
         for module, line, pinned in node.absolute_imports:
             if heavy.is_heavy(module):
                 loads.add(module)
                 if not pinned and not found.names:  # breadth first: the shortest chain
                     found = HeavyLink((*chain, module), current, line)
+            elif module not in followed and not _known(module):
+                opaque = True
         for name, child in node.children:
             if child not in visited:
                 visited.add(child)
                 queue.append((child, (*chain, name)))
-    return found._replace(loads=frozenset(loads)), frozenset(looked_at)
+    return found._replace(loads=frozenset(loads), opaque=opaque), frozenset(looked_at)
+
+
+def _known(module: str) -> bool:
+    """Whether we know what importing ``module`` loads: the standard library, or the catalogue."""
+    import sys
+
+    top = module.split(".")[0]
+    if not top or top in sys.stdlib_module_names or top == "__future__":
+        return True
+    costs = load_catalogue().costs_ms
+    parts = module.split(".")
+    return any(".".join(parts[:end]) in costs for end in range(len(parts), 0, -1))
 
 
 def local_chains(

@@ -186,6 +186,7 @@ def _analyse_module(
         config.heavy,
         handlers,
         defer_all=library or config.defer == "all",
+        report_unproven=config.defer == "all",
         warm_handlers=warm_handlers,
         package_init=Path(path).name == "__init__.py",
         local_chains=chains,

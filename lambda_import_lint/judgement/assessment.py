@@ -188,6 +188,7 @@ def assess(
     local_chains: Mapping[int, HeavyLink] | None = None,
     rarely_invoked: bool = False,
     serves_traffic: bool = True,
+    report_unproven: bool = False,
 ) -> Assessment:
     """Judge every module-scope import of a module with these handlers. ``defer_all``: every use
     inside a function counts (shared code, ``--defer all``); ``package_init``: the module is a
@@ -196,7 +197,9 @@ def assess(
     ``rarely_invoked``: the handlers run a handful of times (a custom resource, a rotation
     function), so neither their cold starts nor their per-invocation clients are worth a change;
     ``serves_traffic``: the module shows its handlers are invoked often enough to stay warm (an
-    event source of traffic), without which a client kept at module scope is not shown to help."""
+    event source of traffic), without which a client kept at module scope is not shown to help;
+    ``report_unproven``: ``--defer all`` asked for every deferrable import, even one a module we
+    cannot see into may load anyway (shared code's own ``defer all`` semantics do not ask that)."""
     handler_reach = {handler: reachable_functions(facts, handler) for handler in handlers}
     main_paths = [main_path_functions(facts, handler) for handler in handlers]
     client_sites = _client_sites(facts, handler_reach, main_paths)
@@ -221,7 +224,7 @@ def assess(
         if not facts.imports[index].type_checking
     }
     loaded = loaded_here.union(*loaded_locally.values())
-    unseen = _unseen_imports(facts, heavy, local_chains) if local_chains is not None else set()
+    unseen = _unseen_imports(facts, heavy, local_chains) if local_chains is not None else {}
     judgements = []
     for judgement in first_pass:
         status = judgement.status
@@ -232,8 +235,7 @@ def assess(
         if status is Status.UNUSED and _kept_on_purpose(judgement.binding, facts, package_init):
             status = Status.KEPT
         if (
-            status in (Status.UNUSED, Status.DEFERRABLE)
-            and not defer_all
+            (status is Status.UNUSED or status is Status.DEFERRABLE and not report_unproven)
             and _seen_by_others(judgement.binding, unseen, heavy)
         ):
             # Removing or deferring it saves something only if nothing else loads it, and a module
@@ -454,29 +456,39 @@ def _places(uses: list[Use], main_paths: list[set[FunctionInfo]]) -> tuple[tuple
     return tuple(Place(function, branch[-1] if branch else None) for function, branch in chosen), None
 
 
-def _unseen_imports(facts: ModuleFacts, heavy: HeavyModules, local_chains: Mapping[int, HeavyLink]) -> set[str]:
-    """The packages the module imports at module scope whose own imports we do not know: not the
-    standard library, not a catalogue entry (whose loads are listed), not a local module we
-    followed ("." for a relative import we could not follow)."""
+def _unseen_imports(
+    facts: ModuleFacts, heavy: HeavyModules, local_chains: Mapping[int, HeavyLink]
+) -> dict[str, set[str]]:
+    """The packages the module imports at module scope whose own imports we do not know, with the
+    names each binds: not the standard library, not a catalogue entry (whose loads are listed), not
+    a local module we followed unless it imports such a package itself ("." for a relative import
+    we could not follow)."""
     catalogued = load_catalogue().costs_ms
-    unseen: set[str] = set()
+    unseen: dict[str, set[str]] = {}
     for index, binding in enumerate(facts.imports):
-        if binding.type_checking or binding.lazy or index in local_chains:
+        if binding.type_checking or binding.lazy:
+            continue
+        if index in local_chains:
+            if local_chains[index].opaque:  # a local module we followed imports one we cannot see
+                unseen.setdefault(f"local {binding.module}", set()).add(binding.name)
             continue
         top = binding.module.lstrip(".").split(".")[0]
         if binding.module.startswith(".") or not top:
-            unseen.add(".")
+            unseen.setdefault(".", set()).add(binding.name)
         elif top not in sys.stdlib_module_names and top != "__future__":
             package = package_of(binding.module, heavy)
             if package not in catalogued:
-                unseen.add(package)
+                unseen.setdefault(package, set()).add(binding.name)
     return unseen
 
 
-def _seen_by_others(binding: ImportBinding, unseen: set[str], heavy: HeavyModules) -> bool:
-    """Whether a module we cannot see into, other than the one this import names, is imported:
-    it may load this one, so taking this import away is not proven to save anything."""
-    return bool(unseen - {package_of(binding.module, heavy)})
+def _seen_by_others(binding: ImportBinding, unseen: Mapping[str, set[str]], heavy: HeavyModules) -> bool:
+    """Whether a module we cannot see into, other than the one this import names, is imported: it
+    may load this one, so taking this import away is not proven to save anything. An alternative
+    bound to the same name (``try: import ujson as json / except ImportError: import json``) moves
+    with it and does not count."""
+    own = package_of(binding.module, heavy)
+    return any(package != own and names != {binding.name} for package, names in unseen.items())
 
 
 def _kept_on_purpose(binding: ImportBinding, facts: ModuleFacts, package_init: bool) -> bool:
