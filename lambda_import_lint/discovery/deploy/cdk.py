@@ -7,7 +7,7 @@ import re
 import warnings
 from pathlib import Path
 
-from lambda_import_lint.discovery.deploy.common import Found, declare
+from lambda_import_lint.discovery.deploy.common import Found, declare, read_bytes, read_text
 
 
 def _string(node: ast.expr | None) -> str | None:
@@ -32,7 +32,7 @@ def cdk_python(path: Path, app: Path, found: Found) -> None:
     with warnings.catch_warnings():  # the app's own warnings are not ours to print
         warnings.simplefilter("ignore")
         try:
-            tree = ast.parse(path.read_bytes())
+            tree = ast.parse(read_bytes(path))
         except (SyntaxError, ValueError):
             return
     warm_names: set[str] = set()
@@ -109,7 +109,7 @@ def _ts_path(expression: str, source: Path, app: Path) -> Path | None:
 
 
 def cdk_typescript(path: Path, app: Path, found: Found) -> None:
-    text = path.read_text("utf-8", errors="replace")
+    text = read_text(path)
     for match in _TS_FUNCTION.finditer(text):
         kind, label = match.group(1), match.group(3)
         body = _balanced(text, match.end() - 1)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from lambda_import_lint.discovery.deploy.common import (
-    ARCHIVE_HINT, NOT_INSPECTABLE, Found, declare, is_python, yaml_load,
+    ARCHIVE_HINT, NOT_INSPECTABLE, Found, declare, is_python, read_bytes, read_text, yaml_load,
 )
 from lambda_import_lint.discovery.declarations import handlers_hint
 
@@ -21,7 +21,7 @@ def _ref(value: object) -> str | None:
 
 
 def cloudformation(path: Path, found: Found) -> None:
-    text = path.read_text("utf-8", errors="replace")
+    text = read_text(path)
     try:
         template = json.loads(text) if path.suffix == ".json" else yaml_load(text)
     except Exception as error:  # a broken template is a warning, never a crash
@@ -72,7 +72,7 @@ def looks_like_template(path: Path) -> bool:
     if path.suffix not in (".yaml", ".yml"):
         return False
     try:
-        head = path.read_bytes()[:65536]
+        head = read_bytes(path)[:65536]
     except OSError:
         return False
     return b"AWSTemplateFormatVersion" in head or b"AWS::Serverless" in head

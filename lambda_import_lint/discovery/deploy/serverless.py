@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lambda_import_lint.discovery.deploy.common import Found, declare, is_python, yaml_load
+from lambda_import_lint.discovery.deploy.common import Found, declare, is_python, read_text, yaml_load
 from lambda_import_lint.discovery.declarations import handlers_hint
 
 
 def serverless(path: Path, found: Found) -> None:
     try:
-        document = yaml_load(path.read_text("utf-8", errors="replace"))
+        document = yaml_load(read_text(path))
     except Exception as error:
         found.warn(path, f"cannot read: {str(error).splitlines()[0]}", hint=f"fix it, or {handlers_hint()}")
         return

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from lambda_import_lint.discovery.deploy.common import ARCHIVE_HINT, NOT_INSPECTABLE, Found, declare, is_python
+from lambda_import_lint.discovery.deploy.common import ARCHIVE_HINT, NOT_INSPECTABLE, Found, declare, is_python, read_text
 from lambda_import_lint.discovery.declarations import handlers_hint
 
 
@@ -30,8 +30,7 @@ def terraform(path: Path, found: Found) -> None:
     try:
         import hcl2
 
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            document = hcl2.load(handle)
+        document = hcl2.loads(read_text(path))
     except Exception as error:
         reason = str(error).splitlines()[0] if str(error) else repr(error)
         found.warn(path, f"cannot read: {reason}", hint=f"fix it, or {handlers_hint()}")
