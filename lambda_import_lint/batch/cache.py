@@ -259,17 +259,12 @@ def open_folder(config: Config, *names: str, create: bool = True) -> Folder | No
     return None
 
 
-class Cache:
-    """Results keyed by content hash + effective configuration + path + tool version, one JSON
-    file per entry in ``<folder>/<version>/<key[:2]>/<key>``. A changed file, setting or version
-    gives a new key, so a stale result is never served."""
+class Store:
+    """Entries by key, one file each in ``<folder>/<version>/<key[:2]>/<key>``; the folder is made on
+    the first write. Bytes only: whoever reads an entry checks its shape."""
 
-    def __init__(self, config: Config, options: Options) -> None:
-        import hashlib
-
+    def __init__(self, config: Config) -> None:
         self.config = config
-        fingerprint = repr((config, config.root, sorted(options.codes), options.with_edits, sys.version_info[:2]))
-        self.salt = hashlib.sha256(fingerprint.encode()).hexdigest()
         self._folder: Folder | None = None
         self._state = "absent"  # "open", "absent" (made on the first write) or "off"
         try:
@@ -298,6 +293,47 @@ class Cache:
             self._folder = None
         self._state = "off"
 
+    def read(self, key: str) -> bytes | None:
+        """The entry's bytes, if there is one (``key``: 64 hex digits)."""
+        folder = self._open(create=False)
+        if folder is None:
+            return None
+        try:
+            with folder.child(key[:2]) as shard:
+                return shard.read(key)
+        except NotOurs as problem:
+            _not_used(problem)
+            self.close()
+        except OSError:
+            pass
+        return None
+
+    def write(self, key: str, data: bytes) -> None:
+        folder = self._open(create=True)
+        if folder is None:
+            return
+        try:
+            with folder.child(key[:2], create=True) as shard:
+                shard.write(key, data)
+        except NotOurs as problem:
+            _not_used(problem)
+            self.close()
+        except OSError:
+            pass  # a cache that cannot be written only costs speed
+
+
+class Cache(Store):
+    """Results keyed by content hash + effective configuration + path + tool version, one JSON
+    file per entry in ``<folder>/<version>/<key[:2]>/<key>``. A changed file, setting or version
+    gives a new key, so a stale result is never served."""
+
+    def __init__(self, config: Config, options: Options) -> None:
+        import hashlib
+
+        fingerprint = repr((config, config.root, sorted(options.codes), options.with_edits, sys.version_info[:2]))
+        self.salt = hashlib.sha256(fingerprint.encode()).hexdigest()
+        super().__init__(config)
+
     def key(self, task: Task, source: bytes) -> str:
         import hashlib
 
@@ -309,18 +345,7 @@ class Cache:
     def get(self, key: str, path: str) -> FileResult | None:
         """The cached result for the file at ``path``, if the entry is well formed and every
         other file it depends on is unchanged."""
-        folder = self._open(create=False)
-        if folder is None:
-            return None
-        try:
-            with folder.child(key[:2]) as shard:
-                data = shard.read(key)
-        except NotOurs as problem:
-            _not_used(problem)
-            self.close()
-            return None
-        except OSError:
-            return None
+        data = self.read(key)
         if data is None:
             return None
         from lambda_import_lint.analysis.local_modules import unchanged
@@ -332,17 +357,7 @@ class Cache:
         return result if unchanged(dependencies) else None
 
     def put(self, key: str, result: FileResult, dependencies: Iterable[tuple[str, int, int]] = ()) -> None:
-        folder = self._open(create=True)
-        if folder is None:
-            return
-        try:
-            with folder.child(key[:2], create=True) as shard:
-                shard.write(key, encode_entry(result, dependencies))
-        except NotOurs as problem:
-            _not_used(problem)
-            self.close()
-        except OSError:
-            pass  # a cache that cannot be written only costs speed
+        self.write(key, encode_entry(result, dependencies))
 
 
 def encode_entry(result: FileResult, dependencies: Iterable[tuple[str, int, int]]) -> bytes:
