@@ -69,7 +69,6 @@ class Plugin:
             field_name, converted = parse_setting(key, value)
             overrides[field_name] = converted
         cls.config = config.replace(**overrides)
-        from lambda_import_lint.discovery.handlers import discover_declarations
         from lambda_import_lint.analysis import external_references, local_modules
 
         # Here, not on the first file: flake8 parses options before it forks its workers, so they

@@ -61,7 +61,9 @@ class CachedReadings:
                 missing.append(index)
         if missing:
             todo = [items[index] for index in missing]
-            fresh = self.in_processes(todo) if self.in_processes is not None and len(todo) >= PARALLEL_THRESHOLD else None
+            fresh = None
+            if self.in_processes is not None and len(todo) >= PARALLEL_THRESHOLD:
+                fresh = self.in_processes(todo)
             if fresh is None:
                 fresh = read_serially(todo)
             self.parsed += len(todo)
@@ -80,7 +82,8 @@ def read_one(item: tuple[Unit, bytes]) -> Parsed:
 @functools.lru_cache(maxsize=1)
 def _schema() -> str:
     """The records' fields and annotations: entries written for other fields are never read."""
-    shapes = [(record.__name__, record._fields, record.__annotations__) for record in (HandlerDeclaration, DiscoveryWarning)]
+    records = (HandlerDeclaration, DiscoveryWarning)
+    shapes = [(record.__name__, record._fields, record.__annotations__) for record in records]
     return repr((ENTRY_FORMAT, __version__, shapes))
 
 

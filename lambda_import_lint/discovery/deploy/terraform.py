@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from lambda_import_lint.discovery.deploy.common import ARCHIVE_HINT, NOT_INSPECTABLE, Found, declare, is_python, read_text
+from lambda_import_lint.discovery.deploy.common import (
+    ARCHIVE_HINT, NOT_INSPECTABLE, Found, declare, is_python, read_text,
+)
 from lambda_import_lint.discovery.declarations import handlers_hint
 
 
