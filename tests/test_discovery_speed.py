@@ -245,3 +245,16 @@ def test_flake8_from_a_folder_that_is_not_the_project_does_not_walk_it(tmp_path:
     # The control: the same decoy inside the project is read, and does take the finding away.
     (project / "template.yaml").write_text(decoy.replace("checkouts/service/sub/", "sub/"))
     assert _flake8(["checkouts/service/sub"], outside) == []
+
+
+def test_a_syntax_error_is_cached_like_findings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A sample repository with one broken handler must not load LibCST on every warm run."""
+    (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")
+    (tmp_path / "app.py").write_text("import pandas\n\ndef handler(event, context):\n    return pandas.\n")
+    runs = []
+    for _ in range(2):
+        assert main(["check", str(tmp_path)]) == 2
+        runs.append(capsys.readouterr().err)
+    assert runs[0] == runs[1] and "app.py: error: syntax error at " in runs[0]
+    stored = [path.read_bytes() for path in cache_folder(Config(folder=tmp_path)).glob("*/*/*") if path.is_file()]
+    assert any(b'"error":"syntax error at ' in entry for entry in stored)

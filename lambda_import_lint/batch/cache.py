@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 CACHE_FOLDER = ".lambda-import-lint-cache"
 CACHE_ENVIRONMENT = "LAMBDA_IMPORT_LINT_CACHE_DIR"
-ENTRY_FORMAT = 3  # bumped when the JSON shape of an entry changes
+ENTRY_FORMAT = 4  # bumped when the JSON shape of an entry changes
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by lambda-import-lint.\n"
@@ -386,6 +386,7 @@ def encode_entry(result: FileResult, dependencies: Iterable[tuple[str, int, int]
         "findings": findings,
         "handlers": list(result.handlers),
         "parsed": result.parsed,
+        "error": result.error,
         "dependencies": [list(d) for d in sorted(dependencies)],
     }
     return json.dumps(entry, separators=(",", ":")).encode()
@@ -400,7 +401,7 @@ def decode_entry(data: bytes, path: str) -> tuple[FileResult, tuple[tuple[str, i
     ``encode_entry`` writes: every field of the expected type, every literal from its set."""
     import json
 
-    from lambda_import_lint.engine.results import FileResult
+    from lambda_import_lint.engine.results import SYNTAX_ERROR, FileResult
 
     try:
         entry = json.loads(data)
@@ -409,10 +410,12 @@ def decode_entry(data: bytes, path: str) -> tuple[FileResult, tuple[tuple[str, i
         handlers = tuple(_string(name) for name in _list(entry.get("handlers")))
         parsed = entry.get("parsed")
         _expect(type(parsed) is bool)
+        error = _optional_string(entry.get("error"))
+        _expect(error is None or error.startswith(SYNTAX_ERROR))  # the only error ever stored
         dependencies = tuple(_dependency(item) for item in _list(entry.get("dependencies")))
     except (ValueError, RecursionError, _Malformed):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         return None
-    return FileResult(path, findings, None, handlers, bool(parsed)), dependencies
+    return FileResult(path, findings, error, handlers, bool(parsed)), dependencies
 
 
 def _expect(condition: bool) -> None:

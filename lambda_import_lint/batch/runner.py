@@ -216,7 +216,7 @@ def run(
         for position, outcome in results:
             index, _, _, key = pending[position]
             outcomes[index] = outcome
-            if cache is not None and key is not None and outcome.fixed is None and outcome.result.error is None:
+            if cache is not None and key is not None and outcome.fixed is None and outcome.result.cacheable:
                 cache.put(key, outcome.result, outcome.dependencies)
             done += 1
             if progress is not None:
