@@ -16,6 +16,7 @@ from lambda_import_lint.config import Config, discover, parse_setting
 from lambda_import_lint.rules.registry import DEFAULT_ENABLED
 
 if TYPE_CHECKING:
+    from lambda_import_lint.batch.cache import Store
     from lambda_import_lint.discovery.declarations import Declarations
 
 # flake8 option → our setting, with how flake8 should parse it.
@@ -107,13 +108,21 @@ def _checked_paths(options: argparse.Namespace) -> list[str]:
 
 def _declarations(config: Config, paths: list[str]) -> Declarations:
     """Handler declarations for a flake8 run over ``paths``, deployment files read through the
-    cache when the project has a configuration (a cache folder is never made in a folder that
-    is not a project)."""
+    cache: the CLI's (beside the configuration), else one at the project root when a
+    ``pyproject.toml`` or ``.git`` marks it. Never a cache folder made in a folder that is not a
+    project."""
     import os
 
     from lambda_import_lint.batch.cache import CACHE_ENVIRONMENT, Store
     from lambda_import_lint.batch.deployments import CachedReadings
+    from lambda_import_lint.discovery.deploy import project_root
     from lambda_import_lint.discovery.handlers import discover_declarations
 
-    cached = config.folder is not None or bool(os.environ.get(CACHE_ENVIRONMENT))
-    return discover_declarations(config, paths, parse=CachedReadings(Store(config) if cached else None))
+    store: Store | None = None
+    if config.folder is not None or os.environ.get(CACHE_ENVIRONMENT):
+        store = Store(config)
+    else:
+        root = project_root(paths)
+        if (root / "pyproject.toml").is_file() or (root / ".git").exists():
+            store = Store(config.replace(folder=root))
+    return discover_declarations(config, paths, parse=CachedReadings(store))

@@ -64,7 +64,7 @@ def test_a_tf_file_without_lambda_resources_is_not_parsed(tmp_path: Path, capsys
     assert [row["function"] for row in handlers] == ["handler"]
     assert "network.tf" not in err and "broken.yaml" not in err  # never handed to python-hcl2 or PyYAML
     # The same broken bytes naming a Lambda resource are parsed, and the failure is reported.
-    (project / "network.tf").write_text(BROKEN_HCL + '# resource "aws_lambda_function" comes later\n')
+    (project / "network.tf").write_text(BROKEN_HCL + 'resource "aws_lambda_function" "f" {}\n')
     _, err = _handlers(project, capsys)
     assert "network.tf: cannot read" in err
 
@@ -75,7 +75,9 @@ def test_a_tf_file_without_lambda_resources_is_not_parsed(tmp_path: Path, capsys
         pytest.param("terraform", "main.tf", 'resource "aws_lambda_function" "f" {}', True, id="tf-function"),
         pytest.param("terraform", "main.tf", 'resource "aws_lambda_layer_version" "l" {}', True, id="tf-layer"),
         pytest.param("terraform", "main.tf", 'module "f" { source = "terraform-aws-modules/lambda/aws" }', True, id="tf-module"),
+        pytest.param("terraform", "main.tf", "resource aws_lambda_function f {}", True, id="tf-unquoted-labels"),
         pytest.param("terraform", "main.tf", 'resource "aws_s3_bucket" "b" {}', False, id="tf-bucket"),
+        pytest.param("terraform", "out.tf", 'output "arn" { value = module.aws_lambda_function.arn }', False, id="tf-output"),
         pytest.param("cloudformation", "t.yaml", "Type: AWS::Serverless::LayerVersion", True, id="sam-layer"),
         pytest.param("cloudformation", "t.yaml", "Type: AWS::Lambda::LayerVersion", True, id="cfn-layer"),
         pytest.param("cloudformation", "t.yaml", "Type: AWS::Lambda::Function\n  MemorySize: 512", True, id="cfn-memory"),

@@ -10,6 +10,7 @@ it by content and run it in worker processes).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
@@ -112,28 +113,27 @@ class Parsed(NamedTuple):
     probes: tuple[Probe, ...] = ()  # the filesystem's answers it depends on
 
 
-# Cheap before costly: the byte fragments one of which a file must hold for its reader to find
-# anything (every spelling the readers take; layers and memory sizes of functions included, as the
-# resources that declare them are named the same way). A file without any is not parsed: in a
-# Terraform repository most `.tf` files declare networks, buckets and roles, and python-hcl2 takes
-# ~50 ms a file. Serverless files are always read (few per repository; any key may matter).
-WORTH_READING: dict[str, tuple[bytes, ...]] = {
-    "terraform": (b"aws_lambda_function", b"aws_lambda_layer_version", b"terraform-aws-modules/lambda"),
-    "cloudformation": (b"AWS::Serverless", b"AWS::Lambda::"),
-    "cdk": (b"Function", b"LayerVersion"),
-    "dockerfile": (b"lambda/python", b"aws-lambda-python"),
+# Cheap before costly: what a file's bytes must hold for its reader to find anything (every
+# spelling the readers take; layers and memory sizes of functions included, as the resources that
+# declare them are named the same way). A file without it is not parsed: in a Terraform repository
+# most `.tf` files declare networks, buckets, roles and outputs (`module.aws_lambda_function.arn` is
+# a reference, not a resource), and python-hcl2 takes ~20-60 ms a file. Serverless files are always
+# read (few per repository; any key may matter).
+WORTH_READING: dict[str, re.Pattern[bytes]] = {
+    "terraform": re.compile(
+        rb'(?:resource|data)\s+"?(?:aws_lambda_function|aws_lambda_layer_version)\b|terraform-aws-modules/lambda'
+    ),
+    "cloudformation": re.compile(rb"AWS::(?:Serverless|Lambda::)"),
+    "cdk": re.compile(rb"Function|LayerVersion"),
+    "dockerfile": re.compile(rb"lambda/python|aws-lambda-python", re.IGNORECASE),  # FROM lines ignore case
 }
 
 
 def worth_reading(unit: Unit, data: bytes) -> bool:
     """Whether a deployment file's bytes can declare anything its reader takes (no false
-    negatives: each reader needs one of the fragments to declare anything or warn about it)."""
-    fragments = WORTH_READING.get(unit.kind)
-    if fragments is None:
-        return True
-    if unit.kind == "dockerfile":
-        data = data.lower()  # FROM lines are matched ignoring case
-    return any(fragment in data for fragment in fragments)
+    negatives: each reader needs a match to declare anything or warn about it)."""
+    pattern = WORTH_READING.get(unit.kind)
+    return pattern is None or pattern.search(data) is not None
 
 
 def _reader(unit: Unit) -> Reader:
