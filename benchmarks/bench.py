@@ -1,6 +1,6 @@
 """Side-by-side timings on real installed code, reported as ratios (the machine is shared and noisy).
 
-    python benchmarks/bench.py [--runs 5] [--only NAME ...]
+    python benchmarks/bench.py [--runs 5] [--only NAME ...] [--corpus /tmp/realcode-corpus]
 
 Needs Django, botocore, boto3 and requests installed (``pip install django boto3 requests``) and
 ruff on PATH (``pip install ruff``). Each comparison alternates its two commands ``--runs`` times and
@@ -21,6 +21,16 @@ Comparisons (targets from issue 6):
                    files, a third of the handlers with a conditional pandas import) vs ruff as
                    above: deployment discovery and per-file declaration lookups at scale
                                                                           (no target; <= 1.5 like Django)
+
+Real Lambda repositories (issue 18; the real-code corpus of benchmarks/realcode, extracted with
+``setup_corpus.py --out DIR``, passed as ``--corpus DIR``; skipped when it is missing). Each repository
+is timed where it lies (read only: the cache goes to a temporary folder):
+  realcode-warm    check with a warm cache vs ruff as above, per deployment-heavy repository (<= 3)
+  realcode-cold    check --clean-cache (every deployment file and Python file parsed again) vs ruff
+                                                                                         (<= 20)
+  flake8-outside   flake8 over a copy of a deployment-heavy repository (a `.git` folder marks it as
+                   a project), run from the corpus folder (not a project: 18,000 files, 500 `.tf`),
+                   with the plugin vs without                                           (<= 1.05)
 """
 
 from __future__ import annotations
@@ -71,11 +81,14 @@ def package_folder(name: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def timed(command: list[str], env: dict[str, str] | None = None) -> float:
+def timed(
+    command: list[str], env: dict[str, str] | None = None, allowed: tuple[int, ...] = (0, 1), cwd: Path | None = None
+) -> float:
+    """Wall time of one run; a failure (an exit status not ``allowed``) stops the benchmark."""
     started = time.perf_counter()
-    completed = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    completed = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
     elapsed = time.perf_counter() - started
-    if completed.returncode not in (0, 1):
+    if completed.returncode not in allowed:
         raise SystemExit(f"{command[:6]}… failed ({completed.returncode}): {completed.stderr.decode()[-500:]}")
     return elapsed
 
@@ -131,6 +144,58 @@ def ruff_command(folder: Path) -> list[str]:
     return [ruff, "check", "--no-cache", "--isolated", "--select", "TID253", "--config", setting, str(folder)]
 
 
+# Deployment-heavy repositories of the corpus: Terraform (246 `.tf` files), SAM (127 YAML files and
+# 32 `.tf`), and one with 89 YAML files of CloudFormation.
+BROKEN_FILES = (0, 1, 2)  # real repositories hold files with syntax errors (exit status 2)
+DEPLOYMENT_HEAVY = (
+    "DataDog+serverless-sample-app",
+    "aws-samples+serverless-samples",
+    "awslabs+aws-serverless-data-lake-framework",
+)
+
+
+def realcode(corpus: Path, runs: int, wanted: set[str]) -> list[dict[str, object]]:
+    """The issue-18 comparisons over the deployment-heavy repositories of the corpus."""
+    rows: list[dict[str, object]] = []
+    repositories = [corpus / name for name in DEPLOYMENT_HEAVY if (corpus / name).is_dir()]
+    if not repositories:
+        print(f"realcode comparisons skipped: no corpus at {corpus} (see benchmarks/realcode/setup_corpus.py)")
+        return rows
+    for repository in repositories:
+        cache = tempfile.mkdtemp(prefix="lil-bench-realcode-cache-")
+        env = {**os.environ, "LAMBDA_IMPORT_LINT_CACHE_DIR": cache}
+        check = [*TOOL, "check", "-q", "--exit-zero", str(repository)]
+        short = repository.name.split("+", 1)[1]
+        if "realcode-warm" in wanted:
+            rows.append(compare(
+                f"warm {short}", lambda: timed(check, env, BROKEN_FILES), lambda: timed(ruff_command(repository)),
+                runs, ("lambda-import-lint", "ruff"), "<= 3",
+            ))
+        if "realcode-cold" in wanted:
+            rows.append(compare(
+                f"cold {short}",
+                lambda: timed([*check, "--clean-cache"], env, BROKEN_FILES),
+                lambda: timed(ruff_command(repository)),
+                runs, ("lambda-import-lint", "ruff"), "<= 20",
+            ))
+        shutil.rmtree(cache, ignore_errors=True)
+    if "flake8-outside" in wanted:
+        workspace = Path(tempfile.mkdtemp(prefix="lil-bench-flake8-"))
+        project = workspace / "project"
+        shutil.copytree(repositories[0], project, symlinks=True)
+        (project / ".git").mkdir()
+        env = {key: value for key, value in os.environ.items() if key != "LAMBDA_IMPORT_LINT_CACHE_DIR"}
+        flake8 = ["--exit-zero", str(project)]
+        rows.append(compare(
+            "flake8-outside",
+            lambda: timed([PYTHON, "-m", "flake8", *flake8], env, cwd=corpus),
+            lambda: timed([PYTHON, "-c", FLAKE8_WITHOUT_PLUGIN, *flake8], env, cwd=corpus),
+            runs, ("with-plugin", "without"), "<= 1.05",
+        ))
+        shutil.rmtree(workspace, ignore_errors=True)
+    return rows
+
+
 def make_monorepo(folder: Path, functions: int = 300, helpers: int = 9) -> Path:
     """A SAM monorepo: one template declaring every function, each with its own code folder."""
     resources = []
@@ -159,13 +224,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", nargs="*", default=None)
+    parser.add_argument("--corpus", type=Path, default=Path("/tmp/realcode-corpus"))
     args = parser.parse_args()
     runs: int = args.runs
-    wanted = set(args.only or ["django-vs-ruff", "worst-vs-parse", "jobs", "cache", "flake8", "monorepo-vs-ruff"])
+    wanted = set(args.only or [
+        "django-vs-ruff", "worst-vs-parse", "jobs", "cache", "flake8", "monorepo-vs-ruff",
+        "realcode-warm", "realcode-cold", "flake8-outside",
+    ])
 
     compileall.compile_dir(str(package_folder("lambda_import_lint")), quiet=1)
-    django = package_folder("django")
-    worst = [str(package_folder(name)) for name in ("botocore", "boto3", "requests")]
+    classic = wanted & {"django-vs-ruff", "worst-vs-parse", "jobs", "cache", "flake8"}
+    django = package_folder("django") if classic else Path()
+    worst = [str(package_folder(name)) for name in ("botocore", "boto3", "requests")] if classic else []
     cache = tempfile.mkdtemp(prefix="lil-bench-cache-")
     env = {**os.environ, "LAMBDA_IMPORT_LINT_CACHE_DIR": cache}
     rows = []
@@ -219,6 +289,7 @@ def main() -> None:
             runs, ("lambda-import-lint", "ruff"), "<= 1.5 (no target)",
         ))
         shutil.rmtree(monorepo, ignore_errors=True)
+    rows.extend(realcode(args.corpus, runs, wanted))
     shutil.rmtree(cache, ignore_errors=True)
     print("\n" + json.dumps(rows, indent=2))
 

@@ -82,6 +82,10 @@ def test_a_tf_file_without_lambda_resources_is_not_parsed(tmp_path: Path, capsys
         pytest.param("cloudformation", "t.yaml", "Type: AWS::Lambda::LayerVersion", True, id="cfn-layer"),
         pytest.param("cloudformation", "t.yaml", "Type: AWS::Lambda::Function\n  MemorySize: 512", True, id="cfn-memory"),
         pytest.param("cloudformation", "t.yaml", "Type: AWS::S3::Bucket", False, id="cfn-bucket"),
+        pytest.param(
+            "cloudformation", "t.yaml", "Transform: AWS::Serverless-2016-10-31\nResources: {T: {Type: AWS::S3::Bucket}}",
+            False, id="sam-without-functions",
+        ),
         pytest.param("cdk", "stack.ts", "new lambda.LayerVersion(this, 'L', {})", True, id="cdk-layer"),
         pytest.param("cdk", "stack.py", "PythonLayerVersion(self, 'L')", True, id="cdk-python-layer"),
         pytest.param("cdk", "stack.py", "s3.Bucket(self, 'B')", False, id="cdk-bucket"),

@@ -119,20 +119,29 @@ class Parsed(NamedTuple):
 # most `.tf` files declare networks, buckets, roles and outputs (`module.aws_lambda_function.arn` is
 # a reference, not a resource), and python-hcl2 takes ~20-60 ms a file. Serverless files are always
 # read (few per repository; any key may matter).
-WORTH_READING: dict[str, re.Pattern[bytes]] = {
-    "terraform": re.compile(
-        rb'(?:resource|data)\s+"?(?:aws_lambda_function|aws_lambda_layer_version)\b|terraform-aws-modules/lambda'
+WORTH_READING: dict[str, tuple[tuple[bytes, ...], re.Pattern[bytes] | None]] = {
+    # kind: (substrings one of which must be there, a quick test; then the pattern, if any)
+    "terraform": (
+        (b"aws_lambda_", b"terraform-aws-modules/lambda"),
+        re.compile(
+            rb'(?:resource|data)\s+"?(?:aws_lambda_function|aws_lambda_layer_version)\b|terraform-aws-modules/lambda'
+        ),
     ),
-    "cloudformation": re.compile(rb"AWS::(?:Serverless|Lambda::)"),
-    "cdk": re.compile(rb"Function|LayerVersion"),
-    "dockerfile": re.compile(rb"lambda/python|aws-lambda-python", re.IGNORECASE),  # FROM lines ignore case
+    "cloudformation": ((b"AWS::Serverless::", b"AWS::Lambda::"), None),  # a resource type, not the Transform
+    "cdk": ((b"Function", b"LayerVersion"), None),
+    "dockerfile": ((), re.compile(rb"lambda/python|aws-lambda-python", re.IGNORECASE)),  # FROM ignores case
 }
 
 
 def worth_reading(unit: Unit, data: bytes) -> bool:
     """Whether a deployment file's bytes can declare anything its reader takes (no false
     negatives: each reader needs a match to declare anything or warn about it)."""
-    pattern = WORTH_READING.get(unit.kind)
+    test = WORTH_READING.get(unit.kind)
+    if test is None:
+        return True
+    fragments, pattern = test
+    if fragments and not any(fragment in data for fragment in fragments):
+        return False
     return pattern is None or pattern.search(data) is not None
 
 
