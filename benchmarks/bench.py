@@ -28,9 +28,13 @@ is timed where it lies (read only: the cache goes to a temporary folder):
   realcode-warm    check with a warm cache vs ruff as above, per deployment-heavy repository (<= 3)
   realcode-cold    check --clean-cache (every deployment file and Python file parsed again) vs ruff
                                                                                          (<= 20)
-  flake8-outside   flake8 over a copy of a deployment-heavy repository (a `.git` folder marks it as
-                   a project), run from the corpus folder (not a project: 18,000 files, 500 `.tf`),
-                   with the plugin vs without                                           (<= 1.05)
+  flake8-outside   flake8 over django/db run from the corpus folder (not a project: 18,000 files,
+                   hundreds of `.tf` and templates), with the plugin vs without          (<= 1.05)
+  flake8-lambda    the same over a copy of a deployment-heavy repository (a `.git` folder marks it
+                   as a project): the plugin's own analysis of its handler modules included
+                                                                                    (no target)
+  flake8-cwd       flake8 with the plugin over that copy, run from the corpus folder vs from the
+                   project itself: what the working folder costs                       (<= 1.05)
 """
 
 from __future__ import annotations
@@ -179,19 +183,35 @@ def realcode(corpus: Path, runs: int, wanted: set[str]) -> list[dict[str, object
                 runs, ("lambda-import-lint", "ruff"), "<= 20",
             ))
         shutil.rmtree(cache, ignore_errors=True)
+    env = {key: value for key, value in os.environ.items() if key != "LAMBDA_IMPORT_LINT_CACHE_DIR"}
     if "flake8-outside" in wanted:
+        db = str(package_folder("django") / "db")
+        rows.append(compare(
+            "flake8-outside",
+            lambda: timed([PYTHON, "-m", "flake8", "--exit-zero", db], env, cwd=corpus),
+            lambda: timed([PYTHON, "-c", FLAKE8_WITHOUT_PLUGIN, "--exit-zero", db], env, cwd=corpus),
+            runs, ("with-plugin", "without"), "<= 1.05",
+        ))
+    if wanted & {"flake8-lambda", "flake8-cwd"}:
         workspace = Path(tempfile.mkdtemp(prefix="lil-bench-flake8-"))
         project = workspace / "project"
         shutil.copytree(repositories[0], project, symlinks=True)
         (project / ".git").mkdir()
-        env = {key: value for key, value in os.environ.items() if key != "LAMBDA_IMPORT_LINT_CACHE_DIR"}
-        flake8 = ["--exit-zero", str(project)]
-        rows.append(compare(
-            "flake8-outside",
-            lambda: timed([PYTHON, "-m", "flake8", *flake8], env, cwd=corpus),
-            lambda: timed([PYTHON, "-c", FLAKE8_WITHOUT_PLUGIN, *flake8], env, cwd=corpus),
-            runs, ("with-plugin", "without"), "<= 1.05",
-        ))
+        flake8 = [PYTHON, "-m", "flake8", "--exit-zero", str(project)]
+        if "flake8-lambda" in wanted:
+            rows.append(compare(
+                "flake8-lambda",
+                lambda: timed(flake8, env, cwd=corpus),
+                lambda: timed([PYTHON, "-c", FLAKE8_WITHOUT_PLUGIN, *flake8[3:]], env, cwd=corpus),
+                runs, ("with-plugin", "without"), "no target",
+            ))
+        if "flake8-cwd" in wanted:
+            rows.append(compare(
+                "flake8-cwd",
+                lambda: timed(flake8, env, cwd=corpus),
+                lambda: timed(flake8, env, cwd=project),
+                runs, ("from-corpus", "from-project"), "<= 1.05",
+            ))
         shutil.rmtree(workspace, ignore_errors=True)
     return rows
 
@@ -229,7 +249,7 @@ def main() -> None:
     runs: int = args.runs
     wanted = set(args.only or [
         "django-vs-ruff", "worst-vs-parse", "jobs", "cache", "flake8", "monorepo-vs-ruff",
-        "realcode-warm", "realcode-cold", "flake8-outside",
+        "realcode-warm", "realcode-cold", "flake8-outside", "flake8-lambda", "flake8-cwd",
     ])
 
     compileall.compile_dir(str(package_folder("lambda_import_lint")), quiet=1)
