@@ -16,7 +16,6 @@ from lambda_import_lint.config import Config, discover, parse_setting
 from lambda_import_lint.rules.registry import DEFAULT_ENABLED
 
 if TYPE_CHECKING:
-    from lambda_import_lint.batch.cache import Store
     from lambda_import_lint.discovery.declarations import Declarations
 
 # flake8 option → our setting, with how flake8 should parse it.

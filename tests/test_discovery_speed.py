@@ -44,6 +44,12 @@ def _handlers(folder: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> 
     return json.loads(captured.out), captured.err
 
 
+def _check(folder: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """``check`` (which writes the cache), its stderr."""
+    main(["check", str(folder)])
+    return capsys.readouterr().err
+
+
 def _project(tmp_path: Path) -> Path:
     project = tmp_path / "project"
     (project / "src").mkdir(parents=True)
@@ -123,11 +129,10 @@ def test_a_warm_run_parses_nothing_and_an_edit_is_never_served_stale(tmp_path: P
 def test_a_handler_file_created_since_is_not_served_its_old_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project = _project(tmp_path)
     (project / "template.yaml").write_text(TEMPLATE.format(function="handler").replace("CodeUri: src/", "CodeUri: lib/"))
-    _, err = _handlers(project, capsys)
-    assert "lib/app.py not found" in err
-    _, err = _handlers(project, capsys)  # warm: the same answer
-    assert "lib/app.py not found" in err
+    assert "lib/app.py not found" in _check(project, capsys)
+    assert "lib/app.py not found" in _check(project, capsys)  # warm: the same answer
     shutil.copytree(project / "src", project / "lib")
+    assert "not found" not in _check(project, capsys)
     handlers, err = _handlers(project, capsys)
     assert "not found" not in err
     declared = [Path(str(row["path"])).resolve() for row in handlers if str(row["source"]).endswith("template.yaml")]
@@ -172,6 +177,7 @@ def test_a_hostile_cache_entry_is_ignored_and_replaced(
     store.close()
     entries = list(cache_folder(Config(folder=project)).glob(f"*/{key[:2]}/{key}"))
     assert len(entries) == 1 and entries[0].read_bytes() == payload
+    _check(project, capsys)
     handlers, _ = _handlers(project, capsys)
     assert [row["function"] for row in handlers if str(row["source"]).endswith("template.yaml")] == ["handler"]
     assert decode_reading(entries[0].read_bytes()) is not None  # overwritten with a real reading
@@ -264,3 +270,15 @@ def test_a_syntax_error_is_cached_like_findings(tmp_path: Path, capsys: pytest.C
     assert runs[0] == runs[1] and "app.py: error: syntax error at " in runs[0]
     stored = [path.read_bytes() for path in cache_folder(Config(folder=tmp_path)).glob("*/*/*") if path.is_file()]
     assert any(b'"error":"syntax error at ' in entry for entry in stored)
+
+
+def test_handlers_reads_the_cache_but_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = _project(tmp_path)
+    folder = cache_folder(Config(folder=project))
+    _handlers(project, capsys)
+    assert not folder.exists() or not any(folder.iterdir())
+    _check(project, capsys)
+    entries = sorted(folder.rglob("*"))
+    handlers, _ = _handlers(project, capsys)
+    assert sorted(folder.rglob("*")) == entries
+    assert [row["function"] for row in handlers if str(row["source"]).endswith("template.yaml")] == ["handler"]

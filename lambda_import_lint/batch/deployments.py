@@ -46,11 +46,13 @@ InProcesses = Callable[[Sequence[tuple[Unit, bytes]]], "list[Parsed] | None"]
 
 class CachedReadings:
     """A ``discovery.deploy.Parse``: readings from ``store`` when it holds them, the others by
-    ``read_unit`` (in worker processes through ``in_processes`` when given), then stored."""
+    ``read_unit`` (in worker processes through ``in_processes`` when given), then stored (unless
+    not ``write``: commands that promise to write nothing only read the cache)."""
 
-    def __init__(self, store: Store | None, in_processes: InProcesses | None = None) -> None:
+    def __init__(self, store: Store | None, in_processes: InProcesses | None = None, write: bool = True) -> None:
         self.store = store
         self.in_processes = in_processes
+        self.write = write
         self.parsed = 0  # files parsed (not served from the cache) this run
 
     def __call__(self, items: Sequence[tuple[Unit, bytes]]) -> list[Parsed]:
@@ -74,7 +76,7 @@ class CachedReadings:
             self.parsed += len(todo)
             for index, parsed in zip(missing, fresh):
                 results[index] = parsed
-                if self.store is not None:
+                if self.store is not None and self.write:
                     self.store.write(keys[index], encode_reading(parsed))
         return [parsed for parsed in results if parsed is not None]
 
