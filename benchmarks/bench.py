@@ -2,8 +2,8 @@
 
     python benchmarks/bench.py [--runs 5] [--only NAME ...] [--corpus /tmp/realcode-corpus]
 
-Needs Django, botocore, boto3 and requests installed (``pip install django boto3 requests``) and
-ruff on PATH (``pip install ruff``). Each comparison alternates its two commands ``--runs`` times and
+Needs Django, botocore, boto3 and requests installed and ruff on PATH
+(``pip install -r benchmarks/requirements.txt``). Each comparison alternates its two commands ``--runs`` times and
 prints min / median / max of the wall times and of the ratio. Whole commands are timed, interpreter
 start-up and imports included, for both sides. Before timing, the package is byte-compiled (as pip
 does on install: an environment with PYTHONDONTWRITEBYTECODE set would otherwise recompile it on
