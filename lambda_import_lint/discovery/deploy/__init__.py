@@ -119,30 +119,34 @@ class Parsed(NamedTuple):
 # most `.tf` files declare networks, buckets, roles and outputs (`module.aws_lambda_function.arn` is
 # a reference, not a resource), and python-hcl2 takes ~20-60 ms a file. Serverless files are always
 # read (few per repository; any key may matter).
-WORTH_READING: dict[str, tuple[tuple[bytes, ...], re.Pattern[bytes] | None]] = {
-    # kind: (substrings one of which must be there, a quick test; then the pattern, if any)
-    "terraform": (
-        (b"aws_lambda_", b"terraform-aws-modules/lambda"),
-        re.compile(
-            rb'(?:resource|data)\s+"?(?:aws_lambda_function|aws_lambda_layer_version)\b|terraform-aws-modules/lambda'
-        ),
-    ),
-    "cloudformation": ((b"AWS::Serverless::", b"AWS::Lambda::"), None),  # a resource type, not the Transform
-    "cdk": ((b"Function", b"LayerVersion"), None),
-    "dockerfile": ((), re.compile(rb"lambda/python|aws-lambda-python", re.IGNORECASE)),  # FROM ignores case
+WORTH_READING: dict[str, tuple[bytes, ...]] = {  # kind: substrings one of which must be there
+    "terraform": (b"aws_lambda_function", b"aws_lambda_layer_version", b"terraform-aws-modules/lambda"),
+    "cloudformation": (b"AWS::Serverless::", b"AWS::Lambda::"),  # a resource type, not the SAM Transform
+    "cdk": (b"Function", b"LayerVersion"),
+    "dockerfile": (b"lambda/python", b"aws-lambda-python"),  # FROM lines are matched ignoring case
 }
+# A Terraform name counts only as the type of a resource or data block (`module.aws_lambda_function.arn`
+# in an output is a reference): the pattern runs on the text before each occurrence, not on the file.
+_TERRAFORM_BLOCK = re.compile(rb'(?:resource|data)\s+"?$')
+_TERRAFORM_TYPE = re.compile(rb"aws_lambda_(?:function|layer_version)\b")
 
 
 def worth_reading(unit: Unit, data: bytes) -> bool:
     """Whether a deployment file's bytes can declare anything its reader takes (no false
-    negatives: each reader needs a match to declare anything or warn about it)."""
-    test = WORTH_READING.get(unit.kind)
-    if test is None:
+    negatives: each reader needs one of these to declare anything or warn about it)."""
+    fragments = WORTH_READING.get(unit.kind)
+    if fragments is None:
         return True
-    fragments, pattern = test
-    if fragments and not any(fragment in data for fragment in fragments):
+    if unit.kind == "dockerfile":
+        data = data.lower()
+    if not any(fragment in data for fragment in fragments):
         return False
-    return pattern is None or pattern.search(data) is not None
+    if unit.kind != "terraform" or b"terraform-aws-modules/lambda" in data:
+        return True
+    return any(
+        _TERRAFORM_BLOCK.search(data, max(0, match.start() - 64), match.start())
+        for match in _TERRAFORM_TYPE.finditer(data)
+    )
 
 
 def _reader(unit: Unit) -> Reader:
