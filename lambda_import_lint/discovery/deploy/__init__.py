@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from lambda_import_lint.discovery.declarations import DiscoveryWarning, HandlerDeclaration
 from lambda_import_lint.discovery.deploy.common import (
-    Found, Probe, Reader, _Reading, is_candidate, probes_hold, project_root, resolve_module,
+    Found, Probe, Reader, Reading, is_candidate, probes_hold, project_root, resolve_module,
 )
 
 __all__ = [
@@ -96,9 +96,10 @@ def _list_candidates(folder: str, found: list[str]) -> bool:
 
 
 class Unit(NamedTuple):
-    """One deployment file to read: the reader's name (``READERS``), the file, and for a CDK
-    source the app's folder (where ``cdk.json`` is). What a reading gives depends only on these,
-    the file's bytes, the working folder (names are shown relative to it) and the ``Probe``s."""
+    """One deployment file to read: its reader (``serverless``, ``terraform``, ``dockerfile``,
+    ``cloudformation`` or ``cdk``), the file, and for a CDK source the app's folder (where
+    ``cdk.json`` is). What a reading gives depends only on these, the file's bytes, the working
+    folder (names are shown relative to it) and the ``Probe``s."""
 
     kind: str
     path: str
@@ -172,7 +173,7 @@ def read_unit(unit: Unit, data: bytes) -> Parsed:
     path = Path(unit.path)
     found = Found()
     probes: list[Probe] = []
-    _Reading.content, _Reading.probes = {unit.path: data}, probes
+    Reading.content, Reading.probes = {unit.path: data}, probes
     try:
         _reader(unit)(path, found)
     except OSError as error:
@@ -183,7 +184,7 @@ def read_unit(unit: Unit, data: bytes) -> Parsed:
         # crash of the run.
         found.warn(path, f"cannot read: unexpected content ({type(error).__name__})", hint="check its syntax")
     finally:
-        _Reading.content, _Reading.probes = {}, None
+        Reading.content, Reading.probes = {}, None
     return Parsed(tuple(found.declarations), tuple(found.warnings), tuple(probes))
 
 
@@ -267,8 +268,8 @@ def _named_template(path: str) -> bool:
 def _looks_like_template(path: str, data: bytes) -> bool:
     from lambda_import_lint.discovery.deploy import sam
 
-    _Reading.content = {path: data}
+    Reading.content = {path: data}
     try:
         return sam.looks_like_template(Path(path))
     finally:
-        _Reading.content = {}
+        Reading.content = {}

@@ -18,7 +18,7 @@ Reader = Callable[[Path, "Found"], None]  # one deployment file → declarations
 Probe = tuple[str, str, bool]  # ("file" or "dir", path, the answer): what a reading asked the filesystem
 
 
-class _Reading:
+class Reading:
     """The file being read (its bytes, read once by ``discover`` and hashed for the cache) and the
     questions the reader asked the filesystem meanwhile: a cached reading holds only while every
     answer is the same (a handler file created since makes its "not found" warning stale)."""
@@ -30,7 +30,7 @@ class _Reading:
 def read_bytes(path: Path) -> bytes:
     """A deployment file's bytes: those ``discover`` read (and prefiltered, and hashed), else
     the disk's."""
-    data = _Reading.content.get(str(path))
+    data = Reading.content.get(str(path))
     return data if data is not None else path.read_bytes()
 
 
@@ -42,16 +42,16 @@ def read_text(path: Path) -> str:
 def is_file(path: Path) -> bool:
     """``path.is_file()``, recorded for the cache."""
     answer = path.is_file()
-    if _Reading.probes is not None:
-        _Reading.probes.append(("file", str(path), answer))
+    if Reading.probes is not None:
+        Reading.probes.append(("file", str(path), answer))
     return answer
 
 
 def is_dir(path: Path) -> bool:
     """``path.is_dir()``, recorded for the cache."""
     answer = path.is_dir()
-    if _Reading.probes is not None:
-        _Reading.probes.append(("dir", str(path), answer))
+    if Reading.probes is not None:
+        Reading.probes.append(("dir", str(path), answer))
     return answer
 
 
