@@ -247,12 +247,18 @@ def _declarations(
     from lambda_import_lint.discovery.handlers import discover_declarations
 
     paths = [p for p in (args.paths or ["."]) if p != "-"] or [args.stdin_filename or "."]
+    store = None
     if parse is None:  # `handlers` and `report` write nothing: they only read what `check` cached
         from lambda_import_lint.batch.cache import Store
         from lambda_import_lint.batch.deployments import CachedReadings
 
-        parse = CachedReadings(None if getattr(args, "no_cache", False) else Store(config), write=False)
-    declarations = discover_declarations(config, paths, candidates, parse)
+        store = None if getattr(args, "no_cache", False) else Store(config)
+        parse = CachedReadings(store, write=False)
+    try:
+        declarations = discover_declarations(config, paths, candidates, parse)
+    finally:
+        if store is not None:
+            store.close()
     if not getattr(args, "quiet", False):
         for warning in declarations.warnings_under(paths):
             _stderr(f"lambda-import-lint: warning: {warning}")

@@ -124,4 +124,8 @@ def _declarations(config: Config, paths: list[str]) -> Declarations:
         root = project_root(paths)
         if (root / "pyproject.toml").is_file() or (root / ".git").exists():
             store = Store(config.replace(folder=root))
-    return discover_declarations(config, paths, parse=CachedReadings(store))
+    try:
+        return discover_declarations(config, paths, parse=CachedReadings(store))
+    finally:
+        if store is not None:
+            store.close()
