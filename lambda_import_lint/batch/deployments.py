@@ -110,6 +110,23 @@ def reading_key(unit: Unit, data: bytes) -> str:
 # ---------------------------------------------------------------------------------------- JSON
 
 
+def unsupported_fields(record: Any) -> list[str]:
+    """The fields of a record whose annotation the codec cannot read back (an entry holding one
+    is never served: the cache would only cost). Tests assert there are none."""
+    return [name for name, hint in _hints(record).items() if not _supported(hint)]
+
+
+def _supported(hint: Any) -> bool:
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType, tuple, frozenset):
+        return all(argument is Ellipsis or _supported(argument) for argument in typing.get_args(hint))
+    if origin is typing.Literal:
+        return all(type(choice) in (str, int, bool) for choice in typing.get_args(hint))
+    if isinstance(hint, type) and issubclass(hint, tuple) and hasattr(hint, "_fields"):
+        return not unsupported_fields(hint)
+    return hint in (type(None), str, bool, int, float) or (isinstance(hint, type) and issubclass(hint, PurePath))
+
+
 def encode_reading(parsed: Parsed) -> bytes:
     import json
 
@@ -129,6 +146,8 @@ def _encode_record(record: NamedTuple) -> dict[str, object]:
 def _encode_value(value: object) -> object:
     if isinstance(value, PurePath):
         return str(value)
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a record inside a record
+        return _encode_record(value)  # type: ignore[arg-type]
     if isinstance(value, (tuple, list)):
         return [_encode_value(item) for item in value]
     if isinstance(value, (set, frozenset)):
@@ -220,6 +239,8 @@ def _decode_value(value: object, hint: Any) -> object:
         _expect(isinstance(value, str) and "\0" not in value)
         assert isinstance(value, str)
         return Path(value)
+    if isinstance(hint, type) and issubclass(hint, tuple) and hasattr(hint, "_fields"):
+        return _decode_record(hint, value)
     if hint in (str, bool, int):
         _expect(type(value) is hint)  # a bool is not an int here, nor an int a bool
         return value
