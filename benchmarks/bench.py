@@ -1,9 +1,9 @@
 """Side-by-side timings on real installed code, reported as ratios (the machine is shared and noisy).
 
-    python benchmarks/bench.py [--runs 5] [--only NAME ...]
+    python benchmarks/bench.py [--runs 5] [--only NAME ...] [--corpus /tmp/realcode-corpus]
 
-Needs Django, botocore, boto3 and requests installed (``pip install django boto3 requests``) and
-ruff on PATH (``pip install ruff``). Each comparison alternates its two commands ``--runs`` times and
+Needs Django, botocore, boto3 and requests installed and ruff on PATH
+(``pip install -r benchmarks/requirements.txt``). Each comparison alternates its two commands ``--runs`` times and
 prints min / median / max of the wall times and of the ratio. Whole commands are timed, interpreter
 start-up and imports included, for both sides. Before timing, the package is byte-compiled (as pip
 does on install: an environment with PYTHONDONTWRITEBYTECODE set would otherwise recompile it on
@@ -24,6 +24,20 @@ Comparisons (targets from issue 6):
   report-vs-check  report --format html over the same monorepo vs check over it: the report analyses
                    every handler module, runs the fixer in memory (safe, then all fixes) and prices
                    what a cold start pays before and after                                (no target)
+
+Real Lambda repositories (issue 18; the real-code corpus of benchmarks/realcode, extracted with
+``setup_corpus.py --out DIR``, passed as ``--corpus DIR``; skipped when it is missing). Each repository
+is timed where it lies (read only: the cache goes to a temporary folder):
+  realcode-warm    check with a warm cache vs ruff as above, per deployment-heavy repository (<= 3)
+  realcode-cold    check --clean-cache (every deployment file and Python file parsed again) vs ruff
+                                                                                         (<= 20)
+  flake8-outside   flake8 over django/db run from the corpus folder (not a project: 18,000 files,
+                   hundreds of `.tf` and templates), with the plugin vs without          (<= 1.05)
+  flake8-lambda    the same over a copy of a deployment-heavy repository (a `.git` folder marks it
+                   as a project): the plugin's own analysis of its handler modules included
+                                                                                    (no target)
+  flake8-cwd       flake8 with the plugin over that copy, run from the corpus folder vs from the
+                   project itself: what the working folder costs                       (<= 1.05)
 """
 
 from __future__ import annotations
@@ -74,11 +88,14 @@ def package_folder(name: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def timed(command: list[str], env: dict[str, str] | None = None) -> float:
+def timed(
+    command: list[str], env: dict[str, str] | None = None, allowed: tuple[int, ...] = (0, 1), cwd: Path | None = None
+) -> float:
+    """Wall time of one run; a failure (an exit status not ``allowed``) stops the benchmark."""
     started = time.perf_counter()
-    completed = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    completed = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
     elapsed = time.perf_counter() - started
-    if completed.returncode not in (0, 1):
+    if completed.returncode not in allowed:
         raise SystemExit(f"{command[:6]}… failed ({completed.returncode}): {completed.stderr.decode()[-500:]}")
     return elapsed
 
@@ -134,6 +151,74 @@ def ruff_command(folder: Path) -> list[str]:
     return [ruff, "check", "--no-cache", "--isolated", "--select", "TID253", "--config", setting, str(folder)]
 
 
+# Deployment-heavy repositories of the corpus: Terraform (246 `.tf` files), SAM (127 YAML files and
+# 32 `.tf`), and one with 89 YAML files of CloudFormation.
+BROKEN_FILES = (0, 1, 2)  # real repositories hold files with syntax errors (exit status 2)
+DEPLOYMENT_HEAVY = (
+    "DataDog+serverless-sample-app",
+    "aws-samples+serverless-samples",
+    "awslabs+aws-serverless-data-lake-framework",
+)
+
+
+def realcode(corpus: Path, runs: int, wanted: set[str]) -> list[dict[str, object]]:
+    """The issue-18 comparisons over the deployment-heavy repositories of the corpus."""
+    rows: list[dict[str, object]] = []
+    repositories = [corpus / name for name in DEPLOYMENT_HEAVY if (corpus / name).is_dir()]
+    if not repositories:
+        print(f"realcode comparisons skipped: no corpus at {corpus} (see benchmarks/realcode/setup_corpus.py)")
+        return rows
+    for repository in repositories:
+        cache = tempfile.mkdtemp(prefix="lil-bench-realcode-cache-")
+        env = {**os.environ, "LAMBDA_IMPORT_LINT_CACHE_DIR": cache}
+        check = [*TOOL, "check", "-q", "--exit-zero", str(repository)]
+        short = repository.name.split("+", 1)[1]
+        if "realcode-warm" in wanted:
+            rows.append(compare(
+                f"warm {short}", lambda: timed(check, env, BROKEN_FILES), lambda: timed(ruff_command(repository)),
+                runs, ("lambda-import-lint", "ruff"), "<= 3",
+            ))
+        if "realcode-cold" in wanted:
+            rows.append(compare(
+                f"cold {short}",
+                lambda: timed([*check, "--clean-cache"], env, BROKEN_FILES),
+                lambda: timed(ruff_command(repository)),
+                runs, ("lambda-import-lint", "ruff"), "<= 20",
+            ))
+        shutil.rmtree(cache, ignore_errors=True)
+    env = {key: value for key, value in os.environ.items() if key != "LAMBDA_IMPORT_LINT_CACHE_DIR"}
+    if "flake8-outside" in wanted:
+        db = str(package_folder("django") / "db")
+        rows.append(compare(
+            "flake8-outside",
+            lambda: timed([PYTHON, "-m", "flake8", "--exit-zero", db], env, cwd=corpus),
+            lambda: timed([PYTHON, "-c", FLAKE8_WITHOUT_PLUGIN, "--exit-zero", db], env, cwd=corpus),
+            runs, ("with-plugin", "without"), "<= 1.05",
+        ))
+    if wanted & {"flake8-lambda", "flake8-cwd"}:
+        workspace = Path(tempfile.mkdtemp(prefix="lil-bench-flake8-"))
+        project = workspace / "project"
+        shutil.copytree(repositories[0], project, symlinks=True)
+        (project / ".git").mkdir()
+        flake8 = [PYTHON, "-m", "flake8", "--exit-zero", str(project)]
+        if "flake8-lambda" in wanted:
+            rows.append(compare(
+                "flake8-lambda",
+                lambda: timed(flake8, env, cwd=corpus),
+                lambda: timed([PYTHON, "-c", FLAKE8_WITHOUT_PLUGIN, *flake8[3:]], env, cwd=corpus),
+                runs, ("with-plugin", "without"), "no target",
+            ))
+        if "flake8-cwd" in wanted:
+            rows.append(compare(
+                "flake8-cwd",
+                lambda: timed(flake8, env, cwd=corpus),
+                lambda: timed(flake8, env, cwd=project),
+                runs, ("from-corpus", "from-project"), "<= 1.05",
+            ))
+        shutil.rmtree(workspace, ignore_errors=True)
+    return rows
+
+
 def make_monorepo(folder: Path, functions: int = 300, helpers: int = 9) -> Path:
     """A SAM monorepo: one template declaring every function, each with its own code folder."""
     resources = []
@@ -162,10 +247,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", nargs="*", default=None)
+    parser.add_argument("--corpus", type=Path, default=Path("/tmp/realcode-corpus"))
     args = parser.parse_args()
     runs: int = args.runs
     wanted = set(args.only or [
-        "django-vs-ruff", "worst-vs-parse", "jobs", "cache", "flake8", "monorepo-vs-ruff", "report-vs-check"
+        "django-vs-ruff", "worst-vs-parse", "jobs", "cache", "flake8", "monorepo-vs-ruff", "report-vs-check",
+        "realcode-warm", "realcode-cold", "flake8-outside", "flake8-lambda", "flake8-cwd",
     ])
 
     compileall.compile_dir(str(package_folder("lambda_import_lint")), quiet=1)
@@ -237,6 +324,7 @@ def main() -> None:
         ))
         shutil.rmtree(monorepo, ignore_errors=True)
         page.unlink(missing_ok=True)
+    rows.extend(realcode(args.corpus, runs, wanted))
     shutil.rmtree(cache, ignore_errors=True)
     print("\n" + json.dumps(rows, indent=2))
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from lambda_import_lint.config import Config
     from lambda_import_lint.batch.runner import Task
     from lambda_import_lint.discovery.declarations import Declarations, Layer
+    from lambda_import_lint.discovery.deploy import Parse
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -245,20 +246,36 @@ def _main(argv: Sequence[str] | None) -> int:
     return _check_command(args, config)
 
 
-def _declarations(args: argparse.Namespace, config: Config, candidates: list[str] | None = None) -> Declarations:
+def _declarations(
+    args: argparse.Namespace, config: Config, candidates: list[str] | None = None, parse: Parse | None = None
+) -> Declarations:
     from lambda_import_lint.discovery.handlers import discover_declarations
 
     paths = [p for p in (args.paths or ["."]) if p != "-"] or [args.stdin_filename or "."]
-    declarations = discover_declarations(config, paths, candidates)
+    store = None
+    if parse is None:  # `handlers` and `report` write nothing: they only read what `check` cached
+        from lambda_import_lint.batch.cache import Store
+        from lambda_import_lint.batch.deployments import CachedReadings
+
+        store = None if getattr(args, "no_cache", False) else Store(config)
+        parse = CachedReadings(store, write=False)
+    try:
+        declarations = discover_declarations(config, paths, candidates, parse)
+    finally:
+        if store is not None:
+            store.close()
     if not getattr(args, "quiet", False):
         for warning in declarations.warnings_under(paths):
             _stderr(f"lambda-import-lint: warning: {warning}")
     return declarations
 
 
-def _tasks(args: argparse.Namespace, config: Config) -> tuple[list[Task], Declarations]:
+def _tasks(
+    args: argparse.Namespace, config: Config, parse: Parse | None = None
+) -> tuple[list[Task], Declarations]:
     """One task per file, and the run's handler declarations. The walk of the Python files also
-    collects deployment-file candidates, so a tree that is the project root is walked once."""
+    collects deployment-file candidates, so a tree that is the project root is walked once.
+    ``parse``: how deployment files are read (``_declarations``)."""
     from lambda_import_lint.batch.runner import Task
     from lambda_import_lint.discovery.files import PathError, iter_python_files
     from lambda_import_lint.discovery.sources import SourceError
@@ -267,7 +284,7 @@ def _tasks(args: argparse.Namespace, config: Config) -> tuple[list[Task], Declar
     stdin = "-" in paths
     candidates: list[str] = []
     items = list(iter_python_files([p for p in paths if p != "-"], config, candidates))
-    declarations = _declarations(args, config, candidates)
+    declarations = _declarations(args, config, candidates, parse)
 
     def task(name: str, source: bytes | None = None) -> Task:
         declared = declarations.for_file(name)
@@ -292,7 +309,10 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
     from lambda_import_lint.output.reporters import WRITERS, Tally, summary
     from lambda_import_lint.rules.registry import selected_codes
     from lambda_import_lint.batch.cache import Cache, clean_cache
-    from lambda_import_lint.batch.runner import Options, Progress, checked_handler_module, missing_handlers, run
+    from lambda_import_lint.batch.deployments import CachedReadings
+    from lambda_import_lint.batch.runner import (
+        Options, Progress, Workers, checked_handler_module, missing_handlers, run,
+    )
 
     fixing = args.fix or args.diff
     stdin_fix = fixing and args.paths == ["-"]
@@ -307,10 +327,13 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
         clean_cache(config)
     cache = None if args.no_cache or args.paths == ["-"] else Cache(config, options)
     progress = Progress()
-    tasks, declarations = _tasks(args, config)
+    # One pool for the run: deployment files that must be parsed (not cached) go to it first.
+    workers = Workers(options, args.jobs)
     try:
-        outcomes = run(tasks, options, jobs=args.jobs, cache=cache, progress=progress)
+        tasks, declarations = _tasks(args, config, CachedReadings(cache, workers.map_readings))
+        outcomes = run(tasks, options, jobs=args.jobs, cache=cache, progress=progress, workers=workers)
     finally:
+        workers.shutdown()
         if cache is not None:
             cache.close()
     progress.finish()

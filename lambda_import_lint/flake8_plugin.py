@@ -57,8 +57,10 @@ class Plugin:
 
     @classmethod
     def parse_options(cls, options: argparse.Namespace) -> None:
-        """flake8's options (command line, setup.cfg, tox.ini, .flake8) over the pyproject table."""
-        config = discover([Path.cwd()])
+        """flake8's options (command line, setup.cfg, tox.ini, .flake8) over the pyproject table
+        found, as the CLI finds it, from the paths flake8 checks."""
+        paths = _checked_paths(options)
+        config = discover([Path(path) for path in paths])
         overrides: dict[str, object] = {}
         for flag, key, _ in _OPTIONS:
             value = getattr(options, flag[2:].replace("-", "_"), None)
@@ -67,23 +69,21 @@ class Plugin:
             field_name, converted = parse_setting(key, value)
             overrides[field_name] = converted
         cls.config = config.replace(**overrides)
-        from lambda_import_lint.discovery.handlers import discover_declarations
         from lambda_import_lint.analysis import external_references, local_modules
 
         # Here, not on the first file: flake8 parses options before it forks its workers, so they
         # inherit one discovery instead of each walking the project for deployment files.
-        cls.declarations = discover_declarations(cls.config, [str(Path.cwd())])
+        cls.declarations = _declarations(cls.config, paths)
         local_modules.new_run()
         external_references.new_run()
 
     def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
-        from lambda_import_lint.discovery.handlers import discover_declarations
         from lambda_import_lint.engine.check import check_source
         from lambda_import_lint.engine.request import Request
 
         config = self.config
-        if Plugin.declarations is None:
-            Plugin.declarations = discover_declarations(config, [str(Path.cwd())])
+        if Plugin.declarations is None:  # run without parse_options (flake8's API used directly)
+            Plugin.declarations = _declarations(config, [self.filename])
         declared = Plugin.declarations.for_file(self.filename)
         # flake8 selects and ignores codes itself, so every rule runs here.
         request = Request(
@@ -93,3 +93,40 @@ class Plugin:
         result = check_source("".join(self.lines), request)
         for finding in result.findings:
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)
+
+
+def _checked_paths(options: argparse.Namespace) -> list[str]:
+    """The paths flake8 was given (standard input as its display name, when it has one): where
+    the project root, the configuration and the deployment files are looked for, as by the CLI.
+    Never the working folder as such: from a folder that is not the project, walking it could
+    mean every file below it."""
+    filenames = [str(name) for name in getattr(options, "filenames", None) or ["."]]
+    display = getattr(options, "stdin_display_name", "stdin")
+    paths = [(display if display != "stdin" else ".") if name == "-" else name for name in filenames]
+    return list(dict.fromkeys(paths))
+
+
+def _declarations(config: Config, paths: list[str]) -> Declarations:
+    """Handler declarations for a flake8 run over ``paths``, deployment files read through the
+    cache: the CLI's (beside the configuration), else one at the project root when a
+    ``pyproject.toml`` or ``.git`` marks it. Never a cache folder made in a folder that is not a
+    project."""
+    import os
+
+    from lambda_import_lint.batch.cache import CACHE_ENVIRONMENT, Store
+    from lambda_import_lint.batch.deployments import CachedReadings
+    from lambda_import_lint.discovery.deploy import project_root
+    from lambda_import_lint.discovery.handlers import discover_declarations
+
+    store: Store | None = None
+    if config.folder is not None or os.environ.get(CACHE_ENVIRONMENT):
+        store = Store(config)
+    else:
+        root = project_root(paths)
+        if (root / "pyproject.toml").is_file() or (root / ".git").exists():
+            store = Store(config.replace(folder=root))
+    try:
+        return discover_declarations(config, paths, parse=CachedReadings(store))
+    finally:
+        if store is not None:
+            store.close()

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 CACHE_FOLDER = ".lambda-import-lint-cache"
 CACHE_ENVIRONMENT = "LAMBDA_IMPORT_LINT_CACHE_DIR"
-ENTRY_FORMAT = 3  # bumped when the JSON shape of an entry changes
+ENTRY_FORMAT = 4  # bumped when the JSON shape of an entry changes
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by lambda-import-lint.\n"
@@ -259,17 +259,12 @@ def open_folder(config: Config, *names: str, create: bool = True) -> Folder | No
     return None
 
 
-class Cache:
-    """Results keyed by content hash + effective configuration + path + tool version, one JSON
-    file per entry in ``<folder>/<version>/<key[:2]>/<key>``. A changed file, setting or version
-    gives a new key, so a stale result is never served."""
+class Store:
+    """Entries by key, one file each in ``<folder>/<version>/<key[:2]>/<key>``; the folder is made on
+    the first write. Bytes only: whoever reads an entry checks its shape."""
 
-    def __init__(self, config: Config, options: Options) -> None:
-        import hashlib
-
+    def __init__(self, config: Config) -> None:
         self.config = config
-        fingerprint = repr((config, config.root, sorted(options.codes), options.with_edits, sys.version_info[:2]))
-        self.salt = hashlib.sha256(fingerprint.encode()).hexdigest()
         self._folder: Folder | None = None
         self._state = "absent"  # "open", "absent" (made on the first write) or "off"
         try:
@@ -298,6 +293,47 @@ class Cache:
             self._folder = None
         self._state = "off"
 
+    def read(self, key: str) -> bytes | None:
+        """The entry's bytes, if there is one (``key``: 64 hex digits)."""
+        folder = self._open(create=False)
+        if folder is None:
+            return None
+        try:
+            with folder.child(key[:2]) as shard:
+                return shard.read(key)
+        except NotOurs as problem:
+            _not_used(problem)
+            self.close()
+        except OSError:
+            pass
+        return None
+
+    def write(self, key: str, data: bytes) -> None:
+        folder = self._open(create=True)
+        if folder is None:
+            return
+        try:
+            with folder.child(key[:2], create=True) as shard:
+                shard.write(key, data)
+        except NotOurs as problem:
+            _not_used(problem)
+            self.close()
+        except OSError:
+            pass  # a cache that cannot be written only costs speed
+
+
+class Cache(Store):
+    """Results keyed by content hash + effective configuration + path + tool version, one JSON
+    file per entry in ``<folder>/<version>/<key[:2]>/<key>``. A changed file, setting or version
+    gives a new key, so a stale result is never served."""
+
+    def __init__(self, config: Config, options: Options) -> None:
+        import hashlib
+
+        fingerprint = repr((config, config.root, sorted(options.codes), options.with_edits, sys.version_info[:2]))
+        self.salt = hashlib.sha256(fingerprint.encode()).hexdigest()
+        super().__init__(config)
+
     def key(self, task: Task, source: bytes) -> str:
         import hashlib
 
@@ -313,18 +349,7 @@ class Cache:
     def get(self, key: str, path: str) -> FileResult | None:
         """The cached result for the file at ``path``, if the entry is well formed and every
         other file it depends on is unchanged."""
-        folder = self._open(create=False)
-        if folder is None:
-            return None
-        try:
-            with folder.child(key[:2]) as shard:
-                data = shard.read(key)
-        except NotOurs as problem:
-            _not_used(problem)
-            self.close()
-            return None
-        except OSError:
-            return None
+        data = self.read(key)
         if data is None:
             return None
         from lambda_import_lint.analysis.local_modules import unchanged
@@ -336,17 +361,7 @@ class Cache:
         return result if unchanged(dependencies) else None
 
     def put(self, key: str, result: FileResult, dependencies: Iterable[tuple[str, int, int]] = ()) -> None:
-        folder = self._open(create=True)
-        if folder is None:
-            return
-        try:
-            with folder.child(key[:2], create=True) as shard:
-                shard.write(key, encode_entry(result, dependencies))
-        except NotOurs as problem:
-            _not_used(problem)
-            self.close()
-        except OSError:
-            pass  # a cache that cannot be written only costs speed
+        self.write(key, encode_entry(result, dependencies))
 
 
 def encode_entry(result: FileResult, dependencies: Iterable[tuple[str, int, int]]) -> bytes:
@@ -375,6 +390,7 @@ def encode_entry(result: FileResult, dependencies: Iterable[tuple[str, int, int]
         "findings": findings,
         "handlers": list(result.handlers),
         "parsed": result.parsed,
+        "error": result.error,
         "dependencies": [list(d) for d in sorted(dependencies)],
     }
     return json.dumps(entry, separators=(",", ":")).encode()
@@ -389,7 +405,7 @@ def decode_entry(data: bytes, path: str) -> tuple[FileResult, tuple[tuple[str, i
     ``encode_entry`` writes: every field of the expected type, every literal from its set."""
     import json
 
-    from lambda_import_lint.engine.results import FileResult
+    from lambda_import_lint.engine.results import SYNTAX_ERROR, FileResult
 
     try:
         entry = json.loads(data)
@@ -398,10 +414,12 @@ def decode_entry(data: bytes, path: str) -> tuple[FileResult, tuple[tuple[str, i
         handlers = tuple(_string(name) for name in _list(entry.get("handlers")))
         parsed = entry.get("parsed")
         _expect(type(parsed) is bool)
+        error = _optional_string(entry.get("error"))
+        _expect(error is None or error.startswith(SYNTAX_ERROR))  # the only error ever stored
         dependencies = tuple(_dependency(item) for item in _list(entry.get("dependencies")))
     except (ValueError, RecursionError, _Malformed):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         return None
-    return FileResult(path, findings, None, handlers, bool(parsed)), dependencies
+    return FileResult(path, findings, error, handlers, bool(parsed)), dependencies
 
 
 def _expect(condition: bool) -> None:

@@ -24,8 +24,9 @@ if TYPE_CHECKING:
     import concurrent.futures
 
     from lambda_import_lint.batch.cache import Cache
+    from lambda_import_lint.discovery.deploy import Parsed, Unit
 
-__all__ = ["Options", "Outcome", "Progress", "Task", "analyse_task", "run"]
+__all__ = ["Options", "Outcome", "Progress", "Task", "Workers", "analyse_task", "run"]
 
 PARALLEL_THRESHOLD = 8  # fewer files to parse than this: starting processes costs more than it saves
 
@@ -35,12 +36,14 @@ _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 _PARENT_POLL_SECONDS = 1.0
 
 
-def _initialise(options: Options, main: int) -> None:
+def _initialise(options: Options, main: int, preload: bool = True) -> None:
     """Worker set-up: leave with the main process (pid ``main``), then load what every analysis
-    needs."""
+    needs (not when the pool starts for deployment files: they would wait for LibCST)."""
     global _OPTIONS
     _OPTIONS = options
     _leave_with(main)
+    if not preload:
+        return
     # What every analysis loads (LibCST, the rules), now, while the main process still reads files.
     from lambda_import_lint.rules.registry import all_rules
 
@@ -139,50 +142,88 @@ def _nothing_to_fix(result: FileResult, unsafe: bool) -> bool:
     return not any(f.fix is not None and (unsafe or f.fix.safety == "safe") for f in result.findings)
 
 
+class Workers:
+    """The run's worker processes, started on first need and shared: deployment files parsed while
+    handlers are discovered (``map_readings``), then the Python files (``run``)."""
+
+    def __init__(self, options: Options, jobs: int | None = None) -> None:
+        self.options = options
+        self.requested = jobs or os.cpu_count() or 1
+        self.executor: concurrent.futures.ProcessPoolExecutor | None = None
+        self.count = 0
+
+    def start(self, most: int, preload: bool = True) -> concurrent.futures.ProcessPoolExecutor | None:
+        """The pool (started now, with at most ``most`` processes, if it was not), or None when
+        one process is all there may be."""
+        if self.executor is None and min(self.requested, most) > 1:
+            self.count = min(self.requested, most)
+            self.executor = _start_workers(self.options, self.count, preload)
+        return self.executor
+
+    def map_readings(self, items: Sequence[tuple[Unit, bytes]]) -> list[Parsed] | None:
+        """Deployment files read in the worker processes (largest first), results in order; None
+        when there is one process only."""
+        executor = self.start(len(items), preload=False)
+        if executor is None:
+            return None
+        from lambda_import_lint.batch.deployments import read_one
+
+        order = sorted(range(len(items)), key=lambda position: -len(items[position][1]))
+        results: list[Parsed | None] = [None] * len(items)
+        for position, parsed in zip(order, executor.map(read_one, [items[position] for position in order])):
+            results[position] = parsed
+        return [parsed for parsed in results if parsed is not None]
+
+    def shutdown(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(cancel_futures=True)
+            self.executor = None
+
+
 def run(
     tasks: Sequence[Task],
     options: Options,
     jobs: int | None = None,
     cache: Cache | None = None,
     progress: Callable[[int, int], None] | None = None,
+    workers: Workers | None = None,
 ) -> list[Outcome]:
-    """Outcomes in the order of ``tasks``."""
+    """Outcomes in the order of ``tasks``. ``workers``: a pool already started for this run (left
+    running for its owner to shut down), else one of its own."""
     for memo in ("lambda_import_lint.analysis.local_modules", "lambda_import_lint.analysis.external_references"):
         if memo in sys.modules:  # else there is nothing to forget
             sys.modules[memo].new_run()
     outcomes: list[Outcome | None] = [None] * len(tasks)
     pending: list[tuple[int, Task, bytes, str | None]] = []
     done = 0
-    requested = jobs or os.cpu_count() or 1
-    executor: concurrent.futures.ProcessPoolExecutor | None = None
-    workers = 1
+    pool = workers if workers is not None else Workers(options, jobs)
+    executor = pool.executor
     try:
         for index, task in enumerate(tasks):
             done += _settle(index, task, options, cache, outcomes, pending)
-            if executor is None and requested > 1 and len(pending) == PARALLEL_THRESHOLD:
+            if executor is None and len(pending) == PARALLEL_THRESHOLD:
                 # Enough to parse for processes to pay: start them now, so they load LibCST while
                 # this loop reads and prefilters the rest (the most that may still come caps them).
-                workers = min(requested, len(pending) + len(tasks) - index - 1)
-                executor = _start_workers(options, workers)
+                executor = pool.start(len(pending) + len(tasks) - index - 1)
         if progress is not None:
             progress(done, len(tasks))
         items = [(task, source) for _, task, source, _ in pending]
         results: Iterable[tuple[int, Outcome]]
         if executor is not None:
-            results = _in_processes(executor, items, workers)
+            results = _in_processes(executor, items, pool.count)
         else:
             results = enumerate(analyse_task(task, source, options) for task, source in items)
         for position, outcome in results:
             index, _, _, key = pending[position]
             outcomes[index] = outcome
-            if cache is not None and key is not None and outcome.fixed is None and outcome.result.error is None:
+            if cache is not None and key is not None and outcome.fixed is None and outcome.result.cacheable:
                 cache.put(key, outcome.result, outcome.dependencies)
             done += 1
             if progress is not None:
                 progress(done, len(tasks))
     finally:
-        if executor is not None:
-            executor.shutdown(cancel_futures=True)
+        if workers is None:
+            pool.shutdown()
     return [outcome for outcome in outcomes if outcome is not None]
 
 
@@ -214,11 +255,11 @@ def _settle(
     return 0
 
 
-def _start_workers(options: Options, workers: int) -> concurrent.futures.ProcessPoolExecutor:
+def _start_workers(options: Options, workers: int, preload: bool = True) -> concurrent.futures.ProcessPoolExecutor:
     import concurrent.futures  # only when there is parallel work: it costs start-up time
 
     executor = concurrent.futures.ProcessPoolExecutor(
-        max_workers=workers, initializer=_initialise, initargs=(options, os.getpid())
+        max_workers=workers, initializer=_initialise, initargs=(options, os.getpid(), preload)
     )
     for _ in range(workers):
         executor.submit(_ready)  # starts the processes (and their imports) now, not at the first map

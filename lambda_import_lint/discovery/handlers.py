@@ -12,20 +12,23 @@ import fnmatch
 import functools
 import os
 import re
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from lambda_import_lint.config import Config
 from lambda_import_lint.discovery.declarations import ConfigHandlers, Declarations
 
+if TYPE_CHECKING:
+    from lambda_import_lint.discovery.deploy import Parse
+
 
 def discover_declarations(
-    config: Config, paths: Iterable[str], candidates: list[str] | None = None
+    config: Config, paths: Iterable[str], candidates: list[str] | None = None, parse: Parse | None = None
 ) -> Declarations:
     """Handlers from the ``handlers`` setting and from deployment files under the project root
     or in a folder above a checked path (so that results do not depend on which folder or file
     was named: a template one level up declares a checked file's handler either way).
     ``candidates``: deployment-file candidates a walk of ``paths`` collected, used when that walk
-    covered the whole project root."""
+    covered the whole project root. ``parse``: how deployment files are read (``deploy.discover``)."""
     from lambda_import_lint.discovery import deploy as deployment
     from lambda_import_lint.discovery.files import folder_exclusions
 
@@ -35,7 +38,7 @@ def discover_declarations(
     walked = [os.path.realpath(path) for path in paths if os.path.isdir(path)]
     covered = candidates is not None and str(root) in walked
     above = deployment.ancestor_candidates(paths, root)
-    found = deployment.discover(root, folder_exclusions(config), candidates if covered else None, above)
+    found = deployment.discover(root, folder_exclusions(config), candidates if covered else None, above, parse)
     items.extend(found.declarations)
     return Declarations(tuple(items), tuple(found.warnings))
 

@@ -17,7 +17,7 @@ from lambda_import_lint.discovery.files import is_library_file
 from lambda_import_lint.discovery.handlers import could_have_handler
 from lambda_import_lint.discovery.sources import as_bytes, undecodable
 from lambda_import_lint.engine.request import Request
-from lambda_import_lint.engine.results import Analysis, FileResult
+from lambda_import_lint.engine.results import SYNTAX_ERROR, Analysis, FileResult
 
 if TYPE_CHECKING:
     import ast
@@ -125,7 +125,7 @@ def _syntax_error(error: cst.ParserSyntaxError) -> str:
         message = message[positioned.end():]
     else:
         line, column = error.raw_line, error.raw_column + 1
-    return f"syntax error at {line}:{column}: {message}"
+    return f"{SYNTAX_ERROR}{line}:{column}: {message}"
 
 
 def _rarely_invoked(source: bytes | str, handlers: tuple[FunctionInfo, ...], request: Request) -> bool:

@@ -12,12 +12,22 @@ if TYPE_CHECKING:
     from lambda_import_lint.rules.base import Finding
 
 
+# How a syntax error's message starts: settled by the file's bytes alone, so such a result is cached
+# like findings (a sample repository with a broken file must not pay for LibCST on every warm run).
+SYNTAX_ERROR = "syntax error at "
+
+
 class FileResult(NamedTuple):
     path: str
     findings: tuple[Finding, ...] = ()
     error: str | None = None  # the file could not be read or parsed (exit status 2)
     handlers: tuple[str, ...] = ()
     parsed: bool = False  # False when the prefilter showed the file cannot matter
+
+    @property
+    def cacheable(self) -> bool:
+        """Whether the result depends only on what the cache key holds: no error but a syntax error."""
+        return self.error is None or self.error.startswith(SYNTAX_ERROR)
 
     @property
     def fixable(self) -> tuple[Finding, ...]:

@@ -1,18 +1,28 @@
 """Handlers declared in deployment files: SAM/CloudFormation, Serverless Framework, CDK (Python and
 TypeScript), Terraform and Dockerfiles, one module each. Every module offers readers of the same
 shape (``Reader``: a file and a ``Found`` to add declarations and warnings to); ``discover`` finds
-the files under the project root and hands each to its reader.
+the files under the project root (``units``), reads each once, skips those whose bytes cannot
+declare anything (``worth_reading``) and hands the rest to their readers (``read_unit``, a pure
+function of the file's bytes and the filesystem answers it records, so the batch stage can cache
+it by content and run it in worker processes).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
-from lambda_import_lint.discovery.deploy.common import Found, Reader, is_candidate, project_root, resolve_module
+from lambda_import_lint.discovery.declarations import DiscoveryWarning, HandlerDeclaration
+from lambda_import_lint.discovery.deploy.common import (
+    Found, Probe, Reader, Reading, is_candidate, probes_hold, project_root, resolve_module,
+)
 
-__all__ = ["Found", "Reader", "ancestor_candidates", "discover", "is_candidate", "project_root", "resolve_module"]
+__all__ = [
+    "Found", "Parse", "Parsed", "Probe", "Reader", "Unit", "ancestor_candidates", "discover", "is_candidate",
+    "probes_hold", "project_root", "read_serially", "read_unit", "resolve_module", "units", "worth_reading",
+]
 
 
 def _walk(root: str, excluded: Callable[[str], bool], suffixes: tuple[str, ...] = ()) -> Iterator[str]:
@@ -85,15 +95,135 @@ def _list_candidates(folder: str, found: list[str]) -> bool:
     return _holds_project_marker(entry.name for entry in entries)
 
 
-def _cdk_reader(app: Path, source: Path) -> Reader:
-    from lambda_import_lint.discovery.deploy import cdk
+class Unit(NamedTuple):
+    """One deployment file to read: its reader (``serverless``, ``terraform``, ``dockerfile``,
+    ``cloudformation``, ``ssm`` or ``cdk``), the file, and for a CDK source the app's folder (where
+    ``cdk.json`` is). What a reading gives depends only on these, the file's bytes, the working
+    folder (names are shown relative to it) and the ``Probe``s."""
 
-    reader = cdk.cdk_python if source.suffix == ".py" else cdk.cdk_typescript
+    kind: str
+    path: str
+    app: str = ""
 
-    def read(path: Path, found: Found) -> None:
-        reader(path, app, found)
 
-    return read
+class Parsed(NamedTuple):
+    """What reading one deployment file gave."""
+
+    declarations: tuple[HandlerDeclaration, ...] = ()
+    warnings: tuple[DiscoveryWarning, ...] = ()
+    probes: tuple[Probe, ...] = ()  # the filesystem's answers it depends on
+
+
+# Cheap before costly: what a file's bytes must hold for its reader to find anything (every
+# spelling the readers take; layers and memory sizes of functions included, as the resources that
+# declare them are named the same way). A file without it is not parsed: in a Terraform repository
+# most `.tf` files declare networks, buckets, roles and outputs (`module.aws_lambda_function.arn` is
+# a reference, not a resource), and python-hcl2 takes ~20-60 ms a file. Serverless files are always
+# read (few per repository; any key may matter).
+WORTH_READING: dict[str, tuple[bytes, ...]] = {  # kind: substrings one of which must be there
+    "terraform": (b"aws_lambda_function", b"aws_lambda_layer_version", b"terraform-aws-modules/lambda"),
+    "cloudformation": (b"AWS::Serverless::", b"AWS::Lambda::"),  # a resource type, not the SAM Transform
+    "cdk": (b"Function", b"LayerVersion"),
+    "dockerfile": (b"lambda/python", b"aws-lambda-python"),  # FROM lines are matched ignoring case
+}
+# A Terraform name counts only as the type of a resource or data block (`module.aws_lambda_function.arn`
+# in an output is a reference): the pattern runs on the text before each occurrence, not on the file.
+_TERRAFORM_BLOCK = re.compile(rb'(?:resource|data)\s+"?$')
+_TERRAFORM_TYPE = re.compile(rb"aws_lambda_(?:function|layer_version)\b")
+
+
+def worth_reading(unit: Unit, data: bytes) -> bool:
+    """Whether a deployment file's bytes can declare anything its reader takes (no false
+    negatives: each reader needs one of these to declare anything or warn about it)."""
+    fragments = WORTH_READING.get(unit.kind)
+    if fragments is None:
+        return True
+    if unit.kind == "dockerfile":
+        data = data.lower()
+    if not any(fragment in data for fragment in fragments):
+        return False
+    if unit.kind != "terraform" or b"terraform-aws-modules/lambda" in data:
+        return True
+    return any(
+        _TERRAFORM_BLOCK.search(data, max(0, match.start() - 64), match.start())
+        for match in _TERRAFORM_TYPE.finditer(data)
+    )
+
+
+def _reader(unit: Unit) -> Reader:
+    from lambda_import_lint.discovery.deploy import cdk, dockerfile, sam, serverless, ssm, terraform
+
+    if unit.kind == "cdk":
+        read_cdk = cdk.cdk_python if unit.path.endswith(".py") else cdk.cdk_typescript
+        app = Path(unit.app)
+        return lambda path, found: read_cdk(path, app, found)
+    readers: dict[str, Reader] = {
+        "serverless": serverless.serverless,
+        "terraform": terraform.terraform,
+        "dockerfile": dockerfile.dockerfile,
+        "cloudformation": sam.cloudformation,
+        "ssm": ssm.automation,
+    }
+    return readers[unit.kind]
+
+
+def read_unit(unit: Unit, data: bytes) -> Parsed:
+    """Declarations and warnings from one deployment file's bytes (``data``, as read by
+    ``discover``), with the filesystem answers they depend on. Never raises on the file's content:
+    any shape of data is a warning about the file."""
+    path = Path(unit.path)
+    found = Found()
+    probes: list[Probe] = []
+    Reading.content, Reading.probes = {unit.path: data}, probes
+    try:
+        _reader(unit)(path, found)
+    except OSError as error:
+        found.warn(path, f"cannot read: {error.strerror or error}", hint="check its permissions")
+    except (AttributeError, TypeError, ValueError, KeyError, IndexError, RecursionError) as error:
+        # A file of the project may hold any shape of data (a list where a mapping belongs,
+        # nesting deep enough to exhaust the stack): that is a warning about the file, never a
+        # crash of the run.
+        found.warn(path, f"cannot read: unexpected content ({type(error).__name__})", hint="check its syntax")
+    finally:
+        Reading.content, Reading.probes = {}, None
+    return Parsed(tuple(found.declarations), tuple(found.warnings), tuple(probes))
+
+
+def read_serially(items: Sequence[tuple[Unit, bytes]]) -> list[Parsed]:
+    """``read_unit`` for each, in this process (the default ``Parse``)."""
+    return [read_unit(unit, data) for unit, data in items]
+
+
+Parse = Callable[[Sequence[tuple[Unit, bytes]]], "list[Parsed]"]  # many readings at once (cached, parallel)
+
+
+def units(
+    root: Path,
+    excluded: Callable[[str], bool],
+    candidates: Iterable[str] | None = None,
+    above: Iterable[str] = (),
+) -> list[Unit]:
+    """The deployment files to read, by name (a YAML file is a template only if its first bytes
+    say so: ``sam.looks_like_template``, asked in ``discover``), deterministic order."""
+    listed = list(candidates if candidates is not None else _walk(str(root), excluded))
+    listed.extend(above)
+    found: list[Unit] = []
+    for candidate in listed:
+        name = os.path.basename(candidate)
+        if name in ("serverless.yml", "serverless.yaml"):
+            found.append(Unit("serverless", candidate))
+        elif name.endswith(".tf"):
+            found.append(Unit("terraform", candidate))
+        elif name == "Dockerfile" or name.startswith("Dockerfile.") or name.endswith(".Dockerfile"):
+            found.append(Unit("dockerfile", candidate))
+        elif name == "cdk.json":
+            app = os.path.dirname(candidate)
+            for source in _walk(app, excluded, (".py", ".ts")):
+                if not source.endswith(".d.ts"):
+                    found.append(Unit("cdk", source, app))
+        elif name.endswith((".yaml", ".yml", ".template", ".json")):
+            found.append(Unit("cloudformation", candidate))
+    return found
 
 
 def discover(
@@ -101,45 +231,54 @@ def discover(
     excluded: Callable[[str], bool],
     candidates: Iterable[str] | None = None,
     above: Iterable[str] = (),
+    parse: Parse | None = None,
 ) -> Found:
     """Every handler the deployment files under ``root`` declare (deterministic order).
     ``candidates``: the deployment-file candidates under ``root`` when a walk of the Python files
     already listed them (one walk of a tree instead of two). ``above``: candidates outside
-    ``root``'s tree, in the folders above the checked paths (``ancestor_candidates``)."""
+    ``root``'s tree, in the folders above the checked paths (``ancestor_candidates``). ``parse``:
+    how the files that pass ``worth_reading`` are read (default: ``read_serially``; the batch
+    stage passes one that caches by content and uses worker processes)."""
     found = Found()
-    listed = list(candidates if candidates is not None else _walk(str(root), excluded))
-    listed.extend(above)
-    if not listed:
-        return found
-    # The readers (and PyYAML, python-hcl2) load only now: most trees have no deployment files.
-    from lambda_import_lint.discovery.deploy import dockerfile, sam, serverless, ssm, terraform
-
-    readers: list[tuple[Path, Reader]] = []
-    for candidate in listed:
-        path = Path(candidate)
-        name = path.name
-        if name in ("serverless.yml", "serverless.yaml"):
-            readers.append((path, serverless.serverless))
-        elif name.endswith(".tf"):
-            readers.append((path, terraform.terraform))
-        elif name == "Dockerfile" or name.startswith("Dockerfile.") or name.endswith(".Dockerfile"):
-            readers.append((path, dockerfile.dockerfile))
-        elif name == "cdk.json":
-            for source in _walk(str(path.parent), excluded, (".py", ".ts")):
-                if not source.endswith(".d.ts"):
-                    readers.append((Path(source), _cdk_reader(path.parent, Path(source))))
-        elif sam.looks_like_template(path):
-            readers.append((path, sam.cloudformation))
-        elif ssm.looks_like_automation(path):
-            readers.append((path, ssm.automation))
-    for path, reader in readers:
+    readable: list[tuple[Unit, bytes]] = []
+    for unit in units(root, excluded, candidates, above):
         try:
-            reader(path, found)
+            with open(unit.path, "rb") as handle:
+                data = handle.read()
         except OSError as error:
-            found.warn(path, f"cannot read: {error.strerror or error}", hint="check its permissions")
-        except (AttributeError, TypeError, ValueError, KeyError, IndexError, RecursionError) as error:
-            # A file of the project may hold any shape of data (a list where a mapping belongs,
-            # nesting deep enough to exhaust the stack): that is a warning about the file, never a
-            # crash of the run.
-            found.warn(path, f"cannot read: unexpected content ({type(error).__name__})", hint="check its syntax")
+            if unit.kind != "cloudformation" or _named_template(unit.path):  # any YAML file may be a candidate
+                found.warn(Path(unit.path), f"cannot read: {error.strerror or error}", hint="check its permissions")
+            continue
+        if unit.kind == "cloudformation" and not _looks_like_template(unit.path, data):
+            if not _looks_like_automation(unit.path, data):
+                continue
+            unit = unit._replace(kind="ssm")
+        if worth_reading(unit, data):
+            readable.append((unit, data))
+    if not readable:
+        return found
+    for parsed in (parse or read_serially)(readable):
+        found.declarations.extend(parsed.declarations)
+        found.warnings.extend(parsed.warnings)
     return found
+
+
+def _named_template(path: str) -> bool:
+    name = os.path.basename(path)
+    return name in ("template.yaml", "template.yml", "template.json") or name.endswith(".template")
+
+
+def _looks_like_automation(path: str, data: bytes) -> bool:
+    from lambda_import_lint.discovery.deploy import ssm
+
+    return ssm.looks_like_automation(Path(path), data)
+
+
+def _looks_like_template(path: str, data: bytes) -> bool:
+    from lambda_import_lint.discovery.deploy import sam
+
+    Reading.content = {path: data}
+    try:
+        return sam.looks_like_template(Path(path))
+    finally:
+        Reading.content = {}

@@ -7,7 +7,9 @@ import re
 import warnings
 from pathlib import Path
 
-from lambda_import_lint.discovery.deploy.common import Found, declare, define_layer, external_layer
+from lambda_import_lint.discovery.deploy.common import (
+    Found, declare, define_layer, external_layer, read_bytes, read_text,
+)
 from lambda_import_lint.discovery.declarations import Layer
 
 
@@ -38,7 +40,7 @@ def cdk_python(path: Path, app: Path, found: Found) -> None:
     with warnings.catch_warnings():  # the app's own warnings are not ours to print
         warnings.simplefilter("ignore")
         try:
-            tree = ast.parse(path.read_bytes())
+            tree = ast.parse(read_bytes(path))
         except (SyntaxError, ValueError):
             return
     warm_names: set[str] = set()
@@ -203,7 +205,7 @@ def _ts_function_layers(body: str, layers: dict[str, Layer]) -> tuple[Layer, ...
 
 
 def cdk_typescript(path: Path, app: Path, found: Found) -> None:
-    text = path.read_text("utf-8", errors="replace")
+    text = read_text(path)
     layers = _ts_layers(text, path, app) if "LayerVersion" in text else {}
     for match in _TS_FUNCTION.finditer(text):
         kind, label = match.group(1), match.group(3)

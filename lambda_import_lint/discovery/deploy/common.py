@@ -16,6 +16,49 @@ from lambda_import_lint.discovery.declarations import DiscoveryWarning, HandlerD
 
 
 Reader = Callable[[Path, "Found"], None]  # one deployment file → declarations and warnings
+Probe = tuple[str, str, bool]  # ("file" or "dir", path, the answer): what a reading asked the filesystem
+
+
+class Reading:
+    """The file being read (its bytes, read once by ``discover`` and hashed for the cache) and the
+    questions the reader asked the filesystem meanwhile: a cached reading holds only while every
+    answer is the same (a handler file created since makes its "not found" warning stale)."""
+
+    content: dict[str, bytes] = {}
+    probes: list[Probe] | None = None
+
+
+def read_bytes(path: Path) -> bytes:
+    """A deployment file's bytes: those ``discover`` read (and prefiltered, and hashed), else
+    the disk's."""
+    data = Reading.content.get(str(path))
+    return data if data is not None else path.read_bytes()
+
+
+def read_text(path: Path) -> str:
+    """``read_bytes`` as text, as ``open`` would give it (UTF-8, errors replaced, universal newlines)."""
+    return read_bytes(path).decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def is_file(path: Path) -> bool:
+    """``path.is_file()``, recorded for the cache."""
+    answer = path.is_file()
+    if Reading.probes is not None:
+        Reading.probes.append(("file", str(path), answer))
+    return answer
+
+
+def is_dir(path: Path) -> bool:
+    """``path.is_dir()``, recorded for the cache."""
+    answer = path.is_dir()
+    if Reading.probes is not None:
+        Reading.probes.append(("dir", str(path), answer))
+    return answer
+
+
+def probes_hold(probes: Iterable[Probe]) -> bool:
+    """Whether the filesystem still answers each question as it did."""
+    return all((is_file if kind == "file" else is_dir)(Path(path)) == answer for kind, path, answer in probes)
 
 
 class Found:
@@ -55,7 +98,7 @@ def resolve_module(code_root: Path, handler: str) -> tuple[Path, str] | None:
     module, function = handler.rsplit(".", 1)
     module = module.removeprefix("./").replace(".", "/")
     candidate = code_root / f"{module}.py"
-    if not candidate.is_file() and (code_root / module / "__init__.py").is_file():
+    if not is_file(candidate) and is_file(code_root / module / "__init__.py"):
         candidate = code_root / module / "__init__.py"
     return candidate, function
 
@@ -85,7 +128,7 @@ def declare(
         if layer.unknown:  # one line per layer, naming the functions that list it
             hint = LAYER_BUILD_HINT if layer.folder is not None else LAYER_HINT
             found.warn(source, f"layer {layer.name}: {layer.unknown}", label, hint)
-    if code_root.suffix.lower() in ARCHIVES and not code_root.is_dir():
+    if code_root.suffix.lower() in ARCHIVES and not is_dir(code_root):
         found.warn(source, NOT_INSPECTABLE.format("a .zip archive"), label, ARCHIVE_HINT)
         return
     resolved = resolve_module(code_root, handler)
@@ -93,10 +136,10 @@ def declare(
         found.warn(source, f"cannot resolve handler {handler!r}")
         return
     path, function = resolved
-    if code_root.suffix == ".py" and not code_root.is_dir():
+    if code_root.suffix == ".py" and not is_dir(code_root):
         # The code is that one file (CodeUri: src/app.py): the handler string names its function.
         path, code_root = code_root, code_root.parent
-    if not path.is_file():
+    if not is_file(path):
         found.warn(
             source, f"handler {handler!r}: {display(path)} not found", label,
             f"fix the handler or its code folder, or {handlers_hint()}",
@@ -136,9 +179,9 @@ def define_layer(name: str, folder: Path | None, built: bool = False) -> Layer:
     Python functions that list it (a Java function's layer is none of our business)."""
     if folder is None:
         return Layer(name, unknown="its code is in S3, which cannot be inspected")
-    if folder.suffix.lower() in ARCHIVES and not folder.is_dir():
+    if folder.suffix.lower() in ARCHIVES and not is_dir(folder):
         return Layer(name, unknown=NOT_INSPECTABLE.format("a .zip archive"))
-    if not folder.is_dir():
+    if not is_dir(folder):
         return Layer(name, folder, built, f"folder {display(folder)} not found")
     return Layer(name, folder, built)
 

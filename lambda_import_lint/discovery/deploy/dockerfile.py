@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from lambda_import_lint.discovery.deploy.common import Found, declare, resolve_module
+from lambda_import_lint.discovery.deploy.common import Found, declare, is_dir, is_file, read_text, resolve_module
 
 
 _FROM_LAMBDA = re.compile(r"^\s*FROM\s+\S*(lambda/python|aws-lambda-python)", re.IGNORECASE | re.MULTILINE)
@@ -15,7 +15,7 @@ _COPY = re.compile(r"^\s*(?:COPY|ADD)\s+(?:--\S+\s+)*(.+?)\s*$", re.IGNORECASE |
 
 
 def dockerfile(path: Path, found: Found) -> None:
-    text = path.read_text("utf-8", errors="replace")
+    text = read_text(path)
     if not _FROM_LAMBDA.search(text):
         return
     commands = _CMD.findall(text)
@@ -30,10 +30,10 @@ def dockerfile(path: Path, found: Found) -> None:
     roots = [path.parent]
     for arguments in _COPY.findall(text):
         sources = arguments.split()[:-1]
-        roots.extend(path.parent / source for source in sources if (path.parent / source).is_dir())
+        roots.extend(path.parent / source for source in sources if is_dir(path.parent / source))
     for root in roots:
         resolved = resolve_module(root, handler) if isinstance(handler, str) else None
-        if resolved is not None and resolved[0].is_file():
+        if resolved is not None and is_file(resolved[0]):
             declare(found, path, "CMD", root, handler)
             return
     declare(found, path, "CMD", path.parent, handler)

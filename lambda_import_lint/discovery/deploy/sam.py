@@ -8,7 +8,7 @@ from typing import Any
 
 from lambda_import_lint.discovery.deploy.common import (
     ARCHIVE_HINT, NOT_INSPECTABLE, Found, declare, define_layer, external_layer, is_python, only_schedules,
-    yaml_load,
+    read_bytes, read_text, yaml_load,
 )
 from lambda_import_lint.discovery.declarations import Layer, handlers_hint
 
@@ -69,7 +69,7 @@ def _sign_up_only(trigger: object) -> bool:
 
 
 def cloudformation(path: Path, found: Found) -> None:
-    text = path.read_text("utf-8", errors="replace")
+    text = read_text(path)
     try:
         template = json.loads(text) if path.suffix == ".json" else yaml_load(text)
     except Exception as error:  # a broken template is a warning, never a crash
@@ -174,7 +174,7 @@ def looks_like_template(path: Path) -> bool:
     if path.suffix not in (".yaml", ".yml"):
         return False
     try:
-        head = path.read_bytes()[:65536]
+        head = read_bytes(path)[:65536]
     except OSError:
         return False
     return b"AWSTemplateFormatVersion" in head or b"AWS::Serverless" in head

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from lambda_import_lint.discovery.deploy.common import (
-    Found, declare, define_layer, external_layer, is_python, only_schedules, yaml_load,
+    Found, declare, define_layer, external_layer, is_python, only_schedules, read_text, yaml_load,
 )
 from lambda_import_lint.discovery.declarations import Layer, handlers_hint
 
 
 def serverless(path: Path, found: Found) -> None:
     try:
-        document = yaml_load(path.read_text("utf-8", errors="replace"))
+        document = yaml_load(read_text(path))
     except Exception as error:
         found.warn(path, f"cannot read: {str(error).splitlines()[0]}", hint=f"fix it, or {handlers_hint()}")
         return

@@ -7,39 +7,32 @@ import. The reader declares the script's function with that reason, so the engin
 for latency (``lint-rare-handlers`` turns that back on).
 
 A step names its file in ``inputs.Script``: the whole value is a relative ``.py`` path, or the
-build-time placeholder ``%%SCRIPT=name.py%%`` that AWS Solutions' runbooks use; an inline script
-names no file and declares nothing.
+build-time placeholder ``%%SCRIPT=name.py%%`` that AWS Solutions' runbooks use. The file is looked
+for beside the document and in its ``scripts/`` folder; an inline script names no file and
+declares nothing.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
-from typing import Iterator
 
-from lambda_import_lint.discovery.deploy.common import Found, display, is_python, yaml_load
+from lambda_import_lint.discovery.deploy.common import Found, display, is_file, is_python, read_text, yaml_load
 from lambda_import_lint.discovery.declarations import HandlerDeclaration
 
 REASON = "an SSM Automation script (each execution is a new process, not a Lambda invocation)"
 _PLACEHOLDER = re.compile(r"%%SCRIPT=([\w.\-/]+\.py)%%")
 _PATH = re.compile(r"[\w.\-/]+\.py")
-_SEARCH_LIMIT = 2000  # folders looked through for a script named by its file name alone
 
 
-def looks_like_automation(path: Path) -> bool:
-    if path.suffix not in (".yaml", ".yml"):
-        return False
-    try:
-        head = path.read_bytes()[:65536]
-    except OSError:
-        return False
-    return b"aws:executeScript" in head and b"mainSteps" in head
+def looks_like_automation(path: Path, data: bytes) -> bool:
+    """Whether a YAML file's bytes may be an Automation document with a script step."""
+    return path.suffix in (".yaml", ".yml") and b"aws:executeScript" in data and b"mainSteps" in data
 
 
 def automation(path: Path, found: Found) -> None:
     try:
-        document = yaml_load(path.read_text("utf-8", errors="replace"))
+        document = yaml_load(read_text(path))
     except Exception:  # a document we cannot read declares nothing: not a deployment file we need
         return
     steps = document.get("mainSteps") if isinstance(document, dict) else None
@@ -63,8 +56,7 @@ def automation(path: Path, found: Found) -> None:
 
 
 def _script_file(value: object, folder: Path) -> Path | None:
-    """The project file a step's ``Script`` names, looked for beside the document, in its
-    ``scripts/`` folder, then anywhere below its folder (bounded)."""
+    """The project file a step's ``Script`` names, beside the document or in its ``scripts/``."""
     if not isinstance(value, str):
         return None
     placeholder = _PLACEHOLDER.fullmatch(value.strip())
@@ -72,19 +64,6 @@ def _script_file(value: object, folder: Path) -> Path | None:
     if not _PATH.fullmatch(name) or ".." in Path(name).parts:
         return None
     for candidate in (folder / name, folder / "scripts" / name):
-        if candidate.is_file() and not candidate.is_symlink():
+        if is_file(candidate):
             return candidate
-    for seen, (root, folders, files) in enumerate(_walk(folder)):
-        if seen >= _SEARCH_LIMIT:
-            break
-        if Path(name).name in files:
-            candidate = Path(root) / Path(name).name
-            if not candidate.is_symlink():
-                return candidate
     return None
-
-
-def _walk(folder: Path) -> Iterator[tuple[str, list[str], list[str]]]:
-    for root, folders, files in os.walk(folder):
-        folders[:] = sorted(name for name in folders if not name.startswith(".") and name != "node_modules")
-        yield root, folders, files

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from lambda_import_lint.discovery.deploy.common import (
-    ARCHIVE_HINT, NOT_INSPECTABLE, Found, declare, define_layer, external_layer, is_python,
+    ARCHIVE_HINT, NOT_INSPECTABLE, Found, declare, define_layer, external_layer, is_python, read_text,
 )
 from lambda_import_lint.discovery.declarations import Layer, handlers_hint
 
@@ -33,8 +33,7 @@ def terraform(path: Path, found: Found) -> None:
     try:
         import hcl2
 
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            document = hcl2.load(handle)
+        document = hcl2.loads(read_text(path))
     except Exception as error:
         reason = str(error).splitlines()[0] if str(error) else repr(error)
         found.warn(path, f"cannot read: {reason}", hint=f"fix it, or {handlers_hint()}")
