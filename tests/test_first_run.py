@@ -138,8 +138,8 @@ def test_report_columns_survive_long_paths(
     assert status == 0 and len(rows) == 2
     figures = header.index("init ms") + len("init ms")  # right-aligned under their heading
     for row in rows:
-        assert row[:figures].endswith(" 330") or row[:figures].endswith(" 480"), row
-        assert row[figures:].split() == ["330", "0"] or row[figures:].split() == ["330", "150"], row
+        assert row[:figures].endswith(" 590") or row[:figures].endswith(" 780"), row
+        assert row[figures:].split() == ["590", "0"] or row[figures:].split() == ["590", "190"], row
     assert any(row.startswith(deep + ":lambda_handler ") for row in rows)
 
 

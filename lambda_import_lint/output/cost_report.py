@@ -26,7 +26,7 @@ from lambda_import_lint.config import Config
 from lambda_import_lint.engine.check import analyse
 from lambda_import_lint.engine.request import Request
 from lambda_import_lint.engine.results import Analysis, FileResult
-from lambda_import_lint.judgement.assessment import DEFERRED_BY_FIXES, ImportJudgement, Status
+from lambda_import_lint.judgement.assessment import DEFERRED_BY_FIXES, ImportJudgement, Status, catalogue_module
 MARKER = "LIL-MEASURE"
 # What the subprocess runs: always this text. The modules come as arguments ("pkg.mod", or
 # "pkg.mod:name" for ``from pkg.mod import name``), so nothing read from the project becomes code.
@@ -123,12 +123,12 @@ def module_costs(
     deferred = [j for j in deferred_by_fixes(analysis) if _leaves_init(j)]
     stays = [j for j in imports if j not in deferred]
     if python is None:
-        init = _catalogue_total([j.binding.module for j in imports], heavy)
-        after = _catalogue_total([j.binding.module for j in stays], heavy)
+        init = _catalogue_total([catalogue_module(j.binding, heavy) for j in imports], heavy)
+        after = _catalogue_total([catalogue_module(j.binding, heavy) for j in stays], heavy)
         costs = []
         for j in imports:
             status = _status(j)
-            ms = 0.0 if status == "already-paid" else float(heavy.cost_ms(j.binding.module) or 0)
+            ms = 0.0 if status == "already-paid" else float(heavy.cost_ms(catalogue_module(j.binding, heavy)) or 0)
             costs.append(ImportCost(j.binding.module, _statement(j), ms, status))
         return init, after, costs, False
     timed = [j for j in imports if not _is_local(j, analysis.result.path, config)]
