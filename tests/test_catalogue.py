@@ -77,3 +77,23 @@ def test_a_from_import_of_a_submodule_costs_the_submodule(tmp_path: Path, capsys
 
 def test_the_lil002_docs_quote_the_catalogue() -> None:
     assert f"`import pandas` costs about {load_catalogue().costs_ms['pandas']} ms" in LIL002.why
+
+
+def test_measure_script_reports_costs_loads_and_failures() -> None:
+    """benchmarks/catalogue/measure.py, run for real on standard-library modules (no timing asserted)."""
+    import subprocess
+    import sys
+
+    script = Path(__file__).parents[1] / "benchmarks" / "catalogue" / "measure.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--python", sys.executable, "--runs", "1", "--only", "email.parser",
+         "no_such_module_for_lil"],
+        capture_output=True, text=True, check=True, timeout=120,
+    )
+    report = json.loads(done.stdout)
+    parsed, missing = report["results"]
+    assert report["python"]["version"] == ".".join(map(str, sys.version_info[:3]))
+    assert parsed["status"] == "ok" and parsed["median_ms"] > 0 and "email" in parsed["new_stdlib"]
+    assert missing == {"module": "no_such_module_for_lil", "status": "failed", "entries": [],
+                       "error": "ModuleNotFoundError: No module named 'no_such_module_for_lil'"}
+    assert "FAILED: ModuleNotFoundError" in done.stderr
