@@ -139,8 +139,8 @@ def test_report_columns_survive_long_paths(
     assert status == 0 and len(rows) == 2
     figures = header.index("init ms") + len("init ms")  # right-aligned under their heading
     for row in rows:
-        assert row[:figures].endswith(" 330") or row[:figures].endswith(" 480"), row
-        assert row[figures:].split() in (["330", "0", "0", "128", "MB*"], ["330", "150", "150", "128", "MB*"]), row
+        assert row[:figures].endswith(" 260") or row[:figures].endswith(" 450"), row
+        assert row[figures:].split() in (["260", "0", "0", "128", "MB*"], ["260", "190", "190", "128", "MB*"]), row
     assert any(row.startswith(deep + ":lambda_handler ") for row in rows)
 
 

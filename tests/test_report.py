@@ -37,7 +37,7 @@ def test_catalogue_estimates(tmp_path: Path, capsys, monkeypatch) -> None:  # ty
         "def handler(event, context):\n    if event:\n        return pd.DataFrame(np.ones(2))\n    return TABLE\n"
     )
     [row] = _report(["app.py"], capsys)
-    assert (row["init_ms"], row["deferrable_ms"], row["after_fix_ms"]) == (150 + 330, 330, 150)
+    assert (row["init_ms"], row["deferrable_ms"], row["after_fix_ms"]) == (190 + 260, 260, 190)
     statuses = {item["module"]: item["status"] for item in row["imports"]}  # type: ignore[union-attr]
     assert statuses == {"boto3": "stays", "numpy": "deferred", "pandas": "deferred"}
 
@@ -255,20 +255,20 @@ def test_default_interpreter_and_the_report_says_which(  # type: ignore[no-untyp
     [
         pytest.param(
             "import pandas as pd\n\n\ndef handler(event, context):\n    if event:\n        return pd.x()\n",
-            [], ("deferred", 330, 0, 0), id="moved-into-a-branch",
+            [], ("deferred", 260, 0, 0), id="moved-into-a-branch",
         ),
         pytest.param(
             "import pandas as pd\n\n\ndef handler(event, context):\n    return pd.x()\n",
-            ["--defer", "all"], ("deferrable", 330, 330, 330), id="moved-to-the-top-of-the-handler",
+            ["--defer", "all"], ("deferrable", 260, 260, 260), id="moved-to-the-top-of-the-handler",
         ),
         pytest.param(
             "import pandas as pd\n\n\ndef handler(event, context):\n    return helper()\n\n\n"
             "def helper():\n    return pd.x()\n",
-            ["--defer", "all"], ("deferrable", 330, 330, 330), id="moved-into-a-function-every-invocation-runs",
+            ["--defer", "all"], ("deferrable", 260, 260, 260), id="moved-into-a-function-every-invocation-runs",
         ),
         pytest.param(
             "import pandas\n\n\ndef handler(event, context):\n    return event\n",
-            [], ("deferred-unsafe", 330, 330, 0), id="removed-by-an-unsafe-fix-only",
+            [], ("deferred-unsafe", 260, 260, 0), id="removed-by-an-unsafe-fix-only",
         ),
     ],
 )
@@ -303,11 +303,11 @@ def test_a_deferred_import_costs_more_on_first_use_at_low_memory(tmp_path: Path,
     [row] = _report(["."], capsys)
     assert (row["memory_mb"], row["memory_declared"]) == (128, True)
     [pandas] = row["imports"]  # type: ignore[misc]
-    assert pandas["first_use_ms"] == 330 and pandas["slower_than_init"] is True
-    assert pandas["first_use_at_memory_ms"] == round(330 * 1769 / 128, 1)  # ~4.6 s
+    assert pandas["first_use_ms"] == 260 and pandas["slower_than_init"] is True
+    assert pandas["first_use_at_memory_ms"] == round(260 * 1769 / 128, 1)  # ~3.6 s
     assert main(["report", "."]) == 0
     out = capsys.readouterr().out
-    assert "~4561 ms on the first invocation that needs it at 128 MB (slower than at INIT" in out
+    assert "~3593 ms on the first invocation that needs it at 128 MB (slower than at INIT" in out
 
 
 DEPLOYMENTS = {
@@ -402,7 +402,7 @@ def test_a_snapstart_function_pays_its_imports_before_traffic(tmp_path: Path, ca
     [row] = _report(["."], capsys)
     [pandas] = row["imports"]  # type: ignore[misc]
     assert pandas["status"] == "warm" and pandas["first_use_ms"] is None
-    assert row["after_fix_ms"] == row["init_ms"] == 330 and row["deferrable_ms"] == 0
+    assert row["after_fix_ms"] == row["init_ms"] == 260 and row["deferrable_ms"] == 0
 
 
 def test_a_module_that_ends_the_measuring_interpreter_is_shown_as_failing(  # type: ignore[no-untyped-def]

@@ -151,6 +151,15 @@ def package_of(module: str, heavy: HeavyModules) -> str:
     return module.split(".")[0]
 
 
+def catalogue_module(binding: ImportBinding, heavy: HeavyModules) -> str:
+    """The module whose catalogue entry an import pays for: ``scipy.stats`` for ``from scipy import
+    stats`` as for ``import scipy.stats`` (a submodule entry costs more than its package)."""
+    if binding.star:
+        return binding.module
+    by_module, by_name = package_of(binding.module, heavy), package_of(binding.qualified, heavy)
+    return binding.qualified if len(by_name) > len(by_module) else binding.module
+
+
 def _is_heavy(binding: ImportBinding, heavy: HeavyModules) -> bool:
     return heavy.is_heavy(binding.module) or (
         not binding.star and heavy.is_heavy(binding.qualified)
@@ -219,7 +228,7 @@ def assess(
     loaded_here = _loaded_here(first_pass, facts, heavy)
     # Local modules imported at module scope load their own heavy imports: paid whatever happens here.
     loaded_locally = {
-        index: {package_of(module, heavy) for module in link.loads}
+        index: set().union(*(_paid_by(module, heavy) for module in link.loads))
         for index, link in (local_chains or {}).items()
         if not facts.imports[index].type_checking
     }
@@ -229,7 +238,7 @@ def assess(
     for judgement in first_pass:
         status = judgement.status
         if status in (Status.DEFERRABLE, Status.UNUSED, Status.ANNOTATION_ONLY) and (
-            package_of(judgement.binding.module, heavy) in loaded
+            package_of(catalogue_module(judgement.binding, heavy), heavy) in loaded
         ):
             status = Status.ALREADY_PAID
         if status is Status.UNUSED and _kept_on_purpose(judgement.binding, facts, package_init):
@@ -286,9 +295,14 @@ def _loaded_here(first_pass: list[ImportJudgement], facts: ModuleFacts, heavy: H
     for judgement in first_pass:
         binding = judgement.binding
         if judgement.status in staying and not binding.type_checking and _is_heavy(binding, heavy):
-            loaded.add(package_of(binding.module, heavy))
-            loaded.update(heavy.loaded_by(binding.module))
+            loaded |= _paid_by(binding.module, heavy) | _paid_by(catalogue_module(binding, heavy), heavy)
     return loaded
+
+
+def _paid_by(module: str, heavy: HeavyModules) -> set[str]:
+    """The catalogue entry ``module`` belongs to and every package that entry loads (a submodule
+    entry such as ``scipy.stats`` lists its package)."""
+    return {package_of(module, heavy), *heavy.loaded_by(module)}
 
 
 def _with_places(judgement: ImportJudgement, main_paths: list[set[FunctionInfo]], defer_all: bool) -> ImportJudgement:

@@ -224,7 +224,7 @@ class Prices:
         from lambda_import_lint.judgement.assessment import package_of
 
         heavy: HeavyModules = self.config.heavy
-        modules = [name.partition(":")[0] for name in targets]
+        modules = [_catalogued(name, heavy) for name in targets]
         packages = [package_of(module, heavy) for module in modules]
         priced = {p for p in packages if heavy.cost_ms(p) is not None}
         loaded = set().union(*(heavy.loaded_by(p) for p in priced)) if priced else set()
@@ -260,6 +260,18 @@ class Prices:
             roots = search_roots(importer, self.config.root, own_code)
             self._local[top] = resolve(top, 0, importer, roots) is not None
         return self._local[top]
+
+
+def _catalogued(name: str, heavy: HeavyModules) -> str:
+    """The module whose catalogue entry a target pays for: ``scipy.stats`` for ``scipy:stats``
+    (``from scipy import stats``) as for ``scipy.stats`` (``judgement.catalogue_module``)."""
+    from lambda_import_lint.judgement.assessment import package_of
+
+    module, _, imported = name.partition(":")
+    if not imported:
+        return module
+    qualified = f"{module}.{imported}"
+    return qualified if len(package_of(qualified, heavy)) > len(package_of(module, heavy)) else module
 
 
 def handler_costs(

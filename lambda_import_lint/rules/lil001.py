@@ -19,7 +19,7 @@ from lambda_import_lint.rules.messages import (
     NO_FIX_DYNAMIC,
     NO_FIX_GUARD,
     NO_FIX_GUARD_ANNOTATIONS,
-    cost,
+    binding_cost,
     function_list,
     import_text,
 )
@@ -47,7 +47,7 @@ def _candidates(context: RuleContext) -> Iterator[Candidate]:
         targets = judgement.target_functions
         where = function_list(targets)
         message = (
-            f"`{binding.module}` ({cost(binding.module, heavy)}) is imported at module scope but "
+            f"`{binding.module}` ({binding_cost(binding, heavy)}) is imported at module scope but "
             f"only used inside {where}; import it there so cold starts that don't need it skip it"
         )
         fix = _fix(context, judgement.index)

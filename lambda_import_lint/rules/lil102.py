@@ -10,7 +10,7 @@ from typing import Iterator
 
 from lambda_import_lint.judgement.assessment import reachable_functions
 from lambda_import_lint.rules.base import Example, Finding, Fix, Rule, RuleContext
-from lambda_import_lint.rules.messages import NO_FIX_DYNAMIC, cost, import_text
+from lambda_import_lint.rules.messages import NO_FIX_DYNAMIC, binding_cost, import_text
 
 CODE = "LIL102"
 
@@ -32,7 +32,7 @@ def check(context: RuleContext) -> Iterator[Finding]:
             continue
         where = "" if local.function.qualname == handler else f" (called by `{handler}`)"
         message = (
-            f"`{binding.module}` ({cost(binding.module, heavy)}) is imported inside `{local.function.qualname}`"
+            f"`{binding.module}` ({binding_cost(binding, heavy)}) is imported inside `{local.function.qualname}`"
             f"{where}, which runs with SnapStart or provisioned concurrency: import it at module scope, "
             "where INIT pays for it before traffic instead of a request"
         )

@@ -8,14 +8,20 @@ import libcst as cst
 
 from lambda_import_lint.catalogue import HeavyModules
 from lambda_import_lint.analysis.records import FunctionInfo, ImportBinding
+from lambda_import_lint.judgement.assessment import catalogue_module
 
 
 def cost(module: str, heavy: HeavyModules) -> str:
-    """The module's reference import cost, for a parenthesis after its name: "~330 ms, reference
+    """The module's reference import cost, for a parenthesis after its name: "~260 ms, reference
     estimate" (the catalogue's figure, not a measurement of this project), or "cost unknown" for a
     module made heavy by configuration that the catalogue does not time."""
     ms = heavy.cost_ms(module)
     return f"~{ms} ms, reference estimate" if ms is not None else "cost unknown"
+
+
+def binding_cost(binding: ImportBinding, heavy: HeavyModules) -> str:
+    """:func:`cost` of what the import loads (``from scipy import stats`` costs ``scipy.stats``)."""
+    return cost(catalogue_module(binding, heavy), heavy)
 
 
 def import_text(binding: ImportBinding) -> str:

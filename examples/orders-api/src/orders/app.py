@@ -29,7 +29,7 @@ def lambda_handler(event, context):
 
 
 def export_orders(customer):
-    """Only the rare /export route needs pandas (~330 ms to import)."""
+    """Only the rare /export route needs pandas (~260 ms to import)."""
     result = TABLE.query(
         IndexName="by-customer",
         KeyConditionExpression=Key("customer").eq(customer),

@@ -1,0 +1,99 @@
+"""The heavy-module catalogue's data holds together (figures from benchmarks/catalogue/measure.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from lambda_import_lint.catalogue import HeavyModules, dotted_prefixes, load_catalogue
+from lambda_import_lint.rules.lil002 import RULE as LIL002
+
+from test_assessment import statuses
+
+RAW = json.loads((Path(__file__).parents[1] / "lambda_import_lint" / "data" / "catalogue.json").read_text("utf-8"))
+ENTRIES: dict[str, dict[str, object]] = RAW["modules"]
+SUBMODULES = sorted(name for name in ENTRIES if any(p in ENTRIES for p in list(dotted_prefixes(name))[1:]))
+
+
+def test_there_are_submodule_entries() -> None:
+    assert "scipy.stats" in SUBMODULES  # the data-consistency tests below have something to check
+
+
+@pytest.mark.parametrize("name", SUBMODULES)
+def test_a_submodule_entry_loads_its_parent_and_what_the_parent_loads(name: str) -> None:
+    """A staying `import scipy.stats` pays for `import scipy` too: the "already paid" judgement
+    and the report's totals read that from the submodule's "loads"."""
+    loads = set(ENTRIES[name]["loads"])  # type: ignore[call-overload]
+    for parent in list(dotted_prefixes(name))[1:]:
+        if parent in ENTRIES:
+            assert parent in loads, f"{name} does not list its parent {parent}"
+            missing = set(ENTRIES[parent]["loads"]) - loads  # type: ignore[call-overload]
+            assert not missing, f"{name} does not list what {parent} loads: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("name", SUBMODULES)
+def test_a_submodule_entry_costs_more_than_its_parent(name: str) -> None:
+    parents = [p for p in list(dotted_prefixes(name))[1:] if p in ENTRIES]
+    assert int(str(ENTRIES[name]["ms"])) > int(str(ENTRIES[parents[0]]["ms"]))
+
+
+def test_costs_are_positive_and_loads_never_name_the_entry_itself() -> None:
+    for name, entry in ENTRIES.items():
+        assert isinstance(entry["ms"], int) and entry["ms"] > 0, name
+        assert name not in entry["loads"], name  # type: ignore[operator]
+
+
+def test_a_submodule_costs_its_own_figure_and_its_package_keeps_its_own() -> None:
+    heavy = HeavyModules(("scipy",))
+    costs = load_catalogue().costs_ms
+    assert heavy.cost_ms("scipy.stats") == heavy.cost_ms("scipy.stats.mstats") == costs["scipy.stats"]
+    assert heavy.cost_ms("scipy.linalg") == costs["scipy"] < costs["scipy.stats"]
+    assert {"scipy", "numpy"} <= heavy.loaded_by("scipy.stats")
+
+
+RARE_AND_MAIN = "def handler(event, context):\n    if event:\n        return {rare}\n    return {main}\n"
+
+
+def test_a_staying_submodule_pays_for_its_package() -> None:
+    source = "import scipy\nfrom scipy import stats\n" + RARE_AND_MAIN.format(rare="scipy.x", main="stats.norm")
+    assert statuses(source) == {"scipy": "already-paid", "stats": "main-path"}
+
+
+def test_a_staying_package_does_not_pay_for_a_dearer_submodule() -> None:
+    source = "import scipy\nfrom scipy import stats\n" + RARE_AND_MAIN.format(rare="stats.norm", main="scipy.x")
+    assert statuses(source) == {"scipy": "main-path", "stats": "deferrable"}
+
+
+def test_a_from_import_of_a_submodule_costs_the_submodule(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from lambda_import_lint.cli import main
+
+    (tmp_path / "app.py").write_text("from scipy import stats\n" + RARE_AND_MAIN.format(rare="stats.norm", main="1"))
+    assert main(["check", str(tmp_path / "app.py")]) == 1
+    out = capsys.readouterr().out
+    assert f"`scipy` (~{load_catalogue().costs_ms['scipy.stats']} ms, reference estimate) is imported" in out, out
+
+
+def test_the_lil002_docs_quote_the_catalogue() -> None:
+    assert f"`import pandas` costs about {load_catalogue().costs_ms['pandas']} ms" in LIL002.why
+
+
+def test_measure_script_reports_costs_loads_and_failures() -> None:
+    """benchmarks/catalogue/measure.py, run for real on standard-library modules (no timing asserted)."""
+    import subprocess
+    import sys
+
+    script = Path(__file__).parents[1] / "benchmarks" / "catalogue" / "measure.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--python", sys.executable, "--runs", "1", "--only", "email.parser",
+         "no_such_module_for_lil"],
+        capture_output=True, text=True, check=True, timeout=120,
+    )
+    report = json.loads(done.stdout)
+    parsed, missing = report["results"]
+    assert report["python"]["version"] == ".".join(map(str, sys.version_info[:3]))
+    assert parsed["status"] == "ok" and parsed["median_ms"] > 0 and "email" in parsed["new_stdlib"]
+    assert missing == {"module": "no_such_module_for_lil", "status": "failed", "entries": [],
+                       "error": "ModuleNotFoundError: No module named 'no_such_module_for_lil'"}
+    assert "FAILED: ModuleNotFoundError" in done.stderr
