@@ -1,7 +1,7 @@
 """A real editor drives the language server: headless Neovim (Debian's `neovim`; CI installs it)
 opens a handler module, receives the diagnostic, applies the quick fix and writes the file, which
 must equal what `check --fix` makes of it. Written for the `vim.lsp` API of Neovim 0.7
-(`start_client` + `buf_attach_client`), which later versions keep."""
+(`start_client` + `buf_attach_client`), and `vim.lsp.start` where it exists (0.8 and later)."""
 
 from __future__ import annotations
 
@@ -31,13 +31,19 @@ SCRIPT = textwrap.dedent(
     local ok, problem = pcall(function()
       vim.cmd("edit " .. vim.fn.fnameescape(root .. "/app.py"))
       local buffer = vim.api.nvim_get_current_buf()
-      local client_id = vim.lsp.start_client({
+      local config = {
         name = "lambda-import-lint",
         cmd = { os.getenv("LIL_PYTHON"), "-m", "lambda_import_lint", "server" },
         root_dir = root,
-      })
+      }
+      local client_id
+      if vim.lsp.start then  -- Neovim 0.8 and later (start_client is deprecated from 0.11)
+        client_id = vim.lsp.start(config, { bufnr = buffer })
+      else  -- Neovim 0.7
+        client_id = vim.lsp.start_client(config)
+        vim.lsp.buf_attach_client(buffer, client_id)
+      end
       assert(client_id, "the server did not start")
-      vim.lsp.buf_attach_client(buffer, client_id)
       local published = vim.wait(60000, function() return #vim.diagnostic.get(buffer) > 0 end, 50)
       assert(published, "no diagnostics within 60 s")
       local diagnostics = vim.diagnostic.get(buffer)

@@ -389,6 +389,54 @@ async def test_position_encoding(tmp_path: Path, encodings: list[str] | None, ne
         assert apply(source, fix_all.edit) == cli_fix(tmp_path, "app.py", source)
 
 
+# An unused heavy import: LIL002, whose fix (removing it) is unsafe.
+UNUSED = "import pandas\n\n\ndef lambda_handler(event, context):\n    return event\n"
+
+
+@pytest.mark.parametrize("asked", ["option", "setting", "no"])
+@pytest.mark.asyncio
+async def test_unsafe_fixes_only_when_asked(tmp_path: Path, asked: str) -> None:
+    path = tmp_path / "app.py"
+    path.write_text(UNUSED)
+    if asked == "setting":
+        (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\nunsafe-fixes = true\n")
+    options = {"unsafeFixes": True} if asked == "option" else None
+    async with session(tmp_path, options=options) as (client, _):
+        uri = open_document(client, path, UNUSED)
+        assert [d.code for d in await diagnostics_for(client, uri)] == ["LIL002"]
+        found = await actions(client, uri, 0)
+        fixes = [a for a in found if not a.title.startswith("Ignore")]
+        assert any(a.title == "Ignore LIL002 on this line" for a in found)
+        if asked == "no":
+            assert fixes == []
+            return
+        assert [a.kind for a in fixes] == [types.CodeActionKind.QuickFix, FIX_ALL]
+        assert fixes[0].title.endswith("(unsafe)") and not fixes[0].is_preferred
+        expected = cli_fix(tmp_path, "app.py", UNUSED, "--unsafe-fixes")
+        assert "import pandas" not in expected
+        for action in fixes:
+            assert action.edit is not None and apply(UNUSED, action.edit) == expected
+
+
+@pytest.mark.asyncio
+async def test_a_bad_setting_is_shown_and_nothing_reported(tmp_path: Path) -> None:
+    path = tmp_path / "app.py"
+    path.write_text(BRANCHY)
+    (tmp_path / "pyproject.toml").write_text('[tool.lambda-import-lint]\nselect = ["LIL999"]\n')
+    async with session(tmp_path) as (client, _):
+        uri = open_document(client, path, BRANCHY)
+        assert await diagnostics_for(client, uri) == []
+        assert any("LIL999" in message.message for message in client.messages)
+        assert client.messages[0].type == types.MessageType.Error
+
+
+def test_server_version_and_help() -> None:
+    version = subprocess.run([*SERVER[:-1], "--version"], capture_output=True, text=True, check=True)
+    assert version.stdout.startswith("lambda-import-lint ")
+    helped = subprocess.run([*SERVER, "--help"], capture_output=True, text=True, check=False)
+    assert helped.returncode == 0 and "--stdio" in helped.stdout
+
+
 def test_server_without_pygls_exits_2_with_the_install_command(tmp_path: Path) -> None:
     # A module finder placed first on the path that refuses pygls, as an environment without the
     # extra would.

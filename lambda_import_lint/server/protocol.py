@@ -183,10 +183,12 @@ class LintServer(LanguageServer):
 
     def files_changed(self, paths: Sequence[str]) -> None:
         names = [os.path.basename(path) for path in paths]
+        # On the analysis thread, like every use of the project: after the check under way,
+        # before the checks scheduled next.
         if any(name == "pyproject.toml" or is_candidate(name) for name in names):
-            self.project.forget()
+            self.analyses.submit(self.project.forget)
         elif any(name.endswith(".py") for name in names):
-            self.project.forget_modules()
+            self.analyses.submit(self.project.forget_modules)
         else:
             return
         self.recheck_all()
@@ -260,8 +262,16 @@ def initialize(ls: LintServer, params: types.InitializeParams) -> None:
         ls.unsafe_fixes = bool(options.get("unsafeFixes", False))
 
 
+def _load_analysis() -> None:
+    """What every check needs (LibCST, the rules), loaded while the editor opens its first file."""
+    from lambda_import_lint.rules.registry import all_rules
+
+    all_rules()
+
+
 @server.feature(types.INITIALIZED)
 async def initialized(ls: LintServer, params: types.InitializedParams) -> None:
+    ls.analyses.submit(_load_analysis)
     workspace = ls.client_capabilities.workspace
     watched = workspace.did_change_watched_files if workspace is not None else None
     if watched is None or not watched.dynamic_registration:
