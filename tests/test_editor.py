@@ -62,7 +62,14 @@ SCRIPT = textwrap.dedent(
       assert(responses and responses[client_id], "no answer to textDocument/codeAction")
       local applied = false
       for _, action in ipairs(responses[client_id].result or {}) do
-        if action.kind == "quickfix" and action.edit and not action.title:find("^Ignore") and not applied then
+        if action.kind == "quickfix" and not action.title:find("^Ignore") and not applied then
+          if not action.edit then  -- offered lazily: Neovim resolves the action it applies
+            local resolved = vim.lsp.buf_request_sync(buffer, "codeAction/resolve", action, 60000)
+            assert(resolved and resolved[client_id], "no answer to codeAction/resolve")
+            action = resolved[client_id].result
+            report:write("resolved\\n")
+          end
+          assert(action.edit, "the quick fix has no edit")
           report:write("action " .. action.title .. "\\n")
           vim.lsp.util.apply_workspace_edit(action.edit, client.offset_encoding)
           applied = true

@@ -52,7 +52,9 @@ TWO = textwrap.dedent(
 )
 
 
-def capabilities(pull: bool = False, encodings: Sequence[str] | None = None) -> types.ClientCapabilities:
+def capabilities(
+    pull: bool = False, encodings: Sequence[str] | None = None, resolve: bool = False
+) -> types.ClientCapabilities:
     return types.ClientCapabilities(
         general=types.GeneralClientCapabilities(position_encodings=list(encodings)) if encodings else None,
         text_document=types.TextDocumentClientCapabilities(
@@ -62,7 +64,8 @@ def capabilities(pull: bool = False, encodings: Sequence[str] | None = None) -> 
                     code_action_kind=types.ClientCodeActionKindOptions(
                         value_set=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll]
                     )
-                )
+                ),
+                resolve_support=types.ClientCodeActionResolveOptions(properties=["edit"]) if resolve else None,
             ),
             publish_diagnostics=types.PublishDiagnosticsClientCapabilities(version_support=True),
             diagnostic=types.DiagnosticClientCapabilities() if pull else None,
@@ -104,7 +107,11 @@ def make_client() -> Client:
 
 @contextlib.asynccontextmanager
 async def session(
-    root: Path, pull: bool = False, encodings: Sequence[str] | None = None, options: object = None
+    root: Path,
+    pull: bool = False,
+    encodings: Sequence[str] | None = None,
+    options: object = None,
+    resolve: bool = False,
 ) -> AsyncIterator[tuple[Client, types.InitializeResult]]:
     client = make_client()
     env = {**os.environ, "LAMBDA_IMPORT_LINT_CACHE_DIR": str(root / ".cache")}
@@ -112,7 +119,7 @@ async def session(
     try:
         result = await client.initialize_session(
             types.InitializeParams(
-                capabilities=capabilities(pull, encodings),
+                capabilities=capabilities(pull, encodings, resolve),
                 root_uri=root.as_uri(),
                 workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="project")],
                 initialization_options=options,
@@ -387,6 +394,29 @@ async def test_position_encoding(tmp_path: Path, encodings: list[str] | None, ne
         [fix_all] = await actions(client, uri, 1, only=[FIX_ALL])
         assert fix_all.edit is not None
         assert apply(source, fix_all.edit) == cli_fix(tmp_path, "app.py", source)
+
+
+@pytest.mark.asyncio
+async def test_edits_resolved_when_the_client_asks_for_them(tmp_path: Path) -> None:
+    """A client that resolves actions gets them at once, and each edit when the user picks it."""
+    path = tmp_path / "app.py"
+    path.write_text(TWO)
+    async with session(tmp_path, resolve=True) as (client, _):
+        uri = open_document(client, path, TWO)
+        assert len(await diagnostics_for(client, uri)) == 2
+        found = await actions(client, uri, 0)
+        fixes = [a for a in found if not a.title.startswith("Ignore")]
+        assert [a.kind for a in fixes] == [types.CodeActionKind.QuickFix, FIX_ALL]
+        assert all(a.edit is None and a.data is not None for a in fixes)
+        resolved = await client.code_action_resolve_async(fixes[1])
+        assert resolved.edit is not None
+        assert apply(TWO, resolved.edit) == cli_fix(tmp_path, "app.py", TWO)
+        one = await client.code_action_resolve_async(fixes[0])
+        assert one.edit is not None and "import pandas" not in apply(TWO, one.edit).splitlines()[0]
+        # Once the buffer has changed, an action offered before it resolves to no edit.
+        change_document(client, uri, TWO.replace("return None", "return 0"), 2)
+        await diagnostics_for(client, uri, 2)
+        assert (await client.code_action_resolve_async(fixes[0])).edit is None
 
 
 # An unused heavy import: LIL002, whose fix (removing it) is unsafe.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lambda_import_lint.engine.check import analyse, check_source
+from lambda_import_lint.engine.check import analyse
 from lambda_import_lint.engine.request import Request
 from lambda_import_lint.engine.results import FileResult
 from lambda_import_lint.fixes.rewrite import rewrite
@@ -51,22 +51,20 @@ def fix_source(source: bytes, request: Request, unsafe: bool = False) -> FixOutc
     return _untouched(source, request, f"fixes did not settle after {MAX_PASSES} passes")
 
 
-def fix_finding(source: bytes, request: Request, finding: Finding) -> FixOutcome:
+def fix_finding(source: bytes, request: Request, finding: Finding) -> tuple[bytes, str | None]:
     """Apply one finding's fix alone (an editor's quick fix for one diagnostic), verified like
-    ``fix_source``'s; the source is returned untouched when the finding is no longer there."""
+    ``fix_source``'s: the new source, or the source untouched and why."""
     analysis = analyse(source, request)
     if isinstance(analysis, FileResult):
-        return FixOutcome(source, False, 0, analysis, failure=analysis.error or "nothing to fix")
+        return source, analysis.error or "nothing to fix"
     if finding.fix is None or finding not in analysis.result.findings:
-        return FixOutcome(source, False, 0, analysis.result, failure="the finding is no longer there")
+        return source, "the finding is no longer there"
     try:
         rewritten = rewrite(analysis.facts, [finding.fix])
     except Exception as error:  # a bug of ours must not cost the user the buffer
-        return FixOutcome(source, False, 0, analysis.result, failure=f"internal error while fixing: {error!r}")
+        return source, f"internal error while fixing: {error!r}"
     problem = verify(source, rewritten, analysis, [finding])
-    if problem is not None:
-        return FixOutcome(source, False, 0, analysis.result, failure=problem)
-    return FixOutcome(rewritten, rewritten != source, 1, check_source(rewritten, request))
+    return (source, problem) if problem is not None else (rewritten, None)
 
 
 def _wanted(finding: Finding, unsafe: bool) -> bool:

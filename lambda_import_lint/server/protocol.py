@@ -70,6 +70,12 @@ class LintServer(LanguageServer):
         diagnostics = workspace.diagnostics if workspace is not None else None
         return bool(diagnostics is not None and diagnostics.refresh_support)
 
+    def resolves_edits(self) -> bool:
+        document = self.client_capabilities.text_document
+        action = document.code_action if document is not None else None
+        support = action.resolve_support if action is not None else None
+        return bool(support is not None and "edit" in support.properties)
+
     def versioned_edits(self) -> bool:
         workspace = self.client_capabilities.workspace
         edit = workspace.workspace_edit if workspace is not None else None
@@ -331,9 +337,15 @@ async def pull_diagnostics(ls: LintServer, params: types.DocumentDiagnosticParam
     return types.RelatedFullDocumentDiagnosticReport(items=items)
 
 
+def _fixed(linted: Linted, key: int | str) -> str | None:
+    """The buffer after one finding's fix (``key``: its index) or after them all ("all",
+    "all-unsafe")."""
+    return fix_one(linted, key) if isinstance(key, int) else fix_all(linted, key == "all-unsafe")
+
+
 @server.feature(
     types.TEXT_DOCUMENT_CODE_ACTION,
-    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL]),
+    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=True),
 )
 async def code_actions(ls: LintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     uri = params.text_document.uri
@@ -344,40 +356,63 @@ async def code_actions(ls: LintServer, params: types.CodeActionParams) -> list[t
     only = params.context.only
     unsafe = ls.unsafe_fixes or linted.request.config.unsafe_fixes
     lines = _lines(linted.text)
+    candidates: list[tuple[types.CodeAction, int | str]] = []  # actions whose edit is a fix
     actions: list[types.CodeAction] = []
     if _wanted(types.CodeActionKind.QuickFix, only):
-        for finding in linted.findings:
+        for index, finding in enumerate(linted.findings):
             diagnostic = ls.diagnostic(finding, lines)
             if not _overlaps(diagnostic.range, params.range):
                 continue
             if finding.fix is not None and (finding.fix.safety == "safe" or unsafe):
-                fixed = await ls.run(fix_one, linted, finding)
-                if fixed is not None:
-                    title = finding.fix.title + (" (unsafe)" if finding.fix.safety == "unsafe" else "")
-                    actions.append(
-                        types.CodeAction(
-                            title=title,
-                            kind=types.CodeActionKind.QuickFix,
-                            diagnostics=[diagnostic],
-                            edit=ls.workspace_edit(uri, document, linted.text, fixed),
-                            is_preferred=finding.fix.safety == "safe",
-                        )
-                    )
-            actions.append(ls.noqa_action(uri, document, linted, finding))
-    if _wanted(FIX_ALL, only) and any(finding.fix is not None for finding in linted.findings):
-        fixed = await ls.run(fix_all, linted, unsafe)
-        if fixed is not None:
-            actions.append(
-                types.CodeAction(
-                    title=f"{NAME}: fix all" + (" (unsafe fixes included)" if unsafe else ""),
-                    kind=FIX_ALL,
-                    edit=ls.workspace_edit(uri, document, linted.text, fixed),
+                title = finding.fix.title + (" (unsafe)" if finding.fix.safety == "unsafe" else "")
+                action = types.CodeAction(
+                    title=title,
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diagnostic],
+                    is_preferred=finding.fix.safety == "safe",
                 )
-            )
+                candidates.append((action, index))
+                actions.append(action)
+            actions.append(ls.noqa_action(uri, document, linted, finding))
+    applicable = [f for f in linted.findings if f.fix is not None and (f.fix.safety == "safe" or unsafe)]
+    if _wanted(FIX_ALL, only) and applicable:
+        title = f"{NAME}: fix all" + (" (unsafe fixes included)" if unsafe else "")
+        action = types.CodeAction(title=title, kind=FIX_ALL)
+        candidates.append((action, "all-unsafe" if unsafe else "all"))
+        actions.append(action)
+    for action, key in candidates:
+        if ls.resolves_edits():  # the client asks for the edit of the action the user picks
+            action.data = {"uri": uri, "version": document.version, "fix": key}
+            continue
+        fixed = await ls.run(_fixed, linted, key)
+        if fixed is None:
+            actions.remove(action)  # the fix does not verify on this text
+        else:
+            action.edit = ls.workspace_edit(uri, document, linted.text, fixed)
     current = ls.document(uri)
     if current is None or current.source != linted.text:
         return []  # the buffer changed while the fixes were computed: they would be stale
     return actions
+
+
+@server.feature(types.CODE_ACTION_RESOLVE)
+async def resolve_code_action(ls: LintServer, action: types.CodeAction) -> types.CodeAction:
+    """The edit of an action offered without one; none when the buffer changed since."""
+    data = action.data
+    if not isinstance(data, dict) or not isinstance(data.get("uri"), str):
+        return action
+    uri, key = data["uri"], data.get("fix")
+    document = ls.document(uri)
+    if document is None or document.version != data.get("version"):
+        return action
+    linted = await ls.lint(uri)
+    if linted is None or not (key in ("all", "all-unsafe") or isinstance(key, int) and 0 <= key < len(linted.findings)):
+        return action
+    fixed = await ls.run(_fixed, linted, key)
+    current = ls.document(uri)
+    if fixed is not None and current is not None and current.source == linted.text:
+        action.edit = ls.workspace_edit(uri, current, linted.text, fixed)
+    return action
 
 
 def serve() -> int:

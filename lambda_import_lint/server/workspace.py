@@ -9,7 +9,7 @@ import os
 import re
 import sys
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +30,9 @@ class Linted:
     findings: tuple[Finding, ...] = ()
     error: str | None = None
     request: Request | None = None
+    # The buffer after each fix computed so far (None: that fix cannot be applied), by finding
+    # index or "all"/"all-unsafe": an editor asks for the actions on every cursor move.
+    fixed: dict[int | str, str | None] = field(default_factory=dict, compare=False)
 
 
 class Project:
@@ -92,21 +95,31 @@ def fix_all(linted: Linted, unsafe: bool) -> str | None:
     """The buffer after ``check --fix`` (``--unsafe-fixes`` with ``unsafe``); None: no change."""
     from lambda_import_lint.fixes.fixer import fix_source
 
-    if linted.request is None or linted.error is not None:
-        return None
-    source = encode(linted.text)
-    outcome = fix_source(source, linted.request, unsafe)
-    return decode(outcome.source) if outcome.changed else None
+    key = "all-unsafe" if unsafe else "all"
+    if key not in linted.fixed:
+        fixed = None
+        if linted.request is not None and linted.error is None:
+            outcome = fix_source(encode(linted.text), linted.request, unsafe)
+            fixed = decode(outcome.source) if outcome.changed else None
+        linted.fixed[key] = fixed
+    return linted.fixed[key]
 
 
-def fix_one(linted: Linted, finding: Finding) -> str | None:
-    """The buffer after ``finding``'s fix alone; None when it cannot be applied."""
+def fix_one(linted: Linted, index: int) -> str | None:
+    """The buffer after the fix of finding number ``index`` alone; None when it cannot be applied."""
+    if index not in linted.fixed:
+        linted.fixed[index] = _fix_one(linted, linted.findings[index])
+    return linted.fixed[index]
+
+
+def _fix_one(linted: Linted, finding: Finding) -> str | None:
     from lambda_import_lint.fixes.fixer import fix_finding
 
     if linted.request is None or linted.error is not None:
         return None
-    outcome = fix_finding(encode(linted.text), linted.request, finding)
-    return decode(outcome.source) if outcome.changed else None
+    source = encode(linted.text)
+    fixed, _ = fix_finding(source, linted.request, finding)
+    return decode(fixed) if fixed != source else None
 
 
 _CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE)
