@@ -8,8 +8,9 @@ helpers, two of which use heavy modules imported at module scope: two LIL001 fin
 `lambda-import-lint server` over stdio with pygls's client, opens the buffer, then alternates:
 one edit of the buffer (a changed line in a helper), timed from `didChange` sent to the
 `publishDiagnostics` for that version received; and the command line on the same text, timed as a
-whole process (interpreter start-up included, as an editor plugin running the CLI pays it). Prints
-min / median / max of both and of their ratio (server / CLI). Needs the `lsp` extra.
+whole process (interpreter start-up included, as an editor plugin running the CLI pays it); then
+the fix-all code action on the new text (edit included) against `check --fix` on it. Prints
+min / median / max of each and of their ratios (server / CLI). Needs the `lsp` extra.
 """
 
 from __future__ import annotations
@@ -54,22 +55,27 @@ def handler_module(lines: int) -> str:
     return "\n".join(out) + "\n"
 
 
-def cli_seconds(folder: Path, text: str) -> float:
+def cli_seconds(folder: Path, text: str, fix: bool = False) -> float:
     started = time.perf_counter()
     completed = subprocess.run(
-        [PYTHON, "-m", "lambda_import_lint", "check", "--no-cache", "-q", "--stdin-filename", "app.py", "-"],
+        [PYTHON, "-m", "lambda_import_lint", "check", *(["--fix"] if fix else []), "--no-cache", "-q",
+         "--stdin-filename", "app.py", "-"],
         input=text.encode(),
         capture_output=True,
         cwd=folder,
         check=False,
     )
     elapsed = time.perf_counter() - started
-    if completed.returncode != 1 or completed.stdout.count(b"LIL001") != 2:
+    if fix:  # the fixed buffer: pandas no longer imported before the first function
+        expected = b"import pandas" not in completed.stdout.split(b"def ")[0]
+    else:
+        expected = completed.stdout.count(b"LIL001") == 2
+    if completed.returncode != 1 or not expected:
         raise SystemExit(f"unexpected CLI result ({completed.returncode}): {completed.stdout[-500:]!r}")
     return elapsed
 
 
-async def measure(folder: Path, text: str, runs: int) -> tuple[list[float], list[float]]:
+async def measure(folder: Path, text: str, runs: int) -> dict[str, list[float]]:
     client = LanguageClient("latency-benchmark", "1")
     published: dict[int, float] = {}
     arrived = asyncio.Event()
@@ -92,8 +98,7 @@ async def measure(folder: Path, text: str, runs: int) -> tuple[list[float], list
     )
     await asyncio.wait_for(arrived.wait(), 120)  # the first check loads LibCST: not timed
     line = text.splitlines().index("    total = 0")  # the first helper's line
-    server_times: list[float] = []
-    cli_times: list[float] = []
+    times: dict[str, list[float]] = {"server": [], "cli": [], "fix_all": [], "cli_fix": []}
     for version in range(2, runs + 2):
         arrived.clear()
         new_line = f"    total = {version}"
@@ -112,15 +117,29 @@ async def measure(folder: Path, text: str, runs: int) -> tuple[list[float], list
         while version not in published:
             await asyncio.wait_for(arrived.wait(), 120)
             arrived.clear()
-        server_times.append(published[version] - sent)
+        times["server"].append(published[version] - sent)
         edited = text.splitlines(keepends=True)
         edited[line] = new_line + "\n"
-        cli_times.append(await asyncio.to_thread(cli_seconds, folder, "".join(edited)))
         text = "".join(edited)
+        times["cli"].append(await asyncio.to_thread(cli_seconds, folder, text))
+        # The fix-all action on the new text (this client resolves nothing: the edit comes with
+        # the action) against `check --fix` printing the fixed buffer.
+        started = time.perf_counter()
+        actions = await client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                range=types.Range(types.Position(1, 0), types.Position(1, 0)),
+                context=types.CodeActionContext(diagnostics=[], only=["source.fixAll.lambda-import-lint"]),
+            )
+        )
+        times["fix_all"].append(time.perf_counter() - started)
+        if not actions or not isinstance(actions[0], types.CodeAction) or actions[0].edit is None:
+            raise SystemExit(f"no fix-all action: {actions!r}")
+        times["cli_fix"].append(await asyncio.to_thread(cli_seconds, folder, text, True))
     await client.shutdown_async(None)
     client.exit(None)
     await client.stop()
-    return server_times, cli_times
+    return times
 
 
 def spread(values: list[float]) -> str:
@@ -136,12 +155,16 @@ def main() -> None:
         folder = Path(name)
         text = handler_module(args.lines)
         (folder / "app.py").write_text(text)
-        server_times, cli_times = asyncio.run(measure(folder, text, args.runs))
-    ratios = [server / cli for server, cli in zip(server_times, cli_times)]
+        times = asyncio.run(measure(folder, text, args.runs))
+    ratios = [server / cli for server, cli in zip(times["server"], times["cli"])]
+    fix_ratios = [server / cli for server, cli in zip(times["fix_all"], times["cli_fix"])]
     print(f"buffer: {len(text.splitlines())} lines, {args.runs} edits, alternating server and CLI")
-    print(f"server, didChange → publishDiagnostics (s): {spread(server_times)}")
-    print(f"check --no-cache --stdin-filename F - (s):   {spread(cli_times)}")
-    print(f"ratio server / CLI:                          {spread(ratios)}")
+    print(f"server, didChange → publishDiagnostics (s):       {spread(times['server'])}")
+    print(f"check --no-cache --stdin-filename F - (s):         {spread(times['cli'])}")
+    print(f"ratio server / CLI:                                {spread(ratios)}")
+    print(f"server, fix-all code action with its edit (s):     {spread(times['fix_all'])}")
+    print(f"check --fix --no-cache --stdin-filename F - (s):   {spread(times['cli_fix'])}")
+    print(f"ratio server / CLI:                                {spread(fix_ratios)}")
 
 
 if __name__ == "__main__":

@@ -81,6 +81,7 @@ def _rule_arguments(rule: argparse.ArgumentParser) -> None:
 
 def _server_arguments(server: argparse.ArgumentParser) -> None:
     server.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default and only way)")
+    server.add_argument("--version", action="version", version=f"lambda-import-lint {__version__}")
 
 
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {

@@ -465,6 +465,14 @@ def test_server_version_and_help() -> None:
     assert version.stdout.startswith("lambda-import-lint ")
     helped = subprocess.run([*SERVER, "--help"], capture_output=True, text=True, check=False)
     assert helped.returncode == 0 and "--stdio" in helped.stdout
+    own = subprocess.run([*SERVER, "--version"], capture_output=True, text=True, check=True)
+    assert own.stdout == version.stdout
+
+
+def test_server_leaves_when_its_client_goes() -> None:
+    """stdin closed without `exit`: the server stops instead of waiting for ever."""
+    completed = subprocess.run([*SERVER], capture_output=True, stdin=subprocess.DEVNULL, timeout=60, check=False)
+    assert completed.returncode in (0, 1) and completed.stdout == b""
 
 
 def test_server_without_pygls_exits_2_with_the_install_command(tmp_path: Path) -> None:
