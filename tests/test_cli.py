@@ -426,3 +426,16 @@ def test_fix_with_diff_writes_nothing_and_says_so(write, capsys) -> None:  # typ
     assert "Rewriting" not in err
     assert "Would fix 1 finding; nothing written (`--diff` only shows the fixes)." in err
     assert "Found 1 finding (1 more with `--unsafe-fixes`)." in err
+
+
+def test_unsafe_fixes_setting_applies_unsafe_fixes(write, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`unsafe-fixes = true` in the configuration does what `--unsafe-fixes` does."""
+    source = "import pandas\n\n\ndef lambda_handler(event, context):\n    return event\n"
+    path = write("app.py", source)
+    monkeypatch.chdir(path.parent)
+    assert run(["check", "--fix", "--no-cache", "app.py"], capsys)[0] == 1
+    assert path.read_text() == source  # LIL002's removal is unsafe: not without asking
+    write("pyproject.toml", "[tool.lambda-import-lint]\nunsafe-fixes = true\n")
+    status, _, err = run(["check", "--fix", "--no-cache", "app.py"], capsys)
+    assert status == 1 and "Rewriting app.py" in err
+    assert "import pandas" not in path.read_text()
