@@ -52,6 +52,7 @@ class Config(NamedTuple):
     exclude: tuple[str, ...] = ()
     snapstart: bool | None = None  # None: from deployment files; true/false: every handler / none
     lint_rare_handlers: bool = False  # also lint custom-resource and rotation handlers for latency
+    unsafe_fixes: bool = False  # `--fix` (and an editor's fix-all) applies unsafe fixes too
     folder: Path | None = None  # the folder the config came from (None: the current folder)
 
     @property
@@ -128,6 +129,7 @@ _KEYS: dict[str, tuple[str, Callable[[str, object], object]]] = {
     "exclude": ("exclude", _string_list),
     "snapstart": ("snapstart", _boolean),
     "lint-rare-handlers": ("lint_rare_handlers", _boolean),
+    "unsafe-fixes": ("unsafe_fixes", _boolean),
 }
 
 

@@ -23,7 +23,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("fixes", (f"{ROOT}.fixes",)),
     ("batch", (f"{ROOT}.batch",)),
     ("output", (f"{ROOT}.output",)),
-    ("adapters", (f"{ROOT}.cli", f"{ROOT}.flake8_plugin", f"{ROOT}.api", f"{ROOT}.__main__")),
+    ("adapters", (f"{ROOT}.cli", f"{ROOT}.flake8_plugin", f"{ROOT}.api", f"{ROOT}.__main__", f"{ROOT}.server")),
 )
 
 

@@ -39,8 +39,43 @@ def test_json_schema(write, capsys) -> None:  # type: ignore[no-untyped-def]
         "end_column": 20,
         "code": "LIL001",
         "message": item["message"],
-        "fix": {"safety": "safe", "title": "Move `import pandas as pd` into the block of `lambda_handler` that uses it"},
+        "fix": {
+            "safety": "safe",
+            "title": "Move `import pandas as pd` into the block of `lambda_handler` that uses it",
+            "edits": [
+                {"content": "", "location": {"line": 1, "column": 1}, "end_location": {"line": 4, "column": 1}},
+                {
+                    "content": "        import pandas as pd\n",
+                    "location": {"line": 6, "column": 1},
+                    "end_location": {"line": 6, "column": 1},
+                },
+            ],
+        },
     }
+
+
+def _apply_json_edits(text: str, edits: list[dict[str, Any]]) -> str:
+    """Apply JSON edits (1-based lines and columns, end exclusive) as a script would."""
+    lines = text.splitlines(keepends=True)
+
+    def offset(location: dict[str, int]) -> int:
+        return sum(len(line) for line in lines[: location["line"] - 1]) + location["column"] - 1
+
+    for edit in sorted(edits, key=lambda e: (e["location"]["line"], e["location"]["column"]), reverse=True):
+        text = text[: offset(edit["location"])] + edit["content"] + text[offset(edit["end_location"]):]
+    return text
+
+
+@pytest.mark.parametrize("source", [BRANCHY, BRANCHY.replace("\n", "\r\n")], ids=["lf", "crlf"])
+def test_json_edits_apply_to_the_fixed_source(write, capsys, source: str) -> None:  # type: ignore[no-untyped-def]
+    """A script applying the JSON edits gets what `--fix` writes."""
+    path = write("app.py", source.encode())
+    status, out, _ = run(["check", "--format", "json", "--no-cache", str(path)], capsys)
+    [item] = json.loads(out)
+    assert status == 1 and item["fix"]["edits"]
+    edited = _apply_json_edits(source, item["fix"]["edits"])
+    assert run(["check", "--fix", "--no-cache", str(path)], capsys)[0] == 1
+    assert edited == path.read_bytes().decode() != source
 
 
 def test_clean_file_exits_0(write, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -391,3 +426,16 @@ def test_fix_with_diff_writes_nothing_and_says_so(write, capsys) -> None:  # typ
     assert "Rewriting" not in err
     assert "Would fix 1 finding; nothing written (`--diff` only shows the fixes)." in err
     assert "Found 1 finding (1 more with `--unsafe-fixes`)." in err
+
+
+def test_unsafe_fixes_setting_applies_unsafe_fixes(write, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`unsafe-fixes = true` in the configuration does what `--unsafe-fixes` does."""
+    source = "import pandas\n\n\ndef lambda_handler(event, context):\n    return event\n"
+    path = write("app.py", source)
+    monkeypatch.chdir(path.parent)
+    assert run(["check", "--fix", "--no-cache", "app.py"], capsys)[0] == 1
+    assert path.read_text() == source  # LIL002's removal is unsafe: not without asking
+    write("pyproject.toml", "[tool.lambda-import-lint]\nunsafe-fixes = true\n")
+    status, _, err = run(["check", "--fix", "--no-cache", "app.py"], capsys)
+    assert status == 1 and "Rewriting app.py" in err
+    assert "import pandas" not in path.read_text()

@@ -129,8 +129,17 @@ def _analyse_task(task: Task, source: bytes, options: Options) -> Outcome:
     from lambda_import_lint.fixes.fixer import fix_source
 
     fixed = fix_source(source, request, unsafe=options.unsafe)
+    result = fixed.result
+    if options.with_edits and result.fixable:
+        # What is left to fix (unsafe fixes without `--unsafe-fixes`): edits of the fixed source,
+        # which the findings' positions refer to.
+        from lambda_import_lint.fixes.edits import with_edits
+
+        analysis = analyse(fixed.source, request)
+        if not isinstance(analysis, FileResult):
+            result = with_edits(analysis)
     return Outcome(
-        fixed.result,
+        result,
         original=source,
         fixed=fixed.source if fixed.changed else None,
         fixed_count=fixed.fixed,

@@ -50,3 +50,18 @@ def without_noqa(findings: list[Finding], lines: list[str]) -> list[Finding]:
         if not suppressed:
             kept.append(finding)
     return kept
+
+
+def with_noqa(line: str, code: str) -> str:
+    """``line`` (without its line break) with ``code`` added to its ``# noqa: …`` comment, or a
+    ``# noqa: CODE`` comment added at its end. A bare ``# noqa`` already covers every code."""
+    match = _NOQA.search(line)
+    if match is None:
+        return f"{line.rstrip()}  # noqa: {code}"
+    codes = match.group("codes")
+    if not codes:
+        return line
+    if code in re.split(r"[,\s]+", codes.upper()):
+        return line
+    end = match.end("codes")
+    return f"{line[:end]}, {code}{line[end:]}"

@@ -1,8 +1,11 @@
-"""Text edits for one fix alone (SARIF's ``fixes``): the difference its rewrite makes."""
+"""Text edits for one fix alone (SARIF's ``fixes``, the JSON ``edits``): the difference its rewrite
+makes; ``line_edits`` gives the same line-level difference between any two texts (the language
+server's quick fixes)."""
 
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import libcst as cst
 
@@ -28,14 +31,29 @@ def with_edits(analysis: Analysis) -> FileResult:
 
 def fix_edits(facts: ModuleFacts, fix: Fix) -> tuple[TextEdit, ...]:
     """The line edits that applying ``fix`` alone makes."""
+    module = cst.parse_module(rewrite(facts, [fix]))
+    return line_edits(facts.module.code, module.code)
+
+
+# Line breaks as Python's tokenizer and the Language Server Protocol count them (``str.splitlines``
+# also breaks at form feeds and U+2028, which would shift every line after one).
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of ``text``, each with its line break."""
+    return _LINE.findall(text)
+
+
+def line_edits(before: str, after: str) -> tuple[TextEdit, ...]:
+    """Whole-line edits turning ``before`` into ``after``: each replaces lines ``line`` up to
+    ``end_line`` (exclusive; one past the last line at the end of the text), column 1."""
     import difflib
 
-    before = facts.module.code.splitlines(keepends=True)
-    module = cst.parse_module(rewrite(facts, [fix]))
-    after = module.code.splitlines(keepends=True)
+    old, new = split_lines(before), split_lines(after)
     edits = []
-    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     for tag, first, last, new_first, new_last in matcher.get_opcodes():
         if tag != "equal":
-            edits.append(TextEdit(first + 1, 1, last + 1, 1, "".join(after[new_first:new_last])))
+            edits.append(TextEdit(first + 1, 1, last + 1, 1, "".join(new[new_first:new_last])))
     return tuple(edits)

@@ -52,6 +52,22 @@ def fix_source(source: bytes, request: Request, unsafe: bool = False, first: Ana
     return _untouched(source, request, f"fixes did not settle after {MAX_PASSES} passes")
 
 
+def fix_finding(source: bytes, request: Request, finding: Finding) -> tuple[bytes, str | None]:
+    """Apply one finding's fix alone (an editor's quick fix for one diagnostic), verified like
+    ``fix_source``'s: the new source, or the source untouched and why."""
+    analysis = analyse(source, request)
+    if isinstance(analysis, FileResult):
+        return source, analysis.error or "nothing to fix"
+    if finding.fix is None or finding not in analysis.result.findings:
+        return source, "the finding is no longer there"
+    try:
+        rewritten = rewrite(analysis.facts, [finding.fix])
+    except Exception as error:  # a bug of ours must not cost the user the buffer
+        return source, f"internal error while fixing: {error!r}"
+    problem = verify(source, rewritten, analysis, [finding])
+    return (source, problem) if problem is not None else (rewritten, None)
+
+
 def _wanted(finding: Finding, unsafe: bool) -> bool:
     return finding.fix is not None and (finding.fix.safety == "safe" or unsafe)
 

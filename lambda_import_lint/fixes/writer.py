@@ -28,12 +28,14 @@ def write_atomically(path: Path, new: bytes, expected_old: bytes) -> None:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(new)
             handle.flush()
+            os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
+            _check_unchanged(path, expected_old)  # last check, as close to the rename as we can
             if temporary is None:
+                # Named only now: a kill between the link and the rename (two system calls) is the
+                # one moment a stray temporary file can be left.
                 temporary = _give_name(handle.fileno(), path)
-        os.chmod(temporary, mode)
-        _check_unchanged(path, expected_old)  # last check, as close to the rename as we can
-        os.replace(temporary, path)
+            os.replace(temporary, path)
     except BaseException:
         if temporary is not None:
             try:

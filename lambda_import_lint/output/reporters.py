@@ -38,11 +38,32 @@ def finding_json(path: str, finding: Finding) -> dict[str, object]:
         "end_column": finding.end_column,
         "code": finding.code,
         "message": finding.message,
-        "fix": finding.fix.to_json() if finding.fix is not None else None,
+        "fix": _fix_json(finding),
     }
     if finding.no_fix_reason is not None:
         item["no_fix_reason"] = finding.no_fix_reason  # why a finding that could have a fix has none
     return item
+
+
+def _fix_json(finding: Finding) -> dict[str, object] | None:
+    """The fix's title and safety, and its text edits (1-based, end exclusive, like the findings)."""
+    if finding.fix is None:
+        return None
+    item: dict[str, object] = dict(finding.fix.to_json())
+    item["edits"] = [
+        {
+            "content": edit.text,
+            "location": {"line": edit.line, "column": edit.column},
+            "end_location": {"line": edit.end_line, "column": edit.end_column},
+        }
+        for edit in finding.fix.edits
+    ]
+    return item
+
+
+def rule_url(code: str) -> str:
+    """The rule's documentation page."""
+    return f"{INFORMATION_URI}/blob/main/docs/rules/{code}.md"
 
 
 def write_json(results: Iterable[FileResult], out: TextIO) -> None:
@@ -100,7 +121,7 @@ def sarif_log(results: Iterable[FileResult]) -> dict[str, object]:
             "shortDescription": {"text": rule.summary},
             "fullDescription": {"text": rule.what},
             "help": {"text": f"{rule.what}\n\n{rule.why}", "markdown": render_rule(rule)},
-            "helpUri": f"{INFORMATION_URI}/blob/main/docs/rules/{rule.code}.md",
+            "helpUri": rule_url(rule.code),
             "defaultConfiguration": {"level": "warning"},
         }
         for rule in registered.values()

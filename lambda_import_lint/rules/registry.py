@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable
 
 if TYPE_CHECKING:
+    from lambda_import_lint.config import Config
     from lambda_import_lint.rules.base import Rule
 
 # code → on by default
@@ -72,3 +73,28 @@ def selected_codes(select: Iterable[str] | None, ignore: Iterable[str]) -> froze
         if on:
             chosen.add(code)
     return frozenset(chosen)
+
+
+def known_codes(where: str, codes: Iterable[str]) -> None:
+    """``check_codes`` for settings: raises ``ConfigError``."""
+    from lambda_import_lint.config import ConfigError
+
+    try:
+        check_codes(where, codes)
+    except UnknownCodeError as error:
+        raise ConfigError(str(error)) from None
+
+
+def check_rule_codes(config: Config, explicit: str | None) -> None:
+    """Rule codes in the configuration file must name rules (or prefixes of them): a typo in
+    ``select`` would otherwise turn every rule off and pass CI. Raises ``ConfigError``. The
+    command line and the language server both check them."""
+    import os
+
+    if config.folder is None:
+        return  # no file: the defaults
+    source = explicit or os.path.relpath(config.folder / "pyproject.toml")
+    known_codes(f"{source}: `select`", config.select or ())
+    known_codes(f"{source}: `ignore`", config.ignore)
+    for pattern, codes in config.per_file_ignores:
+        known_codes(f"{source}: `per-file-ignores` for {pattern!r}", codes)
