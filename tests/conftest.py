@@ -71,3 +71,22 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
     status = main(args)
     out, err = capsys.readouterr()
     return status, out, err
+
+
+def fixture_projects(folder: Path):  # type: ignore[no-untyped-def]
+    """A ``project`` fixture for a folder of fixture projects: ``project(name)`` copies one where no
+    pyproject.toml or .git sits above it, and runs the test from inside it."""
+
+    @pytest.fixture
+    def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+        def copy(name: str) -> Path:
+            import shutil
+
+            target = tmp_path / name
+            shutil.copytree(folder / name, target)
+            monkeypatch.chdir(target)
+            return target
+
+        return copy
+
+    return project

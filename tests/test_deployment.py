@@ -4,27 +4,18 @@ LIL102 and LIL004, through the `handlers` and `check` commands."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
+
+from conftest import fixture_projects
 
 from lambda_import_lint.cli import main
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "deploy"
 
 
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """A fixture project copied where no pyproject.toml or .git sits above it."""
-
-    def copy(name: str) -> Path:
-        target = tmp_path / name
-        shutil.copytree(FIXTURES / name, target)
-        monkeypatch.chdir(target)
-        return target
-
-    return copy
+project = fixture_projects(FIXTURES)
 
 
 def _handlers(capsys: pytest.CaptureFixture[str]) -> tuple[list[dict[str, object]], str]:

@@ -5,12 +5,13 @@ followed into them as Lambda resolves them, their code checked as shared code, l
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from conftest import fixture_projects
 
 from lambda_import_lint.cli import main
 from lambda_import_lint.discovery.declarations import Layer
@@ -19,17 +20,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "layers"
 TOOLS_ARN = "arn:aws:lambda:us-east-1:123456789012:layer:shared-tools:3"
 
 
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """A fixture project copied where no pyproject.toml or .git sits above it."""
-
-    def copy(name: str) -> Path:
-        target = tmp_path / name
-        shutil.copytree(FIXTURES / name, target)
-        monkeypatch.chdir(target)
-        return target
-
-    return copy
+project = fixture_projects(FIXTURES)
 
 
 # format → (handler module, layer module, layer name, `layers` as `handlers` lists them)
