@@ -437,3 +437,57 @@ def test_returning_an_http_shaped_answer_is_no_traffic(tmp_path: Path, capsys) -
     assert _check(app, capsys) == []
     app.write_text("import boto3\n\n\ndef handler(event, context):\n    payload = event['body']\n" + body)
     assert [item["code"] for item in _check(app, capsys)] == ["LIL101"]
+
+
+AGENT_ACTION_GROUP = """
+import boto3
+
+
+def lambda_handler(event, context):
+    api = boto3.client("apigateway").get_rest_api(restApiId=event["parameters"][0]["value"])
+    return {"messageVersion": "1.0", "response": {"actionGroup": event["actionGroup"], "apiPath": event["apiPath"],
+            "httpMethod": event["httpMethod"], "httpStatusCode": 200, "responseBody": {"application/json": {"body": api}}}}
+"""
+
+
+def test_a_bedrock_agent_action_group_is_not_linted_for_latency(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """It reads `httpMethod` like an API handler, but runs at the pace of an agent's conversation."""
+    app = tmp_path / "app.py"
+    app.write_text(textwrap.dedent(AGENT_ACTION_GROUP))
+    assert _check(app, capsys) == []
+    (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\nlint-rare-handlers = true\n")
+    assert [item["code"] for item in _check(app, capsys)] == ["LIL101"]
+
+
+SHARED_BY_SEVERAL_FUNCTIONS = """
+import boto3
+
+TABLE = "tenants"
+
+
+def create_tenant(event, context):
+    table = boto3.resource("dynamodb").Table(TABLE)
+    return table.put_item(Item=event["body"])
+
+
+def get_tenant(event, context):
+    return {"id": event["pathParameters"]["id"]}
+"""
+
+
+def test_a_client_only_one_of_a_modules_handlers_builds_stays_there(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """At module scope it would be built in the INIT of every function that shares the module,
+    used or not: a trade, not a proven gain. Built by every handler, it is reported."""
+    app = tmp_path / "app.py"
+    app.write_text(textwrap.dedent(SHARED_BY_SEVERAL_FUNCTIONS))
+    assert _check(app, capsys, "--select", "LIL101") == []
+    assert "LIL101" not in _flake8(app)
+    shared = SHARED_BY_SEVERAL_FUNCTIONS.replace(
+        '    table = boto3.resource("dynamodb").Table(TABLE)\n', "    table = tenants()\n"
+    ).replace(
+        '    return {"id": event["pathParameters"]["id"]}',
+        '    return tenants().get_item(Key={"id": event["pathParameters"]["id"]})\n\n\n'
+        'def tenants():\n    return boto3.resource("dynamodb").Table(TABLE)',
+    )
+    app.write_text(textwrap.dedent(shared))
+    assert [item["code"] for item in _check(app, capsys, "--select", "LIL101")] == ["LIL101"]

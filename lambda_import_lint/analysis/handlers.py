@@ -55,6 +55,9 @@ _RARE_KINDS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
     ("an AWS Config rule", (("invokingEvent", "put_evaluations"), ("invokingEvent", "configurationItem"))),
     # Once or twice per new user.
     ("a Cognito sign-up trigger", (("triggerSource", "PreSignUp_"), ("triggerSource", "PostConfirmation_"))),
+    # A Bedrock agent's action group: called at the pace of an agent's conversation, each call
+    # dwarfed by the model's own time.
+    ("a Bedrock agent action group", (("actionGroup", "apiPath"), ("actionGroup", "messageVersion"))),
     # A CloudWatch alarm's Lambda action: when the alarm changes state.
     ("a CloudWatch alarm action", (("alarmData",),)),
     # A CodePipeline Invoke action: once per pipeline run.
@@ -76,8 +79,8 @@ def rarely_invoked(source: bytes | str) -> str | None:
     """What kind of rarely invoked handler module this is, if any (``_RARE_KINDS``): a CloudFormation
     custom resource (``cfnresponse``, ``crhelper``, an event read for ``RequestType`` and
     ``ResponseURL``), a Secrets Manager rotation function (the four ``Step`` names), an AWS Config
-    rule, a Cognito sign-up trigger, a CloudWatch alarm action, a CodePipeline action, or a handler
-    of CloudTrail API-call events."""
+    rule, a Cognito sign-up trigger, a Bedrock agent action group, a CloudWatch alarm action, a
+    CodePipeline action, or a handler of CloudTrail API-call events."""
     text = source if isinstance(source, str) else source.decode("utf-8", errors="replace")
     for kind, alternatives in _RARE_KINDS:
         if any(all(needle in text for needle in needles) for needles in alternatives):

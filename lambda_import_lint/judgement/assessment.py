@@ -273,11 +273,15 @@ def _client_sites(
     facts: ModuleFacts, handler_reach: Mapping[FunctionInfo, set[FunctionInfo]], main_paths: list[set[FunctionInfo]]
 ) -> tuple[ClientSite, ...]:
     """SDK clients built with constant arguments in a function a handler runs (LIL101). One built
-    on an error path is built when something failed: not worth a change."""
+    on an error path is built when something failed: not worth a change. In a module several
+    functions use as their handlers, one not every handler runs would, at module scope, be built in
+    the INIT of functions that never use it: a trade, not a proven gain."""
     client_factories = load_catalogue().client_factories
     sites: list[ClientSite] = []
     for site in facts.import_calls:
         if site.qualified not in client_factories or not site.constant_arguments or site.error_path:
+            continue
+        if site.function is None or not all(site.function in reach for reach in handler_reach.values()):
             continue
         for (handler, reach), main_path in zip(handler_reach.items(), main_paths):
             if site.function is not None and site.function in reach:

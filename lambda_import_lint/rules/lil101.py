@@ -45,7 +45,10 @@ RULE = Rule(
         "are not reported, nor are clients of handlers not shown to be invoked often enough to stay "
         "warm: the handler's code or its deployment must name an event source of traffic (an API, "
         "a queue or stream's `Records`, application events, a resolver), and functions that run a "
-        "handful of times (custom resources, schedules of hours, SSM Automation scripts) never are."
+        "handful of times (custom resources, schedules of hours, SSM Automation scripts, Bedrock "
+        "agent action groups) never are. In a module several functions use as their handlers, only "
+        "a client every handler builds is reported: at module scope it would be built in the INIT "
+        "of each of them."
     ),
     fix_safety="No fix: moving the client changes when it is built and which name holds it.",
     options=(),
