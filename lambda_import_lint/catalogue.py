@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import sys
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
@@ -45,6 +46,16 @@ def dotted_prefixes(module: str) -> Iterable[str]:
     parts = module.split(".")
     for end in range(len(parts), 0, -1):
         yield ".".join(parts[:end])
+
+
+def imports_known(module: str) -> bool:
+    """Whether we know what importing ``module`` loads: the standard library (and ``__future__``),
+    or a catalogue entry, whose loads are listed. Anything else may load anything."""
+    top = module.split(".")[0]
+    if not top or top in sys.stdlib_module_names or top == "__future__":
+        return True
+    costs = load_catalogue().costs_ms
+    return any(prefix in costs for prefix in dotted_prefixes(module))
 
 
 @functools.lru_cache(maxsize=65536)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple
 
-from lambda_import_lint.catalogue import HeavyModules, load_catalogue
+from lambda_import_lint.catalogue import HeavyModules, imports_known
 from lambda_import_lint.discovery.declarations import LayerRoot
 
 if TYPE_CHECKING:
@@ -313,25 +313,13 @@ def _search(
                 loads.add(module)
                 if not pinned and not found.names:  # breadth first: the shortest chain
                     found = HeavyLink((*chain, module), current, line)
-            elif module not in followed and not _known(module):
+            elif module not in followed and not imports_known(module):
                 opaque = True
         for name, child in node.children:
             if child not in visited:
                 visited.add(child)
                 queue.append((child, (*chain, name)))
     return found._replace(loads=frozenset(loads), opaque=opaque), frozenset(looked_at)
-
-
-def _known(module: str) -> bool:
-    """Whether we know what importing ``module`` loads: the standard library, or the catalogue."""
-    import sys
-
-    top = module.split(".")[0]
-    if not top or top in sys.stdlib_module_names or top == "__future__":
-        return True
-    costs = load_catalogue().costs_ms
-    parts = module.split(".")
-    return any(".".join(parts[:end]) in costs for end in range(len(parts), 0, -1))
 
 
 def local_chains(

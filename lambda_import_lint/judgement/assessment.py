@@ -10,7 +10,6 @@ status decided here, never a filter inside a rule.
 from __future__ import annotations
 
 import dataclasses
-import sys
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Iterable, Mapping
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 import libcst as cst
 
 from lambda_import_lint.analysis.syntax import dotted_name
-from lambda_import_lint.catalogue import HeavyModules, dotted_prefixes, load_catalogue
+from lambda_import_lint.catalogue import HeavyModules, dotted_prefixes, imports_known, load_catalogue
 
 if TYPE_CHECKING:
     from lambda_import_lint.analysis.local_modules import HeavyLink
@@ -481,7 +480,6 @@ def _unseen_imports(
     names each binds: not the standard library, not a catalogue entry (whose loads are listed), not
     a local module we followed unless it imports such a package itself ("." for a relative import
     we could not follow)."""
-    catalogued = load_catalogue().costs_ms
     unseen: dict[str, set[str]] = {}
     for index, binding in enumerate(facts.imports):
         if binding.type_checking or binding.lazy:
@@ -493,10 +491,8 @@ def _unseen_imports(
         top = binding.module.lstrip(".").split(".")[0]
         if binding.module.startswith(".") or not top:
             unseen.setdefault(".", set()).add(binding.name)
-        elif top not in sys.stdlib_module_names and top != "__future__":
-            package = package_of(binding.module, heavy)
-            if package not in catalogued:
-                unseen.setdefault(package, set()).add(binding.name)
+        elif not imports_known(binding.module):
+            unseen.setdefault(package_of(binding.module, heavy), set()).add(binding.name)
     return unseen
 
 

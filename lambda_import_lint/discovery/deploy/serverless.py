@@ -40,13 +40,14 @@ def serverless(path: Path, found: Found) -> None:
             layers.get(_logical_id(reference), external_layer(reference))
             for reference in (listed if isinstance(listed, list) else ())
         )
+        events = function.get("events")
+        rare = _scheduled_only(events)
         declare(
             found, path, name, path.parent, function["handler"],
             snap if isinstance(snap, bool) else None,
             bool(provisioned) if isinstance(provisioned, int) else None,
-            function_layers,
-            _scheduled_only(function.get("events")),
-            serves_traffic=bool(function.get("events")) and _scheduled_only(function.get("events")) is None,
+            function_layers, rare,
+            serves_traffic=bool(events) and rare is None,
             memory=function.get("memorySize", provider.get("memorySize")),
         )
 
