@@ -46,8 +46,13 @@ _RARE_KINDS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
             ("cfnresponse",),
             ("crhelper",),
             ("RequestType", "ResponseURL"),
+            # Answering CloudFormation when the event asks for it (`if "ResponseURL" in event`).
+            ("ResponseURL", "LogicalResourceId"),
+            ("ResponseURL", "PhysicalResourceId"),
             # The CDK Provider framework's on_event: it answers CloudFormation for the function.
             ("RequestType", "ResourceProperties"),
+            # The framework's is_complete poller: called until it answers `{"IsComplete": True}`.
+            ("IsComplete",),
         ),
     ),
     ("a Secrets Manager rotation function", (("createSecret", "setSecret", "testSecret", "finishSecret"),)),
@@ -75,12 +80,25 @@ _RARE_KINDS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
 )
 
 
-def rarely_invoked(source: bytes | str) -> str | None:
+# The handler names the CDK Provider framework's examples and most custom resources use: a module
+# whose handlers are all named so is a custom resource's (`handler="app.on_create"`).
+_CUSTOM_RESOURCE_HANDLERS = frozenset(
+    ("on_event", "on_create", "on_update", "on_delete", "is_complete", "onEvent", "onCreate", "onUpdate", "onDelete",
+     "isComplete")
+)
+
+
+def rarely_invoked(source: bytes | str, handler_names: Iterable[str] = ()) -> str | None:
     """What kind of rarely invoked handler module this is, if any (``_RARE_KINDS``): a CloudFormation
     custom resource (``cfnresponse``, ``crhelper``, an event read for ``RequestType`` and
-    ``ResponseURL``), a Secrets Manager rotation function (the four ``Step`` names), an AWS Config
-    rule, a Cognito sign-up trigger, a Bedrock agent action group, a CloudWatch alarm action, a
-    CodePipeline action, or a handler of CloudTrail API-call events."""
+    ``ResponseURL``, an ``IsComplete`` answer, or handlers all named like the CDK Provider
+    framework's ``on_event``/``on_create``/``is_complete``), a Secrets Manager rotation function (the
+    four ``Step`` names), an AWS Config rule, a Cognito sign-up trigger, a Bedrock agent action
+    group, a CloudWatch alarm action, a CodePipeline action, or a handler of CloudTrail API-call
+    events."""
+    names = tuple(handler_names)
+    if names and all(name in _CUSTOM_RESOURCE_HANDLERS for name in names):
+        return _RARE_KINDS[0][0]
     text = source if isinstance(source, str) else source.decode("utf-8", errors="replace")
     for kind, alternatives in _RARE_KINDS:
         if any(all(needle in text for needle in needles) for needles in alternatives):
@@ -93,8 +111,9 @@ def rarely_invoked(source: bytes | str) -> str | None:
 # application events, GraphQL resolvers) and the frameworks built on them. Reusing a client across
 # invocations helps only where there are warm invocations; a function with none of these (a task
 # handed a custom payload by Step Functions, a notebook, a nightly job) is not shown to have any.
-# Texts distinctive enough on their own:
-_TRAFFIC_TEXTS: tuple[str, ...] = (
+# Names distinctive enough on their own, as whole words (`event_source`, not the Lambda API's
+# `create_event_source_mapping`):
+_TRAFFIC_NAMES: tuple[str, ...] = (
     # API Gateway (REST, HTTP, WebSocket), ALB, function URLs; CloudWatch Logs subscriptions.
     "pathParameters", "queryStringParameters", "httpMethod", "requestContext", "rawPath", "routeKey", "awslogs",
     "detail-type",
@@ -105,6 +124,11 @@ _TRAFFIC_TEXTS: tuple[str, ...] = (
     # Web frameworks behind an adapter.
     "Mangum", "serverless_wsgi", "awsgi", "Chalice",
 )
+_TRAFFIC_WORD = re.compile(
+    r"(?<![\w-])(?:" + "|".join(re.escape(name) for name in _TRAFFIC_NAMES if name != "Resolver") + r")(?![\w-])"
+    # Powertools' resolvers: `APIGatewayRestResolver`, `AppSyncResolver`, `BedrockAgentResolver`…
+    r"|\w*Resolver\b"
+)
 # Keys common enough elsewhere that only a read counts (``event["Records"]``, ``event.get("body")``),
 # not a return value's ``{"statusCode": 200, "body": …}``: SQS, SNS, S3, Kinesis, DynamoDB streams;
 # an HTTP request's body and headers; EventBridge application events; AppSync arguments.
@@ -114,7 +138,7 @@ _TRAFFIC_READ = re.compile(
 
 
 def serves_traffic(source: bytes | str) -> bool:
-    """Whether the module shows its handlers serve traffic (``_TRAFFIC_TEXTS``, ``_TRAFFIC_READ``):
+    """Whether the module shows its handlers serve traffic (``_TRAFFIC_NAMES``, ``_TRAFFIC_READ``):
     only then are there warm invocations for a client kept at module scope to help."""
     text = source if isinstance(source, str) else source.decode("utf-8", errors="replace")
-    return any(needle in text for needle in _TRAFFIC_TEXTS) or _TRAFFIC_READ.search(text) is not None
+    return _TRAFFIC_WORD.search(text) is not None or _TRAFFIC_READ.search(text) is not None

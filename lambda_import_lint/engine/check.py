@@ -136,7 +136,7 @@ def _rarely_invoked(source: bytes | str, handlers: tuple[FunctionInfo, ...], req
 
     if handlers and all(handler.name in request.rare for handler in handlers):
         return True
-    return rarely_invoked(source) is not None
+    return rarely_invoked(source, (handler.name for handler in handlers)) is not None
 
 
 def _serves_traffic(source: bytes | str, handlers: tuple[FunctionInfo, ...], request: Request) -> bool:
