@@ -285,8 +285,8 @@ def _tasks(
     def task(name: str, source: bytes | None = None) -> Task:
         declared = declarations.for_file(name)
         return Task(
-            name, declared.functions, source, declared.warm, declared.rare, declared.busy, declared.layer_roots,
-            declared.layer,
+            name, declared.functions, source, declared.warm, declared.rare, declared.busy, declared.roomy,
+            declared.layer_roots, declared.layer,
         )
 
     tasks: list[Task] = []

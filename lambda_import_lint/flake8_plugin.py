@@ -86,10 +86,7 @@ class Plugin:
             Plugin.declarations = _declarations(config, [self.filename])
         declared = Plugin.declarations.for_file(self.filename)
         # flake8 selects and ignores codes itself, so every rule runs here.
-        request = Request(
-            self.filename, config, declared.functions, declared.warm, frozenset(DEFAULT_ENABLED), self.honour_noqa,
-            rare=declared.rare, busy=declared.busy, layer_roots=declared.layer_roots, layer=declared.layer,
-        )
+        request = Request.declared_as(self.filename, config, declared, frozenset(DEFAULT_ENABLED), self.honour_noqa)
         result = check_source("".join(self.lines), request)
         for finding in result.findings:
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)

@@ -480,6 +480,28 @@ def test_a_declared_event_source_shows_warm_invocations(tmp_path: Path, capsys, 
     assert _check(app, capsys) == []
 
 
+@pytest.mark.parametrize(
+    ("memory", "expected"),
+    [
+        pytest.param("", ["LIL101"], id="default-128-mb"),
+        pytest.param("MemorySize: 1024\n", ["LIL101"], id="a-share-of-a-vcpu"),
+        pytest.param("MemorySize: 1769\n", [], id="one-vcpu"),
+        pytest.param("MemorySize: 2048\n", [], id="more"),
+    ],
+)
+def test_a_client_is_not_worth_a_change_where_the_function_has_a_full_vcpu(  # type: ignore[no-untyped-def]
+    memory: str, expected: list[str], tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """Building a client takes a few milliseconds with a whole vCPU (benchmarks/client_cost.py);
+    the seed-9 review judged two such clients in 2 GB functions not worth a change."""
+    app = _sam_project(tmp_path, "Queue:\n  Type: SQS\n  Properties:\n    Queue: !GetAtt Q.Arn\n")
+    template = tmp_path / "template.yaml"
+    template.write_text(template.read_text().replace("      Events:\n", textwrap.indent(memory, " " * 6) + "      Events:\n"))
+    monkeypatch.chdir(tmp_path)
+    assert [item["code"] for item in _check(app, capsys)] == expected
+    assert _flake8(app) == expected
+
+
 def test_returning_an_http_shaped_answer_is_no_traffic(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     """`{"statusCode": 200, "body": …}` is what the hello-world template returns, from nightly jobs
     too; reading the request's body is what an API handler does."""

@@ -339,7 +339,8 @@ class Cache(Store):
 
         digest = hashlib.sha256(self.salt.encode())
         declared = (
-            task.path, task.declared, sorted(task.warm), sorted(task.rare), sorted(task.busy), task.layer_roots,
+            task.path, task.declared, sorted(task.warm), sorted(task.rare), sorted(task.busy), sorted(task.roomy),
+            task.layer_roots,
             task.layer,
         )
         digest.update(repr(declared).encode())

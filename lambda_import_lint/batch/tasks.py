@@ -19,6 +19,7 @@ class Task(NamedTuple):
     warm: frozenset[str] = frozenset()  # declared handlers with SnapStart or provisioned concurrency
     rare: frozenset[str] = frozenset()  # declared handlers that run rarely (schedules, SSM scripts)
     busy: frozenset[str] = frozenset()  # declared handlers with a frequent event source (API, queue…)
+    roomy: frozenset[str] = frozenset()  # declared handlers with a full vCPU or more (≥ 1,769 MB)
     layer_roots: tuple[LayerRoot, ...] = ()  # the folders of its handlers' layers (imports resolve there)
     layer: str = ""  # the declared layer the file belongs to (checked as shared code)
 
@@ -29,7 +30,7 @@ class Task(NamedTuple):
     def request(self, config: Config, codes: frozenset[str] | None = None) -> Request:
         return Request(
             self.path, config, self.declared, self.warm, codes, rare=self.rare, busy=self.busy,
-            layer_roots=self.layer_roots, layer=self.layer,
+            roomy=self.roomy, layer_roots=self.layer_roots, layer=self.layer,
         )
 
 

@@ -123,6 +123,9 @@ def render_warnings(warnings: Iterable[DiscoveryWarning]) -> list[str]:
     return lines
 
 
+# Lambda gives a function one full vCPU at this memory size, a share of one below it.
+FULL_VCPU_MB = 1769
+
 LayerRoot = tuple[str, str]  # (layer name, real path of a folder Lambda imports the layer's modules from)
 
 
@@ -133,6 +136,8 @@ class Declared(NamedTuple):
     warm: frozenset[str] = frozenset()  # handlers with SnapStart or provisioned concurrency
     rare: frozenset[str] = frozenset()  # handlers every declaration of which says they run rarely
     busy: frozenset[str] = frozenset()  # handlers a declaration gives a frequent event source
+    # Handlers every declaration of which gives a full vCPU or more: a client costs a few ms to build.
+    roomy: frozenset[str] = frozenset()
     layer_roots: tuple[LayerRoot, ...] = ()  # where its handlers' imports resolve after its folder
     layer: str = ""  # the layer this file can be imported from (shared code), when it is not a handler module
 
@@ -211,7 +216,11 @@ class Declarations:
             root for item in matching for layer in item.layers for root in self._layer_roots.get(layer, ())
         ))
         busy = frozenset(d.function for d in matching if d.serves_traffic)
-        return Declared(functions, warm, rare, busy, roots)
+        roomy = frozenset(
+            function for function in functions
+            if all((d.memory_mb or 0) >= FULL_VCPU_MB for d in matching if d.function == function)
+        )
+        return Declared(functions, warm, rare, busy, roomy, roots)
 
     def layer_of(self, file: str) -> str:
         """The name of the declared layer ``file`` can be imported from ("" for none)."""

@@ -192,6 +192,7 @@ def _analyse_module(
         local_chains=chains,
         rarely_invoked=not library and not config.lint_rare_handlers and _rarely_invoked(source, handlers, request),
         serves_traffic=config.lint_rare_handlers or _serves_traffic(source, handlers, request),
+        full_vcpu=bool(handlers) and all(handler.name in request.roomy for handler in handlers),
     )
     if statement_lines is not None and len(statement_lines) != len(module.body):
         statement_lines = None  # the two parsers disagree on statements: count lines by codegen

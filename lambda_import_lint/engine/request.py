@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from lambda_import_lint.config import Config
-from lambda_import_lint.discovery.declarations import LayerRoot
+from lambda_import_lint.discovery.declarations import Declared, LayerRoot
 
 
 class Request(NamedTuple):  # (not a dataclass: built on the start-up path, see architecture.md)
@@ -22,8 +22,19 @@ class Request(NamedTuple):  # (not a dataclass: built on the start-up path, see 
     full: bool = False  # skip the prefilters: a cost report lists every handler, heavy imports or not
     rare: frozenset[str] = frozenset()  # declared handlers that run rarely (schedules, SSM scripts)
     busy: frozenset[str] = frozenset()  # declared handlers with a frequent event source (API, queue…)
+    roomy: frozenset[str] = frozenset()  # declared handlers with a full vCPU or more (≥ 1,769 MB)
     layer_roots: tuple[LayerRoot, ...] = ()  # where imports resolve after the file's folder: its layers'
     layer: str = ""  # the declared layer the file belongs to: shared code, checked as `library-paths` are
+
+    @classmethod
+    def declared_as(
+        cls, path: str, config: Config, declared: Declared, codes: frozenset[str] | None = None, noqa: bool = True
+    ) -> Request:
+        """The request for a file with what the declarations say of it (``Declarations.for_file``)."""
+        return cls(
+            path, config, declared.functions, declared.warm, codes, noqa, rare=declared.rare, busy=declared.busy,
+            roomy=declared.roomy, layer_roots=declared.layer_roots, layer=declared.layer,
+        )
 
     def selected_codes(self) -> frozenset[str]:
         """The rules to run on this file: the selection less the file's ``per-file-ignores``."""

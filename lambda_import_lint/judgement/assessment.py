@@ -197,6 +197,7 @@ def assess(
     rarely_invoked: bool = False,
     serves_traffic: bool = True,
     report_unproven: bool = False,
+    full_vcpu: bool = False,
 ) -> Assessment:
     """Judge every module-scope import of a module with these handlers. ``defer_all``: every use
     inside a function counts (shared code, ``--defer all``); ``package_init``: the module is a
@@ -206,6 +207,8 @@ def assess(
     function), so neither their cold starts nor their per-invocation clients are worth a change;
     ``serves_traffic``: the module shows its handlers are invoked often enough to stay warm (an
     event source of traffic), without which a client kept at module scope is not shown to help;
+    ``full_vcpu``: every handler is declared with a full vCPU or more (1,769 MB), where building a
+    client takes a few milliseconds (``benchmarks/client_cost.py``), nothing a change would be worth;
     ``report_unproven``: ``--defer all`` asked for every deferrable import, even one a module we
     cannot see into may load anyway (shared code's own ``defer all`` semantics do not ask that)."""
     handler_reach = {handler: reachable_functions(facts, handler) for handler in handlers}
@@ -264,7 +267,7 @@ def assess(
         for index, link in sorted((local_chains or {}).items())
         if link.layer and link.loads and not facts.imports[index].type_checking and not facts.imports[index].lazy
     )
-    clients = client_sites if serves_traffic and not rarely_invoked else ()
+    clients = client_sites if serves_traffic and not rarely_invoked and not full_vcpu else ()
     return Assessment(tuple(judgements), clients, warm_handlers, all_warm, layer_loads)
 
 

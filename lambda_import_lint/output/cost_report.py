@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 
 from lambda_import_lint.catalogue import HeavyModules
 from lambda_import_lint.config import Config
+from lambda_import_lint.discovery.declarations import FULL_VCPU_MB
 from lambda_import_lint.engine.check import analyse
 from lambda_import_lint.engine.request import Request
 from lambda_import_lint.engine.results import Analysis, FileResult
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
     from lambda_import_lint.analysis.records import ImportBinding, ModuleFacts
     from lambda_import_lint.discovery.declarations import LayerRoot
 
-FULL_VCPU_MB = 1769  # Lambda allocates one full vCPU at this memory size
 DEFAULT_MEMORY_MB = 128  # Lambda's default when a function declares none
 RULE_PAGE = "https://github.com/lambda-import-lint/lambda-import-lint/blob/main/docs/rules/{code}.md"
 # Colours of the page, and the statuses of an import now:

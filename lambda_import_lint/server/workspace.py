@@ -77,7 +77,7 @@ class Project:
             self.messages.extend(declarations.warnings_under([folder]))
         declared = declarations.for_file(path)
         codes = selected_codes(config.select, config.ignore)
-        return Request(path, config, declared.functions, declared.warm, codes)
+        return Request.declared_as(path, config, declared, codes)
 
     def lint(self, path: str, text: str) -> Linted:
         """Check one buffer as ``check`` checks the file; never raises."""
