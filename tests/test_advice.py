@@ -502,6 +502,45 @@ def test_a_client_is_not_worth_a_change_where_the_function_has_a_full_vcpu(  # t
     assert _flake8(app) == expected
 
 
+CDK_V1_STACK = """
+import * as lambda from '@aws-cdk/aws-lambda';
+
+export class DocumentsStack extends cdk.Stack {
+  constructor(scope: cdk.Construct, id: string) {
+    super(scope, id);
+    const results = new lambda.Function(this, this.resourceName('Results'), {
+      runtime: lambda.Runtime.PYTHON_3_8,
+      code: lambda.Code.asset('lambda/results'),
+      handler: 'app.handler',
+      memorySize: MEMORY,
+    });
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(("memory", "expected"), [("2000", []), ("512", ["LIL101"])])
+def test_cdk_v1_functions_with_computed_ids_are_declared(  # type: ignore[no-untyped-def]
+    memory: str, expected: list[str], tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """CDK v1's `Code.asset("dir")`, and an id computed by the stack (`this.resourceName("Id")`)."""
+    (tmp_path / "cdk.json").write_text('{"app": "npx ts-node bin/app.ts"}')
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "stack.ts").write_text(CDK_V1_STACK.replace("MEMORY", memory))
+    (tmp_path / "lambda" / "results").mkdir(parents=True)
+    app = tmp_path / "lambda" / "results" / "app.py"
+    app.write_text(
+        "import boto3\n\n\ndef handler(event, context):\n"
+        "    return [boto3.client('s3').head_object(Bucket='b', Key=r['k']) for r in event['Records']]\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    main(["handlers", "--format", "json", "."])
+    assert [(row["path"], row["source"]) for row in json.loads(capsys.readouterr().out)] == [
+        ("lambda/results/app.py", "lib/stack.ts")
+    ]
+    assert [item["code"] for item in _check(app, capsys)] == expected
+
+
 def test_returning_an_http_shaped_answer_is_no_traffic(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     """`{"statusCode": 200, "body": …}` is what the hello-world template returns, from nightly jobs
     too; reading the request's body is what an API handler does."""

@@ -24,8 +24,8 @@ def _attribute_path(node: ast.expr) -> str:
 
 
 def _asset_folder(node: ast.expr | None, app: Path) -> Path | None:
-    """``Code.from_asset("dir")`` (relative to the CDK app folder)."""
-    if isinstance(node, ast.Call) and _attribute_path(node.func).endswith("from_asset") and node.args:
+    """``Code.from_asset("dir")``, or CDK v1's ``Code.asset("dir")`` (relative to the CDK app folder)."""
+    if isinstance(node, ast.Call) and _attribute_path(node.func).endswith(("from_asset", "Code.asset")) and node.args:
         folder = _string(node.args[0])
         return app / folder if folder is not None else None
     return None
@@ -136,7 +136,11 @@ def _function_layer(element: ast.expr, layers: dict[str, Layer], app: Path) -> L
     return external_layer(ast.unparse(element))
 
 
-_TS_FUNCTION = re.compile(r"new\s+(?:\w+\.)*(Function|PythonFunction)\s*\(\s*this\s*,\s*(['\"`])([^'\"`]*)\2\s*,\s*\{")
+# `new lambda.Function(this, "Id", {` — the id a literal, or an expression without commas
+# (`this.resourceName("Id")`), then shown as written.
+_TS_FUNCTION = re.compile(
+    r"new\s+(?:\w+\.)*(Function|PythonFunction)\s*\(\s*this\s*,\s*(?:(['\"`])([^'\"`]*)\2|([^,{};]+?))\s*,\s*\{"
+)
 
 
 def _balanced(text: str, start: int) -> str:
@@ -173,6 +177,10 @@ _TS_LAYER = re.compile(
 )
 
 
+# `Code.fromAsset("dir")`, or CDK v1's `Code.asset("dir")`, with a literal folder or path.join(...).
+_TS_ASSET = re.compile(r"Code\.(?:fromAsset|asset)\(\s*(path\.(?:join|resolve)\([^)]*\)|['\"][^'\"]+['\"])")
+
+
 def _ts_layers(text: str, path: Path, app: Path) -> dict[str, Layer]:
     """Layers assigned to a variable or field: ``new LayerVersion(this, "Id", {code:
     Code.fromAsset(...)})``, ``new PythonLayerVersion(this, "Id", {entry: ...})`` (built), or
@@ -189,7 +197,7 @@ def _ts_layers(text: str, path: Path, app: Path) -> dict[str, Layer]:
             entry = re.search(r"entry\s*:\s*([^,\n}]+(?:\([^)]*\))?)", body)
             folder = _ts_path(entry.group(1), path, app) if entry else None
         else:
-            asset = re.search(r"Code\.fromAsset\(\s*(path\.(?:join|resolve)\([^)]*\)|['\"][^'\"]+['\"])", body)
+            asset = _TS_ASSET.search(body)
             folder = _ts_path(asset.group(1), path, app) if asset else None
         built = kind == "PythonLayerVersion"
         layers[variable] = Layer(name, unknown=_UNKNOWN_FOLDER) if folder is None else define_layer(name, folder, built)
@@ -208,7 +216,7 @@ def cdk_typescript(path: Path, app: Path, found: Found) -> None:
     text = read_text(path)
     layers = _ts_layers(text, path, app) if "LayerVersion" in text else {}
     for match in _TS_FUNCTION.finditer(text):
-        kind, label = match.group(1), match.group(3)
+        kind, label = match.group(1), match.group(3) if match.group(2) else match.group(4)
         body = _balanced(text, match.end() - 1)
         runtime = re.search(r"runtime\s*:\s*(?:\w+\.)*Runtime\.(\w+)", body)
         if runtime and not runtime.group(1).startswith("PYTHON"):
@@ -222,7 +230,7 @@ def cdk_typescript(path: Path, app: Path, found: Found) -> None:
             module = (index.group(1) if index else "index.py").removesuffix(".py")
             handler: str | None = f"{module}.{name.group(1) if name else 'handler'}"
         else:
-            asset = re.search(r"Code\.fromAsset\(\s*(path\.(?:join|resolve)\([^)]*\)|['\"][^'\"]+['\"])", body)
+            asset = _TS_ASSET.search(body)
             folder = _ts_path(asset.group(1), path, app) if asset else None
             handler_match = re.search(r"handler\s*:\s*['\"]([^'\"]+)['\"]", body)
             handler = handler_match.group(1) if handler_match else None
