@@ -604,3 +604,77 @@ def test_a_client_only_one_of_a_modules_handlers_builds_stays_there(tmp_path: Pa
     )
     app.write_text(textwrap.dedent(shared))
     assert [item["code"] for item in _check(app, capsys, "--select", "LIL101")] == ["LIL101"]
+
+
+QUEUE_CONSUMER = """
+import boto3
+
+
+def handler(event, context):
+    table = boto3.resource("dynamodb").Table("jobs")
+    for record in event["Records"]:
+        table.put_item(Item={"id": record["messageId"]})
+"""
+
+
+@pytest.mark.parametrize(
+    ("test_source", "expected"),
+    [
+        pytest.param(
+            "from unittest.mock import patch\nfrom app import handler\n\nFACTORY = 'boto3.resource'\n\n\n"
+            "def test_handler():\n    with patch(FACTORY):\n        handler({'Records': []}, None)\n",
+            [], id="patch-by-name",
+        ),
+        pytest.param(
+            "from unittest import mock\nimport app\n\n\n@mock.patch('app.boto3.resource')\n"
+            "def test_handler(resource):\n    app.handler({'Records': []}, None)\n",
+            [], id="patch-through-the-module",
+        ),
+        pytest.param(
+            "import boto3\nimport pytest\nimport app\n\n\ndef test_handler(monkeypatch):\n"
+            "    monkeypatch.setattr(boto3, 'resource', lambda *a, **k: None)\n    app.handler({'Records': []}, None)\n",
+            [], id="patch-the-object",
+        ),
+        pytest.param(
+            "from unittest.mock import patch\nfrom app import handler\n\n\n@patch('app.json')\n"
+            "def test_handler(json):\n    handler({'Records': []}, None)\n",
+            ["LIL101"], id="patching-something-else",
+        ),
+        pytest.param(
+            "from unittest.mock import patch\nimport other\n\n\n@patch('boto3.resource')\n"
+            "def test_other(resource):\n    other.run()\n",
+            ["LIL101"], id="a-test-of-another-module",
+        ),
+    ],
+)
+def test_a_client_the_modules_tests_patch_stays_in_the_function(  # type: ignore[no-untyped-def]
+    test_source: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """The module's tests replace the factory while they call the handler: a client built at
+    import would escape the patch (the seed-8 review's no for automated-security-response)."""
+    (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")
+    app = tmp_path / "app.py"
+    app.write_text(textwrap.dedent(QUEUE_CONSUMER))
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_app.py").write_text(test_source)
+    assert [item["code"] for item in _check(app, capsys)] == expected
+    assert _flake8(app) == expected
+
+
+def test_a_test_of_another_module_with_the_same_name_does_not_count(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`from index import handler` in a far folder's tests names that folder's `index.py`."""
+    (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")
+    users = tmp_path / "lib" / "auth" / "lambda" / "users"
+    users.mkdir(parents=True)
+    app = users / "index.py"
+    app.write_text(textwrap.dedent(QUEUE_CONSUMER))
+    tests = tmp_path / "lib" / "chat" / "tests"
+    tests.mkdir(parents=True)
+    (tests / "test_index.py").write_text(
+        "from unittest.mock import patch\nfrom index import handler\n\n\n@patch('boto3.resource')\n"
+        "def test_handler(resource):\n    handler({'Records': []}, None)\n"
+    )
+    assert [item["code"] for item in _check(app, capsys)] == ["LIL101"]
+    # The same test next to the module is its own.
+    (users / "test_index.py").write_text((tests / "test_index.py").read_text())
+    assert _check(app, capsys) == []

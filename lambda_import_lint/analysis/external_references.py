@@ -124,6 +124,76 @@ def outside_references(path: str, names: Mapping[int, str], config: Config) -> d
     }
 
 
+def patched_factories(path: str, factories: Mapping[str, str], config: Config) -> frozenset[str]:
+    """Which of the module's client factories (qualified name → the name the module binds its root
+    to: ``"boto3.client"`` → ``"boto3"``) another file of the project that imports the module
+    replaces: ``mock.patch("boto3.client")``, ``patch("app.boto3.client")``, ``patch("app.boto3")``,
+    ``patch.object(boto3, "client")``. Its tests build the module's clients inside the patch; a
+    client built at import escapes it, so moving one to module scope breaks them."""
+    if not factories or path in ("-", "") or not os.path.isfile(path):
+        return frozenset()
+    folder, recursive = search_root(path, config)
+    dotted = module_names(path, folder if recursive else os.path.dirname(os.path.realpath(path)))
+    if not dotted:
+        return frozenset()
+    module_file = os.path.realpath(path)
+    tail = dotted[0].rsplit(".", 1)[-1].encode()
+    roots = {qualified.split(".", 1)[0].encode() for qualified in factories}
+    # `from index import handler` may name any of a project's `index.py`: a file importing the
+    # module by a bare name counts only near it (its folder's parent and below: `tests/` next to
+    # `src/`, `test/` inside the function's folder).
+    near = os.path.dirname(os.path.dirname(module_file)) + os.sep
+    patched: set[str] = set()
+    for file in _python_files(folder, recursive):
+        if os.path.realpath(file) == module_file:
+            continue
+        source = _read(file)
+        if tail not in source or not any(root in source for root in roots):
+            continue
+        # Far from the module, only its longer names (`functions.users.index`) are its own.
+        names = dotted if os.path.realpath(file).startswith(near) else dotted[1:]
+        tree = _tree(file, source) if names else None
+        if tree is not None and _imports_module(tree, file, module_file, names):
+            patched |= _patches_in(tree, factories, names)
+    return frozenset(patched)
+
+
+def _imports_module(tree: ast.Module, file: str, module_file: str, dotted: tuple[str, ...]) -> bool:
+    """Whether the file imports the module (``import app``, ``from app import f``, ``from pkg import app``)."""
+    if any(
+        isinstance(node, ast.ImportFrom) and _import_from_names_module(node, file, module_file, dotted)
+        for node in ast.walk(tree)
+    ):
+        return True
+    return any(module in dotted for module in _module_aliases(tree, file, module_file, dotted).values())
+
+
+def _patches_in(tree: ast.Module, factories: Mapping[str, str], dotted: tuple[str, ...]) -> set[str]:
+    """The factories one file replaces, by name or by object (see ``patched_factories``)."""
+    names: dict[str, str] = {}  # a patch target spelled in full → the factory it replaces
+    for qualified, bound in factories.items():
+        names[qualified] = qualified
+        rest = qualified.split(".", 1)[1] if "." in qualified else ""
+        for module in dotted:
+            names[f"{module}.{bound}"] = qualified
+            if rest:
+                names[f"{module}.{bound}.{rest}"] = qualified
+    aliases = {node.asname or node.name: node.name for item in ast.walk(tree) if isinstance(item, ast.Import)
+               for node in item.names}
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in names:
+            found.add(names[node.value])
+        elif isinstance(node, ast.Call) and len(node.args) >= 2:
+            target, attribute = _dotted(node.args[0]), _constant(node.args[1])
+            if target is not None and attribute is not None:
+                head, _, rest = target.partition(".")
+                full = ".".join(part for part in (aliases.get(head, head), rest, attribute) if part)
+                if full in factories:
+                    found.add(full)
+    return found
+
+
 def self_references(tree: ast.Module, path: str, config: Config) -> tuple[Reference, ...]:
     """Places where the module reaches its own globals through its module object (or answers for
     missing attributes): any name moved off module scope may be read there."""

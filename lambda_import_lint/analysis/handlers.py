@@ -80,11 +80,12 @@ _RARE_KINDS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
 )
 
 
-# The handler names the CDK Provider framework's examples and most custom resources use: a module
-# whose handlers are all named so is a custom resource's (`handler="app.on_create"`).
+# The handler names of custom resources' operations and the CDK Provider framework's poller: a
+# module whose handlers are all named so is a custom resource's (`handler="app.on_create"`). Not
+# `on_event`, which plenty of handlers of other events are called (the Provider framework's own
+# reads `RequestType`, above).
 _CUSTOM_RESOURCE_HANDLERS = frozenset(
-    ("on_event", "on_create", "on_update", "on_delete", "is_complete", "onEvent", "onCreate", "onUpdate", "onDelete",
-     "isComplete")
+    ("on_create", "on_update", "on_delete", "is_complete", "onCreate", "onUpdate", "onDelete", "isComplete")
 )
 
 
@@ -92,7 +93,7 @@ def rarely_invoked(source: bytes | str, handler_names: Iterable[str] = ()) -> st
     """What kind of rarely invoked handler module this is, if any (``_RARE_KINDS``): a CloudFormation
     custom resource (``cfnresponse``, ``crhelper``, an event read for ``RequestType`` and
     ``ResponseURL``, an ``IsComplete`` answer, or handlers all named like the CDK Provider
-    framework's ``on_event``/``on_create``/``is_complete``), a Secrets Manager rotation function (the
+    framework's ``on_create``/``on_delete``/``is_complete``), a Secrets Manager rotation function (the
     four ``Step`` names), an AWS Config rule, a Cognito sign-up trigger, a Bedrock agent action
     group, a CloudWatch alarm action, a CodePipeline action, or a handler of CloudTrail API-call
     events."""

@@ -147,6 +147,27 @@ def _serves_traffic(source: bytes | str, handlers: tuple[FunctionInfo, ...], req
     return any(handler.name in request.busy for handler in handlers) or serves_traffic(source)
 
 
+def _patched_factories(facts: ModuleFacts, request: Request, codes: frozenset[str]) -> frozenset[str]:
+    """The client factories the module calls that the project's tests of it replace (LIL101: a
+    client moved to module scope escapes the patch). Searched only when the module builds a
+    client from constant arguments, because the project search reads files."""
+    if "LIL101" not in codes:
+        return frozenset()
+    from lambda_import_lint.catalogue import load_catalogue
+
+    client_factories = load_catalogue().client_factories
+    factories = {
+        site.qualified: site.binding.name
+        for site in facts.import_calls
+        if site.qualified in client_factories and site.constant_arguments
+    }
+    if not factories:
+        return frozenset()
+    from lambda_import_lint.analysis.external_references import patched_factories
+
+    return patched_factories(request.path, factories, request.config)
+
+
 def _analyse_module(
     module: cst.Module,
     source: bytes | str,
@@ -193,6 +214,7 @@ def _analyse_module(
         rarely_invoked=not library and not config.lint_rare_handlers and _rarely_invoked(source, handlers, request),
         serves_traffic=config.lint_rare_handlers or _serves_traffic(source, handlers, request),
         full_vcpu=bool(handlers) and all(handler.name in request.roomy for handler in handlers),
+        patched_factories=_patched_factories(facts, request, codes) if not library and handlers else frozenset(),
     )
     if statement_lines is not None and len(statement_lines) != len(module.body):
         statement_lines = None  # the two parsers disagree on statements: count lines by codegen

@@ -198,6 +198,7 @@ def assess(
     serves_traffic: bool = True,
     report_unproven: bool = False,
     full_vcpu: bool = False,
+    patched_factories: frozenset[str] = frozenset(),
 ) -> Assessment:
     """Judge every module-scope import of a module with these handlers. ``defer_all``: every use
     inside a function counts (shared code, ``--defer all``); ``package_init``: the module is a
@@ -209,6 +210,9 @@ def assess(
     event source of traffic), without which a client kept at module scope is not shown to help;
     ``full_vcpu``: every handler is declared with a full vCPU or more (1,769 MB), where building a
     client takes a few milliseconds (``benchmarks/client_cost.py``), nothing a change would be worth;
+    ``patched_factories``: client factories the project's tests of this module replace
+    (``mock.patch("boto3.client")``): a client built at import escapes the patch, so moving one
+    there breaks those tests (``external_references.patched_factories``);
     ``report_unproven``: ``--defer all`` asked for every deferrable import, even one a module we
     cannot see into may load anyway (shared code's own ``defer all`` semantics do not ask that)."""
     handler_reach = {handler: reachable_functions(facts, handler) for handler in handlers}
@@ -267,7 +271,10 @@ def assess(
         for index, link in sorted((local_chains or {}).items())
         if link.layer and link.loads and not facts.imports[index].type_checking and not facts.imports[index].lazy
     )
-    clients = client_sites if serves_traffic and not rarely_invoked and not full_vcpu else ()
+    # The sites still build clients (their imports stay), but one whose factory the module's tests
+    # replace stays where the patch reaches it.
+    reported = tuple(client for client in client_sites if client.site.qualified not in patched_factories)
+    clients = reported if serves_traffic and not rarely_invoked and not full_vcpu else ()
     return Assessment(tuple(judgements), clients, warm_handlers, all_warm, layer_loads)
 
 
