@@ -153,10 +153,14 @@ def package_of(module: str, heavy: HeavyModules) -> str:
 def catalogue_module(binding: ImportBinding, heavy: HeavyModules) -> str:
     """The module whose catalogue entry an import pays for: ``scipy.stats`` for ``from scipy import
     stats`` as for ``import scipy.stats`` (a submodule entry costs more than its package)."""
-    if binding.star:
-        return binding.module
-    by_module, by_name = package_of(binding.module, heavy), package_of(binding.qualified, heavy)
-    return binding.qualified if len(by_name) > len(by_module) else binding.module
+    return binding.module if binding.star else catalogue_entry(binding.module, binding.qualified, heavy)
+
+
+def catalogue_entry(module: str, qualified: str, heavy: HeavyModules) -> str:
+    """The module whose catalogue entry importing ``qualified`` from ``module`` pays for: the
+    longer name when its entry is more specific (``scipy.stats``), else the module."""
+    by_module, by_name = package_of(module, heavy), package_of(qualified, heavy)
+    return qualified if len(by_name) > len(by_module) else module
 
 
 def _is_heavy(binding: ImportBinding, heavy: HeavyModules) -> bool:

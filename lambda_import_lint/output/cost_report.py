@@ -264,14 +264,11 @@ class Prices:
 
 def _catalogued(name: str, heavy: HeavyModules) -> str:
     """The module whose catalogue entry a target pays for: ``scipy.stats`` for ``scipy:stats``
-    (``from scipy import stats``) as for ``scipy.stats`` (``judgement.catalogue_module``)."""
-    from lambda_import_lint.judgement.assessment import package_of
+    (``from scipy import stats``) as for ``scipy.stats`` (``judgement.catalogue_entry``)."""
+    from lambda_import_lint.judgement.assessment import catalogue_entry
 
     module, _, imported = name.partition(":")
-    if not imported:
-        return module
-    qualified = f"{module}.{imported}"
-    return qualified if len(package_of(qualified, heavy)) > len(package_of(module, heavy)) else module
+    return catalogue_entry(module, f"{module}.{imported}", heavy) if imported else module
 
 
 def handler_costs(
