@@ -94,26 +94,9 @@ def search_root(path: str, config: Config) -> tuple[str, bool]:
 def outside_references(path: str, names: Mapping[int, str], config: Config) -> dict[int, tuple[Reference, ...]]:
     """For each import (index → the name it binds): the places in other files of the project that
     reach that name through the module. Empty for a module that is not a file on disk."""
-    if path in ("-", "") or not os.path.isfile(path):
-        return {}
-    folder, recursive = search_root(path, config)
-    dotted = module_names(path, folder if recursive else os.path.dirname(os.path.realpath(path)))
-    if not dotted:
-        return {}
-    module_file = os.path.realpath(path)
-    tail = dotted[0].rsplit(".", 1)[-1].encode()
     wanted = {name.encode() for name in names.values()}
     found: dict[str, list[Reference]] = {}
-    for file in _python_files(folder, recursive):
-        if os.path.realpath(file) == module_file:
-            continue
-        source = _read(file)
-        # The cheap path: a file that never spells the module's name, or none of the names, is done.
-        if tail not in source or not any(name in source for name in wanted):
-            continue
-        tree = _tree(file, source)
-        if tree is None:
-            continue
+    for file, tree, module_file, dotted in _files_naming(path, config, wanted):
         shown = _shown_path(file, config)
         for name, line, what in _references_in(tree, file, module_file, dotted, set(names.values())):
             found.setdefault(name, []).append(Reference(shown, line, what))
@@ -130,32 +113,43 @@ def patched_factories(path: str, factories: Mapping[str, str], config: Config) -
     replaces: ``mock.patch("boto3.client")``, ``patch("app.boto3.client")``, ``patch("app.boto3")``,
     ``patch.object(boto3, "client")``. Its tests build the module's clients inside the patch; a
     client built at import escapes it, so moving one to module scope breaks them."""
-    if not factories or path in ("-", "") or not os.path.isfile(path):
-        return frozenset()
+    roots = {qualified.split(".", 1)[0].encode() for qualified in factories}
+    patched: set[str] = set()
+    for file, tree, module_file, dotted in _files_naming(path, config, roots):
+        # `from index import handler` may name any of a project's `index.py`: a file importing the
+        # module by a bare name counts only near it (its folder's parent and below: `tests/` next
+        # to `src/`, `test/` inside the function's folder); far from it, only its longer names
+        # (`functions.users.index`) are its own.
+        near = os.path.dirname(os.path.dirname(module_file)) + os.sep
+        names = dotted if os.path.realpath(file).startswith(near) else dotted[1:]
+        if names and _imports_module(tree, file, module_file, names):
+            patched |= _patches_in(tree, factories, names)
+    return frozenset(patched)
+
+
+def _files_naming(
+    path: str, config: Config, wanted: set[bytes]
+) -> Iterator[tuple[str, ast.Module, str, tuple[str, ...]]]:
+    """(file, its tree, the module's real path, the module's dotted names) for each other file of
+    the project that spells the module's name and one of ``wanted``: the cheap byte scan before
+    the parser. Nothing for a module that is not a file on disk."""
+    if not wanted or path in ("-", "") or not os.path.isfile(path):
+        return
     folder, recursive = search_root(path, config)
     dotted = module_names(path, folder if recursive else os.path.dirname(os.path.realpath(path)))
     if not dotted:
-        return frozenset()
+        return
     module_file = os.path.realpath(path)
     tail = dotted[0].rsplit(".", 1)[-1].encode()
-    roots = {qualified.split(".", 1)[0].encode() for qualified in factories}
-    # `from index import handler` may name any of a project's `index.py`: a file importing the
-    # module by a bare name counts only near it (its folder's parent and below: `tests/` next to
-    # `src/`, `test/` inside the function's folder).
-    near = os.path.dirname(os.path.dirname(module_file)) + os.sep
-    patched: set[str] = set()
     for file in _python_files(folder, recursive):
         if os.path.realpath(file) == module_file:
             continue
         source = _read(file)
-        if tail not in source or not any(root in source for root in roots):
+        if tail not in source or not any(name in source for name in wanted):
             continue
-        # Far from the module, only its longer names (`functions.users.index`) are its own.
-        names = dotted if os.path.realpath(file).startswith(near) else dotted[1:]
-        tree = _tree(file, source) if names else None
-        if tree is not None and _imports_module(tree, file, module_file, names):
-            patched |= _patches_in(tree, factories, names)
-    return frozenset(patched)
+        tree = _tree(file, source)
+        if tree is not None:
+            yield file, tree, module_file, dotted
 
 
 def _imports_module(tree: ast.Module, file: str, module_file: str, dotted: tuple[str, ...]) -> bool:
