@@ -678,3 +678,101 @@ def test_a_test_of_another_module_with_the_same_name_does_not_count(tmp_path: Pa
     # The same test next to the module is its own.
     (users / "test_index.py").write_text((tests / "test_index.py").read_text())
     assert _check(app, capsys) == []
+
+
+ROUTES = """
+import pandas as pd
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+
+app = APIGatewayRestResolver()
+
+
+@app.get("/orders")
+def list_orders():
+    return {"orders": []}
+
+
+@app.get("/orders/export")
+def export_orders():
+    return {"csv": pd.DataFrame({"v": [1, 2]}).to_csv()}
+
+
+def lambda_handler(event, context):
+    return app.resolve(event, context)
+"""
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param(ROUTES, [("LIL001", 2)], id="one-route-of-two"),
+        pytest.param(
+            ROUTES.replace('    return {"orders": []}', '    return {"orders": pd.DataFrame().to_dict()}'), [],
+            id="every-route",
+        ),
+        pytest.param(
+            ROUTES.replace('@app.get("/orders")\ndef list_orders():\n    return {"orders": []}\n', ""), [],
+            id="the-only-route",
+        ),
+        pytest.param(
+            ROUTES.replace('@app.get("/orders")\ndef list_orders():\n    return {"orders": []}\n', "")
+            + "\napp.include_router(other.router)\n",
+            [("LIL001", 2)], id="the-only-route-here-and-included-routers",
+        ),
+        pytest.param(
+            ROUTES.replace("return app.resolve(event, context)", "return {}"), [], id="no-resolve-call",
+        ),
+    ],
+)
+def test_one_invocation_runs_one_route_of_a_resolver(  # type: ignore[no-untyped-def]
+    source: str, expected: list[tuple[str, int]], tmp_path: Path, capsys
+) -> None:
+    """A resolver dispatches each invocation to one route: an import only some routes use is
+    skipped by the others; one route runs on every invocation that reaches `resolve`."""
+    (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")
+    app = tmp_path / "app.py"
+    app.write_text(textwrap.dedent(source))
+    assert [(item["code"], item["line"]) for item in _check(app, capsys)] == expected
+    assert _flake8(app) == [code for code, _ in expected]
+
+
+ROUTE_STAND_INS = {
+    "aws_lambda_powertools/__init__.py": "",
+    "aws_lambda_powertools/event_handler/__init__.py": (
+        "class APIGatewayRestResolver:\n"
+        "    def __init__(self):\n        self.routes = {}\n"
+        "    def get(self, path):\n"
+        "        def register(function):\n            self.routes[path] = function\n            return function\n"
+        "        return register\n"
+        "    def resolve(self, event, context):\n        return self.routes[event['path']]()\n"
+    ),
+    "pandas/__init__.py": (
+        "class DataFrame:\n    def __init__(self, data):\n        self.data = data\n"
+        "    def to_csv(self):\n        return ','.join(str(v) for v in self.data['v'])\n"
+    ),
+}
+
+
+def test_a_route_fix_defers_the_import_to_that_route(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """After `--fix`, a fresh interpreter that imports the module and serves the other route has
+    not loaded pandas; the export route still works."""
+    (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")
+    app = tmp_path / "app.py"
+    app.write_text(textwrap.dedent(ROUTES))
+    for relative, text in ROUTE_STAND_INS.items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(text)
+    main(["check", "--fix", "--no-cache", "-q", str(app)])
+    capsys.readouterr()
+    assert _check(app, capsys) == []
+    probe = (
+        "import json, sys\nsys.path.insert(0, sys.argv[1])\nimport app\n"
+        "listed = app.lambda_handler({'path': '/orders'}, None)\n"
+        "after_list = 'pandas' in sys.modules\n"
+        "exported = app.lambda_handler({'path': '/orders/export'}, None)\n"
+        "print(json.dumps([listed, after_list, exported]))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert json.loads(completed.stdout) == [{"orders": []}, False, {"csv": "1,2"}]

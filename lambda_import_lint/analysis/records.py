@@ -145,6 +145,9 @@ class ModuleFacts:
     calls: Mapping[FunctionInfo, tuple[CallEdge, ...]] = field(default_factory=dict)
     # Every conditional block the walk met (``Use.branch`` indexes into it), in source order.
     branches: tuple[cst.BaseSuite, ...] = ()
+    # The routes of each resolver that dispatches every invocation to exactly one of them (all its
+    # routes are in this module): a name every one of them uses is used by every invocation.
+    route_groups: tuple[tuple[FunctionInfo, ...], ...] = ()
 
     def calls_from(self, function: FunctionInfo) -> tuple[CallEdge, ...]:
         return self.calls.get(function, ())

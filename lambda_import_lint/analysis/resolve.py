@@ -63,6 +63,7 @@ def resolve(module: cst.Module, collector: WalkerBase) -> ModuleFacts:
     folding = _Folding(collector)
     import_time_roots, call_sites = _resolve_calls(collector, graph, instantiations, folding)
     _add_callback_edges(collector, graph, folding)
+    route_groups = _add_route_edges(collector, graph, folding)
     return ModuleFacts(
         module=module,
         imports=tuple(collector.imports),
@@ -82,6 +83,7 @@ def resolve(module: cst.Module, collector: WalkerBase) -> ModuleFacts:
         ),
         calls={function: tuple(edges) for function, edges in graph.items()},
         branches=tuple(collector.branches),
+        route_groups=route_groups,
     )
 
 
@@ -194,6 +196,61 @@ def _add_callback_edges(collector: WalkerBase, graph: CallGraph, folding: _Foldi
         folded = folding.apply(raw.branch, raw.conditional, raw.by_expression)
         if caller is not None and found[1] is not caller and folded is not None:
             graph.setdefault(caller, []).append(CallEdge(found[1], conditional=folded[1], called=False))
+
+
+# What a resolver calls on its errors, not a route: reached only by invocations that fail.
+_ERROR_ROUTES = frozenset(("exception_handler", "not_found"))
+
+
+def _add_route_edges(
+    collector: WalkerBase, graph: CallGraph, folding: _Folding
+) -> tuple[tuple[FunctionInfo, ...], ...]:
+    """An event-handler resolver (Powertools' ``app = APIGatewayRestResolver()``, AppSync's,
+    Bedrock agents'…) runs one route per invocation: ``app.resolve(event, context)`` gives an edge
+    to each function of the module decorated by ``@app.<method>(...)``. Conditional when the
+    module has several routes, or includes routers defined elsewhere (``app.include_router``), or
+    for an error route (``@app.exception_handler``); with one route, that route runs on every
+    invocation that reaches ``resolve``. Only names the module both decorates routes with and calls
+    ``resolve`` on count: a router alone (``router = Router()``) has no caller here. Returns the
+    routes of each resolver whose routes are all here (``ModuleFacts.route_groups``)."""
+    resolving: dict[str, list[RawCall]] = {}
+    includes: set[str] = set()
+    for call in collector.raw_calls:
+        if call.attribute_path == ("resolve",) and call.scope.function is not None:
+            resolving.setdefault(call.name, []).append(call)
+        elif call.attribute_path == ("include_router",):
+            includes.add(call.name)
+    if not resolving:
+        return ()
+    routes: dict[str, list[tuple[FunctionInfo, bool]]] = {}  # resolver → (route, error route?)
+    for function in collector.functions:
+        if not function.module_level or function.class_name is not None:
+            continue
+        for decorator in function.node.decorators:
+            target = decorator.decorator
+            if isinstance(target, cst.Call):
+                target = target.func
+            if (
+                isinstance(target, cst.Attribute)
+                and isinstance(target.value, cst.Name)
+                and target.value.value in resolving
+            ):
+                routes.setdefault(target.value.value, []).append((function, target.attr.value in _ERROR_ROUTES))
+                break
+    groups: list[tuple[FunctionInfo, ...]] = []
+    for name, found in routes.items():
+        several = sum(1 for _, error in found if not error) > 1 or name in includes
+        if name not in includes:
+            groups.append(tuple(route for route, error in found if not error))
+        for call in resolving[name]:
+            folded = folding.apply(call.branch, call.conditional, call.by_expression)
+            if folded is None or call.scope.function is None:
+                continue
+            for route, error in found:
+                graph.setdefault(call.scope.function, []).append(
+                    CallEdge(route, conditional=folded[1] or several or error)
+                )
+    return tuple(groups)
 
 
 def _import_time_closure(

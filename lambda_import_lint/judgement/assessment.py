@@ -230,6 +230,8 @@ def assess(
         every_use = facts.uses.get(binding.name, ()) if not binding.star else ()
         uses = tuple(use for use in every_use if not use.dead)
         status = _first_status(binding, uses, facts, heavy, client_bindings, main_paths, defer_all)
+        if status is Status.DEFERRABLE and not defer_all and _every_route_uses(uses, facts):
+            status = Status.MAIN_PATH
         if status is Status.DEFERRABLE and not defer_all and not _placed(uses, reached):
             status = Status.UNPROVEN
         named_where_dead = len(uses) != len(every_use)
@@ -447,6 +449,20 @@ def _literal_strings(expression: cst.BaseExpression) -> tuple[str, ...]:
     if isinstance(expression, (cst.List, cst.Tuple, cst.Set)):
         return tuple(value for element in expression.elements for value in _literal_strings(element.value))
     return ()
+
+
+def _every_route_uses(uses: tuple[Use, ...], facts: ModuleFacts) -> bool:
+    """Every route of one resolver runs a use (in itself or a function it may call): whichever
+    route an invocation takes, it uses the name (``ModuleFacts.route_groups``)."""
+    functions = {use.function for use in uses if use.runtime and use.function is not None}
+
+    def uses_it(route: FunctionInfo) -> bool:
+        reach = reachable_functions(facts, route)
+        return any(
+            function in reach or any(parent in reach for parent in function.ancestors()) for function in functions
+        )
+
+    return any(group and all(uses_it(route) for route in group) for group in facts.route_groups)
 
 
 def _placed(uses: tuple[Use, ...], reached: frozenset[FunctionInfo]) -> bool:
