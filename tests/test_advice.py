@@ -776,3 +776,27 @@ def test_a_route_fix_defers_the_import_to_that_route(tmp_path: Path, capsys) -> 
         [sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, check=True, cwd=tmp_path
     )
     assert json.loads(completed.stdout) == [{"orders": []}, False, {"csv": "1,2"}]
+
+
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        pytest.param("", ["LIL101"], id="used-as-built"),
+        pytest.param("    session.headers.update({'Authorization': event['headers']['token']})\n", [], id="headers-updated"),
+        pytest.param("    session.auth = (event['user'], event['password'])\n", [], id="auth-set"),
+        pytest.param("    session.headers['X-Tenant'] = event['headers']['tenant']\n", [], id="header-set"),
+        pytest.param("    headers = {}\n    headers.update(event['headers'])\n", ["LIL101"], id="another-object-updated"),
+    ],
+)
+def test_a_session_set_up_for_the_invocation_is_not_shared(  # type: ignore[no-untyped-def]
+    setup: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """Built from constants, but then given this invocation's credentials: kept at module scope it
+    would carry them into the next invocation."""
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import requests\n\n\ndef handler(event, context):\n    session = requests.Session()\n" + setup
+        + "    return session.get('https://example.com/' + event['body']).text\n"
+    )
+    assert [item["code"] for item in _check(app, capsys)] == expected
+    assert _flake8(app) == expected

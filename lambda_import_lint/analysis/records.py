@@ -112,6 +112,9 @@ class CallSite:
     conditional: bool
     constant_arguments: bool  # every argument is independent of the invocation
     error_path: bool = False  # inside an ``except`` handler: runs when something failed
+    # Bound to a local name the function then configures (``s.auth = ...``, ``s.headers.update(...)``):
+    # built the same each time, but set up for this invocation; shared, it would carry that over.
+    configured: bool = False
 
 
 @dataclass(frozen=True, eq=False)

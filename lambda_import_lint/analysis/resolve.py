@@ -172,15 +172,56 @@ def _resolve_calls(
 
 
 def _call_site(call: RawCall, node: cst.Call, binding: ImportBinding) -> CallSite:
+    constant = all(is_constant(argument.value, call.scope) for argument in node.args)
+    function = call.scope.function
     return CallSite(
         qualified=".".join((binding.qualified, *call.attribute_path)),
         binding=binding,
         node=node,
-        function=call.scope.function,
+        function=function,
         conditional=call.conditional,
-        constant_arguments=all(is_constant(argument.value, call.scope) for argument in node.args),
+        constant_arguments=constant,
         error_path=call.error_path,
+        configured=constant and function is not None and _configured(function.node, node),
     )
+
+
+class _Configuring(cst.CSTVisitor):
+    """In one function: the local name ``call``'s result is assigned to, and whether the function
+    sets anything on it (``s.auth = ...``, ``s.headers["X"] = ...``, ``s.headers.update(...)``)."""
+
+    def __init__(self, call: cst.Call) -> None:
+        self.call = call
+        self.name: str | None = None
+        self.set_on: set[str] = set()  # names something is set on
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if node.value is self.call and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            self.name = node.targets[0].target.value
+        for target in node.targets:
+            self._set(target.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._set(node.target)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        function = node.func
+        if isinstance(function, cst.Attribute) and function.attr.value in ("update", "setdefault", "mount"):
+            self._set(function.value, own=function.attr.value == "mount")
+
+    def _set(self, target: cst.BaseExpression, own: bool = False) -> None:
+        """Something is set on the name at the root of ``target`` (``s.headers`` in ``s.headers[k]``)."""
+        if isinstance(target, (cst.Attribute, cst.Subscript)) or own:
+            while isinstance(target, (cst.Attribute, cst.Subscript)):
+                target = target.value
+            if isinstance(target, cst.Name):
+                self.set_on.add(target.value)
+
+
+def _configured(function: cst.FunctionDef, call: cst.Call) -> bool:
+    visitor = _Configuring(call)
+    function.body.visit(visitor)
+    return visitor.name is not None and visitor.name in visitor.set_on
 
 
 def _add_callback_edges(collector: WalkerBase, graph: CallGraph, folding: _Folding) -> None:

@@ -294,7 +294,7 @@ def _client_sites(
     client_factories = load_catalogue().client_factories
     sites: list[ClientSite] = []
     for site in facts.import_calls:
-        if site.qualified not in client_factories or not site.constant_arguments or site.error_path:
+        if site.qualified not in client_factories or not site.constant_arguments or site.error_path or site.configured:
             continue
         if site.function is None or not all(site.function in reach for reach in handler_reach.values()):
             continue
