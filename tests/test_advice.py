@@ -162,13 +162,11 @@ def on_delete(event, context):
 
 # A custom resource answering CloudFormation only when invoked by it (`if "ResponseURL" in event`).
 TIMER_CUSTOM_RESOURCE = """
-import time
 import boto3
 
 
 def lambda_handler(event, context):
     records = event.get("Records", [])
-    time.sleep(3)
     if "ResponseURL" in event:
         resource_id = event["PhysicalResourceId"] if "PhysicalResourceId" in event else event["LogicalResourceId"]
         boto3.client("s3").put_object(Bucket="b", Key=resource_id, Body=str(records).encode())
@@ -798,5 +796,66 @@ def test_a_session_set_up_for_the_invocation_is_not_shared(  # type: ignore[no-u
         "import requests\n\n\ndef handler(event, context):\n    session = requests.Session()\n" + setup
         + "    return session.get('https://example.com/' + event['body']).text\n"
     )
+    assert [item["code"] for item in _check(app, capsys)] == expected
+    assert _flake8(app) == expected
+
+
+@pytest.mark.parametrize(
+    ("waiting", "expected"),
+    [
+        pytest.param("", ["LIL101"], id="short"),
+        pytest.param("    time.sleep(1)\n", [], id="sleeps-before-reading"),
+        pytest.param("    sqs.receive_message(QueueUrl='q', WaitTimeSeconds=20)\n", [], id="long-polls"),
+        pytest.param("    while context.get_remaining_time_in_millis() > 5000:\n        pass\n", [], id="runs-until-time-is-up"),
+    ],
+)
+def test_a_client_is_a_sliver_of_an_invocation_that_waits(  # type: ignore[no-untyped-def]
+    waiting: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """An invocation that sleeps, long-polls or runs until its time is nearly up lasts seconds:
+    the round-4 review judged its client's tens of milliseconds not worth a change."""
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import time\nimport boto3\n\n\ndef handler(event, context):\n    sqs = boto3.client('sqs')\n" + waiting
+        + "    return [sqs.delete_message(QueueUrl='q', ReceiptHandle=r['receiptHandle']) for r in event['Records']]\n"
+    )
+    assert [item["code"] for item in _check(app, capsys)] == expected
+    assert _flake8(app) == expected
+
+
+def test_an_event_pattern_the_function_builds_is_no_traffic(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`{"detail-type": [...]}` written to create a rule (round 5: an hourly plumbing job) is not
+    an EventBridge event read; `event["detail-type"]` is."""
+    app = tmp_path / "app.py"
+    build = (
+        "import json\nimport boto3\n\nPATTERN = {'source': ['aws.guardduty'], 'detail-type': ['GuardDuty Finding']}\n\n\n"
+        "def handle(event, context):\n    events = boto3.client('events')\n"
+        "    return events.put_rule(Name='r', EventPattern=json.dumps(PATTERN))\n"
+    )
+    app.write_text(build)
+    assert _check(app, capsys) == []
+    app.write_text(build.replace("    events = boto3", "    kind = event['detail-type']\n    events = boto3"))
+    assert [item["code"] for item in _check(app, capsys)] == ["LIL101"]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param("    region = boto3.Session().region_name\n", [], id="session-read-for-its-region"),
+        pytest.param("    session = boto3.session.Session()\n    region = session.region_name\n", [], id="named-session"),
+        pytest.param("    region = boto3.Session().client('s3').meta.region_name\n", ["LIL101"], id="client-from-a-new-session"),
+        pytest.param(
+            "    session = boto3.Session()\n    region = session.resource('dynamodb').meta.client.meta.region_name\n",
+            ["LIL101"], id="resource-from-a-named-session",
+        ),
+    ],
+)
+def test_an_sdk_session_is_reported_only_when_clients_are_built_from_it(  # type: ignore[no-untyped-def]
+    body: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """A new boto3 session costs ~5 ms and no connection; a client built from one loads its
+    service model again (~60 ms): the blind reviews judged sessions read for a region not worth it."""
+    app = tmp_path / "app.py"
+    app.write_text("import boto3\n\n\ndef handler(event, context):\n" + body + "    return {'region': region, 'n': len(event['Records'])}\n")
     assert [item["code"] for item in _check(app, capsys)] == expected
     assert _flake8(app) == expected

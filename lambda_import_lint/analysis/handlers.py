@@ -117,7 +117,6 @@ def rarely_invoked(source: bytes | str, handler_names: Iterable[str] = ()) -> st
 _TRAFFIC_NAMES: tuple[str, ...] = (
     # API Gateway (REST, HTTP, WebSocket), ALB, function URLs; CloudWatch Logs subscriptions.
     "pathParameters", "queryStringParameters", "httpMethod", "requestContext", "rawPath", "routeKey", "awslogs",
-    "detail-type",
     # Powertools event handlers, batch processing and event source data classes.
     "Resolver", "event_source", "BatchProcessor", "process_partial_response", "batch_processor",
     "SQSEvent", "SNSEvent", "S3Event", "KinesisStreamEvent", "DynamoDBStreamEvent", "EventBridgeEvent",
@@ -132,9 +131,10 @@ _TRAFFIC_WORD = re.compile(
 )
 # Keys common enough elsewhere that only a read counts (``event["Records"]``, ``event.get("body")``),
 # not a return value's ``{"statusCode": 200, "body": …}``: SQS, SNS, S3, Kinesis, DynamoDB streams;
-# an HTTP request's body and headers; EventBridge application events; AppSync arguments.
+# an HTTP request's body and headers; EventBridge application events (not an event pattern the
+# function builds to create a rule: `{"detail-type": [...]}`); AppSync arguments.
 _TRAFFIC_READ = re.compile(
-    r"""(?:\[\s*|\.get\(\s*)["'](?:Records|body|headers|detail|arguments|fieldName)["']"""
+    r"""(?:\[\s*|\.get\(\s*)["'](?:Records|body|headers|detail|detail-type|arguments|fieldName)["']"""
 )
 
 
@@ -143,3 +143,16 @@ def serves_traffic(source: bytes | str) -> bool:
     only then are there warm invocations for a client kept at module scope to help."""
     text = source if isinstance(source, str) else source.decode("utf-8", errors="replace")
     return _TRAFFIC_WORD.search(text) is not None or _TRAFFIC_READ.search(text) is not None
+
+
+# What a module whose invocations run for seconds does: sleeps, long-polls a queue, or watches the
+# time it has left. A client's few milliseconds are a sliver of such an invocation.
+_WAITING = re.compile(r"\bsleep\(|\bWaitTimeSeconds\b|\bget_remaining_time_in_millis\(")
+
+
+def waits(source: bytes | str) -> bool:
+    """Whether the module waits (``_WAITING``): ``time.sleep(1)`` before reading a queue, a
+    ``receive_message(WaitTimeSeconds=20)`` long poll, a loop until ``get_remaining_time_in_millis()``
+    runs low."""
+    text = source if isinstance(source, str) else source.decode("utf-8", errors="replace")
+    return _WAITING.search(text) is not None

@@ -115,6 +115,8 @@ class CallSite:
     # Bound to a local name the function then configures (``s.auth = ...``, ``s.headers.update(...)``):
     # built the same each time, but set up for this invocation; shared, it would carry that over.
     configured: bool = False
+    # The function builds a client from it (`session.client("s3")`, `boto3.Session().resource(...)`).
+    builds_clients: bool = False
 
 
 @dataclass(frozen=True, eq=False)

@@ -182,18 +182,21 @@ def _call_site(call: RawCall, node: cst.Call, binding: ImportBinding) -> CallSit
         conditional=call.conditional,
         constant_arguments=constant,
         error_path=call.error_path,
-        configured=constant and function is not None and _configured(function.node, node),
+        **_set_up(function.node, node) if constant and function is not None else {},
     )
 
 
 class _Configuring(cst.CSTVisitor):
-    """In one function: the local name ``call``'s result is assigned to, and whether the function
-    sets anything on it (``s.auth = ...``, ``s.headers["X"] = ...``, ``s.headers.update(...)``)."""
+    """In one function: the local name ``call``'s result is assigned to, whether the function sets
+    anything on it (``s.auth = ...``, ``s.headers["X"] = ...``, ``s.headers.update(...)``), and the
+    names and calls it builds clients from (``session.client(...)``, ``boto3.Session().client(...)``)."""
 
     def __init__(self, call: cst.Call) -> None:
         self.call = call
         self.name: str | None = None
         self.set_on: set[str] = set()  # names something is set on
+        self.clients_from: set[str] = set()  # names `.client(...)`/`.resource(...)` is called on
+        self.chained = False  # `.client(...)` called on the call itself
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if node.value is self.call and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
@@ -208,6 +211,11 @@ class _Configuring(cst.CSTVisitor):
         function = node.func
         if isinstance(function, cst.Attribute) and function.attr.value in ("update", "setdefault", "mount"):
             self._set(function.value, own=function.attr.value == "mount")
+        if isinstance(function, cst.Attribute) and function.attr.value in ("client", "resource", "create_client"):
+            if function.value is self.call:
+                self.chained = True
+            elif isinstance(function.value, cst.Name):
+                self.clients_from.add(function.value.value)
 
     def _set(self, target: cst.BaseExpression, own: bool = False) -> None:
         """Something is set on the name at the root of ``target`` (``s.headers`` in ``s.headers[k]``)."""
@@ -218,10 +226,14 @@ class _Configuring(cst.CSTVisitor):
                 self.set_on.add(target.value)
 
 
-def _configured(function: cst.FunctionDef, call: cst.Call) -> bool:
+def _set_up(function: cst.FunctionDef, call: cst.Call) -> dict[str, bool]:
+    """``CallSite.configured`` and ``CallSite.builds_clients`` for a call in ``function``."""
     visitor = _Configuring(call)
     function.body.visit(visitor)
-    return visitor.name is not None and visitor.name in visitor.set_on
+    return {
+        "configured": visitor.name is not None and visitor.name in visitor.set_on,
+        "builds_clients": visitor.chained or (visitor.name is not None and visitor.name in visitor.clients_from),
+    }
 
 
 def _add_callback_edges(collector: WalkerBase, graph: CallGraph, folding: _Folding) -> None:

@@ -147,6 +147,14 @@ def _serves_traffic(source: bytes | str, handlers: tuple[FunctionInfo, ...], req
     return any(handler.name in request.busy for handler in handlers) or serves_traffic(source)
 
 
+def _clients_marginal(source: bytes | str, handlers: tuple[FunctionInfo, ...], request: Request) -> bool:
+    """Whether building a client is a sliver of what the module's invocations cost: every handler
+    is declared with a full vCPU, or the module waits (``waits``)."""
+    from lambda_import_lint.analysis.handlers import waits
+
+    return (bool(handlers) and all(handler.name in request.roomy for handler in handlers)) or waits(source)
+
+
 def _patched_factories(facts: ModuleFacts, request: Request, codes: frozenset[str]) -> frozenset[str]:
     """The client factories the module calls that the project's tests of it replace (LIL101: a
     client moved to module scope escapes the patch). Searched only when the module builds a
@@ -213,7 +221,7 @@ def _analyse_module(
         local_chains=chains,
         rarely_invoked=not library and not config.lint_rare_handlers and _rarely_invoked(source, handlers, request),
         serves_traffic=config.lint_rare_handlers or _serves_traffic(source, handlers, request),
-        full_vcpu=bool(handlers) and all(handler.name in request.roomy for handler in handlers),
+        clients_marginal=_clients_marginal(source, handlers, request),
         patched_factories=_patched_factories(facts, request, codes) if not library and handlers else frozenset(),
     )
     if statement_lines is not None and len(statement_lines) != len(module.body):

@@ -201,7 +201,7 @@ def assess(
     rarely_invoked: bool = False,
     serves_traffic: bool = True,
     report_unproven: bool = False,
-    full_vcpu: bool = False,
+    clients_marginal: bool = False,
     patched_factories: frozenset[str] = frozenset(),
 ) -> Assessment:
     """Judge every module-scope import of a module with these handlers. ``defer_all``: every use
@@ -212,8 +212,10 @@ def assess(
     function), so neither their cold starts nor their per-invocation clients are worth a change;
     ``serves_traffic``: the module shows its handlers are invoked often enough to stay warm (an
     event source of traffic), without which a client kept at module scope is not shown to help;
-    ``full_vcpu``: every handler is declared with a full vCPU or more (1,769 MB), where building a
-    client takes a few milliseconds (``benchmarks/client_cost.py``), nothing a change would be worth;
+    ``clients_marginal``: building a client is a sliver of what an invocation costs — every handler
+    is declared with a full vCPU or more (1,769 MB), where a client takes a few milliseconds
+    (``benchmarks/client_cost.py``), or the module waits (sleeps, long-polls, watches its remaining
+    time: ``analysis.handlers.waits``) — nothing a change would be worth;
     ``patched_factories``: client factories the project's tests of this module replace
     (``mock.patch("boto3.client")``): a client built at import escapes the patch, so moving one
     there breaks those tests (``external_references.patched_factories``);
@@ -280,8 +282,17 @@ def assess(
     # The sites still build clients (their imports stay), but one whose factory the module's tests
     # replace stays where the patch reaches it.
     reported = tuple(client for client in client_sites if client.site.qualified not in patched_factories)
-    clients = reported if serves_traffic and not rarely_invoked and not full_vcpu else ()
+    clients = reported if serves_traffic and not rarely_invoked and not clients_marginal else ()
     return Assessment(tuple(judgements), clients, warm_handlers, all_warm, layer_loads)
+
+
+# AWS SDK sessions: building one loads no service model and opens no connection (~5 ms with a
+# full vCPU, benchmarks/client_cost.py); what costs is each client built from a new session
+# (~60 ms: its models are loaded again). A session only read for its region or credentials is not
+# worth a change (blind reviews: 7 of 8 such findings judged not worth it).
+_SDK_SESSIONS = frozenset(
+    ("boto3.Session", "boto3.session.Session", "botocore.session.Session", "botocore.session.get_session")
+)
 
 
 def _client_sites(
@@ -295,6 +306,8 @@ def _client_sites(
     sites: list[ClientSite] = []
     for site in facts.import_calls:
         if site.qualified not in client_factories or not site.constant_arguments or site.error_path or site.configured:
+            continue
+        if site.qualified in _SDK_SESSIONS and not site.builds_clients:
             continue
         if site.function is None or not all(site.function in reach for reach in handler_reach.values()):
             continue
