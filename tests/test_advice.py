@@ -60,6 +60,12 @@ def _check(path: Path, capsys: pytest.CaptureFixture[str], *flags: str) -> list[
     return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
 
 
+def _assert_codes(path: Path, capsys: pytest.CaptureFixture[str], expected: list[str]) -> None:
+    """The CLI and the flake8 plugin report these codes, in this order, for ``path``."""
+    assert [item["code"] for item in _check(path, capsys)] == expected
+    assert _flake8(path) == expected
+
+
 def _flake8(path: Path, *flags: str) -> list[str]:
     completed = subprocess.run(
         [sys.executable, "-m", "flake8", "--select", "LIL", *flags, str(path)], capture_output=True, text=True,
@@ -387,8 +393,7 @@ def test_functions_with_only_rare_triggers_are_not_linted_for_latency(  # type: 
 ) -> None:
     app = _sam_project(tmp_path, events)
     monkeypatch.chdir(tmp_path)
-    assert [item["code"] for item in _check(app, capsys)] == expected
-    assert _flake8(app) == expected
+    _assert_codes(app, capsys, expected)
 
 
 def test_serverless_schedules(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -462,8 +467,7 @@ def test_clients_are_reported_only_where_warm_invocations_are_shown(  # type: ig
     app = tmp_path / "app.py"
     app.write_text(f"import boto3\n\n\ndef handler(event, context):\n    return boto3.client('s3').head_bucket(Bucket={reads})\n")
     (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")
-    assert [item["code"] for item in _check(app, capsys)] == expected
-    assert _flake8(app) == expected
+    _assert_codes(app, capsys, expected)
     (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\nlint-rare-handlers = true\n")
     assert [item["code"] for item in _check(app, capsys)] == ["LIL101"]
 
@@ -496,8 +500,7 @@ def test_a_client_is_not_worth_a_change_where_the_function_has_a_full_vcpu(  # t
     template = tmp_path / "template.yaml"
     template.write_text(template.read_text().replace("      Events:\n", textwrap.indent(memory, " " * 6) + "      Events:\n"))
     monkeypatch.chdir(tmp_path)
-    assert [item["code"] for item in _check(app, capsys)] == expected
-    assert _flake8(app) == expected
+    _assert_codes(app, capsys, expected)
 
 
 CDK_V1_STACK = """
@@ -655,8 +658,7 @@ def test_a_client_the_modules_tests_patch_stays_in_the_function(  # type: ignore
     app.write_text(textwrap.dedent(QUEUE_CONSUMER))
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "test_app.py").write_text(test_source)
-    assert [item["code"] for item in _check(app, capsys)] == expected
-    assert _flake8(app) == expected
+    _assert_codes(app, capsys, expected)
 
 
 def test_a_test_of_another_module_with_the_same_name_does_not_count(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -796,8 +798,7 @@ def test_a_session_set_up_for_the_invocation_is_not_shared(  # type: ignore[no-u
         "import requests\n\n\ndef handler(event, context):\n    session = requests.Session()\n" + setup
         + "    return session.get('https://example.com/' + event['body']).text\n"
     )
-    assert [item["code"] for item in _check(app, capsys)] == expected
-    assert _flake8(app) == expected
+    _assert_codes(app, capsys, expected)
 
 
 @pytest.mark.parametrize(
@@ -819,8 +820,7 @@ def test_a_client_is_a_sliver_of_an_invocation_that_waits(  # type: ignore[no-un
         "import time\nimport boto3\n\n\ndef handler(event, context):\n    sqs = boto3.client('sqs')\n" + waiting
         + "    return [sqs.delete_message(QueueUrl='q', ReceiptHandle=r['receiptHandle']) for r in event['Records']]\n"
     )
-    assert [item["code"] for item in _check(app, capsys)] == expected
-    assert _flake8(app) == expected
+    _assert_codes(app, capsys, expected)
 
 
 def test_an_event_pattern_the_function_builds_is_no_traffic(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -857,5 +857,4 @@ def test_an_sdk_session_is_reported_only_when_clients_are_built_from_it(  # type
     service model again (~60 ms): the blind reviews judged sessions read for a region not worth it."""
     app = tmp_path / "app.py"
     app.write_text("import boto3\n\n\ndef handler(event, context):\n" + body + "    return {'region': region, 'n': len(event['Records'])}\n")
-    assert [item["code"] for item in _check(app, capsys)] == expected
-    assert _flake8(app) == expected
+    _assert_codes(app, capsys, expected)
