@@ -858,3 +858,55 @@ def test_an_sdk_session_is_reported_only_when_clients_are_built_from_it(  # type
     app = tmp_path / "app.py"
     app.write_text("import boto3\n\n\ndef handler(event, context):\n" + body + "    return {'region': region, 'n': len(event['Records'])}\n")
     _assert_codes(app, capsys, expected)
+
+
+CACHED_CONFIG = """
+import json
+import boto3
+
+CONFIG = None
+
+
+def load_config():
+    global CONFIG
+    if CONFIG is not None:
+        return CONFIG
+    CONFIG = json.loads(read_object("config.json"))
+    return CONFIG
+
+
+def read_object(key):
+    return boto3.client("s3").get_object(Bucket="b", Key=key)["Body"].read()
+
+
+def handler(event, context):
+    config = load_config()
+    return [config.get(record["body"]) for record in event["Records"]]
+"""
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param(CACHED_CONFIG, [], id="built-when-a-cached-configuration-reloads"),
+        pytest.param(
+            "import boto3\n\nCLIENT = None\n\n\ndef handler(event, context):\n    global CLIENT\n"
+            "    if CLIENT is None:\n        CLIENT = boto3.client('sqs')\n"
+            "    return [CLIENT.delete_message(QueueUrl='q', ReceiptHandle=r['receiptHandle']) for r in event['Records']]\n",
+            [], id="lazily-initialised",
+        ),
+        pytest.param(
+            CACHED_CONFIG.replace("    global CONFIG\n    if CONFIG is not None:\n        return CONFIG\n", "")
+            .replace("    CONFIG = json.loads", "    return json.loads").replace("    return CONFIG\n", ""),
+            ["LIL101"], id="read-on-every-invocation",
+        ),
+    ],
+)
+def test_a_client_behind_a_module_cache_is_not_built_per_invocation(  # type: ignore[no-untyped-def]
+    source: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """A function keeping its result in a module global builds what it calls on a cache miss only
+    (round 4: a configuration reloaded hourly was reported as read on every invocation)."""
+    app = tmp_path / "app.py"
+    app.write_text(textwrap.dedent(source))
+    _assert_codes(app, capsys, expected)

@@ -281,7 +281,10 @@ def assess(
     )
     # The sites still build clients (their imports stay), but one whose factory the module's tests
     # replace stays where the patch reaches it.
-    reported = tuple(client for client in client_sites if client.site.qualified not in patched_factories)
+    reported = tuple(
+        client for client in client_sites
+        if client.site.qualified not in patched_factories and not _behind_a_cache(client.site, handlers, facts)
+    )
     clients = reported if serves_traffic and not rarely_invoked and not clients_marginal else ()
     return Assessment(tuple(judgements), clients, warm_handlers, all_warm, layer_loads)
 
@@ -293,6 +296,38 @@ def assess(
 _SDK_SESSIONS = frozenset(
     ("boto3.Session", "boto3.session.Session", "botocore.session.Session", "botocore.session.get_session")
 )
+
+
+def _keeps_a_global(function: FunctionInfo) -> bool:
+    """The function declares ``global`` (``global CONFIG``, then ``if CONFIG: return CONFIG``): it
+    keeps what it builds across invocations, so what it runs after its guard runs on a cache miss."""
+    return any(
+        isinstance(small, cst.Global)
+        for statement in function.node.body.body
+        if isinstance(statement, cst.SimpleStatementLine)
+        for small in statement.body
+    )
+
+
+def _behind_a_cache(site: CallSite, handlers: tuple[FunctionInfo, ...], facts: ModuleFacts) -> bool:
+    """Every handler reaches the client only through a function that keeps a module global (the
+    client is built in it, or below it): built when that cache is empty or stale, not per
+    invocation (a lazily initialised client, a configuration reloaded hourly)."""
+    if site.function is None or not handlers:
+        return False
+
+    def reached_around_caches(handler: FunctionInfo) -> bool:
+        if _keeps_a_global(handler):
+            return False
+        seen, pending = {handler}, [handler]
+        while pending:
+            for edge in facts.calls_from(pending.pop()):
+                if edge.callee not in seen and not _keeps_a_global(edge.callee):
+                    seen.add(edge.callee)
+                    pending.append(edge.callee)
+        return site.function in seen
+
+    return not any(reached_around_caches(handler) for handler in handlers)
 
 
 def _client_sites(
