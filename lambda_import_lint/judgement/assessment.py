@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 import libcst as cst
 
@@ -124,11 +124,19 @@ def reachable_functions(facts: ModuleFacts, handler: FunctionInfo) -> set[Functi
     return _closure(facts, handler, follow_conditional=True)
 
 
-def _closure(facts: ModuleFacts, start: FunctionInfo, follow_conditional: bool) -> set[FunctionInfo]:
+def _closure(
+    facts: ModuleFacts,
+    start: FunctionInfo,
+    follow_conditional: bool,
+    avoiding: Callable[[FunctionInfo], bool] | None = None,
+) -> set[FunctionInfo]:
+    """``start`` and what it may call, transitively; never entering a function ``avoiding`` names."""
     seen = {start}
     pending = [start]
     while pending:
         for edge in facts.calls_from(pending.pop()):
+            if avoiding is not None and avoiding(edge.callee):
+                continue
             if (follow_conditional or not edge.conditional) and edge.callee not in seen:
                 seen.add(edge.callee)
                 pending.append(edge.callee)
@@ -316,18 +324,11 @@ def _behind_a_cache(site: CallSite, handlers: tuple[FunctionInfo, ...], facts: M
     if site.function is None or not handlers:
         return False
 
-    def reached_around_caches(handler: FunctionInfo) -> bool:
-        if _keeps_a_global(handler):
-            return False
-        seen, pending = {handler}, [handler]
-        while pending:
-            for edge in facts.calls_from(pending.pop()):
-                if edge.callee not in seen and not _keeps_a_global(edge.callee):
-                    seen.add(edge.callee)
-                    pending.append(edge.callee)
-        return site.function in seen
-
-    return not any(reached_around_caches(handler) for handler in handlers)
+    return not any(
+        not _keeps_a_global(handler)
+        and site.function in _closure(facts, handler, follow_conditional=True, avoiding=_keeps_a_global)
+        for handler in handlers
+    )
 
 
 def _client_sites(
