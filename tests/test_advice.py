@@ -217,10 +217,11 @@ def test_rarely_invoked_handlers_are_not_linted_for_latency(source: str, tmp_pat
     assert _check(app, capsys) == []
     assert _flake8(app) == []
     (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\nlint-rare-handlers = true\n")
-    # Turned back on, the module gets its findings (a client per call, or an import one handler uses).
-    turned_on = {str(item["code"]) for item in _check(app, capsys)}
+    # Turned back on, the module gets its findings (a client per call, or an import one handler
+    # uses; `--defer all` for the clients only some invocations build).
+    turned_on = {str(item["code"]) for item in _check(app, capsys, "--defer", "all")}
     assert turned_on & {"LIL001", "LIL101"}
-    assert turned_on <= set(_flake8(app, "--lil-lint-rare-handlers"))
+    assert turned_on <= set(_flake8(app, "--lil-lint-rare-handlers", "--lil-defer", "all"))
 
 
 @pytest.mark.parametrize("relative", ["tests/app.py", "docs/examples/app.py", "test_app.py", "src/app_test.py", "conftest.py"])
@@ -245,10 +246,15 @@ def test_a_declared_handler_in_a_tests_folder_is_still_a_handler(tmp_path: Path,
 @pytest.mark.parametrize(
     ("body", "words"),
     [
-        pytest.param("    s3 = boto3.client('s3')\n    return s3.list_buckets()\n", "every invocation", id="main-path"),
+        pytest.param("    s3 = boto3.client('s3')\n    return s3.list_buckets()\n", "on every invocation", id="main-path"),
         pytest.param(
-            "    if event.get('list'):\n        return boto3.client('s3').list_buckets()\n    return None\n",
-            "each invocation", id="on-a-branch",
+            "    for record in event['Records']:\n        boto3.client('s3').delete_object(Bucket='b', Key=record)\n",
+            "for each item of a loop on every invocation", id="in-a-loop",
+        ),
+        pytest.param(
+            "    if event.get('purge'):\n        for key in event['keys']:\n            delete(key)\n\n\n"
+            "def delete(key):\n    boto3.client('s3').delete_object(Bucket='b', Key=key)\n",
+            "for each item of a loop on each invocation", id="called-from-a-loop-on-a-branch",
         ),
     ],
 )
@@ -256,8 +262,54 @@ def test_lil101_says_every_invocation_only_when_it_is(body: str, words: str, tmp
     app = tmp_path / "app.py"
     app.write_text("import boto3\n\n\ndef handler(event, context):\n    route = event['requestContext']\n" + body)
     [finding] = _check(app, capsys, "--select", "LIL101")
-    assert f"created anew on {words} of `handler`" in str(finding["message"])
-    assert ("that reaches it" in str(finding["message"])) is (words == "each invocation")
+    assert f"created anew {words} of `handler`" in str(finding["message"])
+    assert ("that reaches it" in str(finding["message"])) is words.endswith("each invocation")
+    assert _flake8(app) == ["LIL101"]
+
+
+BATCH_RECORD_HANDLER = """
+import boto3
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+def record_handler(record):
+    if record.body.startswith("archive:"):
+        boto3.client("s3").put_object(Bucket="archive", Key=record.message_id, Body=record.body)
+
+
+def lambda_handler(event, context):
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+"""
+
+
+def test_a_batch_record_handler_runs_once_per_record(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`record_handler=` runs for each record of the batch: a client it builds, even on a branch,
+    is built again per archived record."""
+    app = tmp_path / "app.py"
+    app.write_text(textwrap.dedent(BATCH_RECORD_HANDLER))
+    [finding] = _check(app, capsys, "--select", "LIL101")
+    assert "for each item of a loop on each invocation of `lambda_handler` (through `record_handler`)" in str(
+        finding["message"]
+    )
+    assert _flake8(app) == ["LIL101"]
+
+
+def test_a_client_only_some_invocations_build_is_reported_under_defer_all_only(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """One route of several, one branch: how often that route runs is not in the code (blind
+    reviews: an admin console's per-route clients, judged not worth it). A loop inside the branch
+    builds the client once per item, which is reported (the test above)."""
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import boto3\n\n\ndef handler(event, context):\n    if event['requestContext']['http']['method'] == 'DELETE':\n"
+        "        return boto3.client('s3').delete_object(Bucket='b', Key=event['pathParameters']['key'])\n"
+        "    return {'statusCode': 405}\n"
+    )
+    _assert_codes(app, capsys, [])
+    [finding] = _check(app, capsys, "--defer", "all")
+    assert "created anew on each invocation of `handler` that reaches it" in str(finding["message"])
+    assert _flake8(app, "--lil-defer", "all") == ["LIL101"]
 
 
 def test_a_client_built_on_an_error_path_is_not_reported(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -99,6 +99,7 @@ class CallEdge:
     callee: FunctionInfo
     conditional: bool
     called: bool = True
+    repeated: bool = False  # made from a loop (or comprehension) body: the callee runs once per item
 
 
 @dataclass(frozen=True, eq=False)
@@ -117,6 +118,7 @@ class CallSite:
     configured: bool = False
     # The function builds a client from it (`session.client("s3")`, `boto3.Session().resource(...)`).
     builds_clients: bool = False
+    repeated: bool = False  # in a loop (or comprehension) of its function: built once per item
 
 
 @dataclass(frozen=True, eq=False)

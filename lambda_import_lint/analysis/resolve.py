@@ -167,7 +167,7 @@ def _resolve_calls(
             if not call.main_block:
                 import_time_roots.append(callee)
         else:
-            graph.setdefault(caller, []).append(CallEdge(callee, call.conditional))
+            graph.setdefault(caller, []).append(CallEdge(callee, call.conditional, repeated=call.repeated))
     return import_time_roots, call_sites
 
 
@@ -182,6 +182,7 @@ def _call_site(call: RawCall, node: cst.Call, binding: ImportBinding) -> CallSit
         conditional=call.conditional,
         constant_arguments=constant,
         error_path=call.error_path,
+        repeated=call.repeated,
         **_set_up(function.node, node) if constant and function is not None else {},
     )
 
@@ -248,7 +249,9 @@ def _add_callback_edges(collector: WalkerBase, graph: CallGraph, folding: _Foldi
         caller = raw.scope.function
         folded = folding.apply(raw.branch, raw.conditional, raw.by_expression)
         if caller is not None and found[1] is not caller and folded is not None:
-            graph.setdefault(caller, []).append(CallEdge(found[1], conditional=folded[1], called=False))
+            graph.setdefault(caller, []).append(
+                CallEdge(found[1], conditional=folded[1], called=False, repeated=raw.repeated)
+            )
 
 
 # What a resolver calls on its errors, not a route: reached only by invocations that fail.

@@ -66,6 +66,7 @@ class RawUse:
     branch: tuple[int, ...] = ()
     read_by_framework: bool = False
     by_expression: bool = False  # conditional because of an expression, whatever the branches
+    repeated: bool = False  # in a loop (or comprehension) body of its function: runs once per item
 
 
 @dataclass
@@ -80,6 +81,7 @@ class RawCall:
     error_path: bool = False  # inside an ``except`` handler
     branch: tuple[int, ...] = ()
     by_expression: bool = False
+    repeated: bool = False  # in a loop (or comprehension) body of its function: runs once per item
 
 
 def is_constant(expression: cst.BaseExpression, scope: Scope) -> bool:

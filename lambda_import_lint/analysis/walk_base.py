@@ -55,6 +55,7 @@ class WalkerBase:
         # A branch taken when a module-level name is true (or false): `if DEBUG:` → ("DEBUG", True).
         self.branch_conditions: dict[int, tuple[str, bool]] = {}
         self.by_expression = False  # made conditional by an expression (x if c else y, a lambda…)
+        self.repeated = False  # inside a loop or comprehension body of the current function
         self.module_literals: dict[str, bool] = {}  # NAME = literal at module scope → its truth
         self.annotation = False
         self.runtime_annotation = True
@@ -152,8 +153,16 @@ class WalkerBase:
                 self.branch,
                 self.annotation and self.framework_annotation,
                 self.by_expression,
+                self.repeated,
             )
         )
+
+    def walk_repeatedly(self, node: cst.CSTNode | Sequence[cst.CSTNode] | None) -> None:
+        """A loop's body: runs once per item, so what it builds is built again for each."""
+        saved = self.repeated
+        self.repeated = True
+        self.walk(node)
+        self.repeated = saved
 
     def walk_annotation(
         self, annotation: cst.Annotation | None, evaluated: bool, read_by_framework: bool = False
@@ -182,7 +191,7 @@ class WalkerBase:
         self.raw_calls.append(
             RawCall(
                 name, attribute_path, node, self.scope, self.conditional, self.main_block, method_of, self.error_path,
-                self.branch, self.by_expression,
+                self.branch, self.by_expression, self.repeated,
             )
         )
 

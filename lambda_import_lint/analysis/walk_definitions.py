@@ -66,10 +66,10 @@ class DefinitionVisits(WalkerBase):
         saved_scope = self.enter_scope("function", info)
         saved_state = (
             self.function, self.conditional, self.class_body, self.class_stack, self.branch, self.error_path,
-            self.by_expression,
+            self.by_expression, self.repeated,
         )
         self.function, self.conditional, self.class_body, self.branch = info, False, None, ()
-        self.error_path = self.by_expression = False
+        self.error_path = self.by_expression = self.repeated = False
         self.class_stack = []
         self.walk(node.type_parameters)
         for param in all_params:
@@ -78,7 +78,7 @@ class DefinitionVisits(WalkerBase):
         self.scope = saved_scope
         (
             self.function, self.conditional, self.class_body, self.class_stack, self.branch, self.error_path,
-            self.by_expression,
+            self.by_expression, self.repeated,
         ) = saved_state
         return False
 
@@ -120,10 +120,11 @@ class DefinitionVisits(WalkerBase):
     def _visit_comprehension(self, node: cst.BaseComp | cst.DictComp, elements: Sequence[cst.BaseExpression]) -> bool:
         # Like a loop: the element runs whenever the comprehension runs over a non-empty iterable
         # (main path), unless the iterable is visibly optional or an `if` clause filters it.
-        saved_conditional = (self.conditional, self.by_expression)
+        saved_conditional = (self.conditional, self.by_expression, self.repeated)
         for_in: cst.CompFor | None = node.for_in
         self.walk(for_in.iter if for_in else None)  # the first iterable runs in the enclosing scope
         saved = self.enter_scope("comprehension", self.function)
+        self.repeated = True
         while for_in is not None:
             if is_optional_iterable(for_in.iter):
                 self.conditional = self.by_expression = True
@@ -137,7 +138,7 @@ class DefinitionVisits(WalkerBase):
             for_in = for_in.inner_for_in
         self.walk(list(elements))
         self.scope = saved
-        self.conditional, self.by_expression = saved_conditional
+        self.conditional, self.by_expression, self.repeated = saved_conditional
         return False
 
     def visit_ListComp(self, node: cst.ListComp) -> bool:

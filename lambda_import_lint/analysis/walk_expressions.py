@@ -28,7 +28,12 @@ class ExpressionVisits(WalkerBase):
         return False
 
     def visit_Arg(self, node: cst.Arg) -> bool:
-        self.walk(node.value)  # skip the keyword's Name
+        # (the keyword's Name is not a use) A batch processor calls its `record_handler=` once per
+        # record of the batch, as a loop would.
+        if node.keyword is not None and node.keyword.value == "record_handler":
+            self.walk_repeatedly(node.value)
+        else:
+            self.walk(node.value)
         return False
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> bool:

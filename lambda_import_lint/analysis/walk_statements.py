@@ -168,16 +168,19 @@ class StatementVisits(WalkerBase):
         # main path, unless it iterates over a visibly optional part of the event.
         self.walk(node.iter)
         self.bind_target(node.target)
+        saved = self.repeated
+        self.repeated = True
         if is_optional_iterable(node.iter):
             self.walk_branch(node.body)
         else:
             self.walk(node.body)
+        self.repeated = saved
         self.walk(node.orelse)
         return False
 
     def visit_While(self, node: cst.While) -> bool:
         self.walk(node.test)
-        self.walk(node.body)
+        self.walk_repeatedly(node.body)
         self.walk(node.orelse)
         return False
 

@@ -87,6 +87,7 @@ class ClientSite:
     site: CallSite
     handler: FunctionInfo
     every_invocation: bool  # on the handler's main path: built by every invocation, not only some
+    per_item: bool = False  # in a loop, or in a function a loop calls: built again for each item
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,17 @@ def main_path_functions(facts: ModuleFacts, handler: FunctionInfo) -> set[Functi
 def reachable_functions(facts: ModuleFacts, handler: FunctionInfo) -> set[FunctionInfo]:
     """The handler and every function it may call, transitively."""
     return _closure(facts, handler, follow_conditional=True)
+
+
+def run_per_item(facts: ModuleFacts, handler: FunctionInfo) -> set[FunctionInfo]:
+    """The functions the handler may run once per item of a loop: called from a loop (or
+    comprehension) body of a function it reaches, or by such a function, transitively."""
+    looped: set[FunctionInfo] = set()
+    for function in reachable_functions(facts, handler):
+        for edge in facts.calls_from(function):
+            if edge.repeated and edge.callee not in looped:
+                looped |= _closure(facts, edge.callee, follow_conditional=True)
+    return looped
 
 
 def _closure(
@@ -228,7 +240,8 @@ def assess(
     (``mock.patch("boto3.client")``): a client built at import escapes the patch, so moving one
     there breaks those tests (``external_references.patched_factories``);
     ``report_unproven``: ``--defer all`` asked for every deferrable import, even one a module we
-    cannot see into may load anyway (shared code's own ``defer all`` semantics do not ask that)."""
+    cannot see into may load anyway (shared code's own ``defer all`` semantics do not ask that),
+    and for every client a handler may build, even one only some invocations build."""
     handler_reach = {handler: reachable_functions(facts, handler) for handler in handlers}
     main_paths = [main_path_functions(facts, handler) for handler in handlers]
     client_sites = _client_sites(facts, handler_reach, main_paths)
@@ -293,6 +306,11 @@ def assess(
         client for client in client_sites
         if client.site.qualified not in patched_factories and not _behind_a_cache(client.site, handlers, facts)
     )
+    # A client only some invocations build (one route of several, one branch) is not shown to be
+    # built often, unless a loop builds it again for each item: `--defer all` reports it anyway.
+    reported = tuple(
+        client for client in reported if client.every_invocation or client.per_item or report_unproven
+    )
     clients = reported if serves_traffic and not rarely_invoked and not clients_marginal else ()
     return Assessment(tuple(judgements), clients, warm_handlers, all_warm, layer_loads)
 
@@ -349,7 +367,8 @@ def _client_sites(
             continue
         for (handler, reach), main_path in zip(handler_reach.items(), main_paths):
             if site.function is not None and site.function in reach:
-                sites.append(ClientSite(site, handler, not site.conditional and site.function in main_path))
+                per_item = site.repeated or site.function in run_per_item(facts, handler)
+                sites.append(ClientSite(site, handler, not site.conditional and site.function in main_path, per_item))
                 break
     return tuple(sites)
 

@@ -19,9 +19,11 @@ def check(context: RuleContext) -> Iterator[Finding]:
         where = "" if site.function is handler else f" (through `{site.function.qualname}`)" if site.function else ""
         when = "every invocation" if client.every_invocation else "each invocation"
         reaching = "" if client.every_invocation else " that reaches it"
+        per_item = " for each item of a loop" if client.per_item else ""
+        reusing = "every item and warm invocation reuses" if client.per_item else "warm invocations reuse"
         message = (
-            f"`{site.qualified}(...)` is created anew on {when} of `{handler.qualname}`"
-            f"{where}{reaching}; create it once at module scope so warm invocations reuse it"
+            f"`{site.qualified}(...)` is created anew{per_item} on {when} of `{handler.qualname}`"
+            f"{where}{reaching}; create it once at module scope so {reusing} it"
         )
         assert site.function is not None  # client sites are only collected inside functions
         yield context.finding(CODE, site.node, message, top=site.function.top_statement)
@@ -40,18 +42,26 @@ RULE = Rule(
         "Lambda reuses an execution environment for many invocations. A client created at module "
         "scope is built once, during INIT, and its connections and credentials are reused by every "
         "warm invocation (AWS's own best practice). Created inside the handler, it is rebuilt on "
-        "every request: `boto3.client` alone costs tens of milliseconds, plus a new TLS handshake. "
-        "Clients built from the event (another account's credentials, a region from the request) "
-        "are not reported, nor are clients of handlers not shown to be invoked often enough to stay "
-        "warm: the handler's code or its deployment must name an event source of traffic (an API, "
-        "a queue or stream's `Records`, application events, a resolver), and functions that run a "
-        "handful of times (custom resources, schedules of hours, SSM Automation scripts, Bedrock "
-        "agent action groups) never are. In a module several functions use as their handlers, only "
-        "a client every handler builds is reported: at module scope it would be built in the INIT "
-        "of each of them."
+        "every request: `boto3.client` alone costs tens of milliseconds at 128 MB, plus a new TLS "
+        "handshake. A finding says the change helps, so a client is reported only when it is built "
+        "on every invocation, or once per item of a loop (a client per SQS record), by a handler "
+        "shown to be invoked often enough to stay warm: its code or its deployment names an event "
+        "source of traffic (an API, a queue or stream's `Records`, application events, a resolver). "
+        "Not reported: a client built from the event (another account's credentials, a region from "
+        "the request); one only some invocations build (one branch, one route of several: how often "
+        "that path runs is not in the code; `--defer all` reports those too); one built on an error "
+        "path, behind a module cache (a function declaring `global`), or set up for the invocation "
+        "after it is built (`session.auth = ...`); a bare boto3 session no client is built from; a "
+        "factory the module's tests replace while calling it (`mock.patch(\"boto3.client\")`: a "
+        "client built at import escapes the patch); clients of functions declared with a full vCPU "
+        "(1,769 MB or more, where a client takes a few milliseconds) or that sleep, long-poll or "
+        "run until their time is nearly up; and functions that run a handful of times (custom "
+        "resources, schedules of hours, SSM Automation scripts, Bedrock agent action groups). In a "
+        "module several functions use as their handlers, only a client every handler builds is "
+        "reported: at module scope it would be built in the INIT of each of them."
     ),
     fix_safety="No fix: moving the client changes when it is built and which name holds it.",
-    options=(),
+    options=("defer",),
     check=check,
     invalid=(
         Example(
@@ -109,6 +119,20 @@ def lambda_handler(event, context):
     credentials = event["credentials"]
     s3 = boto3.client("s3", aws_access_key_id=credentials["key"])
     return s3.list_buckets()
+''',
+        ),
+        Example(
+            id="client-on-one-route",
+            source='''\
+import boto3
+
+
+def lambda_handler(event, context):
+    if event["httpMethod"] == "DELETE":
+        # One route of two: the code does not say how often it runs.
+        s3 = boto3.client("s3")
+        return s3.delete_object(Bucket="b", Key=event["pathParameters"]["key"])
+    return {"statusCode": 200}
 ''',
         ),
         Example(
