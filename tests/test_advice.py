@@ -817,6 +817,10 @@ def test_a_route_fix_defers_the_import_to_that_route(tmp_path: Path, capsys) -> 
     main(["check", "--fix", "--no-cache", "-q", str(app)])
     capsys.readouterr()
     assert _check(app, capsys) == []
+    fixed = app.read_bytes()
+    assert main(["check", "--fix", "--no-cache", "-q", str(app)]) == 0  # settled: a second run changes nothing
+    assert app.read_bytes() == fixed
+    compile(fixed, str(app), "exec")
     probe = (
         "import json, sys\nsys.path.insert(0, sys.argv[1])\nimport app\n"
         "listed = app.lambda_handler({'path': '/orders'}, None)\n"
