@@ -22,7 +22,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
 
-from lambda_import_lint.analysis.local_modules import note_dependency
+from lambda_import_lint.analysis.local_modules import Dependency, dependency, note_dependency
 
 if TYPE_CHECKING:
     from lambda_import_lint.config import Config
@@ -43,7 +43,21 @@ class Reference:
 _LISTINGS: dict[tuple[str, bool], tuple[str, ...]] = {}  # (folder, recursive) → its .py files
 _TREES: dict[str, ast.Module | None] = {}  # file → its stdlib tree (None: unparsable), this run
 _FOLDERS: dict[tuple[str, bool], tuple[str, ...]] = {}  # the folders each listing walked
-_SOURCES: dict[str, bytes] = {}
+_SOURCES: dict[str, tuple[bytes, Dependency]] = {}  # file → its bytes, and its status when read
+
+
+@dataclass(frozen=True)
+class _Outline:
+    """What the searches ask of one other file, read from its tree once per run (a project's test
+    files are searched again for each module that builds a client)."""
+
+    imports: tuple[ast.Import | ast.ImportFrom, ...]
+    strings: frozenset[str]  # its string constants: `mock.patch("app.boto3.client")`
+    # The calls with a dotted name and a string first: `patch.object(boto3, "client")` → ("boto3", "client").
+    pairs: frozenset[tuple[str, str]]
+
+
+_OUTLINES: dict[str, _Outline] = {}
 
 
 def new_run() -> None:
@@ -52,6 +66,26 @@ def new_run() -> None:
     _FOLDERS.clear()
     _SOURCES.clear()
     _TREES.clear()
+    _OUTLINES.clear()
+
+
+def _outline(file: str, tree: ast.Module) -> _Outline:
+    found = _OUTLINES.get(file)
+    if found is None:
+        imports: list[ast.Import | ast.ImportFrom] = []
+        strings: set[str] = set()
+        pairs: set[tuple[str, str]] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                imports.append(node)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                strings.add(node.value)
+            elif isinstance(node, ast.Call) and len(node.args) >= 2:
+                target, attribute = _dotted(node.args[0]), _constant(node.args[1])
+                if target is not None and attribute is not None:
+                    pairs.add((target, attribute))
+        found = _OUTLINES[file] = _Outline(tuple(imports), frozenset(strings), frozenset(pairs))
+    return found
 
 
 def module_names(path: str, root: str) -> tuple[str, ...]:
@@ -115,24 +149,33 @@ def patched_factories(path: str, factories: Mapping[str, str], config: Config) -
     client built at import escapes it, so moving one to module scope breaks them."""
     roots = {qualified.split(".", 1)[0].encode() for qualified in factories}
     patched: set[str] = set()
-    for file, tree, module_file, dotted in _files_naming(path, config, roots):
+    for file, tree, module_file, dotted in _files_naming(path, config, roots, _PATCHING):
         # `from index import handler` may name any of a project's `index.py`: a file importing the
         # module by a bare name counts only near it (its folder's parent and below: `tests/` next
         # to `src/`, `test/` inside the function's folder); far from it, only its longer names
         # (`functions.users.index`) are its own.
         near = os.path.dirname(os.path.dirname(module_file)) + os.sep
         names = dotted if os.path.realpath(file).startswith(near) else dotted[1:]
-        if names and _imports_module(tree, file, module_file, names):
-            patched |= _patches_in(tree, factories, names)
+        if not names:
+            continue
+        replaced = _patches_in(tree, file, factories, names)
+        if replaced and _imports_module(tree, file, module_file, names):
+            patched |= replaced
     return frozenset(patched)
 
 
+# What a file that replaces something spells: `mock.patch(...)`, `patch.object(...)`,
+# `monkeypatch.setattr(...)`. Most files of a project spell neither, and are never parsed here.
+_PATCHING = (b"patch", b"setattr")
+
+
 def _files_naming(
-    path: str, config: Config, wanted: set[bytes]
+    path: str, config: Config, wanted: set[bytes], needing: tuple[bytes, ...] = ()
 ) -> Iterator[tuple[str, ast.Module, str, tuple[str, ...]]]:
     """(file, its tree, the module's real path, the module's dotted names) for each other file of
-    the project that spells the module's name and one of ``wanted``: the cheap byte scan before
-    the parser. Nothing for a module that is not a file on disk."""
+    the project that spells the module's name and one of ``wanted`` (and one of ``needing``, if
+    given): the cheap byte scan before the parser. Nothing for a module that is not a file on
+    disk."""
     if not wanted or path in ("-", "") or not os.path.isfile(path):
         return
     folder, recursive = search_root(path, config)
@@ -142,10 +185,12 @@ def _files_naming(
     module_file = os.path.realpath(path)
     tail = dotted[0].rsplit(".", 1)[-1].encode()
     for file in _python_files(folder, recursive):
-        if os.path.realpath(file) == module_file:
-            continue
         source = _read(file)
         if tail not in source or not any(name in source for name in wanted):
+            continue
+        if needing and not any(marker in source for marker in needing):
+            continue
+        if os.path.realpath(file) == module_file:
             continue
         tree = _tree(file, source)
         if tree is not None:
@@ -156,14 +201,15 @@ def _imports_module(tree: ast.Module, file: str, module_file: str, dotted: tuple
     """Whether the file imports the module (``import app``, ``from app import f``, ``from pkg import app``)."""
     if any(
         isinstance(node, ast.ImportFrom) and _import_from_names_module(node, file, module_file, dotted)
-        for node in ast.walk(tree)
+        for node in _outline(file, tree).imports
     ):
         return True
     return any(module in dotted for module in _module_aliases(tree, file, module_file, dotted).values())
 
 
-def _patches_in(tree: ast.Module, factories: Mapping[str, str], dotted: tuple[str, ...]) -> set[str]:
+def _patches_in(tree: ast.Module, file: str, factories: Mapping[str, str], dotted: tuple[str, ...]) -> set[str]:
     """The factories one file replaces, by name or by object (see ``patched_factories``)."""
+    outline = _outline(file, tree)
     names: dict[str, str] = {}  # a patch target spelled in full → the factory it replaces
     for qualified, bound in factories.items():
         names[qualified] = qualified
@@ -172,19 +218,17 @@ def _patches_in(tree: ast.Module, factories: Mapping[str, str], dotted: tuple[st
             names[f"{module}.{bound}"] = qualified
             if rest:
                 names[f"{module}.{bound}.{rest}"] = qualified
-    aliases = {node.asname or node.name: node.name for item in ast.walk(tree) if isinstance(item, ast.Import)
-               for node in item.names}
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in names:
-            found.add(names[node.value])
-        elif isinstance(node, ast.Call) and len(node.args) >= 2:
-            target, attribute = _dotted(node.args[0]), _constant(node.args[1])
-            if target is not None and attribute is not None:
-                head, _, rest = target.partition(".")
-                full = ".".join(part for part in (aliases.get(head, head), rest, attribute) if part)
-                if full in factories:
-                    found.add(full)
+    found = {names[spelled] for spelled in outline.strings & names.keys()}
+    if outline.pairs:
+        aliases = {
+            alias.asname or alias.name: alias.name
+            for node in outline.imports if isinstance(node, ast.Import) for alias in node.names
+        }
+        for target, attribute in outline.pairs:
+            head, _, rest = target.partition(".")
+            full = ".".join(part for part in (aliases.get(head, head), rest, attribute) if part)
+            if full in factories:
+                found.add(full)
     return found
 
 
@@ -241,7 +285,7 @@ def _module_aliases(tree: ast.Module, file: str, module_file: str, dotted: tuple
     """Local name → the dotted module it is bound to, for imports that may bind the module or a
     package above it (``import pkg.app`` binds ``pkg``; ``from pkg import app`` binds ``app``)."""
     aliases: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in _outline(file, tree).imports:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname is not None:
@@ -345,16 +389,19 @@ def _tree(file: str, source: bytes) -> ast.Module | None:
 
 
 def _read(file: str) -> bytes:
-    source = _SOURCES.get(file)
-    if source is None:
+    """The file's bytes, read once per run; recorded as a dependency of the result being made as
+    the file was when read (its status taken before the read: a change during it shows next run)."""
+    found = _SOURCES.get(file)
+    if found is None:
+        status = dependency(file)
         try:
             with open(file, "rb") as handle:
                 source = handle.read()
         except OSError:
             source = b""
-        _SOURCES[file] = source
-    note_dependency(file)
-    return source
+        found = _SOURCES[file] = (source, status)
+    note_dependency(file, found[1])
+    return found[0]
 
 
 def _shown_path(file: str, config: Config) -> str:

@@ -65,10 +65,11 @@ def _note(path: Path) -> None:
     note_dependency(str(path))
 
 
-def note_dependency(path: str) -> None:
-    """Record a file (or folder) a result depends on, while ``recording``."""
+def note_dependency(path: str, known: Dependency | None = None) -> None:
+    """Record a file (or folder) a result depends on, while ``recording`` (``known``: as it was
+    when it was read, for a file read once and looked at again)."""
     if _RECORDERS:
-        _RECORDERS[-1].add(dependency(path))
+        _RECORDERS[-1].add(known if known is not None else dependency(path))
 
 
 class HeavyLink(NamedTuple):

@@ -6,6 +6,7 @@ run while the module is imported. ``resolve`` assembles the frozen ``ModuleFacts
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass, field
 
 import libcst as cst
 
@@ -19,7 +20,7 @@ from lambda_import_lint.analysis.records import (
     Use,
 )
 from lambda_import_lint.analysis.scopes import RawCall, is_constant
-from lambda_import_lint.analysis.walk_base import WalkerBase
+from lambda_import_lint.analysis.walk_base import WalkerBase, descendants
 
 CallGraph = dict[FunctionInfo, list[CallEdge]]
 # Calls of a class defined in the module, by the function that makes them: the constructor methods
@@ -128,6 +129,7 @@ def _resolve_calls(
     }
     import_time_roots: list[FunctionInfo] = []
     call_sites: list[CallSite] = []
+    set_ups: dict[FunctionInfo, _SetUp] = {}  # read once per function, when a call site there asks
     bindings_by_name = {binding.name: binding for binding in collector.imports}
     for call in collector.raw_calls:
         folded = folding.apply(call.branch, call.conditional, call.by_expression)
@@ -148,7 +150,7 @@ def _resolve_calls(
                 elif bound_scope is collector.module_scope and call.node is not None:
                     binding = bindings_by_name.get(call.name)
                     if binding is not None:
-                        call_sites.append(_call_site(call, call.node, binding))
+                        call_sites.append(_call_site(call, call.node, binding, set_ups))
                     elif not call.attribute_path:
                         constructors = [
                             by_class_method[(call.name, name)]
@@ -171,9 +173,16 @@ def _resolve_calls(
     return import_time_roots, call_sites
 
 
-def _call_site(call: RawCall, node: cst.Call, binding: ImportBinding) -> CallSite:
+def _call_site(
+    call: RawCall, node: cst.Call, binding: ImportBinding, set_ups: dict[FunctionInfo, _SetUp]
+) -> CallSite:
     constant = all(is_constant(argument.value, call.scope) for argument in node.args)
     function = call.scope.function
+    set_up: dict[str, bool] = {}
+    if constant and function is not None:
+        if function not in set_ups:
+            set_ups[function] = _SetUp.of(function.node)
+        set_up = set_ups[function].of_call(node)
     return CallSite(
         qualified=".".join((binding.qualified, *call.attribute_path)),
         binding=binding,
@@ -183,42 +192,44 @@ def _call_site(call: RawCall, node: cst.Call, binding: ImportBinding) -> CallSit
         constant_arguments=constant,
         error_path=call.error_path,
         repeated=call.repeated,
-        **_set_up(function.node, node) if constant and function is not None else {},
+        **set_up,
     )
 
 
-class _Configuring(cst.CSTVisitor):
-    """In one function: the local name ``call``'s result is assigned to, whether the function sets
-    anything on it (``s.auth = ...``, ``s.headers["X"] = ...``, ``s.headers.update(...)``), and the
-    names and calls it builds clients from (``session.client(...)``, ``boto3.Session().client(...)``)."""
+@dataclass
+class _SetUp:
+    """In one function: the local name each call's result is assigned to, the names something is
+    set on (``s.auth = ...``, ``s.headers["X"] = ...``, ``s.headers.update(...)``), and the names and
+    calls clients are built from (``session.client(...)``, ``boto3.Session().client(...)``)."""
 
-    def __init__(self, call: cst.Call) -> None:
-        self.call = call
-        self.name: str | None = None
-        self.set_on: set[str] = set()  # names something is set on
-        self.clients_from: set[str] = set()  # names `.client(...)`/`.resource(...)` is called on
-        self.chained = False  # `.client(...)` called on the call itself
+    assigned: dict[int, str] = field(default_factory=dict)  # id of the call → the name it is bound to
+    set_on: set[str] = field(default_factory=set)
+    clients_from: set[str] = field(default_factory=set)  # names `.client(...)`/`.resource(...)` is called on
+    chained: set[int] = field(default_factory=set)  # ids of calls `.client(...)` is called on directly
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if node.value is self.call and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
-            self.name = node.targets[0].target.value
-        for target in node.targets:
-            self._set(target.target)
+    @classmethod
+    def of(cls, function: cst.FunctionDef) -> _SetUp:
+        found = cls()
+        for node in descendants(function.body):
+            if isinstance(node, cst.Assign):
+                if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+                    found.assigned[id(node.value)] = node.targets[0].target.value
+                for target in node.targets:
+                    found.set_at(target.target)
+            elif isinstance(node, cst.AugAssign):
+                found.set_at(node.target)
+            elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+                attribute, value = node.func.attr.value, node.func.value
+                if attribute in ("update", "setdefault", "mount"):
+                    found.set_at(value, own=attribute == "mount")
+                if attribute in ("client", "resource", "create_client"):
+                    if isinstance(value, cst.Name):
+                        found.clients_from.add(value.value)
+                    else:
+                        found.chained.add(id(value))
+        return found
 
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._set(node.target)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        function = node.func
-        if isinstance(function, cst.Attribute) and function.attr.value in ("update", "setdefault", "mount"):
-            self._set(function.value, own=function.attr.value == "mount")
-        if isinstance(function, cst.Attribute) and function.attr.value in ("client", "resource", "create_client"):
-            if function.value is self.call:
-                self.chained = True
-            elif isinstance(function.value, cst.Name):
-                self.clients_from.add(function.value.value)
-
-    def _set(self, target: cst.BaseExpression, own: bool = False) -> None:
+    def set_at(self, target: cst.BaseExpression, own: bool = False) -> None:
         """Something is set on the name at the root of ``target`` (``s.headers`` in ``s.headers[k]``)."""
         if isinstance(target, (cst.Attribute, cst.Subscript)) or own:
             while isinstance(target, (cst.Attribute, cst.Subscript)):
@@ -226,15 +237,13 @@ class _Configuring(cst.CSTVisitor):
             if isinstance(target, cst.Name):
                 self.set_on.add(target.value)
 
-
-def _set_up(function: cst.FunctionDef, call: cst.Call) -> dict[str, bool]:
-    """``CallSite.configured`` and ``CallSite.builds_clients`` for a call in ``function``."""
-    visitor = _Configuring(call)
-    function.body.visit(visitor)
-    return {
-        "configured": visitor.name is not None and visitor.name in visitor.set_on,
-        "builds_clients": visitor.chained or (visitor.name is not None and visitor.name in visitor.clients_from),
-    }
+    def of_call(self, call: cst.Call) -> dict[str, bool]:
+        """``CallSite.configured`` and ``CallSite.builds_clients`` for a call in the function."""
+        name = self.assigned.get(id(call))
+        return {
+            "configured": name is not None and name in self.set_on,
+            "builds_clients": id(call) in self.chained or (name is not None and name in self.clients_from),
+        }
 
 
 def _add_callback_edges(collector: WalkerBase, graph: CallGraph, folding: _Folding) -> None:

@@ -8,7 +8,7 @@ handles node type X and returns True to have its children walked generically.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import libcst as cst
 
@@ -194,6 +194,20 @@ class WalkerBase:
                 self.branch, self.by_expression, self.repeated,
             )
         )
+
+
+def descendants(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """``node`` and every node below it, read only (LibCST's own visit rebuilds each node)."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        yield current
+        for name in _child_fields(type(current)):
+            value = getattr(current, name)
+            if isinstance(value, cst.CSTNode):
+                pending.append(value)
+            elif isinstance(value, (list, tuple)):
+                pending.extend(child for child in value if isinstance(child, cst.CSTNode))
 
 
 def _walk_children(collector: WalkerBase, node: cst.CSTNode) -> bool:
