@@ -698,6 +698,15 @@ def handler(event, context):
             "def test_other(resource):\n    other.run()\n",
             ["LIL101"], id="a-test-of-another-module",
         ),
+        pytest.param(
+            "import app\nfrom moto import mock_aws\n\n\n@mock_aws\n"
+            "def test_handler():\n    app.handler({'Records': []}, None)\n",
+            [], id="moto-mocks-the-sdk",
+        ),
+        pytest.param(
+            "import other\nfrom moto import mock_aws\n\n\n@mock_aws\ndef test_other():\n    other.run()\n",
+            ["LIL101"], id="moto-in-a-test-of-another-module",
+        ),
     ],
 )
 def test_a_client_the_modules_tests_patch_stays_in_the_function(  # type: ignore[no-untyped-def]
@@ -842,6 +851,11 @@ def test_a_route_fix_defers_the_import_to_that_route(tmp_path: Path, capsys) -> 
         pytest.param("    session.auth = (event['user'], event['password'])\n", [], id="auth-set"),
         pytest.param("    session.headers['X-Tenant'] = event['headers']['tenant']\n", [], id="header-set"),
         pytest.param("    headers = {}\n    headers.update(event['headers'])\n", ["LIL101"], id="another-object-updated"),
+        pytest.param("    session.close()\n", [], id="closed-by-the-function"),
+        pytest.param(
+            "    import boto3\n    boto3.setup_default_session(aws_access_key_id=event['key'])\n", [],
+            id="default-session-set-up",
+        ),
     ],
 )
 def test_a_session_set_up_for_the_invocation_is_not_shared(  # type: ignore[no-untyped-def]
@@ -855,6 +869,20 @@ def test_a_session_set_up_for_the_invocation_is_not_shared(  # type: ignore[no-u
         + "    return session.get('https://example.com/' + event['body']).text\n"
     )
     _assert_codes(app, capsys, expected)
+
+
+def test_a_connection_a_with_block_closes_is_not_shared(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`with pymysql.connect(...) as conn:` closes it when the block ends: kept at module scope
+    as it is, the next invocation would find it closed (round 7's blind review, a `finally:
+    conn.close()`)."""
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import requests\n\n\ndef handler(event, context):\n    with requests.Session() as session:\n"
+        "        return session.get('https://example.com/' + event['body']).text\n"
+    )
+    _assert_codes(app, capsys, [])
+    app.write_text(app.read_text().replace("    with requests.Session() as session:\n        return", "    session = requests.Session()\n    return"))
+    _assert_codes(app, capsys, ["LIL101"])
 
 
 @pytest.mark.parametrize(
@@ -875,6 +903,34 @@ def test_a_client_is_a_sliver_of_an_invocation_that_waits(  # type: ignore[no-un
     app.write_text(
         "import time\nimport boto3\n\n\ndef handler(event, context):\n    sqs = boto3.client('sqs')\n" + waiting
         + "    return [sqs.delete_message(QueueUrl='q', ReceiptHandle=r['receiptHandle']) for r in event['Records']]\n"
+    )
+    _assert_codes(app, capsys, expected)
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        pytest.param("sfn.describe_execution(executionArn=event['body'])", ["LIL101"], id="only-reads"),
+        pytest.param("sfn.start_execution(stateMachineArn=os.environ['MACHINE'], input=event['body'])", [],
+                     id="starts-a-step-functions-execution"),
+        pytest.param("glue.start_job_run(JobName='etl', Arguments={'--key': event['body']})", [], id="starts-a-glue-job"),
+        pytest.param("batch.submit_job(jobName='x', jobQueue='q', jobDefinition='d')", [], id="submits-a-batch-job"),
+        pytest.param("sfn.start_sync_execution(stateMachineArn=os.environ['MACHINE'], input=event['body'])",
+                     ["LIL101"], id="an-express-workflow-the-caller-waits-for"),
+    ],
+)
+def test_a_client_is_a_sliver_of_a_function_that_starts_a_workflow(  # type: ignore[no-untyped-def]
+    call: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """A trigger whose job is to start a workflow or a job (round 7's blind review: an admin
+    console's "start" APIs, an S3 file drop kicking off an ETL, 13 findings all judged not worth
+    it): what it starts runs for minutes, and most of its calls are cold."""
+    name = call.split(".", 1)[0]
+    service = {"sfn": "stepfunctions", "glue": "glue", "batch": "batch"}[name]
+    app = tmp_path / "app.py"
+    app.write_text(
+        f"import os\nimport boto3\n\n\ndef handler(event, context):\n    {name} = boto3.client('{service}')\n"
+        f"    return {call}\n"
     )
     _assert_codes(app, capsys, expected)
 
@@ -966,3 +1022,24 @@ def test_a_client_behind_a_module_cache_is_not_built_per_invocation(  # type: ig
     app = tmp_path / "app.py"
     app.write_text(textwrap.dedent(source))
     _assert_codes(app, capsys, expected)
+
+
+def test_imports_of_one_package_that_go_together_say_so(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Removing the unused `import boto3` alone saves nothing while the unused `from
+    boto3.dynamodb.conditions import Key` stays (round 7's blind review): each finding names the
+    other import its saving needs gone too."""
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import json\nimport boto3\nfrom boto3.dynamodb.conditions import Attr, Key\n\n\n"
+        "def handler(event, context):\n    return json.dumps(event['Records'])\n"
+    )
+    first, second = _check(app, capsys)
+    assert "removing it, with line 3's `boto3.dynamodb.conditions` (while that stays, `boto3` is still imported)" in str(
+        first["message"]
+    )
+    assert "with line 2's `boto3` (while that stays" in str(second["message"])
+    assert _flake8(app) == ["LIL002", "LIL002"]
+    # Alone, an unused import says nothing of the kind.
+    app.write_text(app.read_text().replace("from boto3.dynamodb.conditions import Attr, Key\n", ""))
+    [alone] = _check(app, capsys)
+    assert "while" not in str(alone["message"])

@@ -148,6 +148,8 @@ def patched_factories(path: str, factories: Mapping[str, str], config: Config) -
     ``patch.object(boto3, "client")``. Its tests build the module's clients inside the patch; a
     client built at import escapes it, so moving one to module scope breaks them."""
     roots = {qualified.split(".", 1)[0].encode() for qualified in factories}
+    if roots & {b"boto3", b"botocore"}:
+        roots.add(b"moto")  # its mocks replace the SDK without naming it (`_mocked_by_moto`)
     patched: set[str] = set()
     for file, tree, module_file, dotted in _files_naming(path, config, roots, _PATCHING):
         # `from index import handler` may name any of a project's `index.py`: a file importing the
@@ -158,15 +160,29 @@ def patched_factories(path: str, factories: Mapping[str, str], config: Config) -
         names = dotted if os.path.realpath(file).startswith(near) else dotted[1:]
         if not names:
             continue
-        replaced = _patches_in(tree, file, factories, names)
+        replaced = _patches_in(tree, file, factories, names) | _mocked_by_moto(tree, file, factories)
         if replaced and _imports_module(tree, file, module_file, names):
             patched |= replaced
     return frozenset(patched)
 
 
 # What a file that replaces something spells: `mock.patch(...)`, `patch.object(...)`,
-# `monkeypatch.setattr(...)`. Most files of a project spell neither, and are never parsed here.
-_PATCHING = (b"patch", b"setattr")
+# `monkeypatch.setattr(...)`, moto's mocks. Most files of a project spell none, and are never parsed here.
+_PATCHING = (b"patch", b"setattr", b"moto")
+
+
+def _mocked_by_moto(tree: ast.Module, file: str, factories: Mapping[str, str]) -> set[str]:
+    """The AWS SDK factories a file using moto mocks (``from moto import mock_aws``): moto's
+    documentation asks for clients to be built once its mock has started, which a client built
+    when the test imports the module is not."""
+    uses_moto = any(
+        (isinstance(node, ast.Import) and any(alias.name.split(".")[0] == "moto" for alias in node.names))
+        or (isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] == "moto")
+        for node in _outline(file, tree).imports
+    )
+    if not uses_moto:
+        return set()
+    return {qualified for qualified in factories if qualified.split(".")[0] in ("boto3", "botocore")}
 
 
 def _files_naming(

@@ -150,6 +150,27 @@ def serves_traffic(source: bytes | str) -> bool:
 _WAITING = re.compile(r"\bsleep\(|\bWaitTimeSeconds\b|\bget_remaining_time_in_millis\(")
 
 
+# What a function that hands its work to something that runs for seconds to minutes calls: it
+# starts (or stops) a Step Functions execution, a Glue job, a Batch job, a CodePipeline or CodeBuild
+# run, an ECS task, a knowledge-base ingestion, an asynchronous Transcribe or Textract job. Such a
+# trigger runs when its workflow is asked for (blind reviews: an admin console's "start" buttons, a
+# file-drop kicking off an ETL), so most of its invocations are cold, and a client's few tens of
+# milliseconds are a sliver of the work it starts. `start_sync_execution` (an Express workflow the
+# caller waits for) is not among them.
+_HANDING_OFF = re.compile(
+    r"\.(?:start_execution|stop_execution|start_job_run|submit_job|start_pipeline_execution|start_build"
+    r"|run_task|start_ingestion_job|start_transcription_job|start_call_analytics_job"
+    r"|start_document_analysis|start_document_text_detection)\("
+)
+
+
+def hands_off(source: bytes | str) -> bool:
+    """Whether the module starts work that runs long after its invocation (``_HANDING_OFF``):
+    ``sfn.start_execution(...)``, ``glue.start_job_run(...)``, ``batch.submit_job(...)``…"""
+    text = source if isinstance(source, str) else source.decode("utf-8", errors="replace")
+    return _HANDING_OFF.search(text) is not None
+
+
 def waits(source: bytes | str) -> bool:
     """Whether the module waits (``_WAITING``): ``time.sleep(1)`` before reading a queue, a
     ``receive_message(WaitTimeSeconds=20)`` long poll, a loop until ``get_remaining_time_in_millis()``

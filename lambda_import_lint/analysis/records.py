@@ -113,8 +113,10 @@ class CallSite:
     conditional: bool
     constant_arguments: bool  # every argument is independent of the invocation
     error_path: bool = False  # inside an ``except`` handler: runs when something failed
-    # Bound to a local name the function then configures (``s.auth = ...``, ``s.headers.update(...)``):
-    # built the same each time, but set up for this invocation; shared, it would carry that over.
+    # Bound to a local name the function then configures (``s.auth = ...``, ``s.headers.update(...)``)
+    # or closes (``conn.close()``, a ``with`` block), or built after ``boto3.setup_default_session``:
+    # built the same each time, but set up (or torn down) for this invocation; shared, it would carry
+    # that over, or be found closed.
     configured: bool = False
     # The function builds a client from it (`session.client("s3")`, `boto3.Session().resource(...)`).
     builds_clients: bool = False

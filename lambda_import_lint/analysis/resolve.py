@@ -199,13 +199,18 @@ def _call_site(
 @dataclass
 class _SetUp:
     """In one function: the local name each call's result is assigned to, the names something is
-    set on (``s.auth = ...``, ``s.headers["X"] = ...``, ``s.headers.update(...)``), and the names and
-    calls clients are built from (``session.client(...)``, ``boto3.Session().client(...)``)."""
+    set on (``s.auth = ...``, ``s.headers["X"] = ...``, ``s.headers.update(...)``) or closed
+    (``conn.close()``), and the names and calls clients are built from (``session.client(...)``,
+    ``boto3.Session().client(...)``). A client the function closes lives for one invocation (kept at
+    module scope as it is, the next invocation would find it closed), as does one opened by
+    ``with``; one built after ``boto3.setup_default_session(...)`` uses the credentials set there."""
 
     assigned: dict[int, str] = field(default_factory=dict)  # id of the call → the name it is bound to
     set_on: set[str] = field(default_factory=set)
     clients_from: set[str] = field(default_factory=set)  # names `.client(...)`/`.resource(...)` is called on
     chained: set[int] = field(default_factory=set)  # ids of calls `.client(...)` is called on directly
+    scoped: set[int] = field(default_factory=set)  # ids of calls opened by `with`: closed at its end
+    sets_default_session: bool = False
 
     @classmethod
     def of(cls, function: cst.FunctionDef) -> _SetUp:
@@ -218,10 +223,14 @@ class _SetUp:
                     found.set_at(target.target)
             elif isinstance(node, cst.AugAssign):
                 found.set_at(node.target)
+            elif isinstance(node, cst.WithItem):
+                found.scoped.add(id(node.item))
             elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
                 attribute, value = node.func.attr.value, node.func.value
-                if attribute in ("update", "setdefault", "mount"):
-                    found.set_at(value, own=attribute == "mount")
+                if attribute in ("update", "setdefault", "mount", "close"):
+                    found.set_at(value, own=attribute in ("mount", "close"))
+                elif attribute == "setup_default_session":
+                    found.sets_default_session = True
                 if attribute in ("client", "resource", "create_client"):
                     if isinstance(value, cst.Name):
                         found.clients_from.add(value.value)
@@ -241,7 +250,8 @@ class _SetUp:
         """``CallSite.configured`` and ``CallSite.builds_clients`` for a call in the function."""
         name = self.assigned.get(id(call))
         return {
-            "configured": name is not None and name in self.set_on,
+            "configured": (name is not None and name in self.set_on) or id(call) in self.scoped
+            or self.sets_default_session,
             "builds_clients": id(call) in self.chained or (name is not None and name in self.clients_from),
         }
 

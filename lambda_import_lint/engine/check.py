@@ -149,10 +149,12 @@ def _serves_traffic(source: bytes | str, handlers: tuple[FunctionInfo, ...], req
 
 def _clients_marginal(source: bytes | str, handlers: tuple[FunctionInfo, ...], request: Request) -> bool:
     """Whether building a client is a sliver of what the module's invocations cost: every handler
-    is declared with a full vCPU, or the module waits (``waits``)."""
-    from lambda_import_lint.analysis.handlers import waits
+    is declared with a full vCPU, or the module waits (``waits``) or starts work that runs long
+    after it (``hands_off``: a Step Functions execution, a Glue job…)."""
+    from lambda_import_lint.analysis.handlers import hands_off, waits
 
-    return (bool(handlers) and all(handler.name in request.roomy for handler in handlers)) or waits(source)
+    roomy = bool(handlers) and all(handler.name in request.roomy for handler in handlers)
+    return roomy or waits(source) or hands_off(source)
 
 
 def _patched_factories(facts: ModuleFacts, request: Request, codes: frozenset[str]) -> frozenset[str]:

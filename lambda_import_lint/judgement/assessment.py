@@ -77,6 +77,10 @@ class ImportJudgement:
     # A branch that never runs still names it (``if DEBUG:`` with ``DEBUG = False``): no use, but a
     # fix that moves or removes the import would leave the name undefined there.
     named_where_dead: bool = False
+    # Other imports the fixes also take off module scope that load this one's package (``import
+    # boto3`` and ``from boto3.dynamodb.conditions import Key``, both unused): the saving comes only
+    # once they are all gone, which the messages say (indexes into ``facts.imports``).
+    loaded_also_by: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -235,7 +239,8 @@ def assess(
     ``clients_marginal``: building a client is a sliver of what an invocation costs — every handler
     is declared with a full vCPU or more (1,769 MB), where a client takes a few milliseconds
     (``benchmarks/client_cost.py``), or the module waits (sleeps, long-polls, watches its remaining
-    time: ``analysis.handlers.waits``) — nothing a change would be worth;
+    time: ``analysis.handlers.waits``) or starts work that runs long after it (a Step Functions
+    execution, a Glue or Batch job: ``analysis.handlers.hands_off``) — nothing a change would be worth;
     ``patched_factories``: client factories the project's tests of this module replace
     (``mock.patch("boto3.client")``): a client built at import escapes the patch, so moving one
     there breaks those tests (``external_references.patched_factories``);
@@ -295,6 +300,7 @@ def assess(
             judgements, local_chains, facts, heavy, main_paths, reached, defer_all, loaded_locally, loaded_here,
             bool(unseen),
         )
+    judgements = _with_shared_loads(judgements, heavy)
     layer_loads = tuple(
         LayerLoad(index, link.layer, tuple(sorted(link.loads)))
         for index, link in sorted((local_chains or {}).items())
@@ -384,6 +390,32 @@ def _loaded_here(first_pass: list[ImportJudgement], facts: ModuleFacts, heavy: H
         if judgement.status in staying and not binding.type_checking and _is_heavy(binding, heavy):
             loaded |= _paid_by(binding.module, heavy) | _paid_by(catalogue_module(binding, heavy), heavy)
     return loaded
+
+
+def _with_shared_loads(judgements: list[ImportJudgement], heavy: HeavyModules) -> list[ImportJudgement]:
+    """``loaded_also_by`` for each import the fixes take off module scope: the others going with
+    it, from other statements, that load its package."""
+    going = [
+        (judgement, catalogue_module(judgement.binding, heavy))
+        for judgement in judgements
+        if judgement.status in DEFERRED_BY_FIXES and not judgement.binding.type_checking
+    ]
+    if len(going) < 2:
+        return judgements
+    shared: dict[int, tuple[int, ...]] = {}
+    for judgement, module in going:
+        package = package_of(module, heavy)
+        also = tuple(
+            other.index for other, other_module in going
+            if other.binding.statement is not judgement.binding.statement and package in _paid_by(other_module, heavy)
+        )
+        if also:
+            shared[judgement.index] = also
+    return [
+        dataclasses.replace(judgement, loaded_also_by=shared[judgement.index]) if judgement.index in shared
+        else judgement
+        for judgement in judgements
+    ]
 
 
 def _paid_by(module: str, heavy: HeavyModules) -> set[str]:

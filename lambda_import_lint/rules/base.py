@@ -144,6 +144,10 @@ class RuleContext:
             no_fix_reason=fix if isinstance(fix, str) else None,
         )
 
+    def line_of(self, node: cst.CSTNode, top: cst.BaseStatement) -> int:
+        """The 1-based line ``node`` starts on (``top``: the module-level statement holding it)."""
+        return self._span(node, top)[0][0]
+
     def _top_of(self, node: cst.CSTNode) -> cst.BaseStatement:
         if node in self.facts.module.body:
             return node  # type: ignore[return-value]

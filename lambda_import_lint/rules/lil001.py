@@ -21,6 +21,7 @@ from lambda_import_lint.rules.messages import (
     NO_FIX_GUARD_ANNOTATIONS,
     binding_cost,
     function_list,
+    going_with,
     import_text,
 )
 
@@ -48,7 +49,8 @@ def _candidates(context: RuleContext) -> Iterator[Candidate]:
         where = function_list(targets)
         message = (
             f"`{binding.module}` ({binding_cost(binding, heavy)}) is imported at module scope but "
-            f"only used inside {where}; import it there so cold starts that don't need it skip it"
+            f"only used inside {where}; import it there{going_with(judgement, context)} "
+            "so cold starts that don't need it skip it"
         )
         fix = _fix(context, judgement.index)
         references = context.outside_references.get(judgement.index, ())

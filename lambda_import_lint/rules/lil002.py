@@ -12,7 +12,13 @@ from typing import Iterator
 from lambda_import_lint.judgement.assessment import Status
 from lambda_import_lint.rules.base import Example, Finding, Fix, Rule, RuleContext
 from lambda_import_lint.rules.grouping import Candidate, per_statement
-from lambda_import_lint.rules.messages import NO_FIX_DEAD_BRANCH, NO_FIX_GUARD, binding_cost, import_text
+from lambda_import_lint.rules.messages import (
+    NO_FIX_DEAD_BRANCH,
+    NO_FIX_GUARD,
+    binding_cost,
+    going_with,
+    import_text,
+)
 
 CODE = "LIL002"
 
@@ -26,8 +32,8 @@ def _candidates(context: RuleContext) -> Iterator[Candidate]:
     for judgement in context.assessment.with_status(Status.UNUSED):
         binding = judgement.binding
         message = (
-            f"`{binding.module}` ({binding_cost(binding, heavy)}) is imported but never used; removing it "
-            "takes its import off every cold start"
+            f"`{binding.module}` ({binding_cost(binding, heavy)}) is imported but never used; removing it"
+            f"{going_with(judgement, context)} takes its import off every cold start"
         )
         fix: Fix | str = NO_FIX_GUARD
         if judgement.named_where_dead:

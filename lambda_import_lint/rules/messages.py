@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 import libcst as cst
 
 from lambda_import_lint.catalogue import HeavyModules
 from lambda_import_lint.analysis.records import FunctionInfo, ImportBinding
-from lambda_import_lint.judgement.assessment import catalogue_module
+from lambda_import_lint.judgement.assessment import ImportJudgement, catalogue_module, package_of
+
+if TYPE_CHECKING:
+    from lambda_import_lint.rules.base import RuleContext
 
 
 def cost(module: str, heavy: HeavyModules) -> str:
@@ -76,3 +79,20 @@ NO_FIX_POSTPONE = (
     "postponing annotations would change what a class-body annotation refers to (the class binds "
     "the same name)"
 )
+
+
+def going_with(judgement: ImportJudgement, context: RuleContext) -> str:
+    """Names the other imports that must leave module scope too for this one's saving to be real
+    (``ImportJudgement.loaded_also_by``): ", with line 3's `boto3.dynamodb.conditions` (while that
+    stays, `boto3` is still imported),"; empty when there are none."""
+    if not judgement.loaded_also_by:
+        return ""
+    statements: dict[int, str] = {}  # line → the module its statement imports
+    for other in context.assessment.judgements:
+        if other.index in judgement.loaded_also_by:
+            binding = other.binding
+            statements.setdefault(context.line_of(binding.statement, binding.top_statement), binding.module)
+    names = " and ".join(f"line {line}'s `{module}`" for line, module in sorted(statements.items()))
+    package = package_of(catalogue_module(judgement.binding, context.config.heavy), context.config.heavy)
+    those = "that stays" if len(statements) == 1 else "those stay"
+    return f", with {names} (while {those}, `{package}` is still imported),"
