@@ -1043,3 +1043,45 @@ def test_imports_of_one_package_that_go_together_say_so(tmp_path: Path, capsys) 
     app.write_text(app.read_text().replace("from boto3.dynamodb.conditions import Attr, Key\n", ""))
     [alone] = _check(app, capsys)
     assert "while" not in str(alone["message"])
+
+
+CHEAP_OR_PAID = """
+import json
+{staying}
+from aws_lambda_powertools.utilities import parameters
+from botocore.exceptions import ClientError
+
+
+def handler(event, context):
+{using}    for record in event["Records"]:
+        if record.get("secret"):
+            try:
+                return parameters.get_parameter(record["secret"])
+            except ClientError:
+                return json.dumps(record)
+"""
+
+
+@pytest.mark.parametrize(
+    ("staying", "using", "expected"),
+    [
+        pytest.param("import boto3", "    boto3.client('s3').list_buckets()\n", [], id="its-loads-stay"),
+        pytest.param("", "", ["~180 ms, reference estimate"], id="nothing-stays"),
+        pytest.param(
+            "from aws_lambda_powertools import Logger", "    Logger().info('start')\n",
+            ["~135 ms beyond what stays loaded, reference estimate"], id="part-of-it-stays",
+        ),
+    ],
+)
+def test_a_finding_costs_what_the_module_would_stop_loading(  # type: ignore[no-untyped-def]
+    staying: str, using: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """Round 7's blind review: Powertools' `parameters` (~180 ms alone) next to a `boto3` that
+    stays costs little more (it loads boto3), and `botocore.exceptions` (~3 ms) is never worth a
+    finding: LIL001 reports what moving the import would stop loading, and only when that is more
+    than a few milliseconds."""
+    app = tmp_path / "app.py"
+    app.write_text(textwrap.dedent(CHEAP_OR_PAID).format(staying=staying, using=using))
+    findings = [item for item in _check(app, capsys) if item["code"] == "LIL001"]
+    assert [str(item["message"]).split("(", 1)[1].split(")", 1)[0] for item in findings] == expected
+    assert _flake8(app, "--select", "LIL001") == ["LIL001"] * len(expected)

@@ -41,6 +41,9 @@ class Status(Enum):
     CLIENT = "client"  # builds an SDK client a handler creates per invocation (LIL101 reports it)
     WARM = "warm"  # every handler has SnapStart or provisioned concurrency: INIT is free
     ALREADY_PAID = "already-paid"  # loaded anyway by an import that stays
+    # What moving it would stop loading costs a few milliseconds (`botocore.exceptions`), or is
+    # mostly loaded by what stays (Powertools' `parameters` next to a `boto3` that stays).
+    CHEAP = "cheap"
     # Used only in functions no handler is known to run (handed to unknown code, registered by a
     # decorator, reached through getattr): no invocation is proven to skip it.
     UNPROVEN = "unproven"
@@ -81,6 +84,9 @@ class ImportJudgement:
     # boto3`` and ``from boto3.dynamodb.conditions import Key``, both unused): the saving comes only
     # once they are all gone, which the messages say (indexes into ``facts.imports``).
     loaded_also_by: tuple[int, ...] = ()
+    # Deferrable, annotation-only: what it costs beyond what the imports that stay load, when that
+    # is less than its catalogue cost (``_not_loaded_ms``); None when it is the whole cost.
+    saving_ms: int | None = None
 
 
 @dataclass(frozen=True)
@@ -277,10 +283,17 @@ def assess(
     judgements = []
     for judgement in first_pass:
         status = judgement.status
+        module = catalogue_module(judgement.binding, heavy)
         if status in (Status.DEFERRABLE, Status.UNUSED, Status.ANNOTATION_ONLY) and (
-            package_of(catalogue_module(judgement.binding, heavy), heavy) in loaded
+            package_of(module, heavy) in loaded
         ):
             status = Status.ALREADY_PAID
+        moved = status in (Status.DEFERRABLE, Status.ANNOTATION_ONLY)
+        saving = _not_loaded_ms(module, loaded, heavy) if moved else None
+        if saving is not None and saving < NOT_WORTH_MS:
+            status = Status.CHEAP
+        elif saving is not None and saving < (heavy.cost_ms(module) or 0):
+            judgement = dataclasses.replace(judgement, saving_ms=saving)
         if status is Status.UNUSED and _kept_on_purpose(judgement.binding, facts, package_init):
             status = Status.KEPT
         if (
@@ -416,6 +429,23 @@ def _with_shared_loads(judgements: list[ImportJudgement], heavy: HeavyModules) -
         else judgement
         for judgement in judgements
     ]
+
+
+# Below this, what moving an import saves is lost among a cold start's own costs (the runtime's
+# start alone takes ~100 ms or more): not worth a change (blind review, round 7: a ~3 ms
+# `botocore.exceptions`, a Powertools utility whose loads already stayed).
+NOT_WORTH_MS = 15
+
+
+def _not_loaded_ms(module: str, loaded: set[str], heavy: HeavyModules) -> int | None:
+    """What importing ``module`` costs beyond what the imports that stay load (``loaded``): its
+    catalogue cost less that of the costliest module it loads that is loaded anyway (an
+    overestimate when several are). None for a module the catalogue does not time."""
+    cost = heavy.cost_ms(module)
+    if cost is None:
+        return None
+    paid = [heavy.cost_ms(other) or 0 for other in heavy.loaded_by(module) if other in loaded]
+    return max(cost - max(paid, default=0), 0)
 
 
 def _paid_by(module: str, heavy: HeavyModules) -> set[str]:

@@ -19,7 +19,7 @@ from lambda_import_lint.rules.messages import (
     NO_FIX_DYNAMIC,
     NO_FIX_GUARD,
     NO_FIX_GUARD_ANNOTATIONS,
-    binding_cost,
+    judgement_cost,
     function_list,
     going_with,
     import_text,
@@ -48,7 +48,7 @@ def _candidates(context: RuleContext) -> Iterator[Candidate]:
         targets = judgement.target_functions
         where = function_list(targets)
         message = (
-            f"`{binding.module}` ({binding_cost(binding, heavy)}) is imported at module scope but "
+            f"`{binding.module}` ({judgement_cost(judgement, heavy)}) is imported at module scope but "
             f"only used inside {where}; import it there{going_with(judgement, context)} "
             "so cold starts that don't need it skip it"
         )

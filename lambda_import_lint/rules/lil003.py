@@ -11,7 +11,7 @@ from typing import Iterator
 from lambda_import_lint.judgement.assessment import Status, is_class_annotation_for_runtime
 from lambda_import_lint.rules.base import Example, Finding, Fix, Rule, RuleContext
 from lambda_import_lint.rules.grouping import Candidate, per_statement
-from lambda_import_lint.rules.messages import NO_FIX_DYNAMIC, NO_FIX_GUARD, NO_FIX_POSTPONE, binding_cost, import_text
+from lambda_import_lint.rules.messages import NO_FIX_DYNAMIC, NO_FIX_GUARD, NO_FIX_POSTPONE, import_text, judgement_cost
 
 CODE = "LIL003"
 
@@ -25,7 +25,7 @@ def _candidates(context: RuleContext) -> Iterator[Candidate]:
     for judgement in context.assessment.with_status(Status.ANNOTATION_ONLY):
         binding = judgement.binding
         message = (
-            f"`{binding.module}` ({binding_cost(binding, heavy)}) is only used in type annotations; "
+            f"`{binding.module}` ({judgement_cost(judgement, heavy)}) is only used in type annotations; "
             "import it under `if TYPE_CHECKING:`"
         )
         fix: Fix | str = NO_FIX_GUARD if binding.guard is not None else NO_FIX_DYNAMIC

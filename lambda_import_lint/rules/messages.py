@@ -22,6 +22,14 @@ def cost(module: str, heavy: HeavyModules) -> str:
     return f"~{ms} ms, reference estimate" if ms is not None else "cost unknown"
 
 
+def judgement_cost(judgement: ImportJudgement, heavy: HeavyModules) -> str:
+    """:func:`binding_cost`, or what the import costs beyond what stays loaded when that is less
+    ("~40 ms beyond what stays loaded, reference estimate")."""
+    if judgement.saving_ms is not None:
+        return f"~{judgement.saving_ms} ms beyond what stays loaded, reference estimate"
+    return binding_cost(judgement.binding, heavy)
+
+
 def binding_cost(binding: ImportBinding, heavy: HeavyModules) -> str:
     """:func:`cost` of what the import loads (``from scipy import stats`` costs ``scipy.stats``)."""
     return cost(catalogue_module(binding, heavy), heavy)
