@@ -1085,3 +1085,28 @@ def test_a_finding_costs_what_the_module_would_stop_loading(  # type: ignore[no-
     findings = [item for item in _check(app, capsys) if item["code"] == "LIL001"]
     assert [str(item["message"]).split("(", 1)[1].split(")", 1)[0] for item in findings] == expected
     assert _flake8(app, "--select", "LIL001") == ["LIL001"] * len(expected)
+
+
+@pytest.mark.parametrize(
+    ("alternative", "expected"),
+    [
+        pytest.param("    else:\n        print('The event had no msg in its body')\n", [], id="else-only-prints"),
+        pytest.param("    else:\n        logger.warning('no msg')\n        raise ValueError('no msg')\n", [], id="else-only-raises"),
+        pytest.param("    else:\n        return {'statusCode': 204}\n", ["LIL001"], id="else-answers"),
+        pytest.param("", ["LIL001"], id="no-else"),
+    ],
+)
+def test_a_branch_whose_alternative_only_reports_is_the_main_path(  # type: ignore[no-untyped-def]
+    alternative: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """`if "msg" in body: requests.post(...) else: print("no msg")`: every invocation that does
+    anything posts (round 7's blind review of an SQS-fed sender), so deferring `requests` only
+    moves it into the request."""
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import json\nimport logging\nimport requests\n\nlogger = logging.getLogger()\n\n\n"
+        "def handler(event, context):\n    body = json.loads(event['Records'][0]['body'])\n"
+        "    if 'msg' in body:\n        return requests.post('https://example.com', json=body).status_code\n"
+        + alternative
+    )
+    _assert_codes(app, capsys, expected)

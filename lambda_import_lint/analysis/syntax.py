@@ -119,6 +119,31 @@ def is_optional_iterable(expression: cst.BaseExpression) -> bool:
     return isinstance(expression, (cst.BooleanOperation, cst.IfExp))
 
 
+_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
+
+
+def only_reports(suite: cst.BaseSuite) -> bool:
+    """A block that only reports: ``print(...)``, ``logger.warning(...)``, ``pass``, ``raise``. The
+    ``else`` of a branch the event's well-formed invocations all take (``if "msg" in body: …
+    else: print("no msg")``): that branch is as good as the main path."""
+    statements = suite.body if isinstance(suite, cst.IndentedBlock) else [suite]
+    for statement in statements:
+        if not isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            return False
+        for small in statement.body:
+            if isinstance(small, (cst.Pass, cst.Raise)):
+                continue
+            if not (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call)):
+                return False
+            func = small.value.func
+            if not (
+                (isinstance(func, cst.Name) and func.value == "print")
+                or (isinstance(func, cst.Attribute) and func.attr.value in _LOG_METHODS)
+            ):
+                return False
+    return True
+
+
 # Decorators known not to read the annotations of what they decorate.
 _ANNOTATION_BLIND_DECORATORS = frozenset({
     "staticmethod", "classmethod", "property", "cached_property", "setter", "getter", "deleter",

@@ -13,6 +13,7 @@ from lambda_import_lint.analysis.syntax import (
     is_optional_iterable,
     is_type_checking_test,
     names_in,
+    only_reports,
 )
 from lambda_import_lint.analysis.walk_base import WalkerBase
 
@@ -129,6 +130,10 @@ class StatementVisits(WalkerBase):
             if names_in(node.test) & self.scope.globals and self.scope.kind == "function":
                 # `global keys` … `if keys is None:` initialises once per execution environment:
                 # the first invocation of every cold start takes this branch.
+                self.walk(node.body)
+            elif isinstance(node.orelse, cst.Else) and only_reports(node.orelse.body) and self.function is not None:
+                # The alternative only reports a malformed event (`else: print("no msg")`, `raise`):
+                # every invocation that does anything takes this branch.
                 self.walk(node.body)
             else:
                 self.walk_branch(node.body, _constant_test(node.test, True))
