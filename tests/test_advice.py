@@ -236,6 +236,17 @@ def test_handler_shaped_functions_in_tests_and_docs_are_not_handlers(relative: s
     assert [item["code"] for item in _check(tmp_path / "project", capsys)] == ["LIL001"]
 
 
+@pytest.mark.parametrize("name", ["main.2.py", "app.old.py"])
+def test_a_file_no_handler_string_can_name_is_not_a_handler(name: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`main.2.py` next to `main.py` (round 8: backups of one receiver) cannot be imported by
+    Lambda's runtime, which would read `main.2` as a package and a submodule."""
+    (tmp_path / name).write_text(textwrap.dedent(TEST_FILE_HANDLER))
+    assert _check(tmp_path / name, capsys) == []
+    assert _flake8(tmp_path / name) == []
+    (tmp_path / "main.py").write_text(textwrap.dedent(TEST_FILE_HANDLER))
+    assert [item["code"] for item in _check(tmp_path / "main.py", capsys)] == ["LIL001"]
+
+
 def test_a_declared_handler_in_a_tests_folder_is_still_a_handler(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "app.py").write_text(textwrap.dedent(TEST_FILE_HANDLER))

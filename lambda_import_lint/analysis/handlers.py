@@ -8,7 +8,7 @@ import re
 from typing import Iterable
 
 from lambda_import_lint.analysis.records import FunctionInfo, ModuleFacts
-from lambda_import_lint.discovery.files import is_test_or_docs
+from lambda_import_lint.discovery.files import is_test_or_docs, is_unimportable
 from lambda_import_lint.discovery.handlers import handler_shaped
 
 
@@ -26,12 +26,13 @@ def resolve_handlers(
 ) -> tuple[FunctionInfo, ...]:
     """The module's handlers: the declared functions if any are declared, else the heuristic,
     which does not apply to tests and documentation (``tests/``, ``docs/``, ``test_*.py``): a
-    handler-shaped function there is a fixture or an example, not a deployed function."""
+    handler-shaped function there is a fixture or an example, not a deployed function; nor to a
+    file no handler string can name (``main.2.py``: a backup next to ``main.py``)."""
     declared = tuple(declared)
     if declared:
         found = (facts.function_named(name) for name in declared)
         return tuple(function for function in found if function is not None)
-    if is_test_or_docs(path):
+    if is_test_or_docs(path) or is_unimportable(path):
         return ()
     return tuple(function for function in facts.functions if looks_like_handler(function, handler_names))
 

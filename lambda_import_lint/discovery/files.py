@@ -156,6 +156,14 @@ def matches_any(path: str, patterns: Iterable[str], root: Path) -> bool:
 _TEST_OR_DOCS_FOLDERS = frozenset({"tests", "test", "docs", "doc"})
 
 
+def is_unimportable(path: str) -> bool:
+    """A file no handler string can name: its name has a dot before ``.py`` (``main.2.py``,
+    ``app.old.py``), which Lambda's runtime would read as a package and a submodule. Such files are
+    backups or drafts next to the real handler."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return name.endswith(".py") and "." in name[: -len(".py")]
+
+
 def is_test_or_docs(path: str) -> bool:
     """A file of a test suite or of the documentation, by its path: a folder named ``tests``,
     ``test``, ``docs`` or ``doc``, or a file named ``test_*.py``, ``*_test.py`` or ``conftest.py``."""
