@@ -332,6 +332,10 @@ class Cache(Store):
 
         fingerprint = repr((config, config.root, sorted(options.codes), options.with_edits, sys.version_info[:2]))
         self.salt = hashlib.sha256(fingerprint.encode()).hexdigest()
+        # (size, mtime in ns) of each dependency stat'ed this run: entries of one project share most
+        # of theirs (the same missing ``__future__.py`` in every folder above), and a Cache lives
+        # for one run.
+        self._states: dict[str, tuple[int, int]] = {}
         super().__init__(config)
 
     def key(self, task: Task, source: bytes) -> str:
@@ -353,13 +357,28 @@ class Cache(Store):
         data = self.read(key)
         if data is None:
             return None
-        from lambda_import_lint.analysis.local_modules import unchanged
-
         decoded = decode_entry(data, path)
         if decoded is None:
             return None
         result, dependencies = decoded
-        return result if unchanged(dependencies) else None
+        return result if self._unchanged(dependencies) else None
+
+    def _unchanged(self, dependencies: Iterable[tuple[str, int, int]]) -> bool:
+        """Whether recorded files are as they were: the same (size, mtime) as
+        ``analysis.local_modules.dependency`` records, (-1, -1) for a path that is not there."""
+        states = self._states
+        for path, size, mtime in dependencies:
+            state = states.get(path)
+            if state is None:
+                try:
+                    status = os.stat(path)
+                    state = (status.st_size, status.st_mtime_ns)
+                except (OSError, ValueError):  # ValueError: a NUL byte in a tampered entry
+                    state = (-1, -1)
+                states[path] = state
+            if state != (size, mtime):
+                return False
+        return True
 
     def put(self, key: str, result: FileResult, dependencies: Iterable[tuple[str, int, int]] = ()) -> None:
         self.write(key, encode_entry(result, dependencies))
@@ -417,7 +436,7 @@ def decode_entry(data: bytes, path: str) -> tuple[FileResult, tuple[tuple[str, i
         _expect(type(parsed) is bool)
         error = _optional_string(entry.get("error"))
         _expect(error is None or error.startswith(SYNTAX_ERROR))  # the only error ever stored
-        dependencies = tuple(_dependency(item) for item in _list(entry.get("dependencies")))
+        dependencies = _dependencies(entry.get("dependencies"))
     except (ValueError, RecursionError, _Malformed):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         return None
     return FileResult(path, findings, error, handlers, bool(parsed)), dependencies
@@ -455,9 +474,16 @@ def _flag(value: object) -> bool:
     return bool(value)
 
 
-def _dependency(value: object) -> tuple[str, int, int]:
-    path, size, mtime = _list(value, 3)
-    return _string(path), _int(size), _int(mtime)
+def _dependencies(value: object) -> tuple[tuple[str, int, int], ...]:
+    """``[[path, size, mtime], ...]``, checked in one loop: an entry may list thousands."""
+    checked: list[tuple[str, int, int]] = []
+    for item in _list(value):
+        _expect(isinstance(item, list) and len(item) == 3)
+        assert isinstance(item, list)
+        path, size, mtime = item
+        _expect(isinstance(path, str) and type(size) is int and type(mtime) is int)  # not bool
+        checked.append((path, size, mtime))
+    return tuple(checked)
 
 
 def _finding(value: object) -> Finding:
