@@ -17,11 +17,13 @@ import os
 import stat
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple, cast
 
 from lambda_import_lint import __version__
 
 if TYPE_CHECKING:
+    import hashlib
+
     from lambda_import_lint.engine.results import FileResult
     from lambda_import_lint.config import Config
     from lambda_import_lint.rules.base import Finding, Fix
@@ -204,6 +206,20 @@ def _check(path: str, status: os.stat_result) -> None:
         raise NotOurs(f"{path} belongs to another user (uid {status.st_uid})")
 
 
+def sha256(data: bytes = b"") -> hashlib._Hash:
+    """``hashlib.sha256``, from CPython's own module when it has one: hashlib loads OpenSSL, ~3 ms
+    of a warm run that takes ~50. The digests are the same."""
+    try:
+        from _sha256 import sha256 as builtin  # type: ignore[import-not-found]  # CPython 3.11
+    except ImportError:
+        try:
+            from _sha2 import sha256 as builtin  # type: ignore[import-not-found]  # CPython 3.12+
+        except ImportError:
+            from hashlib import sha256 as builtin
+    digest: hashlib._Hash = builtin(data)
+    return digest
+
+
 def new_run() -> None:
     """Forget the warnings given: each run warns once (tests run many in one process)."""
     _WARNED.clear()
@@ -328,20 +344,18 @@ class Cache(Store):
     gives a new key, so a stale result is never served."""
 
     def __init__(self, config: Config, options: Options) -> None:
-        import hashlib
-
         fingerprint = repr((config, config.root, sorted(options.codes), options.with_edits, sys.version_info[:2]))
-        self.salt = hashlib.sha256(fingerprint.encode()).hexdigest()
+        self.salt = sha256(fingerprint.encode()).hexdigest()
         # (size, mtime in ns) of each dependency stat'ed this run: entries of one project share most
         # of theirs (the same missing ``__future__.py`` in every folder above), and a Cache lives
         # for one run.
         self._states: dict[str, tuple[int, int]] = {}
+        # The dependencies of every result served or stored: what a run record must check too.
+        self.dependencies: set[tuple[str, int, int]] = set()
         super().__init__(config)
 
     def key(self, task: Task, source: bytes) -> str:
-        import hashlib
-
-        digest = hashlib.sha256(self.salt.encode())
+        digest = sha256(self.salt.encode())
         declared = (
             task.path, task.declared, sorted(task.warm), sorted(task.rare), sorted(task.busy), sorted(task.roomy),
             task.layer_roots,
@@ -361,7 +375,10 @@ class Cache(Store):
         if decoded is None:
             return None
         result, dependencies = decoded
-        return result if self._unchanged(dependencies) else None
+        if not self._unchanged(dependencies):
+            return None
+        self.dependencies.update(dependencies)
+        return result
 
     def _unchanged(self, dependencies: Iterable[tuple[str, int, int]]) -> bool:
         """Whether recorded files are as they were: the same (size, mtime) as
@@ -381,7 +398,202 @@ class Cache(Store):
         return True
 
     def put(self, key: str, result: FileResult, dependencies: Iterable[tuple[str, int, int]] = ()) -> None:
+        dependencies = tuple(dependencies)
+        self.dependencies.update(dependencies)
         self.write(key, encode_entry(result, dependencies))
+
+    # ------------------------------------------------------------------------- whole runs
+
+    def run_key(self, run: object) -> str:
+        """The key of a run's record: this cache's salt (configuration, codes, Python, tool version)
+        and ``run`` (the command line, the working folder, the checked paths' real paths)."""
+        digest = sha256(self.salt.encode())
+        digest.update(b"run\0" + repr(run).encode())
+        return digest.hexdigest()
+
+    def replay(self, key: str, listing: Listing) -> RunRecord | None:
+        """The record of an earlier run with the same key, if every file it read is as it was
+        then (same listing of files, each with the same size, times, inode and device), every
+        question it asked the filesystem gets the same answer, and every file its results depend
+        on is unchanged; else None."""
+        data = self.read(key)
+        if data is None:
+            return None
+        decoded = decode_run(data, listing)
+        if decoded is None:
+            return None
+        checks, record = decoded
+        if not self._unchanged(checks.dependencies):
+            return None
+        from lambda_import_lint.discovery.deploy import probes_hold
+
+        if not probes_hold(checks.probes) or not _layers_hold(checks.layers):
+            return None
+        return record
+
+    def record(self, key: str, listing: Listing, checks: Checks, record: RunRecord) -> None:
+        """Store a run's record, unless it cannot be trusted later: a file that could not be
+        stat'ed, a result that is not cacheable, or a file changed so recently (within
+        ``RACY_NS`` of the run's start) that a change after it was read might not show in its
+        status."""
+        if not self.enabled or not all(result.cacheable for result in record.results):
+            return
+        recent = listing.started - RACY_NS
+        for state in listing.states:
+            if state is None or state[1] >= recent or state[2] >= recent:
+                return
+        if any(mtime >= recent for _, _, mtime in checks.dependencies):
+            return
+        self.write(key, encode_run(listing, checks, record))
+
+
+# ---------------------------------------------------------------------------------- run records
+
+RUN_FORMAT = 1  # bumped when the JSON shape of a run record changes
+# How long before a run a file must have last changed for the run to be recorded. File times are
+# coarse (a kernel tick on Linux, 1-2 s on FAT, HFS+ and some network filesystems): a file changed
+# in the same tick as it was read could change again, with the same size, without its status
+# showing it. Such a run is not recorded; the next one, when the file has settled, is.
+RACY_NS = 2_000_000_000
+
+State = tuple[int, int, int, int, int]  # (size, mtime ns, ctime ns, inode, device) of a file, followed
+
+
+def file_state(path: str) -> State | None:
+    """A file's status (symlinks followed), None when it cannot be had."""
+    try:
+        status = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev)
+
+
+class Listing(NamedTuple):
+    """What a run finds before it reads anything: the Python files to check (in order), the
+    deployment files to read (``discovery.deploy.Unit`` as (kind, path, app)), and the status of
+    each (files first), taken before either was read; ``started``: when (``time.time_ns``), before
+    the first status."""
+
+    files: tuple[str, ...]
+    units: tuple[tuple[str, str, str], ...]
+    states: tuple[State | None, ...]
+    started: int = 0
+
+
+class Checks(NamedTuple):
+    """What else a run's results depend on: the questions deployment readers asked the filesystem
+    (``Probe``), the local files results read (LIL004, fix safety), and each declared layer's
+    folder with the roots it gave (``Layer.import_roots``: (path, real path, is a folder))."""
+
+    probes: tuple[tuple[str, str, bool], ...] = ()
+    dependencies: tuple[tuple[str, int, int], ...] = ()
+    layers: tuple[tuple[str, bool, tuple[tuple[str, str, bool], ...]], ...] = ()
+
+
+class RunRecord(NamedTuple):
+    """What a run printed: its results (in order), the warnings shown before them, and whether it
+    checked a handler module (None when the summary did not ask)."""
+
+    results: tuple[FileResult, ...]
+    lines: tuple[str, ...] = ()
+    checked: bool | None = None
+
+
+def layer_roots(folder: str, built: bool) -> tuple[tuple[str, str, bool], ...]:
+    """A declared layer's import roots as ``Declarations`` resolves them: (path, real path, is a
+    folder)."""
+    from lambda_import_lint.discovery.declarations import Layer
+
+    return tuple(
+        (str(root), os.path.realpath(root), root.is_dir()) for root in Layer("", Path(folder), built).import_roots()
+    )
+
+
+def _layers_hold(layers: Iterable[tuple[str, bool, tuple[tuple[str, str, bool], ...]]]) -> bool:
+    try:
+        return all(layer_roots(folder, built) == roots for folder, built, roots in layers)
+    except (OSError, ValueError):  # ValueError: a NUL byte in a tampered record
+        return False
+
+
+def encode_run(listing: Listing, checks: Checks, record: RunRecord) -> bytes:
+    """A run record as JSON: the listing's units, states and dependencies as flat arrays (a
+    repository's record lists thousands; they are compared, not rebuilt, when read)."""
+    import json
+
+    entry = {
+        "format": RUN_FORMAT,
+        "files": list(listing.files),
+        "units": [part for unit in listing.units for part in unit],
+        "states": [number for state in listing.states if state is not None for number in state],
+        "probes": [list(probe) for probe in checks.probes],
+        "dependencies": [part for dependency in sorted(checks.dependencies) for part in dependency],
+        "layers": [[folder, built, [list(root) for root in roots]] for folder, built, roots in checks.layers],
+        "results": [{"path": result.path, **_encode_result(result)} for result in record.results],
+        "lines": list(record.lines),
+        "checked": record.checked,
+    }
+    return json.dumps(entry, separators=(",", ":")).encode()
+
+
+def decode_run(data: bytes, listing: Listing) -> tuple[Checks, RunRecord] | None:
+    """What a run record holds, or None unless it was written for exactly ``listing`` (the same
+    files and deployment files, each with the same status) and has the shape ``encode_run``
+    writes."""
+    import json
+
+    if any(state is None for state in listing.states):
+        return None
+    try:
+        entry = json.loads(data)
+        _expect(isinstance(entry, dict) and entry.get("format") == RUN_FORMAT)
+        # Compared with what this run found: equal, or the record is not for this run.
+        _expect(entry.get("files") == list(listing.files))
+        _expect(entry.get("units") == [part for unit in listing.units for part in unit])
+        _expect(entry.get("states") == [number for state in listing.states if state is not None for number in state])
+        probes = tuple(_probe(probe) for probe in _list(entry.get("probes")))
+        dependencies = _flat_dependencies(entry.get("dependencies"))
+        layers = tuple(_layer(layer) for layer in _list(entry.get("layers")))
+        items = _list(entry.get("results"), len(listing.files))
+        results = []
+        for item, path in zip(items, listing.files):
+            _expect(isinstance(item, dict) and item.get("path") == path)
+            assert isinstance(item, dict)
+            results.append(_decode_result(item, path))
+        lines = tuple(_string(line) for line in _list(entry.get("lines")))
+        checked = entry.get("checked")
+        _expect(checked is None or type(checked) is bool)
+    except (ValueError, RecursionError, _Malformed):
+        return None
+    return Checks(probes, dependencies, layers), RunRecord(tuple(results), lines, checked)
+
+
+def _flat_dependencies(value: object) -> tuple[tuple[str, int, int], ...]:
+    """``[path, size, mtime, path, size, mtime, ...]``, checked in one loop."""
+    items = _list(value)
+    _expect(len(items) % 3 == 0)
+    paths, sizes, mtimes = items[0::3], items[1::3], items[2::3]
+    _expect(
+        all(isinstance(path, str) for path in paths)
+        and all(type(size) is int for size in sizes)
+        and all(type(mtime) is int for mtime in mtimes)
+    )
+    return tuple(zip(cast("list[str]", paths), cast("list[int]", sizes), cast("list[int]", mtimes)))
+
+
+def _probe(value: object) -> tuple[str, str, bool]:
+    kind, path, answer = _list(value, 3)
+    _expect(kind in ("file", "dir"))
+    return _string(kind), _string(path), _flag(answer)
+
+
+def _layer(value: object) -> tuple[str, bool, tuple[tuple[str, str, bool], ...]]:
+    folder, built, roots = _list(value, 3)
+    checked = []
+    for root in _list(roots):
+        path, real, answer = _list(root, 3)
+        checked.append((_string(path), _string(real), _flag(answer)))
+    return _string(folder), _flag(built), tuple(checked)
 
 
 def encode_entry(result: FileResult, dependencies: Iterable[tuple[str, int, int]]) -> bytes:
@@ -389,6 +601,15 @@ def encode_entry(result: FileResult, dependencies: Iterable[tuple[str, int, int]
     read back), fixes likewise, text edits as arrays. The path is not stored: the key holds it."""
     import json
 
+    entry = {
+        "format": ENTRY_FORMAT,
+        **_encode_result(result),
+        "dependencies": [list(d) for d in sorted(dependencies)],
+    }
+    return json.dumps(entry, separators=(",", ":")).encode()
+
+
+def _encode_result(result: FileResult) -> dict[str, object]:
     def fix(value: Fix | None) -> object:
         if value is None:
             return None
@@ -405,15 +626,7 @@ def encode_entry(result: FileResult, dependencies: Iterable[tuple[str, int, int]
         ]
         for f in result.findings
     ]
-    entry = {
-        "format": ENTRY_FORMAT,
-        "findings": findings,
-        "handlers": list(result.handlers),
-        "parsed": result.parsed,
-        "error": result.error,
-        "dependencies": [list(d) for d in sorted(dependencies)],
-    }
-    return json.dumps(entry, separators=(",", ":")).encode()
+    return {"findings": findings, "handlers": list(result.handlers), "parsed": result.parsed, "error": result.error}
 
 
 class _Malformed(Exception):
@@ -425,21 +638,26 @@ def decode_entry(data: bytes, path: str) -> tuple[FileResult, tuple[tuple[str, i
     ``encode_entry`` writes: every field of the expected type, every literal from its set."""
     import json
 
-    from lambda_import_lint.engine.results import SYNTAX_ERROR, FileResult
-
     try:
         entry = json.loads(data)
         _expect(isinstance(entry, dict) and entry.get("format") == ENTRY_FORMAT)
-        findings = tuple(_finding(item) for item in _list(entry.get("findings")))
-        handlers = tuple(_string(name) for name in _list(entry.get("handlers")))
-        parsed = entry.get("parsed")
-        _expect(type(parsed) is bool)
-        error = _optional_string(entry.get("error"))
-        _expect(error is None or error.startswith(SYNTAX_ERROR))  # the only error ever stored
+        result = _decode_result(entry, path)
         dependencies = _dependencies(entry.get("dependencies"))
     except (ValueError, RecursionError, _Malformed):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         return None
-    return FileResult(path, findings, error, handlers, bool(parsed)), dependencies
+    return result, dependencies
+
+
+def _decode_result(entry: dict[str, object], path: str) -> FileResult:
+    from lambda_import_lint.engine.results import SYNTAX_ERROR, FileResult
+
+    findings = tuple(_finding(item) for item in _list(entry.get("findings")))
+    handlers = tuple(_string(name) for name in _list(entry.get("handlers")))
+    parsed = entry.get("parsed")
+    _expect(type(parsed) is bool)
+    error = _optional_string(entry.get("error"))
+    _expect(error is None or error.startswith(SYNTAX_ERROR))  # the only error ever stored
+    return FileResult(path, findings, error, handlers, bool(parsed))
 
 
 def _expect(condition: bool) -> None:

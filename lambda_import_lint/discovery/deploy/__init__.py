@@ -21,7 +21,8 @@ from lambda_import_lint.discovery.deploy.common import (
 
 __all__ = [
     "Found", "Parse", "Parsed", "Probe", "Reader", "Unit", "ancestor_candidates", "discover", "is_candidate",
-    "probes_hold", "project_root", "read_serially", "read_unit", "resolve_module", "units", "worth_reading",
+    "probes_hold", "project_root", "read_serially", "read_unit", "read_units", "resolve_module", "units",
+    "worth_reading",
 ]
 
 
@@ -239,9 +240,14 @@ def discover(
     ``root``'s tree, in the folders above the checked paths (``ancestor_candidates``). ``parse``:
     how the files that pass ``worth_reading`` are read (default: ``read_serially``; the batch
     stage passes one that caches by content and uses worker processes)."""
+    return read_units(units(root, excluded, candidates, above), parse)
+
+
+def read_units(listed: Iterable[Unit], parse: Parse | None = None) -> Found:
+    """``discover`` over files already listed (``units``)."""
     found = Found()
     readable: list[tuple[Unit, bytes]] = []
-    for unit in units(root, excluded, candidates, above):
+    for unit in listed:
         try:
             with open(unit.path, "rb") as handle:
                 data = handle.read()
