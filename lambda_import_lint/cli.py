@@ -7,6 +7,7 @@ inside the commands that need them. We practise what we preach.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 import time
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from lambda_import_lint import __version__
+from lambda_import_lint.printing import printable
 
 if TYPE_CHECKING:
     from lambda_import_lint.batch.cache import Cache as CacheType, Listing
@@ -23,7 +25,6 @@ if TYPE_CHECKING:
     from lambda_import_lint.discovery.declarations import Declarations, Layer
     from lambda_import_lint.discovery.deploy import Parse, Unit
     from lambda_import_lint.discovery.files import PathError
-    from lambda_import_lint.engine.results import FileResult
 
     Walked = tuple[list[str | PathError], list[str], list[Unit]]  # Python files, candidates, deployment files
 
@@ -129,8 +130,6 @@ def _terminal_columns() -> int:
 def _stderr(message: str) -> None:
     """One line on stderr, with the file names (and anything else read from the project) in it
     escaped: a name holding a line break or a terminal escape cannot forge another line."""
-    from lambda_import_lint.printing import printable
-
     print(printable(message), file=sys.stderr)
 
 
@@ -339,7 +338,7 @@ def _tasks(
 
 def _check_command(args: argparse.Namespace, config: Config) -> int:
     from lambda_import_lint.batch.cache import Cache, clean_cache
-    from lambda_import_lint.batch.tasks import Options, Outcome
+    from lambda_import_lint.batch.tasks import Options
     from lambda_import_lint.rules.registry import selected_codes
 
     fixing = args.fix or args.diff
@@ -366,10 +365,8 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
                 key = cache.run_key(_run_identity(args))
                 record = cache.replay(key, listing)
                 if record is not None:
-                    for line in record.lines:
-                        _stderr(line)
-                    outcomes = [Outcome(result) for result in record.results]
-                    return _conclude(args, outcomes, lambda: bool(record.checked))[0]
+                    _write(record.output)
+                    return record.status
         return _check_files(args, config, options, cache, walked, listing, key)
     finally:
         if cache is not None:
@@ -419,25 +416,25 @@ def _check_files(
     finally:
         workers.shutdown()
     progress.finish()
-    lines = _discovery_lines(args, declarations)  # (shown by _tasks)
+    # What this run prints from here on, and the warnings _tasks printed: a record replays them.
+    output = [("err", printable(line) + "\n") for line in _discovery_lines(args, declarations)]
     if not args.quiet:
         missing = _missing_lines(declarations, missing_handlers(tasks, outcomes))
-        for line in missing:
-            _stderr(line)
-        lines.extend(missing)
-    asked: list[bool] = []
-
-    def checked() -> bool:
-        asked.append(checked_handler_module(tasks, outcomes, config))
-        return asked[-1]
-
-    status, results = _conclude(args, outcomes, checked)
-    if listing is not None and cache is not None:
+        output.extend(_write([("err", printable(line) + "\n") for line in missing]))
+    status, shown = _conclude(args, outcomes, lambda: checked_handler_module(tasks, outcomes, config))
+    if listing is not None and cache is not None and all(outcome.result.cacheable for outcome in outcomes):
         from lambda_import_lint.batch.cache import Checks, RunRecord
 
         checks = Checks(tuple(readings.probes), tuple(cache.dependencies), _declared_layers(declarations))
-        cache.record(key, listing, checks, RunRecord(tuple(results), tuple(lines), asked[0] if asked else None))
+        cache.record(key, listing, checks, RunRecord(tuple(output + shown), status))
     return status
+
+
+def _write(output: Sequence[tuple[str, str]]) -> Sequence[tuple[str, str]]:
+    """Print ("out" or "err", text) pieces in order."""
+    for stream, text in output:
+        (sys.stdout if stream == "out" else sys.stderr).write(text)
+    return output
 
 
 def _declared_layers(declarations: Declarations) -> tuple[tuple[str, bool, tuple[tuple[str, str, bool], ...]], ...]:
@@ -453,10 +450,11 @@ def _declared_layers(declarations: Declarations) -> tuple[tuple[str, bool, tuple
 
 def _conclude(
     args: argparse.Namespace, outcomes: Sequence[Outcome], checked: Callable[[], bool]
-) -> tuple[int, list[FileResult]]:
-    """Fixes written or shown, errors, the report and the summary; the exit status and the
-    results reported. ``checked``: whether a handler module was checked (asked only when the
-    summary needs it)."""
+) -> tuple[int, list[tuple[str, str]]]:
+    """Fixes written or shown, errors, the report and the summary; the exit status and what was
+    printed after the fixes (("out" or "err", text) pieces, in order). ``checked``: whether a
+    handler module was checked (asked only when the summary needs it)."""
+    from lambda_import_lint.engine.results import FileResult
     from lambda_import_lint.output.reporters import WRITERS, Tally, summary
 
     stdin_fix = (args.fix or args.diff) and args.paths == ["-"]
@@ -476,29 +474,29 @@ def _conclude(
             fixed += outcome.fixed_count
             error = _emit_fix(args, result.path, outcome.original, outcome.fixed, stdin_fix)
             if error is not None:
-                from lambda_import_lint.engine.results import FileResult
-
                 result = FileResult(result.path, result.findings, error=error)
         elif stdin_fix and outcome.original is not None:
             sys.stdout.buffer.write(outcome.original)
         results.append(result)
     errors = [result for result in results if result.error is not None]
-    for result in errors:
-        _stderr(f"{result.path}: error: {result.error}")
+    output = [("err", printable(f"{result.path}: error: {result.error}") + "\n") for result in errors]
     # With the fixed code on stdout (stdin mode), what remains is reported on stderr.
-    WRITERS[args.format](results, sys.stderr if stdin_fix else sys.stdout)
+    report = io.StringIO()
+    WRITERS[args.format](results, report)
+    output.append(("err" if stdin_fix else "out", report.getvalue()))
     findings = sum(len(result.findings) for result in results)
     if not args.quiet:
         unchecked = None
         if not findings and not checked():
             unchecked = len(results) - len(errors)
         tally = Tally(findings, fixable, unsafe_only, len(errors), fixed, unchecked)
-        print(summary(tally, diff=args.diff, fix_requested=args.fix), file=sys.stderr)
+        output.append(("err", summary(tally, diff=args.diff, fix_requested=args.fix) + "\n"))
+    _write(output)
     if errors:
-        return 2, results
+        return 2, output
     if args.exit_zero:
-        return 0, results
-    return (1 if findings or changed else 0), results
+        return 0, output
+    return (1 if findings or changed else 0), output
 
 
 def _emit_fix(args: argparse.Namespace, name: str, old: bytes, new: bytes, stdin_fix: bool) -> str | None:

@@ -192,12 +192,16 @@ def _records(folder: Path) -> list[Path]:
     "tamper",
     [
         pytest.param(lambda data: b"\x80\x04\x95 not json", id="garbage"),
-        pytest.param(lambda data: data.replace(b'"LIL001","', b'"LIL001",["x"],"'), id="finding-out-of-shape"),
-        pytest.param(lambda data: data.replace(b'"checked":', b'"checked":"yes","x":'), id="bad-field"),
+        pytest.param(lambda data: data.replace(b'"status":', b'"status":"1","x":'), id="status-as-text"),
+        pytest.param(lambda data: data.replace(b'"status":', b'"status":7,"x":'), id="unknown-status"),
+        # Printed as it is, a record could send a terminal escape: only printable lines are replayed.
+        pytest.param(lambda data: data.replace(b'"output":[["', b'"output":[["err","\\u001b]0;pwned\\u0007\\n"],["'),
+                     id="terminal-escape"),
+        pytest.param(lambda data: data.replace(b'"output":[["', b'"output":[["tty","x"],["'), id="unknown-stream"),
         pytest.param(lambda data: data.replace(b'"dependencies":[', b'"dependencies":["a\\u0000b",1,1,'), id="nul-path"),
         pytest.param(lambda data: data.replace(b'"probes":[', b'"probes":[["file","/etc/passwd",false],'),
                      id="probe-that-fails"),
-        pytest.param(lambda data: data.replace(b'"results":[', b'"results":[{"path":"x"},'), id="results-out-of-line"),
+        pytest.param(lambda data: data.replace(b'"states":[', b'"states":[1,'), id="states-out-of-line"),
     ],
 )
 def test_a_tampered_record_is_ignored(project: Path, capsys, monkeypatch, tamper) -> None:  # type: ignore[no-untyped-def]
@@ -208,7 +212,9 @@ def test_a_tampered_record_is_ignored(project: Path, capsys, monkeypatch, tamper
     _settle()
     first = _check(capsys, ".")
     [record] = _records(Path(os.environ[cache.CACHE_ENVIRONMENT]))
-    record.write_bytes(tamper(record.read_bytes()))
+    tampered = tamper(record.read_bytes())
+    assert tampered != record.read_bytes()
+    record.write_bytes(tampered)
     second = _check(capsys, ".")
     assert second == first and "Traceback" not in second[2]
     assert len(runs) == 2

@@ -436,7 +436,7 @@ class Cache(Store):
         stat'ed, a result that is not cacheable, or a file changed so recently (within
         ``RACY_NS`` of the run's start) that a change after it was read might not show in its
         status."""
-        if not self.enabled or not all(result.cacheable for result in record.results):
+        if not self.enabled or not all(_printable(text) for _, text in record.output):
             return
         recent = listing.started - RACY_NS
         for state in listing.states:
@@ -491,12 +491,11 @@ class Checks(NamedTuple):
 
 
 class RunRecord(NamedTuple):
-    """What a run printed: its results (in order), the warnings shown before them, and whether it
-    checked a handler module (None when the summary did not ask)."""
+    """What a run printed, as ("out" or "err", text) pieces in order (warnings, errors, the report,
+    the summary), and its exit status."""
 
-    results: tuple[FileResult, ...]
-    lines: tuple[str, ...] = ()
-    checked: bool | None = None
+    output: tuple[tuple[str, str], ...]
+    status: int
 
 
 def layer_roots(folder: str, built: bool) -> tuple[tuple[str, str, bool], ...]:
@@ -529,9 +528,8 @@ def encode_run(listing: Listing, checks: Checks, record: RunRecord) -> bytes:
         "probes": [list(probe) for probe in checks.probes],
         "dependencies": [part for dependency in sorted(checks.dependencies) for part in dependency],
         "layers": [[folder, built, [list(root) for root in roots]] for folder, built, roots in checks.layers],
-        "results": [{"path": result.path, **_encode_result(result)} for result in record.results],
-        "lines": list(record.lines),
-        "checked": record.checked,
+        "output": [list(piece) for piece in record.output],
+        "status": record.status,
     }
     return json.dumps(entry, separators=(",", ":")).encode()
 
@@ -554,18 +552,27 @@ def decode_run(data: bytes, listing: Listing) -> tuple[Checks, RunRecord] | None
         probes = tuple(_probe(probe) for probe in _list(entry.get("probes")))
         dependencies = _flat_dependencies(entry.get("dependencies"))
         layers = tuple(_layer(layer) for layer in _list(entry.get("layers")))
-        items = _list(entry.get("results"), len(listing.files))
-        results = []
-        for item, path in zip(items, listing.files):
-            _expect(isinstance(item, dict) and item.get("path") == path)
-            assert isinstance(item, dict)
-            results.append(_decode_result(item, path))
-        lines = tuple(_string(line) for line in _list(entry.get("lines")))
-        checked = entry.get("checked")
-        _expect(checked is None or type(checked) is bool)
+        output = tuple(_output(piece) for piece in _list(entry.get("output")))
+        status = entry.get("status")
+        _expect(status in (0, 1, 2) and type(status) is int)
+        assert isinstance(status, int)
     except (ValueError, RecursionError, _Malformed):
         return None
-    return Checks(probes, dependencies, layers), RunRecord(tuple(results), lines, checked)
+    return Checks(probes, dependencies, layers), RunRecord(output, status)
+
+
+def _printable(text: str) -> bool:
+    """Whether ``text`` is lines of printable characters, as everything a run prints is (names read
+    from the project are escaped, ``printing.printable``): a record holding anything else, such
+    as a terminal escape, was not written by a run and is never printed."""
+    return all(line.isprintable() for line in text.split("\n"))
+
+
+def _output(value: object) -> tuple[str, str]:
+    stream, text = _list(value, 2)
+    _expect(stream in ("out", "err") and isinstance(text, str) and _printable(text))
+    assert isinstance(stream, str) and isinstance(text, str)
+    return stream, text
 
 
 def _flat_dependencies(value: object) -> tuple[tuple[str, int, int], ...]:
