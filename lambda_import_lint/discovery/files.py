@@ -100,6 +100,7 @@ def _walk(
     if not root and any(entry.name == "pyvenv.cfg" for entry in entries):
         return
     folders = []
+    absolute_top = ""  # os.path.abspath(top), once per folder that holds a candidate (it asks os.getcwd)
     for entry in entries:
         path = entry.name if top == "." else entry.path
         try:
@@ -109,7 +110,8 @@ def _walk(
                 continue
             if not entry.name.endswith(".py"):
                 if others is not None and is_candidate(entry.name) and entry.is_file():
-                    others.append(os.path.abspath(entry.path))
+                    absolute_top = absolute_top or os.path.abspath(top)
+                    others.append(os.path.join(absolute_top, entry.name))  # = os.path.abspath(entry.path)
                 continue
             if excluded.name(entry.name):
                 continue
