@@ -295,8 +295,9 @@ def _walk(args: argparse.Namespace, config: Config) -> Walked:
     from lambda_import_lint.discovery.handlers import deployment_units
 
     candidates: list[str] = []
-    items = list(iter_python_files([p for p in (args.paths or ["."]) if p != "-"], config, candidates))
-    return items, candidates, deployment_units(config, _deployment_paths(args), candidates)
+    listings: dict[str, list[os.DirEntry[str]]] = {}  # (the CDK apps' sources are listed from these)
+    items = list(iter_python_files([p for p in (args.paths or ["."]) if p != "-"], config, candidates, listings))
+    return items, candidates, deployment_units(config, _deployment_paths(args), candidates, listings)
 
 
 def _tasks(

@@ -18,7 +18,7 @@ from lambda_import_lint.config import Config
 from lambda_import_lint.discovery.declarations import ConfigHandlers, Declarations
 
 if TYPE_CHECKING:
-    from lambda_import_lint.discovery.deploy import Parse, Unit
+    from lambda_import_lint.discovery.deploy import Listings, Parse, Unit
 
 
 def discover_declarations(
@@ -44,10 +44,12 @@ def discover_declarations(
     return Declarations(tuple(items), tuple(found.warnings))
 
 
-def deployment_units(config: Config, paths: Iterable[str], candidates: list[str] | None = None) -> list[Unit]:
+def deployment_units(
+    config: Config, paths: Iterable[str], candidates: list[str] | None = None, listings: Listings | None = None
+) -> list[Unit]:
     """The deployment files ``discover_declarations`` reads for these arguments: under the project
     root (``candidates`` when the walk that collected them covered it), then above the checked
-    paths. A listing only: no file is opened."""
+    paths. A listing only: no file is opened. ``listings``: the folders that walk listed."""
     from lambda_import_lint.discovery import deploy as deployment
     from lambda_import_lint.discovery.files import folder_exclusions
 
@@ -56,7 +58,7 @@ def deployment_units(config: Config, paths: Iterable[str], candidates: list[str]
     walked = [os.path.realpath(path) for path in paths if os.path.isdir(path)]
     covered = candidates is not None and str(root) in walked
     above = deployment.ancestor_candidates(paths, root)
-    return deployment.units(root, folder_exclusions(config), candidates if covered else None, above)
+    return deployment.units(root, folder_exclusions(config), candidates if covered else None, above, listings)
 
 
 def _strip_underscore(name: str) -> str:
