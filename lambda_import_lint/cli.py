@@ -426,7 +426,9 @@ def _check_files(
     if listing is not None and cache is not None and all(outcome.result.cacheable for outcome in outcomes):
         from lambda_import_lint.batch.cache import Checks, RunRecord
 
-        checks = Checks(tuple(readings.probes), tuple(cache.dependencies), _declared_layers(declarations))
+        declared = dict.fromkeys(str(item.path) for item in declarations.items if item.path is not None)
+        real = tuple((path, os.path.realpath(path)) for path in declared)
+        checks = Checks(tuple(readings.probes), tuple(cache.dependencies), _declared_layers(declarations), real)
         cache.record(key, listing, checks, RunRecord(tuple(output + shown), status))
     return status
 

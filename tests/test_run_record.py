@@ -218,3 +218,31 @@ def test_a_tampered_record_is_ignored(project: Path, capsys, monkeypatch, tamper
     second = _check(capsys, ".")
     assert second == first and "Traceback" not in second[2]
     assert len(runs) == 2
+
+
+def test_a_symlinked_code_folder_pointed_elsewhere_is_noticed(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Declarations name files by real path: pointing the template's code folder (a symlink) at
+    another copy changes which file is the handler module, though no file the run read changed."""
+    monkeypatch.setattr(cache, "RACY_NS", SETTLE_NS)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")
+    for name in ("code_a", "code_b"):
+        (tmp_path / name).mkdir()
+        # LIL003 alone: a result that depends on no other file (a LIL001 move would look for
+        # references to the module in every folder, whose times the new symlink changes).
+        (tmp_path / name / "worker.py").write_text("import pandas as pd\n\n\ndef run(payload: pd.DataFrame, ctx):\n    return 1\n")
+    (tmp_path / "src").symlink_to("code_a", target_is_directory=True)
+    (tmp_path / "template.yaml").write_text(TEMPLATE.format(function="run"))
+    runs = _counting_runs(monkeypatch)
+    _settle()
+
+    def findings() -> list[str]:
+        main(["check", "--format", "json", "--select", "LIL003", "."])
+        return [str(f["path"]) for f in json.loads(capsys.readouterr().out)]
+
+    assert findings() == ["code_a/worker.py"]
+    assert findings() == ["code_a/worker.py"] and len(runs) == 1  # replayed
+    (tmp_path / "src").unlink()
+    (tmp_path / "src").symlink_to("code_b", target_is_directory=True)
+    assert findings() == ["code_b/worker.py"]
+    assert len(runs) == 2

@@ -427,7 +427,7 @@ class Cache(Store):
             return None
         from lambda_import_lint.discovery.deploy import probes_hold
 
-        if not probes_hold(checks.probes) or not _layers_hold(checks.layers):
+        if not probes_hold(checks.probes) or not _layers_hold(checks.layers) or not _real_paths_hold(checks.real):
             return None
         return record
 
@@ -482,12 +482,15 @@ class Listing(NamedTuple):
 
 class Checks(NamedTuple):
     """What else a run's results depend on: the questions deployment readers asked the filesystem
-    (``Probe``), the local files results read (LIL004, fix safety), and each declared layer's
-    folder with the roots it gave (``Layer.import_roots``: (path, real path, is a folder))."""
+    (``Probe``), the local files results read (LIL004, fix safety), each declared layer's folder
+    with the roots it gave (``Layer.import_roots``: (path, real path, is a folder)), and the real
+    path of each declared handler file (declarations match files by real path: a symlinked folder
+    pointed elsewhere changes which file a declaration names)."""
 
     probes: tuple[tuple[str, str, bool], ...] = ()
     dependencies: tuple[tuple[str, int, int], ...] = ()
     layers: tuple[tuple[str, bool, tuple[tuple[str, str, bool], ...]], ...] = ()
+    real: tuple[tuple[str, str], ...] = ()
 
 
 class RunRecord(NamedTuple):
@@ -515,6 +518,13 @@ def _layers_hold(layers: Iterable[tuple[str, bool, tuple[tuple[str, str, bool], 
         return False
 
 
+def _real_paths_hold(paths: Iterable[tuple[str, str]]) -> bool:
+    try:
+        return all(os.path.realpath(path) == real for path, real in paths)
+    except (OSError, ValueError):  # ValueError: a NUL byte in a tampered record
+        return False
+
+
 def encode_run(listing: Listing, checks: Checks, record: RunRecord) -> bytes:
     """A run record as JSON: the listing's units, states and dependencies as flat arrays (a
     repository's record lists thousands; they are compared, not rebuilt, when read)."""
@@ -528,6 +538,7 @@ def encode_run(listing: Listing, checks: Checks, record: RunRecord) -> bytes:
         "probes": [list(probe) for probe in checks.probes],
         "dependencies": [part for dependency in sorted(checks.dependencies) for part in dependency],
         "layers": [[folder, built, [list(root) for root in roots]] for folder, built, roots in checks.layers],
+        "real": [part for pair in checks.real for part in pair],
         "output": [list(piece) for piece in record.output],
         "status": record.status,
     }
@@ -552,13 +563,16 @@ def decode_run(data: bytes, listing: Listing) -> tuple[Checks, RunRecord] | None
         probes = tuple(_probe(probe) for probe in _list(entry.get("probes")))
         dependencies = _flat_dependencies(entry.get("dependencies"))
         layers = tuple(_layer(layer) for layer in _list(entry.get("layers")))
+        real = _list(entry.get("real"))
+        _expect(len(real) % 2 == 0 and all(isinstance(path, str) for path in real))
         output = tuple(_output(piece) for piece in _list(entry.get("output")))
         status = entry.get("status")
         _expect(status in (0, 1, 2) and type(status) is int)
         assert isinstance(status, int)
     except (ValueError, RecursionError, _Malformed):
         return None
-    return Checks(probes, dependencies, layers), RunRecord(output, status)
+    pairs = tuple(zip(cast("list[str]", real[0::2]), cast("list[str]", real[1::2])))
+    return Checks(probes, dependencies, layers, pairs), RunRecord(output, status)
 
 
 def _printable(text: str) -> bool:
