@@ -622,15 +622,6 @@ def encode_entry(result: FileResult, dependencies: Iterable[tuple[str, int, int]
     read back), fixes likewise, text edits as arrays. The path is not stored: the key holds it."""
     import json
 
-    entry = {
-        "format": ENTRY_FORMAT,
-        **_encode_result(result),
-        "dependencies": [list(d) for d in sorted(dependencies)],
-    }
-    return json.dumps(entry, separators=(",", ":")).encode()
-
-
-def _encode_result(result: FileResult) -> dict[str, object]:
     def fix(value: Fix | None) -> object:
         if value is None:
             return None
@@ -647,7 +638,15 @@ def _encode_result(result: FileResult) -> dict[str, object]:
         ]
         for f in result.findings
     ]
-    return {"findings": findings, "handlers": list(result.handlers), "parsed": result.parsed, "error": result.error}
+    entry = {
+        "format": ENTRY_FORMAT,
+        "findings": findings,
+        "handlers": list(result.handlers),
+        "parsed": result.parsed,
+        "error": result.error,
+        "dependencies": [list(d) for d in sorted(dependencies)],
+    }
+    return json.dumps(entry, separators=(",", ":")).encode()
 
 
 class _Malformed(Exception):
@@ -659,26 +658,21 @@ def decode_entry(data: bytes, path: str) -> tuple[FileResult, tuple[tuple[str, i
     ``encode_entry`` writes: every field of the expected type, every literal from its set."""
     import json
 
+    from lambda_import_lint.engine.results import SYNTAX_ERROR, FileResult
+
     try:
         entry = json.loads(data)
         _expect(isinstance(entry, dict) and entry.get("format") == ENTRY_FORMAT)
-        result = _decode_result(entry, path)
+        findings = tuple(_finding(item) for item in _list(entry.get("findings")))
+        handlers = tuple(_string(name) for name in _list(entry.get("handlers")))
+        parsed = entry.get("parsed")
+        _expect(type(parsed) is bool)
+        error = _optional_string(entry.get("error"))
+        _expect(error is None or error.startswith(SYNTAX_ERROR))  # the only error ever stored
         dependencies = _dependencies(entry.get("dependencies"))
     except (ValueError, RecursionError, _Malformed):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         return None
-    return result, dependencies
-
-
-def _decode_result(entry: dict[str, object], path: str) -> FileResult:
-    from lambda_import_lint.engine.results import SYNTAX_ERROR, FileResult
-
-    findings = tuple(_finding(item) for item in _list(entry.get("findings")))
-    handlers = tuple(_string(name) for name in _list(entry.get("handlers")))
-    parsed = entry.get("parsed")
-    _expect(type(parsed) is bool)
-    error = _optional_string(entry.get("error"))
-    _expect(error is None or error.startswith(SYNTAX_ERROR))  # the only error ever stored
-    return FileResult(path, findings, error, handlers, bool(parsed))
+    return FileResult(path, findings, error, handlers, bool(parsed)), dependencies
 
 
 def _expect(condition: bool) -> None:
