@@ -19,7 +19,7 @@ from lambda_import_lint import __version__
 from lambda_import_lint.printing import printable
 
 if TYPE_CHECKING:
-    from lambda_import_lint.batch.cache import Cache as CacheType, Listing
+    from lambda_import_lint.batch.cache import Cache as CacheType, Listing, RunKey
     from lambda_import_lint.batch.tasks import Options, Outcome, Task
     from lambda_import_lint.config import Config
     from lambda_import_lint.discovery.declarations import Declarations, Layer
@@ -355,8 +355,7 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
         clean_cache(config)
     cache = None if args.no_cache or args.paths == ["-"] else Cache(config, options)
     try:
-        walked = listing = None
-        key = ""
+        walked = listing = key = None
         if cache is not None and not fixing and "-" not in (args.paths or ["."]):
             # A run like an earlier one, over files that are all as they were: its record answers.
             started = time.time_ns()
@@ -400,7 +399,7 @@ def _check_files(
     cache: CacheType | None,
     walked: Walked | None,
     listing: Listing | None,
-    key: str,
+    key: RunKey | None,
 ) -> int:
     """``check`` reading every file (results from the cache where it has them), then recording
     the run when ``listing`` says what it read."""
@@ -423,7 +422,8 @@ def _check_files(
         missing = _missing_lines(declarations, missing_handlers(tasks, outcomes))
         output.extend(_write([("err", printable(line) + "\n") for line in missing]))
     status, shown = _conclude(args, outcomes, lambda: checked_handler_module(tasks, outcomes, config))
-    if listing is not None and cache is not None and all(outcome.result.cacheable for outcome in outcomes):
+    cacheable = all(outcome.result.cacheable for outcome in outcomes)
+    if key is not None and listing is not None and cache is not None and cacheable:
         from lambda_import_lint.batch.cache import Checks, RunRecord
 
         declared = dict.fromkeys(str(item.path) for item in declarations.items if item.path is not None)

@@ -246,3 +246,24 @@ def test_a_symlinked_code_folder_pointed_elsewhere_is_noticed(tmp_path: Path, ca
     (tmp_path / "src").symlink_to("code_b", target_is_directory=True)
     assert findings() == ["code_b/worker.py"]
     assert len(runs) == 2
+
+
+def test_records_are_bounded_and_never_answer_another_run(project: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A hook checking a different list of files each time must not grow the cache by a record a
+    run: records share RUN_SLOTS entries per configuration and folder; a run finding another
+    run's record in its slot reads its files."""
+    monkeypatch.setattr(cache, "RACY_NS", SETTLE_NS)
+    runs = _counting_runs(monkeypatch)
+    _settle()
+    for jobs in range(1, 21):  # twenty command lines
+        main(["check", "-q", "--jobs", str(jobs), "."])
+    capsys.readouterr()
+    assert len(_records(Path(os.environ[cache.CACHE_ENVIRONMENT]))) <= cache.RUN_SLOTS
+    monkeypatch.setattr(cache, "RUN_SLOTS", 1)
+    full = main(["check", "."]), capsys.readouterr()
+    quiet = main(["check", "-q", "."]), capsys.readouterr()  # the same configuration: the same slot
+    assert quiet[1].err != full[1].err
+    assert main(["check", "."]) == full[0] and capsys.readouterr() == full[1]
+    assert len(runs) == 23  # the last run found the quiet run's record in the one slot: read again
+    assert main(["check", "."]) == full[0] and capsys.readouterr() == full[1]
+    assert len(runs) == 23  # and recorded over it: replayed now

@@ -404,22 +404,27 @@ class Cache(Store):
 
     # ------------------------------------------------------------------------- whole runs
 
-    def run_key(self, run: object) -> str:
-        """The key of a run's record: this cache's salt (configuration, codes, Python, tool version)
-        and ``run`` (the command line, the working folder, the checked paths' real paths)."""
-        digest = sha256(self.salt.encode())
-        digest.update(b"run\0" + repr(run).encode())
-        return digest.hexdigest()
+    def run_key(self, run: object) -> RunKey:
+        """Where a run's record is kept, and what identifies the run: this cache's salt
+        (configuration, codes, Python, tool version) and ``run`` (the command line, the working
+        folder, the checked paths' real paths). Records share ``RUN_SLOTS`` entries per salt and
+        working folder, each holding the last run whose identity falls there: a hook that checks
+        a different list of files on every commit does not grow the cache by a record each time."""
+        identity = sha256(self.salt.encode() + b"run\0" + repr(run).encode()).hexdigest()
+        slot = int(identity[:8], 16) % RUN_SLOTS
+        key = sha256(f"{self.salt}\0run-slot\0{os.getcwd()}\0{slot}".encode()).hexdigest()
+        return key, identity
 
-    def replay(self, key: str, listing: Listing) -> RunRecord | None:
+    def replay(self, run: RunKey, listing: Listing) -> RunRecord | None:
         """The record of an earlier run with the same key, if every file it read is as it was
         then (same listing of files, each with the same size, times, inode and device), every
         question it asked the filesystem gets the same answer, and every file its results depend
         on is unchanged; else None."""
+        key, identity = run
         data = self.read(key)
         if data is None:
             return None
-        decoded = decode_run(data, listing)
+        decoded = decode_run(data, identity, listing)
         if decoded is None:
             return None
         checks, record = decoded
@@ -431,7 +436,7 @@ class Cache(Store):
             return None
         return record
 
-    def record(self, key: str, listing: Listing, checks: Checks, record: RunRecord) -> None:
+    def record(self, run: RunKey, listing: Listing, checks: Checks, record: RunRecord) -> None:
         """Store a run's record, unless it cannot be trusted later: a file that could not be
         stat'ed, a result that is not cacheable, or a file changed so recently (within
         ``RACY_NS`` of the run's start) that a change after it was read might not show in its
@@ -444,7 +449,8 @@ class Cache(Store):
                 return
         if any(mtime >= recent for _, _, mtime in checks.dependencies):
             return
-        self.write(key, encode_run(listing, checks, record))
+        key, identity = run
+        self.write(key, encode_run(identity, listing, checks, record))
 
 
 # ---------------------------------------------------------------------------------- run records
@@ -455,6 +461,8 @@ RUN_FORMAT = 1  # bumped when the JSON shape of a run record changes
 # in the same tick as it was read could change again, with the same size, without its status
 # showing it. Such a run is not recorded; the next one, when the file has settled, is.
 RACY_NS = 2_000_000_000
+RUN_SLOTS = 8  # records kept per configuration and working folder
+RunKey = tuple[str, str]  # (the entry's key, the run's identity)
 
 State = tuple[int, int, int, int, int]  # (size, mtime ns, ctime ns, inode, device) of a file, followed
 
@@ -525,13 +533,14 @@ def _real_paths_hold(paths: Iterable[tuple[str, str]]) -> bool:
         return False
 
 
-def encode_run(listing: Listing, checks: Checks, record: RunRecord) -> bytes:
+def encode_run(identity: str, listing: Listing, checks: Checks, record: RunRecord) -> bytes:
     """A run record as JSON: the listing's units, states and dependencies as flat arrays (a
     repository's record lists thousands; they are compared, not rebuilt, when read)."""
     import json
 
     entry = {
         "format": RUN_FORMAT,
+        "identity": identity,
         "files": list(listing.files),
         "units": [part for unit in listing.units for part in unit],
         "states": [number for state in listing.states if state is not None for number in state],
@@ -545,10 +554,10 @@ def encode_run(listing: Listing, checks: Checks, record: RunRecord) -> bytes:
     return json.dumps(entry, separators=(",", ":")).encode()
 
 
-def decode_run(data: bytes, listing: Listing) -> tuple[Checks, RunRecord] | None:
-    """What a run record holds, or None unless it was written for exactly ``listing`` (the same
-    files and deployment files, each with the same status) and has the shape ``encode_run``
-    writes."""
+def decode_run(data: bytes, identity: str, listing: Listing) -> tuple[Checks, RunRecord] | None:
+    """What a run record holds, or None unless it was written for the run ``identity`` names over
+    exactly ``listing`` (the same files and deployment files, each with the same status) and has
+    the shape ``encode_run`` writes."""
     import json
 
     if any(state is None for state in listing.states):
@@ -556,6 +565,7 @@ def decode_run(data: bytes, listing: Listing) -> tuple[Checks, RunRecord] | None
     try:
         entry = json.loads(data)
         _expect(isinstance(entry, dict) and entry.get("format") == RUN_FORMAT)
+        _expect(entry.get("identity") == identity)  # (another run kept in the same slot)
         # Compared with what this run found: equal, or the record is not for this run.
         _expect(entry.get("files") == list(listing.files))
         _expect(entry.get("units") == [part for unit in listing.units for part in unit])
