@@ -7,19 +7,26 @@ inside the commands that need them. We practise what we preach.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
+import time
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from lambda_import_lint import __version__
+from lambda_import_lint.printing import printable
 
 if TYPE_CHECKING:
+    from lambda_import_lint.batch.cache import Cache as CacheType, Listing, RunKey
+    from lambda_import_lint.batch.tasks import Options, Outcome, Task
     from lambda_import_lint.config import Config
-    from lambda_import_lint.batch.runner import Task
     from lambda_import_lint.discovery.declarations import Declarations, Layer
-    from lambda_import_lint.discovery.deploy import Parse
+    from lambda_import_lint.discovery.deploy import Parse, Unit
+    from lambda_import_lint.discovery.files import PathError
+
+    Walked = tuple[list[str | PathError], list[str], list[Unit]]  # Python files, candidates, deployment files
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -123,8 +130,6 @@ def _terminal_columns() -> int:
 def _stderr(message: str) -> None:
     """One line on stderr, with the file names (and anything else read from the project) in it
     escaped: a name holding a line break or a terminal escape cannot forge another line."""
-    from lambda_import_lint.printing import printable
-
     print(printable(message), file=sys.stderr)
 
 
@@ -242,12 +247,21 @@ def _main(argv: Sequence[str] | None) -> int:
     return _check_command(args, config)
 
 
+def _deployment_paths(args: argparse.Namespace) -> list[str]:
+    """The paths handler discovery starts from (stdin's file name when only stdin is checked)."""
+    return [p for p in (args.paths or ["."]) if p != "-"] or [args.stdin_filename or "."]
+
+
 def _declarations(
-    args: argparse.Namespace, config: Config, candidates: list[str] | None = None, parse: Parse | None = None
+    args: argparse.Namespace,
+    config: Config,
+    candidates: list[str] | None = None,
+    parse: Parse | None = None,
+    listed: Sequence[Unit] | None = None,
 ) -> Declarations:
     from lambda_import_lint.discovery.handlers import discover_declarations
 
-    paths = [p for p in (args.paths or ["."]) if p != "-"] or [args.stdin_filename or "."]
+    paths = _deployment_paths(args)
     store = None
     if parse is None:  # `handlers` and `report` write nothing: they only read what `check` cached
         from lambda_import_lint.batch.cache import Store
@@ -256,31 +270,54 @@ def _declarations(
         store = None if getattr(args, "no_cache", False) else Store(config)
         parse = CachedReadings(store, write=False)
     try:
-        declarations = discover_declarations(config, paths, candidates, parse)
+        declarations = discover_declarations(config, paths, candidates, parse, listed)
     finally:
         if store is not None:
             store.close()
-    if not getattr(args, "quiet", False):
-        for warning in declarations.warnings_under(paths):
-            _stderr(f"lambda-import-lint: warning: {warning}")
+    for line in _discovery_lines(args, declarations):
+        _stderr(line)
     return declarations
 
 
+def _discovery_lines(args: argparse.Namespace, declarations: Declarations) -> list[str]:
+    """The warnings about deployment files under the checked paths (none with ``-q``)."""
+    if getattr(args, "quiet", False):
+        return []
+    warnings_shown = declarations.warnings_under(_deployment_paths(args))
+    return [f"lambda-import-lint: warning: {warning}" for warning in warnings_shown]
+
+
+def _walk(args: argparse.Namespace, config: Config) -> Walked:
+    """The Python files to check and the deployment files to read, listed (nothing read yet).
+    The walk of the Python files also collects deployment-file candidates, so a tree that is the
+    project root is walked once."""
+    from lambda_import_lint.discovery.files import iter_python_files
+    from lambda_import_lint.discovery.handlers import deployment_units
+
+    candidates: list[str] = []
+    listings: dict[str, list[os.DirEntry[str]]] = {}  # (the CDK apps' sources are listed from these)
+    items = list(iter_python_files([p for p in (args.paths or ["."]) if p != "-"], config, candidates, listings))
+    return items, candidates, deployment_units(config, _deployment_paths(args), candidates, listings)
+
+
 def _tasks(
-    args: argparse.Namespace, config: Config, parse: Parse | None = None
+    args: argparse.Namespace, config: Config, parse: Parse | None = None, walked: Walked | None = None
 ) -> tuple[list[Task], Declarations]:
-    """One task per file, and the run's handler declarations. The walk of the Python files also
-    collects deployment-file candidates, so a tree that is the project root is walked once.
-    ``parse``: how deployment files are read (``_declarations``)."""
-    from lambda_import_lint.batch.runner import Task
+    """One task per file, and the run's handler declarations. ``parse``: how deployment files are
+    read (``_declarations``); ``walked``: what ``_walk`` listed, when the caller has it."""
+    from lambda_import_lint.batch.tasks import Task
     from lambda_import_lint.discovery.files import PathError, iter_python_files
     from lambda_import_lint.discovery.sources import SourceError
 
     paths = args.paths or ["."]
     stdin = "-" in paths
-    candidates: list[str] = []
-    items = list(iter_python_files([p for p in paths if p != "-"], config, candidates))
-    declarations = _declarations(args, config, candidates, parse)
+    if walked is None:
+        candidates: list[str] = []
+        items = list(iter_python_files([p for p in paths if p != "-"], config, candidates))
+        declarations = _declarations(args, config, candidates, parse)
+    else:
+        items, candidates, listed = walked
+        declarations = _declarations(args, config, candidates, parse, listed)
 
     def task(name: str, source: bytes | None = None) -> Task:
         declared = declarations.for_file(name)
@@ -301,18 +338,12 @@ def _tasks(
 
 
 def _check_command(args: argparse.Namespace, config: Config) -> int:
-    from lambda_import_lint.engine.results import FileResult
-    from lambda_import_lint.output.reporters import WRITERS, Tally, summary
-    from lambda_import_lint.rules.registry import selected_codes
     from lambda_import_lint.batch.cache import Cache, clean_cache
-    from lambda_import_lint.batch.deployments import CachedReadings
-    from lambda_import_lint.batch.runner import (
-        Options, Progress, Workers, checked_handler_module, missing_handlers, run,
-    )
+    from lambda_import_lint.batch.tasks import Options
+    from lambda_import_lint.rules.registry import selected_codes
 
     fixing = args.fix or args.diff
     args.unsafe_fixes = args.unsafe_fixes or config.unsafe_fixes
-    stdin_fix = fixing and args.paths == ["-"]
     options = Options(
         config,
         selected_codes(config.select, config.ignore),
@@ -323,20 +354,113 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
     if args.clean_cache:
         clean_cache(config)
     cache = None if args.no_cache or args.paths == ["-"] else Cache(config, options)
+    try:
+        walked = listing = key = None
+        if cache is not None and not fixing and "-" not in (args.paths or ["."]):
+            # A run like an earlier one, over files that are all as they were: its record answers.
+            started = time.time_ns()
+            walked = _walk(args, config)
+            listing = _listing(walked, started)
+            if listing is not None:
+                key = cache.run_key(_run_identity(args))
+                record = cache.replay(key, listing)
+                if record is not None:
+                    _write(record.output)
+                    return record.status
+        return _check_files(args, config, options, cache, walked, listing, key)
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _listing(walked: Walked, started: int) -> Listing | None:
+    """What a run record is checked against: every file to read, with its status (None when a
+    path could not be walked: such a run is never recorded)."""
+    from lambda_import_lint.batch.cache import Listing, file_state
+
+    items, _, units = walked
+    files = [item for item in items if isinstance(item, str)]
+    if len(files) != len(items):
+        return None
+    states = tuple(file_state(path) for path in (*files, *(unit.path for unit in units)))
+    return Listing(tuple(files), tuple((unit.kind, unit.path, unit.app) for unit in units), states, started)
+
+
+def _run_identity(args: argparse.Namespace) -> object:
+    """Everything besides the configuration and the files that decides what a run prints."""
+    paths = [p for p in (args.paths or ["."]) if p != "-"]
+    return sorted(vars(args).items()), os.getcwd(), [os.path.realpath(path) for path in paths]
+
+
+def _check_files(
+    args: argparse.Namespace,
+    config: Config,
+    options: Options,
+    cache: CacheType | None,
+    walked: Walked | None,
+    listing: Listing | None,
+    key: RunKey | None,
+) -> int:
+    """``check`` reading every file (results from the cache where it has them), then recording
+    the run when ``listing`` says what it read."""
+    from lambda_import_lint.batch.deployments import CachedReadings
+    from lambda_import_lint.batch.runner import Progress, Workers, checked_handler_module, missing_handlers, run
+
     progress = Progress()
     # One pool for the run: deployment files that must be parsed (not cached) go to it first.
     workers = Workers(options, args.jobs)
+    readings = CachedReadings(cache, workers.map_readings)
     try:
-        tasks, declarations = _tasks(args, config, CachedReadings(cache, workers.map_readings))
+        tasks, declarations = _tasks(args, config, readings, walked)
         outcomes = run(tasks, options, jobs=args.jobs, cache=cache, progress=progress, workers=workers)
     finally:
         workers.shutdown()
-        if cache is not None:
-            cache.close()
     progress.finish()
+    # What this run prints from here on, and the warnings _tasks printed: a record replays them.
+    output = [("err", printable(line) + "\n") for line in _discovery_lines(args, declarations)]
     if not args.quiet:
-        _warn_missing(declarations, missing_handlers(tasks, outcomes))
+        missing = _missing_lines(declarations, missing_handlers(tasks, outcomes))
+        output.extend(_write([("err", printable(line) + "\n") for line in missing]))
+    status, shown = _conclude(args, outcomes, lambda: checked_handler_module(tasks, outcomes, config))
+    cacheable = all(outcome.result.cacheable for outcome in outcomes)
+    if key is not None and listing is not None and cache is not None and cacheable:
+        from lambda_import_lint.batch.cache import Checks, RunRecord
 
+        declared = dict.fromkeys(str(item.path) for item in declarations.items if item.path is not None)
+        real = tuple((path, os.path.realpath(path)) for path in declared)
+        checks = Checks(tuple(readings.probes), tuple(cache.dependencies), _declared_layers(declarations), real)
+        cache.record(key, listing, checks, RunRecord(tuple(output + shown), status))
+    return status
+
+
+def _write(output: Sequence[tuple[str, str]]) -> Sequence[tuple[str, str]]:
+    """Print ("out" or "err", text) pieces in order."""
+    for stream, text in output:
+        (sys.stdout if stream == "out" else sys.stderr).write(text)
+    return output
+
+
+def _declared_layers(declarations: Declarations) -> tuple[tuple[str, bool, tuple[tuple[str, str, bool], ...]], ...]:
+    """Each declared layer folder with the import roots it gives (``Checks.layers``)."""
+    from lambda_import_lint.batch.cache import layer_roots
+
+    folders = dict.fromkeys(
+        (str(layer.folder), layer.built)
+        for item in declarations.items for layer in item.layers if layer.folder is not None
+    )
+    return tuple((folder, built, layer_roots(folder, built)) for folder, built in folders)
+
+
+def _conclude(
+    args: argparse.Namespace, outcomes: Sequence[Outcome], checked: Callable[[], bool]
+) -> tuple[int, list[tuple[str, str]]]:
+    """Fixes written or shown, errors, the report and the summary; the exit status and what was
+    printed after the fixes (("out" or "err", text) pieces, in order). ``checked``: whether a
+    handler module was checked (asked only when the summary needs it)."""
+    from lambda_import_lint.engine.results import FileResult
+    from lambda_import_lint.output.reporters import WRITERS, Tally, summary
+
+    stdin_fix = (args.fix or args.diff) and args.paths == ["-"]
     results: list[FileResult] = []
     changed = fixed = fixable = unsafe_only = 0
     for outcome in outcomes:
@@ -358,22 +482,24 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
             sys.stdout.buffer.write(outcome.original)
         results.append(result)
     errors = [result for result in results if result.error is not None]
-    for result in errors:
-        _stderr(f"{result.path}: error: {result.error}")
+    output = [("err", printable(f"{result.path}: error: {result.error}") + "\n") for result in errors]
     # With the fixed code on stdout (stdin mode), what remains is reported on stderr.
-    WRITERS[args.format](results, sys.stderr if stdin_fix else sys.stdout)
+    report = io.StringIO()
+    WRITERS[args.format](results, report)
+    output.append(("err" if stdin_fix else "out", report.getvalue()))
     findings = sum(len(result.findings) for result in results)
     if not args.quiet:
         unchecked = None
-        if not findings and not checked_handler_module(tasks, outcomes, config):
+        if not findings and not checked():
             unchecked = len(results) - len(errors)
         tally = Tally(findings, fixable, unsafe_only, len(errors), fixed, unchecked)
-        print(summary(tally, diff=args.diff, fix_requested=args.fix), file=sys.stderr)
+        output.append(("err", summary(tally, diff=args.diff, fix_requested=args.fix) + "\n"))
+    _write(output)
     if errors:
-        return 2
+        return 2, output
     if args.exit_zero:
-        return 0
-    return 1 if findings or changed else 0
+        return 0, output
+    return (1 if findings or changed else 0), output
 
 
 def _emit_fix(args: argparse.Namespace, name: str, old: bytes, new: bytes, stdin_fix: bool) -> str | None:
@@ -476,14 +602,21 @@ def _layer_name(layer: Layer, root: Path) -> str:
 
 
 def _warn_missing(declarations: Declarations, missing: Iterable[tuple[str, str]]) -> None:
+    for line in _missing_lines(declarations, missing):
+        _stderr(line)
+
+
+def _missing_lines(declarations: Declarations, missing: Iterable[tuple[str, str]]) -> list[str]:
     """One warning per declared handler its file does not define, with the next step."""
     from lambda_import_lint.discovery.declarations import handlers_hint
 
+    lines = []
     for name, function in dict.fromkeys(missing):
         declaration = declarations.origin(name, function)
         where = declaration.source if declaration else "config"
         step = f"fix the handler name there, or {handlers_hint(f'{name}:<function>')}"
-        _stderr(f"lambda-import-lint: warning: {where}: {name} has no function `{function}`; {step}")
+        lines.append(f"lambda-import-lint: warning: {where}: {name} has no function `{function}`; {step}")
+    return lines
 
 
 def _report_command(args: argparse.Namespace, config: Config) -> int:

@@ -131,3 +131,30 @@ def test_cache_notices_a_changed_local_module(tmp_path: Path, capsys, monkeypatc
     assert status == 1 and [f["code"] for f in findings] == ["LIL004"]
     (tmp_path / "helpers.py").write_text("def run(event):\n    import pandas\n    return pandas.DataFrame(event)\n")
     assert _json(["app.py"], capsys) == (0, [])
+
+
+def test_a_prescreen_verdict_is_cached(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A file the byte scan lets through but the stdlib parser settles (a heavy import inside the
+    handler only) is cached too: a warm run parses nothing; an edit is parsed again."""
+    from lambda_import_lint.analysis import prescreen
+
+    parsed: list[int] = []
+    real = prescreen.stdlib_tree
+
+    def counting(source: bytes | str):  # type: ignore[no-untyped-def]
+        parsed.append(len(source))
+        return real(source)
+
+    monkeypatch.setattr(prescreen, "stdlib_tree", counting)
+    monkeypatch.chdir(tmp_path)
+    app = tmp_path / "app.py"
+    app.write_text("import json\n\n\ndef handler(event, context):\n    import pandas\n    return json.dumps(event)\n")
+    # (-q: without a handler module checked, the summary would ask the parser whether it had one.)
+    assert _json(["-q", "app.py"], capsys) == (0, [])
+    assert len(parsed) == 1
+    assert _json(["-q", "app.py"], capsys) == (0, [])
+    assert len(parsed) == 1  # served from the cache
+    app.write_text(SOURCE)
+    status, findings = _json(["-q", "app.py"], capsys)
+    assert status == 1 and [f["code"] for f in findings] == ["LIL001"]
+    assert len(parsed) > 1  # (the analysis itself asks for the tree too)

@@ -126,6 +126,8 @@ GOOD_FIX = ["move-into-functions", "safe", "Move it", 0, [0], [], False, False, 
         pytest.param(_finding_entry()[:-1] + b', "extra": {"__class__": "os.system"}}', id="unknown-key-ignored"),
         pytest.param(_finding_entry(message="x" * 50).replace(b'"dependencies": []', b'"dependencies": [["a", 1]]'),
                      id="short-dependency"),
+        pytest.param(_finding_entry(message="x" * 50).replace(b'"dependencies": []', b'"dependencies": [["a\\u0000b", 1, 1]]'),
+                     id="dependency-with-a-nul-byte"),
     ],
 )
 def test_a_malformed_entry_is_ignored_and_rewritten(project: Path, capsys, content: bytes) -> None:  # type: ignore[no-untyped-def]

@@ -56,11 +56,6 @@ def dependency(path: str) -> Dependency:
     return (path, status.st_size, status.st_mtime_ns)
 
 
-def unchanged(dependencies: Iterable[Dependency]) -> bool:
-    """Whether recorded files are as they were (the result cache asks before serving)."""
-    return all(dependency(path) == (path, size, mtime) for path, size, mtime in dependencies)
-
-
 def _note(path: Path) -> None:
     note_dependency(str(path))
 

@@ -17,11 +17,13 @@ import os
 import stat
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple, cast
 
 from lambda_import_lint import __version__
 
 if TYPE_CHECKING:
+    import hashlib
+
     from lambda_import_lint.engine.results import FileResult
     from lambda_import_lint.config import Config
     from lambda_import_lint.rules.base import Finding, Fix
@@ -204,6 +206,20 @@ def _check(path: str, status: os.stat_result) -> None:
         raise NotOurs(f"{path} belongs to another user (uid {status.st_uid})")
 
 
+def sha256(data: bytes = b"") -> hashlib._Hash:
+    """``hashlib.sha256``, from CPython's own module when it has one: hashlib loads OpenSSL, ~3 ms
+    of a warm run that takes ~50. The digests are the same."""
+    try:
+        from _sha256 import sha256 as builtin  # type: ignore[import-not-found]  # CPython 3.11
+    except ImportError:
+        try:
+            from _sha2 import sha256 as builtin  # type: ignore[import-not-found]  # CPython 3.12+
+        except ImportError:
+            from hashlib import sha256 as builtin
+    digest: hashlib._Hash = builtin(data)
+    return digest
+
+
 def new_run() -> None:
     """Forget the warnings given: each run warns once (tests run many in one process)."""
     _WARNED.clear()
@@ -328,16 +344,18 @@ class Cache(Store):
     gives a new key, so a stale result is never served."""
 
     def __init__(self, config: Config, options: Options) -> None:
-        import hashlib
-
         fingerprint = repr((config, config.root, sorted(options.codes), options.with_edits, sys.version_info[:2]))
-        self.salt = hashlib.sha256(fingerprint.encode()).hexdigest()
+        self.salt = sha256(fingerprint.encode()).hexdigest()
+        # (size, mtime in ns) of each dependency stat'ed this run: entries of one project share most
+        # of theirs (the same missing ``__future__.py`` in every folder above), and a Cache lives
+        # for one run.
+        self._states: dict[str, tuple[int, int]] = {}
+        # The dependencies of every result served or stored: what a run record must check too.
+        self.dependencies: set[tuple[str, int, int]] = set()
         super().__init__(config)
 
     def key(self, task: Task, source: bytes) -> str:
-        import hashlib
-
-        digest = hashlib.sha256(self.salt.encode())
+        digest = sha256(self.salt.encode())
         declared = (
             task.path, task.declared, sorted(task.warm), sorted(task.rare), sorted(task.busy), sorted(task.roomy),
             task.layer_roots,
@@ -353,16 +371,260 @@ class Cache(Store):
         data = self.read(key)
         if data is None:
             return None
-        from lambda_import_lint.analysis.local_modules import unchanged
-
         decoded = decode_entry(data, path)
         if decoded is None:
             return None
         result, dependencies = decoded
-        return result if unchanged(dependencies) else None
+        if not self._unchanged(dependencies):
+            return None
+        self.dependencies.update(dependencies)
+        return result
+
+    def _unchanged(self, dependencies: Iterable[tuple[str, int, int]]) -> bool:
+        """Whether recorded files are as they were: the same (size, mtime) as
+        ``analysis.local_modules.dependency`` records, (-1, -1) for a path that is not there."""
+        states = self._states
+        for path, size, mtime in dependencies:
+            state = states.get(path)
+            if state is None:
+                try:
+                    status = os.stat(path)
+                    state = (status.st_size, status.st_mtime_ns)
+                except (OSError, ValueError):  # ValueError: a NUL byte in a tampered entry
+                    state = (-1, -1)
+                states[path] = state
+            if state != (size, mtime):
+                return False
+        return True
 
     def put(self, key: str, result: FileResult, dependencies: Iterable[tuple[str, int, int]] = ()) -> None:
+        dependencies = tuple(dependencies)
+        self.dependencies.update(dependencies)
         self.write(key, encode_entry(result, dependencies))
+
+    # ------------------------------------------------------------------------- whole runs
+
+    def run_key(self, run: object) -> RunKey:
+        """Where a run's record is kept, and what identifies the run: this cache's salt
+        (configuration, codes, Python, tool version) and ``run`` (the command line, the working
+        folder, the checked paths' real paths). Records share ``RUN_SLOTS`` entries per salt and
+        working folder, each holding the last run whose identity falls there: a hook that checks
+        a different list of files on every commit does not grow the cache by a record each time."""
+        identity = sha256(self.salt.encode() + b"run\0" + repr(run).encode()).hexdigest()
+        slot = int(identity[:8], 16) % RUN_SLOTS
+        key = sha256(f"{self.salt}\0run-slot\0{os.getcwd()}\0{slot}".encode()).hexdigest()
+        return key, identity
+
+    def replay(self, run: RunKey, listing: Listing) -> RunRecord | None:
+        """The record of an earlier run with the same key, if every file it read is as it was
+        then (same listing of files, each with the same size, times, inode and device), every
+        question it asked the filesystem gets the same answer, and every file its results depend
+        on is unchanged; else None."""
+        key, identity = run
+        data = self.read(key)
+        if data is None:
+            return None
+        decoded = decode_run(data, identity, listing)
+        if decoded is None:
+            return None
+        checks, record = decoded
+        if not self._unchanged(checks.dependencies):
+            return None
+        from lambda_import_lint.discovery.deploy import probes_hold
+
+        if not probes_hold(checks.probes) or not _layers_hold(checks.layers) or not _real_paths_hold(checks.real):
+            return None
+        return record
+
+    def record(self, run: RunKey, listing: Listing, checks: Checks, record: RunRecord) -> None:
+        """Store a run's record, unless it cannot be trusted later: a file that could not be
+        stat'ed, a result that is not cacheable, or a file changed so recently (within
+        ``RACY_NS`` of the run's start) that a change after it was read might not show in its
+        status."""
+        if not self.enabled or not all(_printable(text) for _, text in record.output):
+            return
+        recent = listing.started - RACY_NS
+        for state in listing.states:
+            if state is None or state[1] >= recent or state[2] >= recent:
+                return
+        if any(mtime >= recent for _, _, mtime in checks.dependencies):
+            return
+        key, identity = run
+        self.write(key, encode_run(identity, listing, checks, record))
+
+
+# ---------------------------------------------------------------------------------- run records
+
+RUN_FORMAT = 1  # bumped when the JSON shape of a run record changes
+# How long before a run a file must have last changed for the run to be recorded. File times are
+# coarse (a kernel tick on Linux, 1-2 s on FAT, HFS+ and some network filesystems): a file changed
+# in the same tick as it was read could change again, with the same size, without its status
+# showing it. Such a run is not recorded; the next one, when the file has settled, is.
+RACY_NS = 2_000_000_000
+RUN_SLOTS = 8  # records kept per configuration and working folder
+RunKey = tuple[str, str]  # (the entry's key, the run's identity)
+
+State = tuple[int, int, int, int, int]  # (size, mtime ns, ctime ns, inode, device) of a file, followed
+
+
+def file_state(path: str) -> State | None:
+    """A file's status (symlinks followed), None when it cannot be had."""
+    try:
+        status = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev)
+
+
+class Listing(NamedTuple):
+    """What a run finds before it reads anything: the Python files to check (in order), the
+    deployment files to read (``discovery.deploy.Unit`` as (kind, path, app)), and the status of
+    each (files first), taken before either was read; ``started``: when (``time.time_ns``), before
+    the first status."""
+
+    files: tuple[str, ...]
+    units: tuple[tuple[str, str, str], ...]
+    states: tuple[State | None, ...]
+    started: int = 0
+
+
+class Checks(NamedTuple):
+    """What else a run's results depend on: the questions deployment readers asked the filesystem
+    (``Probe``), the local files results read (LIL004, fix safety), each declared layer's folder
+    with the roots it gave (``Layer.import_roots``: (path, real path, is a folder)), and the real
+    path of each declared handler file (declarations match files by real path: a symlinked folder
+    pointed elsewhere changes which file a declaration names)."""
+
+    probes: tuple[tuple[str, str, bool], ...] = ()
+    dependencies: tuple[tuple[str, int, int], ...] = ()
+    layers: tuple[tuple[str, bool, tuple[tuple[str, str, bool], ...]], ...] = ()
+    real: tuple[tuple[str, str], ...] = ()
+
+
+class RunRecord(NamedTuple):
+    """What a run printed, as ("out" or "err", text) pieces in order (warnings, errors, the report,
+    the summary), and its exit status."""
+
+    output: tuple[tuple[str, str], ...]
+    status: int
+
+
+def layer_roots(folder: str, built: bool) -> tuple[tuple[str, str, bool], ...]:
+    """A declared layer's import roots as ``Declarations`` resolves them: (path, real path, is a
+    folder)."""
+    from lambda_import_lint.discovery.declarations import Layer
+
+    return tuple(
+        (str(root), os.path.realpath(root), root.is_dir()) for root in Layer("", Path(folder), built).import_roots()
+    )
+
+
+def _layers_hold(layers: Iterable[tuple[str, bool, tuple[tuple[str, str, bool], ...]]]) -> bool:
+    try:
+        return all(layer_roots(folder, built) == roots for folder, built, roots in layers)
+    except (OSError, ValueError):  # ValueError: a NUL byte in a tampered record
+        return False
+
+
+def _real_paths_hold(paths: Iterable[tuple[str, str]]) -> bool:
+    try:
+        return all(os.path.realpath(path) == real for path, real in paths)
+    except (OSError, ValueError):  # ValueError: a NUL byte in a tampered record
+        return False
+
+
+def encode_run(identity: str, listing: Listing, checks: Checks, record: RunRecord) -> bytes:
+    """A run record as JSON: the listing's units, states and dependencies as flat arrays (a
+    repository's record lists thousands; they are compared, not rebuilt, when read)."""
+    import json
+
+    entry = {
+        "format": RUN_FORMAT,
+        "identity": identity,
+        "files": list(listing.files),
+        "units": [part for unit in listing.units for part in unit],
+        "states": [number for state in listing.states if state is not None for number in state],
+        "probes": [list(probe) for probe in checks.probes],
+        "dependencies": [part for dependency in sorted(checks.dependencies) for part in dependency],
+        "layers": [[folder, built, [list(root) for root in roots]] for folder, built, roots in checks.layers],
+        "real": [part for pair in checks.real for part in pair],
+        "output": [list(piece) for piece in record.output],
+        "status": record.status,
+    }
+    return json.dumps(entry, separators=(",", ":")).encode()
+
+
+def decode_run(data: bytes, identity: str, listing: Listing) -> tuple[Checks, RunRecord] | None:
+    """What a run record holds, or None unless it was written for the run ``identity`` names over
+    exactly ``listing`` (the same files and deployment files, each with the same status) and has
+    the shape ``encode_run`` writes."""
+    import json
+
+    if any(state is None for state in listing.states):
+        return None
+    try:
+        entry = json.loads(data)
+        _expect(isinstance(entry, dict) and entry.get("format") == RUN_FORMAT)
+        _expect(entry.get("identity") == identity)  # (another run kept in the same slot)
+        # Compared with what this run found: equal, or the record is not for this run.
+        _expect(entry.get("files") == list(listing.files))
+        _expect(entry.get("units") == [part for unit in listing.units for part in unit])
+        _expect(entry.get("states") == [number for state in listing.states if state is not None for number in state])
+        probes = tuple(_probe(probe) for probe in _list(entry.get("probes")))
+        dependencies = _flat_dependencies(entry.get("dependencies"))
+        layers = tuple(_layer(layer) for layer in _list(entry.get("layers")))
+        real = _list(entry.get("real"))
+        _expect(len(real) % 2 == 0 and all(isinstance(path, str) for path in real))
+        output = tuple(_output(piece) for piece in _list(entry.get("output")))
+        status = entry.get("status")
+        _expect(status in (0, 1, 2) and type(status) is int)
+        assert isinstance(status, int)
+    except (ValueError, RecursionError, _Malformed):
+        return None
+    pairs = tuple(zip(cast("list[str]", real[0::2]), cast("list[str]", real[1::2])))
+    return Checks(probes, dependencies, layers, pairs), RunRecord(output, status)
+
+
+def _printable(text: str) -> bool:
+    """Whether ``text`` is lines of printable characters, as everything a run prints is (names read
+    from the project are escaped, ``printing.printable``): a record holding anything else, such
+    as a terminal escape, was not written by a run and is never printed."""
+    return all(line.isprintable() for line in text.split("\n"))
+
+
+def _output(value: object) -> tuple[str, str]:
+    stream, text = _list(value, 2)
+    _expect(stream in ("out", "err") and isinstance(text, str) and _printable(text))
+    assert isinstance(stream, str) and isinstance(text, str)
+    return stream, text
+
+
+def _flat_dependencies(value: object) -> tuple[tuple[str, int, int], ...]:
+    """``[path, size, mtime, path, size, mtime, ...]``, checked in one loop."""
+    items = _list(value)
+    _expect(len(items) % 3 == 0)
+    paths, sizes, mtimes = items[0::3], items[1::3], items[2::3]
+    _expect(
+        all(isinstance(path, str) for path in paths)
+        and all(type(size) is int for size in sizes)
+        and all(type(mtime) is int for mtime in mtimes)
+    )
+    return tuple(zip(cast("list[str]", paths), cast("list[int]", sizes), cast("list[int]", mtimes)))
+
+
+def _probe(value: object) -> tuple[str, str, bool]:
+    kind, path, answer = _list(value, 3)
+    _expect(kind in ("file", "dir"))
+    return _string(kind), _string(path), _flag(answer)
+
+
+def _layer(value: object) -> tuple[str, bool, tuple[tuple[str, str, bool], ...]]:
+    folder, built, roots = _list(value, 3)
+    checked = []
+    for root in _list(roots):
+        path, real, answer = _list(root, 3)
+        checked.append((_string(path), _string(real), _flag(answer)))
+    return _string(folder), _flag(built), tuple(checked)
 
 
 def encode_entry(result: FileResult, dependencies: Iterable[tuple[str, int, int]]) -> bytes:
@@ -417,7 +679,7 @@ def decode_entry(data: bytes, path: str) -> tuple[FileResult, tuple[tuple[str, i
         _expect(type(parsed) is bool)
         error = _optional_string(entry.get("error"))
         _expect(error is None or error.startswith(SYNTAX_ERROR))  # the only error ever stored
-        dependencies = tuple(_dependency(item) for item in _list(entry.get("dependencies")))
+        dependencies = _dependencies(entry.get("dependencies"))
     except (ValueError, RecursionError, _Malformed):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         return None
     return FileResult(path, findings, error, handlers, bool(parsed)), dependencies
@@ -455,9 +717,16 @@ def _flag(value: object) -> bool:
     return bool(value)
 
 
-def _dependency(value: object) -> tuple[str, int, int]:
-    path, size, mtime = _list(value, 3)
-    return _string(path), _int(size), _int(mtime)
+def _dependencies(value: object) -> tuple[tuple[str, int, int], ...]:
+    """``[[path, size, mtime], ...]``, checked in one loop: an entry may list thousands."""
+    checked: list[tuple[str, int, int]] = []
+    for item in _list(value):
+        _expect(isinstance(item, list) and len(item) == 3)
+        assert isinstance(item, list)
+        path, size, mtime = item
+        _expect(isinstance(path, str) and type(size) is int and type(mtime) is int)  # not bool
+        checked.append((path, size, mtime))
+    return tuple(checked)
 
 
 def _finding(value: object) -> Finding:

@@ -54,6 +54,7 @@ class CachedReadings:
         self.in_processes = in_processes
         self.write = write
         self.parsed = 0  # files parsed (not served from the cache) this run
+        self.probes: list[Probe] = []  # the filesystem answers every reading of the run depends on
 
     def __call__(self, items: Sequence[tuple[Unit, bytes]]) -> list[Parsed]:
         results: list[Parsed | None] = [None] * len(items)
@@ -78,7 +79,10 @@ class CachedReadings:
                 results[index] = parsed
                 if self.store is not None and self.write:
                     self.store.write(keys[index], encode_reading(parsed))
-        return [parsed for parsed in results if parsed is not None]
+        readings = [parsed for parsed in results if parsed is not None]
+        for parsed in readings:
+            self.probes.extend(parsed.probes)
+        return readings
 
 
 def estimated_seconds(items: Sequence[tuple[Unit, bytes]]) -> float:

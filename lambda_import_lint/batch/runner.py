@@ -23,6 +23,7 @@ from lambda_import_lint.engine.results import FileResult
 if TYPE_CHECKING:
     import concurrent.futures
 
+    from lambda_import_lint.analysis.local_modules import Dependency
     from lambda_import_lint.batch.cache import Cache
     from lambda_import_lint.discovery.deploy import Parsed, Unit
 
@@ -260,6 +261,15 @@ def _settle(
         if cached is not None and (not options.fix or _nothing_to_fix(cached, options.unsafe)):
             outcomes[index] = Outcome(cached, original=source)
             return 1
+    settles, dependencies = _prescreen(source, library, task, options)
+    if settles:
+        # Cached like any result (with the local files the verdict read, for LIL004): a warm run
+        # then parses nothing, not even with the stdlib parser.
+        settled = FileResult(task.path)
+        outcomes[index] = Outcome(settled, original=source)
+        if key is not None and cache is not None:
+            cache.put(key, settled, dependencies)
+        return 1
     pending.append((index, task, source, key))
     return 0
 
@@ -291,23 +301,29 @@ def _in_processes(
 
 
 def _cannot_matter(source: bytes, library: bool, task: Task, options: Options) -> bool:
-    """Settled in the main process: the byte scan, then (where it can decide) the stdlib parser.
-    Binary or undecodable files always go on to the core, which reports them."""
-    config = options.config
+    """Settled in the main process by the byte scan. Binary or undecodable files always go on to
+    the core, which reports them."""
     if undecodable(source) is not None:
         return False
-    local = "LIL004" in options.codes
-    if not could_matter(source, library, config, task.declared, local):
-        return True
-    if can_decide(library, config):
-        from lambda_import_lint.analysis.prescreen import needs_full_analysis, stdlib_tree
+    return not could_matter(source, library, options.config, task.declared, "LIL004" in options.codes)
 
-        tree = stdlib_tree(source)
-        local_file = Path(task.path) if local and task.source is None else None
-        return not needs_full_analysis(
+
+def _prescreen(source: bytes, library: bool, task: Task, options: Options) -> tuple[bool, set[Dependency]]:
+    """The stdlib parser's verdict (where it can decide) on a file the byte scan let through:
+    True when it cannot matter, with the local files it looked at (LIL004), for the cache."""
+    config = options.config
+    if undecodable(source) is not None or not can_decide(library, config):
+        return False, set()
+    from lambda_import_lint.analysis.local_modules import recording
+    from lambda_import_lint.analysis.prescreen import needs_full_analysis, stdlib_tree
+
+    tree = stdlib_tree(source)
+    local_file = Path(task.path) if "LIL004" in options.codes and task.source is None else None
+    with recording() as dependencies:
+        needed = needs_full_analysis(
             tree, library, config, task.declared, config.heavy, bool(task.warm), local_file, task.layer_roots
         )
-    return False
+    return not needed, dependencies
 
 
 def checked_handler_module(tasks: Sequence[Task], outcomes: Sequence[Outcome], config: Config) -> bool:

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from lambda_import_lint.config import Config
-from lambda_import_lint.discovery.declarations import LayerRoot
-from lambda_import_lint.discovery.sources import SourceError, read_source
-from lambda_import_lint.engine.request import Request
-from lambda_import_lint.engine.results import FileResult
+if TYPE_CHECKING:  # (a replayed run builds Options only: these load when a file is read or checked)
+    from lambda_import_lint.config import Config
+    from lambda_import_lint.discovery.declarations import LayerRoot
+    from lambda_import_lint.discovery.sources import SourceError
+    from lambda_import_lint.engine.request import Request
+    from lambda_import_lint.engine.results import FileResult
 
 
 class Task(NamedTuple):
@@ -25,9 +26,13 @@ class Task(NamedTuple):
 
     def read(self) -> bytes | SourceError:
         """The file's bytes (stdin's, when given), or why there are none."""
+        from lambda_import_lint.discovery.sources import read_source
+
         return self.source if self.source is not None else read_source(self.path)
 
     def request(self, config: Config, codes: frozenset[str] | None = None) -> Request:
+        from lambda_import_lint.engine.request import Request
+
         return Request(
             self.path, config, self.declared, self.warm, codes, rare=self.rare, busy=self.busy,
             roomy=self.roomy, layer_roots=self.layer_roots, layer=self.layer,

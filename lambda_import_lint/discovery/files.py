@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 from lambda_import_lint.config import DEFAULT_EXCLUDE, Config
-from lambda_import_lint.discovery.deploy.common import is_candidate
+from lambda_import_lint.discovery.deploy.common import Listings, is_candidate
 
 
 class PathError(NamedTuple):
@@ -63,11 +63,12 @@ def folder_exclusions(config: Config) -> Callable[[str], bool]:
 
 
 def iter_python_files(
-    paths: Iterable[str], config: Config, others: list[str] | None = None
+    paths: Iterable[str], config: Config, others: list[str] | None = None, listings: Listings | None = None
 ) -> Iterator[str | PathError]:
     """Python files under ``paths``, sorted per folder; explicitly named files are always
     yielded. Symlinked folders are not followed (no loops); unreadable folders are reported.
-    ``others``: if given, collects the deployment-file candidates met on the way."""
+    ``others``: if given, collects the deployment-file candidates met on the way; ``listings``:
+    each folder's entries, for another walk of the same run (``discovery.deploy.units``)."""
     excluded = _Exclusions.from_config(config)
     seen: set[str] = set()
     for given in paths:
@@ -83,20 +84,30 @@ def iter_python_files(
                 yield given
             continue
         # "." lists as "app.py", not "./app.py" (as ruff prints paths)
-        yield from _walk(os.path.normpath(given), excluded, seen, others=others)
+        top = os.path.normpath(given)
+        yield from _walk(top, os.path.abspath(top), excluded, seen, others=others, listings=listings)
 
 
 def _walk(
-    top: str, excluded: _Exclusions, seen: set[str], root: bool = True, others: list[str] | None = None
+    top: str,
+    absolute: str,
+    excluded: _Exclusions,
+    seen: set[str],
+    root: bool = True,
+    others: list[str] | None = None,
+    listings: Listings | None = None,
 ) -> Iterator[str | PathError]:
     """Files of a folder (sorted), then its subfolders, like ``os.walk`` top-down, with one
     ``scandir`` per folder and plain strings (pathlib objects cost more than the scan here). A
-    virtual environment shows by the ``pyvenv.cfg`` in its listing."""
+    virtual environment shows by the ``pyvenv.cfg`` in its listing. ``absolute``: ``top`` made
+    absolute (``os.path.abspath`` asks ``os.getcwd``: once per walk, not once per file)."""
     try:
         entries = sorted(os.scandir(top), key=lambda entry: entry.name)
     except OSError as error:
         yield PathError(top, error.strerror or str(error))
         return
+    if listings is not None:
+        listings[absolute] = entries
     if not root and any(entry.name == "pyvenv.cfg" for entry in entries):
         return
     folders = []
@@ -105,11 +116,11 @@ def _walk(
         try:
             if entry.is_dir(follow_symlinks=False):
                 if not excluded.name(entry.name) and not (excluded.paths and excluded(Path(path))):
-                    folders.append(path)
+                    folders.append((path, entry.name))
                 continue
             if not entry.name.endswith(".py"):
                 if others is not None and is_candidate(entry.name) and entry.is_file():
-                    others.append(os.path.abspath(entry.path))
+                    others.append(os.path.join(absolute, entry.name))  # = os.path.abspath(entry.path)
                 continue
             if excluded.name(entry.name):
                 continue
@@ -120,13 +131,13 @@ def _walk(
             linked = True  # a loop or a dangling link: reading it reports the problem
         if excluded.paths and excluded(Path(path)):
             continue
-        key = os.path.realpath(path) if linked else os.path.abspath(path)
+        key = os.path.realpath(path) if linked else os.path.join(absolute, entry.name)  # (= abspath)
         if key in seen:
             continue
         seen.add(key)
         yield path
-    for folder in folders:
-        yield from _walk(folder, excluded, seen, root=False, others=others)
+    for folder, name in folders:
+        yield from _walk(folder, os.path.join(absolute, name), excluded, seen, False, others, listings)
 
 
 def is_library_file(path: str, config: Config) -> bool:

@@ -18,29 +18,47 @@ from lambda_import_lint.config import Config
 from lambda_import_lint.discovery.declarations import ConfigHandlers, Declarations
 
 if TYPE_CHECKING:
-    from lambda_import_lint.discovery.deploy import Parse
+    from lambda_import_lint.discovery.deploy import Listings, Parse, Unit
 
 
 def discover_declarations(
-    config: Config, paths: Iterable[str], candidates: list[str] | None = None, parse: Parse | None = None
+    config: Config,
+    paths: Iterable[str],
+    candidates: list[str] | None = None,
+    parse: Parse | None = None,
+    listed: Sequence[Unit] | None = None,
 ) -> Declarations:
     """Handlers from the ``handlers`` setting and from deployment files under the project root
     or in a folder above a checked path (so that results do not depend on which folder or file
     was named: a template one level up declares a checked file's handler either way).
     ``candidates``: deployment-file candidates a walk of ``paths`` collected, used when that walk
-    covered the whole project root. ``parse``: how deployment files are read (``deploy.discover``)."""
+    covered the whole project root. ``parse``: how deployment files are read (``deploy.discover``).
+    ``listed``: the files ``deployment_units`` gave for the same arguments, when the caller has them."""
+    from lambda_import_lint.discovery import deploy as deployment
+
+    items = list(ConfigHandlers(config.handlers).declarations(config.root))
+    if listed is None:
+        listed = deployment_units(config, paths, candidates)
+    found = deployment.read_units(listed, parse)
+    items.extend(found.declarations)
+    return Declarations(tuple(items), tuple(found.warnings))
+
+
+def deployment_units(
+    config: Config, paths: Iterable[str], candidates: list[str] | None = None, listings: Listings | None = None
+) -> list[Unit]:
+    """The deployment files ``discover_declarations`` reads for these arguments: under the project
+    root (``candidates`` when the walk that collected them covered it), then above the checked
+    paths. A listing only: no file is opened. ``listings``: the folders that walk listed."""
     from lambda_import_lint.discovery import deploy as deployment
     from lambda_import_lint.discovery.files import folder_exclusions
 
-    items = list(ConfigHandlers(config.handlers).declarations(config.root))
     paths = list(paths)
     root = deployment.project_root(paths)
     walked = [os.path.realpath(path) for path in paths if os.path.isdir(path)]
     covered = candidates is not None and str(root) in walked
     above = deployment.ancestor_candidates(paths, root)
-    found = deployment.discover(root, folder_exclusions(config), candidates if covered else None, above, parse)
-    items.extend(found.declarations)
-    return Declarations(tuple(items), tuple(found.warnings))
+    return deployment.units(root, folder_exclusions(config), candidates if covered else None, above, listings)
 
 
 def _strip_underscore(name: str) -> str:

@@ -16,36 +16,43 @@ from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from lambda_import_lint.discovery.declarations import DiscoveryWarning, HandlerDeclaration
 from lambda_import_lint.discovery.deploy.common import (
-    Found, Probe, Reader, Reading, is_candidate, probes_hold, project_root, resolve_module,
+    Found, Listings, Probe, Reader, Reading, is_candidate, probes_hold, project_root, resolve_module,
 )
 
 __all__ = [
-    "Found", "Parse", "Parsed", "Probe", "Reader", "Unit", "ancestor_candidates", "discover", "is_candidate",
-    "probes_hold", "project_root", "read_serially", "read_unit", "resolve_module", "units", "worth_reading",
+    "Found", "Listings", "Parse", "Parsed", "Probe", "Reader", "Unit", "ancestor_candidates", "discover",
+    "is_candidate", "probes_hold", "project_root", "read_serially", "read_unit", "read_units", "resolve_module",
+    "units", "worth_reading",
 ]
 
 
-def _walk(root: str, excluded: Callable[[str], bool], suffixes: tuple[str, ...] = ()) -> Iterator[str]:
+def _walk(
+    root: str, excluded: Callable[[str], bool], suffixes: tuple[str, ...] = (), listings: Listings | None = None
+) -> Iterator[str]:
     """Deployment-file candidates under ``root`` (or, with ``suffixes``, source files), as strings:
-    one ``scandir`` per folder, virtual environments and excluded folders skipped."""
-    try:
-        entries = sorted(os.scandir(root), key=lambda entry: entry.name)
-    except OSError:
-        return
+    one ``scandir`` per folder (none for a folder ``listings`` holds: the run's walk of the Python
+    files listed it), virtual environments and excluded folders skipped."""
+    entries = listings.get(root) if listings is not None else None
+    if entries is None:
+        try:
+            entries = sorted(os.scandir(root), key=lambda entry: entry.name)
+        except OSError:
+            return
     if any(entry.name == "pyvenv.cfg" for entry in entries):
         return
     folders = []
     for entry in entries:
+        path = os.path.join(root, entry.name)  # (= entry.path for a listing of root itself)
         try:
             if entry.is_dir(follow_symlinks=False):
-                if not excluded(entry.path):
-                    folders.append(entry.path)
+                if not excluded(path):
+                    folders.append(path)
             elif (entry.name.endswith(suffixes) if suffixes else is_candidate(entry.name)) and entry.is_file():
-                yield entry.path
+                yield path
         except OSError:
             continue
     for folder in folders:
-        yield from _walk(folder, excluded, suffixes)
+        yield from _walk(folder, excluded, suffixes, listings)
 
 
 def _holds_project_marker(names: Iterable[str]) -> bool:
@@ -202,9 +209,11 @@ def units(
     excluded: Callable[[str], bool],
     candidates: Iterable[str] | None = None,
     above: Iterable[str] = (),
+    listings: Listings | None = None,
 ) -> list[Unit]:
     """The deployment files to read, by name (a YAML file is a template only if its first bytes
-    say so: ``sam.looks_like_template``, asked in ``discover``), deterministic order."""
+    say so: ``sam.looks_like_template``, asked in ``discover``), deterministic order. ``listings``:
+    folders the walk of the Python files listed (``files.iter_python_files``)."""
     listed = list(candidates if candidates is not None else _walk(str(root), excluded))
     listed.extend(above)
     found: list[Unit] = []
@@ -218,7 +227,7 @@ def units(
             found.append(Unit("dockerfile", candidate))
         elif name == "cdk.json":
             app = os.path.dirname(candidate)
-            for source in _walk(app, excluded, (".py", ".ts")):
+            for source in _walk(app, excluded, (".py", ".ts"), listings):
                 if not source.endswith(".d.ts"):
                     found.append(Unit("cdk", source, app))
         elif name.endswith((".yaml", ".yml", ".template", ".json")):
@@ -239,9 +248,14 @@ def discover(
     ``root``'s tree, in the folders above the checked paths (``ancestor_candidates``). ``parse``:
     how the files that pass ``worth_reading`` are read (default: ``read_serially``; the batch
     stage passes one that caches by content and uses worker processes)."""
+    return read_units(units(root, excluded, candidates, above), parse)
+
+
+def read_units(listed: Iterable[Unit], parse: Parse | None = None) -> Found:
+    """``discover`` over files already listed (``units``)."""
     found = Found()
     readable: list[tuple[Unit, bytes]] = []
-    for unit in units(root, excluded, candidates, above):
+    for unit in listed:
         try:
             with open(unit.path, "rb") as handle:
                 data = handle.read()

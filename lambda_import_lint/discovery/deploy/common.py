@@ -17,6 +17,8 @@ from lambda_import_lint.discovery.declarations import DiscoveryWarning, HandlerD
 
 Reader = Callable[[Path, "Found"], None]  # one deployment file → declarations and warnings
 Probe = tuple[str, str, bool]  # ("file" or "dir", path, the answer): what a reading asked the filesystem
+# A run's folder listings, shared by its walks: absolute folder path → its entries, sorted by name.
+Listings = dict[str, "list[os.DirEntry[str]]"]
 
 
 class Reading:
