@@ -1121,3 +1121,38 @@ def test_a_branch_whose_alternative_only_reports_is_the_main_path(  # type: igno
         + alternative
     )
     _assert_codes(app, capsys, expected)
+
+
+def test_a_client_the_function_never_uses_is_not_advised_to_move(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`lambda_client = boto3.client("lambda")` left over and never read (round 8's blind review):
+    the line should go; moved to module scope it would be built in every INIT for nothing."""
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import boto3\n\nevents = boto3.client('events')\n\n\ndef handler(event, context):\n"
+        "    lambda_client = boto3.client('lambda')\n"
+        "    return events.put_events(Entries=[{'Detail': event['body']}])\n"
+    )
+    _assert_codes(app, capsys, [])
+    app.write_text(app.read_text().replace("    return events", "    lambda_client.invoke(FunctionName='f')\n    return events"))
+    _assert_codes(app, capsys, ["LIL101"])
+
+
+@pytest.mark.parametrize("copy", ["main_new.py", "main_working_no_tse.py", "main-old.py"])
+def test_a_copy_next_to_the_handler_module_is_not_a_handler(copy: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Drafts of a handler kept beside it (round 8: `main_new.py`, `main_working.py`… next to the
+    deployed `main.py`) are not handlers; alone, such a file is one. The cache follows the original:
+    a run after `main.py` appears drops the copy's findings."""
+    (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")
+    draft = tmp_path / copy
+    draft.write_text(textwrap.dedent(TEST_FILE_HANDLER))
+
+    def codes() -> list[str]:
+        main(["check", "--format", "json", str(draft)])
+        return [str(item["code"]) for item in json.loads(capsys.readouterr().out)]
+
+    assert codes() == ["LIL001"]
+    (tmp_path / "main.py").write_text(textwrap.dedent(TEST_FILE_HANDLER))
+    assert codes() == []
+    assert _flake8(draft) == []
+    (tmp_path / "main.py").write_text("def helper():\n    return 1\n")
+    assert codes() == ["LIL001"]

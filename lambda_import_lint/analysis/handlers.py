@@ -34,7 +34,35 @@ def resolve_handlers(
         return tuple(function for function in found if function is not None)
     if is_test_or_docs(path) or is_unimportable(path):
         return ()
-    return tuple(function for function in facts.functions if looks_like_handler(function, handler_names))
+    shaped = tuple(function for function in facts.functions if looks_like_handler(function, handler_names))
+    if shaped and _a_copy(path, {function.name for function in shaped}):
+        return ()
+    return shaped
+
+
+def _a_copy(path: str, names: set[str]) -> bool:
+    """Whether the file is a copy of a handler module next to it: ``main_new.py``,
+    ``main_working.py`` or ``main-old.py`` beside a ``main.py`` that defines a function of the same
+    name (round 8: five drafts of one receiver, the deployment naming ``main.lambda_handler``). The
+    files looked at are recorded for the result cache, those absent too."""
+    import os
+
+    from lambda_import_lint.analysis.local_modules import note_dependency
+
+    folder, name = os.path.split(path)
+    stem = name[: -len(".py")] if name.endswith(".py") else ""
+    for cut in (match.start() for match in re.finditer(r"(?<=.)[_\- ]", stem)):
+        original = os.path.join(folder, stem[:cut] + ".py")
+        note_dependency(original)
+        try:
+            with open(original, "rb") as handle:
+                text = handle.read()
+        except OSError:
+            continue
+        defines = (rb"^(?:async\s+)?def\s+" + re.escape(function.encode()) + rb"\s*\(" for function in names)
+        if any(re.search(pattern, text, re.M) for pattern in defines):
+            return True
+    return False
 
 
 # What a handler Lambda calls a handful of times looks like: cold starts there cost nothing worth a

@@ -121,6 +121,9 @@ class CallSite:
     # The function builds a client from it (`session.client("s3")`, `boto3.Session().resource(...)`).
     builds_clients: bool = False
     repeated: bool = False  # in a loop (or comprehension) of its function: built once per item
+    # Bound to a local name the function never reads (`client = boto3.client("lambda")` left over):
+    # the line should go, not move.
+    unused: bool = False
 
 
 @dataclass(frozen=True, eq=False)

@@ -211,12 +211,15 @@ class _SetUp:
     chained: set[int] = field(default_factory=set)  # ids of calls `.client(...)` is called on directly
     scoped: set[int] = field(default_factory=set)  # ids of calls opened by `with`: closed at its end
     sets_default_session: bool = False
+    names: dict[str, int] = field(default_factory=dict)  # how often each name appears in the function
 
     @classmethod
     def of(cls, function: cst.FunctionDef) -> _SetUp:
         found = cls()
         for node in descendants(function.body):
-            if isinstance(node, cst.Assign):
+            if isinstance(node, cst.Name):
+                found.names[node.value] = found.names.get(node.value, 0) + 1
+            elif isinstance(node, cst.Assign):
                 if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
                     found.assigned[id(node.value)] = node.targets[0].target.value
                 for target in node.targets:
@@ -247,9 +250,11 @@ class _SetUp:
                 self.set_on.add(target.value)
 
     def of_call(self, call: cst.Call) -> dict[str, bool]:
-        """``CallSite.configured`` and ``CallSite.builds_clients`` for a call in the function."""
+        """``CallSite.configured``, ``CallSite.builds_clients`` and ``CallSite.unused`` for a call in
+        the function."""
         name = self.assigned.get(id(call))
         return {
+            "unused": name is not None and self.names.get(name, 0) == 1,
             "configured": (name is not None and name in self.set_on) or id(call) in self.scoped
             or self.sets_default_session,
             "builds_clients": id(call) in self.chained or (name is not None and name in self.clients_from),

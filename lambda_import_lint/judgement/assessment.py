@@ -378,7 +378,10 @@ def _client_sites(
     client_factories = load_catalogue().client_factories
     sites: list[ClientSite] = []
     for site in facts.import_calls:
-        if site.qualified not in client_factories or not site.constant_arguments or site.error_path or site.configured:
+        if (
+            site.qualified not in client_factories or not site.constant_arguments or site.error_path or site.configured
+            or site.unused
+        ):
             continue
         if site.qualified in _SDK_SESSIONS and not site.builds_clients:
             continue
