@@ -718,6 +718,11 @@ def handler(event, context):
             "import other\nfrom moto import mock_aws\n\n\n@mock_aws\ndef test_other():\n    other.run()\n",
             ["LIL101"], id="moto-in-a-test-of-another-module",
         ),
+        pytest.param(
+            "from moto import mock_aws\n\n\n@mock_aws\ndef test_handler():\n    from app import handler\n"
+            "    handler({'Records': []}, None)\n",
+            ["LIL101"], id="moto-with-the-module-imported-inside-the-mock",
+        ),
     ],
 )
 def test_a_client_the_modules_tests_patch_stays_in_the_function(  # type: ignore[no-untyped-def]

@@ -52,6 +52,9 @@ class _Outline:
     files are searched again for each module that builds a client)."""
 
     imports: tuple[ast.Import | ast.ImportFrom, ...]
+    # Those run when the file is imported: statements of the module body (and of its top-level
+    # `if`/`try` blocks), not of a function.
+    top_imports: tuple[ast.Import | ast.ImportFrom, ...]
     strings: frozenset[str]  # its string constants: `mock.patch("app.boto3.client")`
     # The calls with a dotted name and a string first: `patch.object(boto3, "client")` → ("boto3", "client").
     pairs: frozenset[tuple[str, str]]
@@ -84,7 +87,20 @@ def _outline(file: str, tree: ast.Module) -> _Outline:
                 target, attribute = _dotted(node.args[0]), _constant(node.args[1])
                 if target is not None and attribute is not None:
                     pairs.add((target, attribute))
-        found = _OUTLINES[file] = _Outline(tuple(imports), frozenset(strings), frozenset(pairs))
+        top: list[ast.Import | ast.ImportFrom] = []
+        pending: list[ast.stmt] = list(tree.body)
+        while pending:
+            statement = pending.pop()
+            if isinstance(statement, (ast.Import, ast.ImportFrom)):
+                top.append(statement)
+            elif isinstance(statement, (ast.If, ast.Try)):
+                pending.extend(statement.body)
+                pending.extend(statement.orelse)
+                if isinstance(statement, ast.Try):
+                    pending.extend(statement.finalbody)
+                    for handler in statement.handlers:
+                        pending.extend(handler.body)
+        found = _OUTLINES[file] = _Outline(tuple(imports), tuple(top), frozenset(strings), frozenset(pairs))
     return found
 
 
@@ -160,9 +176,12 @@ def patched_factories(path: str, factories: Mapping[str, str], config: Config) -
         names = dotted if os.path.realpath(file).startswith(near) else dotted[1:]
         if not names:
             continue
-        replaced = _patches_in(tree, file, factories, names) | _mocked_by_moto(tree, file, factories)
+        replaced = _patches_in(tree, file, factories, names)
         if replaced and _imports_module(tree, file, module_file, names):
             patched |= replaced
+        mocked = _mocked_by_moto(tree, file, factories)
+        if mocked and _imports_module(tree, file, module_file, names, when_imported=True):
+            patched |= mocked
     return frozenset(patched)
 
 
@@ -174,7 +193,8 @@ _PATCHING = (b"patch", b"setattr", b"moto")
 def _mocked_by_moto(tree: ast.Module, file: str, factories: Mapping[str, str]) -> set[str]:
     """The AWS SDK factories a file using moto mocks (``from moto import mock_aws``): moto's
     documentation asks for clients to be built once its mock has started, which a client built
-    when the test imports the module is not."""
+    when the test file imports the module, before any test starts one, is not (a test importing
+    the module inside the mock is fine: the seed-11 review's serverless-samples)."""
     uses_moto = any(
         (isinstance(node, ast.Import) and any(alias.name.split(".")[0] == "moto" for alias in node.names))
         or (isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] == "moto")
@@ -213,14 +233,19 @@ def _files_naming(
             yield file, tree, module_file, dotted
 
 
-def _imports_module(tree: ast.Module, file: str, module_file: str, dotted: tuple[str, ...]) -> bool:
-    """Whether the file imports the module (``import app``, ``from app import f``, ``from pkg import app``)."""
+def _imports_module(
+    tree: ast.Module, file: str, module_file: str, dotted: tuple[str, ...], when_imported: bool = False
+) -> bool:
+    """Whether the file imports the module (``import app``, ``from app import f``, ``from pkg import
+    app``); ``when_imported``: as the file itself is imported, not inside a function."""
+    outline = _outline(file, tree)
+    imports = outline.top_imports if when_imported else outline.imports
     if any(
         isinstance(node, ast.ImportFrom) and _import_from_names_module(node, file, module_file, dotted)
-        for node in _outline(file, tree).imports
+        for node in imports
     ):
         return True
-    return any(module in dotted for module in _module_aliases(tree, file, module_file, dotted).values())
+    return any(module in dotted for module in _module_aliases(tree, file, module_file, dotted, imports).values())
 
 
 def _patches_in(tree: ast.Module, file: str, factories: Mapping[str, str], dotted: tuple[str, ...]) -> set[str]:
@@ -297,11 +322,18 @@ def _references_in(
                 yield named, node.lineno, f"reaches `{named}` with `{_dotted(node.func) or 'a call'}`"
 
 
-def _module_aliases(tree: ast.Module, file: str, module_file: str, dotted: tuple[str, ...]) -> dict[str, str]:
+def _module_aliases(
+    tree: ast.Module,
+    file: str,
+    module_file: str,
+    dotted: tuple[str, ...],
+    imports: Iterable[ast.Import | ast.ImportFrom] | None = None,
+) -> dict[str, str]:
     """Local name → the dotted module it is bound to, for imports that may bind the module or a
-    package above it (``import pkg.app`` binds ``pkg``; ``from pkg import app`` binds ``app``)."""
+    package above it (``import pkg.app`` binds ``pkg``; ``from pkg import app`` binds ``app``);
+    ``imports``: only those (default: all of the file's)."""
     aliases: dict[str, str] = {}
-    for node in _outline(file, tree).imports:
+    for node in _outline(file, tree).imports if imports is None else imports:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname is not None:
