@@ -1161,3 +1161,66 @@ def test_a_copy_next_to_the_handler_module_is_not_a_handler(copy: str, tmp_path:
     assert _flake8(draft) == []
     (tmp_path / "main.py").write_text("def helper():\n    return 1\n")
     assert codes() == ["LIL001"]
+
+
+BOTH_SIDES = """
+import json
+import requests
+
+
+def fetch(query):
+    return requests.post("https://example.com/graphql", json={{"query": query}}).json()
+
+
+def background(event):
+    return fetch("mutation {{ rewrite }}")
+
+
+def frontend(event):
+    return json.dumps(fetch("query {{ session }}"))
+
+
+def lambda_handler(event, context):
+    if event.get("is_background_worker"):
+        return background(event)
+{alternative}
+"""
+
+
+@pytest.mark.parametrize(
+    ("alternative", "expected"),
+    [
+        pytest.param("    else:\n        return frontend(event)\n", [], id="both-sides-call-it"),
+        pytest.param("    else:\n        return json.dumps(event)\n", ["LIL001"], id="one-side-calls-it"),
+        pytest.param("    return frontend(event)\n", [], id="the-code-after-an-early-return-calls-it"),
+        pytest.param(
+            "    elif event.get('frontend'):\n        return frontend(event)\n", ["LIL001"], id="an-elif-without-else",
+        ),
+    ],
+)
+def test_what_both_sides_of_an_if_else_run_runs_on_every_invocation(  # type: ignore[no-untyped-def]
+    alternative: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """Round 8's blind review: a dispatcher whose background and frontend paths both call the
+    helper that uses `requests`; every invocation imports it, so deferring it saves nothing."""
+    app = tmp_path / "app.py"
+    app.write_text(textwrap.dedent(BOTH_SIDES).format(alternative=alternative))
+    _assert_codes(app, capsys, expected)
+
+
+@pytest.mark.parametrize(
+    ("orelse", "expected"),
+    [
+        pytest.param("    else:\n        return requests.post('https://b').text\n", [], id="both-sides-use-it"),
+        pytest.param("    else:\n        return 'b'\n", ["LIL001"], id="one-side-uses-it"),
+    ],
+)
+def test_a_name_both_sides_of_an_if_else_use_is_on_the_main_path(  # type: ignore[no-untyped-def]
+    orelse: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import requests\n\n\ndef handler(event, context):\n    if event.get('a'):\n"
+        "        return requests.get('https://a').text\n" + orelse
+    )
+    _assert_codes(app, capsys, expected)

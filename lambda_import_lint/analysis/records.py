@@ -100,6 +100,9 @@ class CallEdge:
     conditional: bool
     called: bool = True
     repeated: bool = False  # made from a loop (or comprehension) body: the callee runs once per item
+    # The conditional blocks of the caller around the call (``ModuleFacts.branches``); None when an
+    # expression makes it conditional (``x if c else f()``, a callback, a route).
+    branch: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,6 +160,9 @@ class ModuleFacts:
     calls: Mapping[FunctionInfo, tuple[CallEdge, ...]] = field(default_factory=dict)
     # Every conditional block the walk met (``Use.branch`` indexes into it), in source order.
     branches: tuple[cst.BaseSuite, ...] = ()
+    # The two sides of each `if … else` (indexes into ``branches``): one runs whenever the statement
+    # does, so what both run, runs.
+    alternatives: tuple[tuple[int, int], ...] = ()
     # The routes of each resolver that dispatches every invocation to exactly one of them (all its
     # routes are in this module): a name every one of them uses is used by every invocation.
     route_groups: tuple[tuple[FunctionInfo, ...], ...] = ()

@@ -84,6 +84,10 @@ def resolve(module: cst.Module, collector: WalkerBase) -> ModuleFacts:
         ),
         calls={function: tuple(edges) for function, edges in graph.items()},
         branches=tuple(collector.branches),
+        alternatives=tuple(
+            pair for pair in collector.alternatives
+            if not folding.dead.intersection(pair) and not folding.live.intersection(pair)
+        ),
         route_groups=route_groups,
     )
 
@@ -137,6 +141,7 @@ def _resolve_calls(
             continue  # in a branch that never runs
         if folded[1] != call.conditional:
             call = dataclasses.replace(call, conditional=folded[1])
+        branch = None if call.by_expression else folded[0]
         callee: FunctionInfo | None = None
         constructors: list[FunctionInfo] = []
         if call.method_of is not None and call.attribute_path:
@@ -169,7 +174,9 @@ def _resolve_calls(
             if not call.main_block:
                 import_time_roots.append(callee)
         else:
-            graph.setdefault(caller, []).append(CallEdge(callee, call.conditional, repeated=call.repeated))
+            graph.setdefault(caller, []).append(
+                CallEdge(callee, call.conditional, repeated=call.repeated, branch=branch)
+            )
     return import_time_roots, call_sites
 
 

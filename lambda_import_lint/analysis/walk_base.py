@@ -52,6 +52,9 @@ class WalkerBase:
         self.branch: tuple[int, ...] = ()  # the conditional blocks of the current function around here
         self.error_path = False  # inside an `except` handler of the current function
         self.branches: list[cst.BaseSuite] = []
+        # The two sides of each `if … else`: (the body's branch, the else's branch), indexes into
+        # ``branches``. One of them runs whenever the statement does.
+        self.alternatives: list[tuple[int, int]] = []
         # A branch taken when a module-level name is true (or false): `if DEBUG:` → ("DEBUG", True).
         self.branch_conditions: dict[int, tuple[str, bool]] = {}
         self.by_expression = False  # made conditional by an expression (x if c else y, a lambda…)

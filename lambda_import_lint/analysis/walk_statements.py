@@ -136,7 +136,10 @@ class StatementVisits(WalkerBase):
                 # every invocation that does anything takes this branch.
                 self.walk(node.body)
             else:
+                body_branch = len(self.branches)
                 self.walk_branch(node.body, _constant_test(node.test, True))
+                if isinstance(node.orelse, cst.Else):
+                    self.alternatives.append((body_branch, len(self.branches)))
             self.main_block = saved[1]
         if isinstance(node.orelse, cst.Else):
             self.walk_branch(node.orelse.body, _constant_test(node.test, False))

@@ -126,8 +126,39 @@ DEFERRED_BY_FIXES = frozenset({Status.DEFERRABLE, Status.UNUSED, Status.ANNOTATI
 
 
 def main_path_functions(facts: ModuleFacts, handler: FunctionInfo) -> set[FunctionInfo]:
-    """The handler and every function it calls unconditionally, transitively."""
-    return _closure(facts, handler, follow_conditional=False)
+    """The handler and every function it calls unconditionally, transitively, and every function
+    both sides of an ``if … else`` of those call (one side runs whenever the statement does)."""
+    found = _closure(facts, handler, follow_conditional=False)
+    if not facts.alternatives:
+        return found
+    grown = True
+    while grown:
+        grown = False
+        for function in list(found):
+            for body, orelse in facts.alternatives:
+                both = _run_by_side(facts, function, body) & _run_by_side(facts, function, orelse)
+                if not both <= found:
+                    for reached in both - found:
+                        found |= _closure(facts, reached, follow_conditional=False)
+                    grown = True
+    return found
+
+
+def _both_sides_use(uses: Iterable[Use], facts: ModuleFacts, main_path: set[FunctionInfo]) -> bool:
+    """Both sides of an ``if … else`` on the main path use the name at their own top level
+    (``if a: requests.get(…) else: requests.post(…)``): whichever runs, it is used."""
+    sides = {use.branch[0] for use in uses if len(use.branch) == 1 and use.function in main_path}
+    return any(body in sides and orelse in sides for body, orelse in facts.alternatives)
+
+
+def _run_by_side(facts: ModuleFacts, function: FunctionInfo, side: int) -> set[FunctionInfo]:
+    """What one side of an ``if … else`` of ``function`` runs whenever it runs: the functions it
+    calls at its own top level, and what they run on their main paths."""
+    runs: set[FunctionInfo] = set()
+    for edge in facts.calls_from(function):
+        if edge.branch == (side,) and edge.called:
+            runs |= _closure(facts, edge.callee, follow_conditional=False)
+    return runs
 
 
 def reachable_functions(facts: ModuleFacts, handler: FunctionInfo) -> set[FunctionInfo]:
@@ -544,6 +575,7 @@ def _first_status(
     runtime_uses = [use for use in uses if use.runtime]
     if not defer_all and main_paths and all(
         any(not use.conditional and use.function in main_path for use in runtime_uses)
+        or _both_sides_use(runtime_uses, facts, main_path)
         for main_path in main_paths
     ):
         return Status.MAIN_PATH
