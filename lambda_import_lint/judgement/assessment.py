@@ -131,16 +131,18 @@ def main_path_functions(facts: ModuleFacts, handler: FunctionInfo) -> set[Functi
     found = _closure(facts, handler, follow_conditional=False)
     if not facts.alternatives:
         return found
-    grown = True
-    while grown:
-        grown = False
-        for function in list(found):
-            for body, orelse in facts.alternatives:
-                both = _run_by_side(facts, function, body) & _run_by_side(facts, function, orelse)
-                if not both <= found:
-                    for reached in both - found:
-                        found |= _closure(facts, reached, follow_conditional=False)
-                    grown = True
+    pending = list(found)  # each function's sides are looked at once, when it joins the main path
+    while pending:
+        function = pending.pop()
+        sides = _calls_by_side(facts, function)
+        for body, orelse in facts.alternatives:
+            if body not in sides or orelse not in sides:
+                continue
+            both = _main_paths_of(facts, sides[body]) & _main_paths_of(facts, sides[orelse])
+            for reached in both - found:
+                joining = _closure(facts, reached, follow_conditional=False) - found
+                found |= joining
+                pending.extend(joining)
     return found
 
 
@@ -151,14 +153,19 @@ def _both_sides_use(uses: Iterable[Use], facts: ModuleFacts, main_path: set[Func
     return any(body in sides and orelse in sides for body, orelse in facts.alternatives)
 
 
-def _run_by_side(facts: ModuleFacts, function: FunctionInfo, side: int) -> set[FunctionInfo]:
-    """What one side of an ``if … else`` of ``function`` runs whenever it runs: the functions it
-    calls at its own top level, and what they run on their main paths."""
-    runs: set[FunctionInfo] = set()
+def _calls_by_side(facts: ModuleFacts, function: FunctionInfo) -> dict[int, set[FunctionInfo]]:
+    """The functions ``function`` calls at the top level of each of its conditional blocks (by
+    index into ``ModuleFacts.branches``)."""
+    sides: dict[int, set[FunctionInfo]] = {}
     for edge in facts.calls_from(function):
-        if edge.branch == (side,) and edge.called:
-            runs |= _closure(facts, edge.callee, follow_conditional=False)
-    return runs
+        if edge.called and edge.branch is not None and len(edge.branch) == 1:
+            sides.setdefault(edge.branch[0], set()).add(edge.callee)
+    return sides
+
+
+def _main_paths_of(facts: ModuleFacts, functions: Iterable[FunctionInfo]) -> set[FunctionInfo]:
+    """What running all of ``functions`` runs whenever they run: each and its main path."""
+    return set().union(*(_closure(facts, function, follow_conditional=False) for function in functions))
 
 
 def reachable_functions(facts: ModuleFacts, handler: FunctionInfo) -> set[FunctionInfo]:
@@ -408,6 +415,7 @@ def _client_sites(
     the INIT of functions that never use it: a trade, not a proven gain."""
     client_factories = load_catalogue().client_factories
     sites: list[ClientSite] = []
+    per_item_of: dict[FunctionInfo, set[FunctionInfo]] = {}  # handler → run_per_item, when a site asks
     for site in facts.import_calls:
         if (
             site.qualified not in client_factories or not site.constant_arguments or site.error_path or site.configured
@@ -420,7 +428,9 @@ def _client_sites(
             continue
         for (handler, reach), main_path in zip(handler_reach.items(), main_paths):
             if site.function is not None and site.function in reach:
-                per_item = site.repeated or site.function in run_per_item(facts, handler)
+                if handler not in per_item_of:
+                    per_item_of[handler] = run_per_item(facts, handler)
+                per_item = site.repeated or site.function in per_item_of[handler]
                 sites.append(ClientSite(site, handler, not site.conditional and site.function in main_path, per_item))
                 break
     return tuple(sites)
