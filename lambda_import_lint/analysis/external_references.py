@@ -221,7 +221,7 @@ def _files_naming(
     module_file = os.path.realpath(path)
     tail = dotted[0].rsplit(".", 1)[-1].encode()
     for file in _python_files(folder, recursive):
-        source = _read(file)
+        source = read_recorded(file)
         if tail not in source or not any(name in source for name in wanted):
             continue
         if needing and not any(marker in source for marker in needing):
@@ -436,7 +436,7 @@ def _tree(file: str, source: bytes) -> ast.Module | None:
     return _TREES[file]
 
 
-def _read(file: str) -> bytes:
+def read_recorded(file: str) -> bytes:
     """The file's bytes, read once per run; recorded as a dependency of the result being made as
     the file was when read (its status taken before the read: a change during it shows next run)."""
     found = _SOURCES.get(file)
@@ -458,4 +458,4 @@ def _shown_path(file: str, config: Config) -> str:
     return os.path.relpath(real, root) if real.startswith(root + os.sep) else real
 
 
-__all__ = ["Reference", "module_names", "new_run", "outside_references", "self_references"]
+__all__ = ["Reference", "module_names", "new_run", "outside_references", "read_recorded", "self_references"]

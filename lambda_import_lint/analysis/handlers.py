@@ -12,6 +12,11 @@ from lambda_import_lint.discovery.files import is_test_or_docs, is_unimportable
 from lambda_import_lint.discovery.handlers import handler_shaped
 
 
+def _text(source: bytes | str) -> str:
+    """The module's source as text, for the searches below (undecodable bytes replaced)."""
+    return source if isinstance(source, str) else source.decode("utf-8", errors="replace")
+
+
 def looks_like_handler(function: FunctionInfo, handler_names: Iterable[str]) -> bool:
     """The heuristic: a module-level function named like a handler, or taking (event, context)."""
     if not function.module_level or function.class_name is not None:
@@ -47,18 +52,12 @@ def _a_copy(path: str, names: set[str]) -> bool:
     files looked at are recorded for the result cache, those absent too."""
     import os
 
-    from lambda_import_lint.analysis.local_modules import note_dependency
+    from lambda_import_lint.analysis.external_references import read_recorded
 
     folder, name = os.path.split(path)
     stem = name[: -len(".py")] if name.endswith(".py") else ""
     for cut in (match.start() for match in re.finditer(r"(?<=.)[_\- ]", stem)):
-        original = os.path.join(folder, stem[:cut] + ".py")
-        note_dependency(original)
-        try:
-            with open(original, "rb") as handle:
-                text = handle.read()
-        except OSError:
-            continue
+        text = read_recorded(os.path.join(folder, stem[:cut] + ".py"))  # b"" for a file not there
         defines = (rb"^(?:async\s+)?def\s+" + re.escape(function.encode()) + rb"\s*\(" for function in names)
         if any(re.search(pattern, text, re.M) for pattern in defines):
             return True
@@ -129,7 +128,7 @@ def rarely_invoked(source: bytes | str, handler_names: Iterable[str] = ()) -> st
     names = tuple(handler_names)
     if names and all(name in _CUSTOM_RESOURCE_HANDLERS for name in names):
         return _RARE_KINDS[0][0]
-    text = source if isinstance(source, str) else source.decode("utf-8", errors="replace")
+    text = _text(source)
     for kind, alternatives in _RARE_KINDS:
         if any(all(needle in text for needle in needles) for needles in alternatives):
             return kind
@@ -170,7 +169,7 @@ _TRAFFIC_READ = re.compile(
 def serves_traffic(source: bytes | str) -> bool:
     """Whether the module shows its handlers serve traffic (``_TRAFFIC_NAMES``, ``_TRAFFIC_READ``):
     only then are there warm invocations for a client kept at module scope to help."""
-    text = source if isinstance(source, str) else source.decode("utf-8", errors="replace")
+    text = _text(source)
     return _TRAFFIC_WORD.search(text) is not None or _TRAFFIC_READ.search(text) is not None
 
 
@@ -196,13 +195,11 @@ _HANDING_OFF = re.compile(
 def hands_off(source: bytes | str) -> bool:
     """Whether the module starts work that runs long after its invocation (``_HANDING_OFF``):
     ``sfn.start_execution(...)``, ``glue.start_job_run(...)``, ``batch.submit_job(...)``…"""
-    text = source if isinstance(source, str) else source.decode("utf-8", errors="replace")
-    return _HANDING_OFF.search(text) is not None
+    return _HANDING_OFF.search(_text(source)) is not None
 
 
 def waits(source: bytes | str) -> bool:
     """Whether the module waits (``_WAITING``): ``time.sleep(1)`` before reading a queue, a
     ``receive_message(WaitTimeSeconds=20)`` long poll, a loop until ``get_remaining_time_in_millis()``
     runs low."""
-    text = source if isinstance(source, str) else source.decode("utf-8", errors="replace")
-    return _WAITING.search(text) is not None
+    return _WAITING.search(_text(source)) is not None
