@@ -348,8 +348,22 @@ def test_initialising_once_per_environment_is_the_cold_start_path() -> None:
             "deferrable", id="global-is-no-constant",
         ),
         pytest.param(
-            "DEBUG = os.environ.get('DEBUG')\ndef handler(event, context):\n    if DEBUG:\n        return pd.x\n    return None\n",
+            "DEBUG = os.path.exists('/tmp/debug')\ndef handler(event, context):\n    if DEBUG:\n        return pd.x\n    return None\n",
             "deferrable", id="computed-is-no-constant",
+        ),
+        # The deployment's configuration is the same for every invocation: a branch on it does not
+        # show that some invocations skip the import (round 8: a webhook URL always set).
+        pytest.param(
+            "URL = os.environ.get('URL')\ndef handler(event, context):\n    if URL:\n        return pd.x\n    return None\n",
+            "main-path", id="environment-setting",
+        ),
+        pytest.param(
+            "def handler(event, context):\n    if not os.getenv('URL'):\n        return None\n    else:\n        return pd.x\n",
+            "main-path", id="environment-read-in-the-test",
+        ),
+        pytest.param(
+            "URL = os.environ['URL']\nURL = URL.strip()\ndef handler(event, context):\n    if URL:\n        return pd.x\n    return None\n",
+            "deferrable", id="environment-setting-rebound",
         ),
     ],
 )

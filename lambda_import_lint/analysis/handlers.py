@@ -105,6 +105,28 @@ _RARE_KINDS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
             ("AWS API Call via CloudTrail",),
         ),
     ),
+    # EventBridge events an AWS service sends when one of the account's resources changes state or
+    # a security service finds something: an instance starts, a build ends, a pipeline runs,
+    # GuardDuty or Inspector reports a finding. They come at the pace of operations, not of traffic
+    # (blind reviews: a CodeBuild status hook, a GuardDuty-triggered remediation, a security-group
+    # check on EC2 state changes, an Inspector auto-remediation).
+    (
+        "a handler of AWS resource state changes or security findings",
+        (
+            ("['detail']['instance-id']",),
+            ('["detail"]["instance-id"]',),
+            ("EC2 Instance State-change Notification",),
+            ("build-status",),
+            ("['detail']['build-id']",),
+            ('["detail"]["build-id"]',),
+            ("['detail']['execution-id']",),
+            ('["detail"]["execution-id"]',),
+            ("Pipeline Execution State Change",),
+            ("GuardDuty", "detail"),
+            ("instanceDetails", "detail"),
+            ("FINDING_REPORTED",),
+        ),
+    ),
 )
 
 
@@ -173,9 +195,14 @@ def serves_traffic(source: bytes | str) -> bool:
     return _TRAFFIC_WORD.search(text) is not None or _TRAFFIC_READ.search(text) is not None
 
 
-# What a module whose invocations run for seconds does: sleeps, long-polls a queue, or watches the
-# time it has left. A client's few milliseconds are a sliver of such an invocation.
-_WAITING = re.compile(r"\bsleep\(|\bWaitTimeSeconds\b|\bget_remaining_time_in_millis\(")
+# What a module whose invocations run for seconds does: sleeps, long-polls a queue, watches the
+# time it has left, or runs another program and waits for it (`subprocess.run(["ffmpeg", …])`: a
+# blind review's 8 GB audio segmenter). A client's few milliseconds are a sliver of such an
+# invocation.
+_WAITING = re.compile(
+    r"\bsleep\(|\bWaitTimeSeconds\b|\bget_remaining_time_in_millis\("
+    r"|\bsubprocess\.(?:run|call|check_call|check_output|Popen)\("
+)
 
 
 # What a function that hands its work to something that runs for seconds to minutes calls: it
@@ -200,6 +227,6 @@ def hands_off(source: bytes | str) -> bool:
 
 def waits(source: bytes | str) -> bool:
     """Whether the module waits (``_WAITING``): ``time.sleep(1)`` before reading a queue, a
-    ``receive_message(WaitTimeSeconds=20)`` long poll, a loop until ``get_remaining_time_in_millis()``
-    runs low."""
+    ``receive_message(WaitTimeSeconds=20)`` long poll, a ``subprocess.run(...)``, a loop until
+    ``get_remaining_time_in_millis()`` runs low."""
     return _WAITING.search(_text(source)) is not None

@@ -21,6 +21,7 @@ from lambda_import_lint.analysis.records import (
 )
 from lambda_import_lint.analysis.scopes import RawCall, is_constant
 from lambda_import_lint.analysis.walk_base import WalkerBase, descendants
+from lambda_import_lint.analysis.walk_statements import ENVIRONMENT
 
 CallGraph = dict[FunctionInfo, list[CallEdge]]
 # Calls of a class defined in the module, by the function that makes them: the constructor methods
@@ -32,19 +33,26 @@ CONSTRUCTOR_METHODS = ("__new__", "__init__", "__post_init__")  # __post_init__:
 class _Folding:
     """Branches on a module-level constant (``DEBUG = False`` … ``if DEBUG:``) fold: the dead side
     runs never, so its uses and calls are dropped; the live side runs whenever its code runs. A
-    constant is a name bound once at module scope, to a literal, and never declared ``global``."""
+    constant is a name bound once at module scope, to a literal, and never declared ``global``.
+    Branches on the deployment's configuration (``URL = os.environ.get("URL")`` … ``if URL:``, or
+    ``if os.getenv("URL"):``) are taken by every invocation or by none: both sides count as run
+    whenever their code runs (round 8: an error notifier deployed with its webhook always set)."""
 
     def __init__(self, collector: WalkerBase) -> None:
-        constants = {
-            name: truth
-            for name, truth in collector.module_literals.items()
+        once = {
+            name
+            for name in (*collector.module_literals, *collector.module_settings)
             if collector.module_bindings.get(name, 0) == 1 and name not in collector.global_declarations
         }
+        constants = {name: truth for name, truth in collector.module_literals.items() if name in once}
+        settings = {ENVIRONMENT} | (collector.module_settings & once)
         self.live: set[int] = set()
         self.dead: set[int] = set()
         for index, (name, wanted) in collector.branch_conditions.items():
             if name in constants:
                 (self.live if constants[name] is wanted else self.dead).add(index)
+            elif name in settings:
+                self.live.add(index)
 
     def apply(
         self, branch: tuple[int, ...], conditional: bool, by_expression: bool

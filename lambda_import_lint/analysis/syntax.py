@@ -122,16 +122,29 @@ def is_optional_iterable(expression: cst.BaseExpression) -> bool:
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 
 
-def only_reports(suite: cst.BaseSuite) -> bool:
-    """A block that only reports: ``print(...)``, ``logger.warning(...)``, ``pass``, ``raise``. The
-    ``else`` of a branch the event's well-formed invocations all take (``if "msg" in body: …
-    else: print("no msg")``): that branch is as good as the main path."""
-    statements = suite.body if isinstance(suite, cst.IndentedBlock) else [suite]
+def only_reports(suite: cst.BaseSuite | Sequence[cst.BaseStatement]) -> bool:
+    """A block that only reports: ``print(...)``, ``logger.warning(...)``, ``pass``, ``raise``,
+    ``return`` of an HTTP error (``return {"statusCode": 400, "body": "no id"}``). The ``else``
+    of a branch the event's well-formed invocations all take (``if "msg" in body: … else:
+    print("no msg")``): that branch is as good as the main path."""
+    statements: Sequence[cst.BaseStatement | cst.SimpleStatementSuite]
+    if isinstance(suite, cst.IndentedBlock):
+        statements = suite.body
+    elif isinstance(suite, cst.SimpleStatementSuite):
+        statements = [suite]
+    elif isinstance(suite, cst.BaseSuite):
+        return False
+    else:
+        statements = suite
+    if not statements:
+        return False
     for statement in statements:
         if not isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
             return False
         for small in statement.body:
             if isinstance(small, (cst.Pass, cst.Raise)):
+                continue
+            if isinstance(small, cst.Return) and small.value is not None and _http_error(small.value):
                 continue
             if not (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call)):
                 return False
@@ -142,6 +155,74 @@ def only_reports(suite: cst.BaseSuite) -> bool:
             ):
                 return False
     return True
+
+
+def _http_error(value: cst.BaseExpression) -> bool:
+    """``{"statusCode": 404, …}``: an answer that the request failed (a status of 400 or more)."""
+    return isinstance(value, cst.Dict) and any(
+        isinstance(element, cst.DictElement)
+        and isinstance(element.key, cst.SimpleString)
+        and element.key.raw_value == "statusCode"
+        and isinstance(element.value, cst.Integer)
+        and int(element.value.value) >= 400
+        for element in value.elements
+    )
+
+
+def answers_then_only_reports(statement: cst.BaseStatement, following: Sequence[cst.BaseStatement]) -> bool:
+    """``if intent == "Recommend": return recommend(event)`` followed, to the end of its block,
+    only by reports (``raise ValueError("unsupported")``, ``return {"statusCode": 400}``): the
+    ``if``'s body is the only way to do anything, as good as the main path (round 7's Lex
+    fulfilment handler, which supported one intent)."""
+    return (
+        isinstance(statement, cst.If)
+        and statement.orelse is None
+        and isinstance(statement.body, cst.IndentedBlock)
+        and bool(statement.body.body)
+        and _ends_in_return(statement.body.body[-1])
+        and only_reports(following)
+    )
+
+
+def _ends_in_return(statement: cst.BaseStatement) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[-1], cst.Return)
+
+
+# How a module reads its deployment's configuration: `os.environ.get("URL")`, `os.getenv("URL")`,
+# `os.environ["URL"]`, also wrapped (`int(os.getenv("N", "1"))`, `os.environ.get("X", "").lower()`).
+_ENVIRONMENT_READERS = frozenset({"getenv", "get"})
+
+
+def reads_environment(value: cst.BaseExpression) -> bool:
+    """Whether an expression is a read of the environment, the deployment's configuration: the
+    same for every invocation of a function (``os.environ.get("WEBHOOK_URL")``, ``os.getenv(…)``,
+    ``os.environ["X"]``, ``int(os.getenv("N", "1"))``, ``os.getenv("X") or "default"``,
+    ``"X" in os.environ``)."""
+    if isinstance(value, cst.BooleanOperation):
+        return reads_environment(value.left)
+    if isinstance(value, cst.Comparison) and len(value.comparisons) == 1:
+        operator = value.comparisons[0].operator
+        return isinstance(operator, (cst.In, cst.NotIn)) and _is_environ(value.comparisons[0].comparator)
+    if isinstance(value, cst.Subscript):
+        return _is_environ(value.value)
+    if not isinstance(value, cst.Call):
+        return False
+    func = value.func
+    if isinstance(func, cst.Attribute):
+        if func.attr.value in _ENVIRONMENT_READERS and (func.attr.value == "getenv" or _is_environ(func.value)):
+            return True
+        return reads_environment(func.value)  # `os.environ.get("X", "").lower()`
+    if isinstance(func, cst.Name):
+        if func.value == "getenv":
+            return True
+        return len(value.args) == 1 and reads_environment(value.args[0].value)  # `int(os.getenv(...))`
+    return False
+
+
+def _is_environ(value: cst.BaseExpression) -> bool:
+    return (isinstance(value, cst.Attribute) and value.attr.value == "environ") or (
+        isinstance(value, cst.Name) and value.value == "environ"
+    )
 
 
 # Decorators known not to read the annotations of what they decorate.

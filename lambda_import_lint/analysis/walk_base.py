@@ -60,6 +60,12 @@ class WalkerBase:
         self.by_expression = False  # made conditional by an expression (x if c else y, a lambda…)
         self.repeated = False  # inside a loop or comprehension body of the current function
         self.module_literals: dict[str, bool] = {}  # NAME = literal at module scope → its truth
+        # NAME = os.environ.get(...) at module scope: the deployment's configuration, the same for
+        # every invocation, so a branch on it does not tell invocations apart.
+        self.module_settings: set[str] = set()
+        # `if x: return …` statements after which their block only reports: their bodies run on
+        # every invocation that does anything (``syntax.answers_then_only_reports``).
+        self.only_ways: set[int] = set()
         self.annotation = False
         self.runtime_annotation = True
         self.framework_annotation = False  # the annotation being walked is read by a framework

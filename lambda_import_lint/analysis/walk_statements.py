@@ -7,6 +7,7 @@ from __future__ import annotations
 import libcst as cst
 
 from lambda_import_lint.analysis.syntax import (
+    answers_then_only_reports,
     catches_import_error,
     flatten_tuple,
     is_main_guard,
@@ -14,6 +15,7 @@ from lambda_import_lint.analysis.syntax import (
     is_type_checking_test,
     names_in,
     only_reports,
+    reads_environment,
 )
 from lambda_import_lint.analysis.walk_base import WalkerBase
 
@@ -42,13 +44,22 @@ class StatementVisits(WalkerBase):
 
     visit_SimpleStatementSuite = visit_SimpleStatementLine  # `if x: import y` holds imports too
 
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> bool:
+        if self.function is not None:
+            for index, statement in enumerate(node.body):
+                if answers_then_only_reports(statement, node.body[index + 1:]):
+                    self.only_ways.add(id(statement))
+        return True
+
     def visit_Assign(self, node: cst.Assign) -> bool:
         self.walk(node.value)
         literal = _literal_truth(node.value)
-        if self.scope.kind == "module" and literal is not None and len(node.targets) == 1:
+        if self.scope.kind == "module" and len(node.targets) == 1:
             assigned = node.targets[0].target
-            if isinstance(assigned, cst.Name):
+            if isinstance(assigned, cst.Name) and literal is not None:
                 self.module_literals[assigned.value] = literal
+            elif isinstance(assigned, cst.Name) and reads_environment(node.value):
+                self.module_settings.add(assigned.value)
         for target in node.targets:
             self.bind_target(target.target)
             if (
@@ -131,9 +142,12 @@ class StatementVisits(WalkerBase):
                 # `global keys` … `if keys is None:` initialises once per execution environment:
                 # the first invocation of every cold start takes this branch.
                 self.walk(node.body)
-            elif isinstance(node.orelse, cst.Else) and only_reports(node.orelse.body) and self.function is not None:
-                # The alternative only reports a malformed event (`else: print("no msg")`, `raise`):
-                # every invocation that does anything takes this branch.
+            elif self.function is not None and (
+                (isinstance(node.orelse, cst.Else) and only_reports(node.orelse.body)) or id(node) in self.only_ways
+            ):
+                # The alternative only reports a malformed event (`else: print("no msg")`, `raise`,
+                # `return {"statusCode": 400}`, also after an `if` that returns): every invocation
+                # that does anything takes this branch.
                 self.walk(node.body)
             else:
                 body_branch = len(self.branches)
@@ -233,14 +247,21 @@ class StatementVisits(WalkerBase):
         return False
 
 
+# The name a branch condition gives a test that reads the environment itself
+# (`if os.environ.get("URL"):`); not an identifier, so no module-level name can be it.
+ENVIRONMENT = "os.environ"
+
+
 def _constant_test(test: cst.BaseExpression, taken_when: bool) -> tuple[str, bool] | None:
     """``if NAME:`` / ``if not NAME:``: the name and the truth it must have for this side to run
-    (folded later if the name turns out to be a module-level constant)."""
+    (folded later if the name turns out to be a module-level constant or setting);
+    ``if os.environ.get("URL"):``: ``ENVIRONMENT``."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return _constant_test(test.expression, not taken_when)
     if isinstance(test, cst.Name):
         return test.value, taken_when
-    negated = isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)
-    if negated and isinstance(test, cst.UnaryOperation) and isinstance(test.expression, cst.Name):
-        return test.expression.value, not taken_when
+    if reads_environment(test):
+        return ENVIRONMENT, taken_when
     return None
 
 
