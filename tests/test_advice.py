@@ -211,6 +211,19 @@ def lambda_handler(event, context):
     boto3.client("ses").send_email(Source="a", Destination={}, Message={"Subject": "GuardDuty finding"})
 """
 
+# A CloudWatch alarm's notification through SNS (round 9: a Slack notifier of EC2 alarms).
+ALARM_NOTIFICATION = """
+import json
+import boto3
+
+
+def lambda_handler(event, context):
+    message = json.loads(event["Records"][0]["Sns"]["Message"])
+    text = f"{message.get('AlarmName')} is {message.get('NewStateValue')}"
+    webhook = boto3.client("ssm").get_parameter(Name="slack", WithDecryption=True)["Parameter"]["Value"]
+    return webhook, text
+"""
+
 S3_NOTIFICATION = """
 import boto3
 
@@ -244,6 +257,7 @@ def test_an_s3_notification_handler_is_not_rarely_invoked(tmp_path: Path, capsys
         pytest.param(CODEBUILD_STATE_CHANGE, id="codebuild-state-change"),
         pytest.param(EC2_STATE_CHANGE, id="ec2-state-change"),
         pytest.param(GUARDDUTY_FINDING, id="guardduty-finding"),
+        pytest.param(ALARM_NOTIFICATION, id="cloudwatch-alarm-notification-through-sns"),
     ],
 )
 def test_rarely_invoked_handlers_are_not_linted_for_latency(source: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -260,7 +274,10 @@ def test_rarely_invoked_handlers_are_not_linted_for_latency(source: str, tmp_pat
     assert turned_on <= set(_flake8(app, "--lil-lint-rare-handlers", "--lil-defer", "all"))
 
 
-@pytest.mark.parametrize("relative", ["tests/app.py", "docs/examples/app.py", "test_app.py", "src/app_test.py", "conftest.py"])
+@pytest.mark.parametrize(
+    "relative",
+    ["tests/app.py", "docs/examples/app.py", "context/examples/db/app.py", "test_app.py", "src/app_test.py", "conftest.py"],
+)
 def test_handler_shaped_functions_in_tests_and_docs_are_not_handlers(relative: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "project" / relative
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -270,6 +287,22 @@ def test_handler_shaped_functions_in_tests_and_docs_are_not_handlers(relative: s
     deployed.parent.mkdir(parents=True, exist_ok=True)
     deployed.write_text(textwrap.dedent(TEST_FILE_HANDLER))
     assert [item["code"] for item in _check(tmp_path / "project", capsys)] == ["LIL001"]
+
+
+@pytest.mark.parametrize("folder", ["test", "docs", "examples"])
+def test_folders_above_the_project_root_do_not_make_a_handler_a_test(  # type: ignore[no-untyped-def]
+    folder: str, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """A project checked out in `~/test/` and checked by absolute path: only the folders below
+    its root say a file is a test, a document or an example."""
+    project = tmp_path / folder / "project"
+    project.mkdir(parents=True)
+    (project / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")
+    app = project / "app.py"
+    app.write_text(textwrap.dedent(TEST_FILE_HANDLER))
+    monkeypatch.chdir(tmp_path)
+    assert [item["code"] for item in _check(app.resolve(), capsys)] == ["LIL001"]
+    assert _flake8(app.resolve()) == ["LIL001"]
 
 
 @pytest.mark.parametrize("name", ["main.2.py", "app.old.py"])
@@ -493,6 +526,29 @@ def test_functions_with_only_rare_triggers_are_not_linted_for_latency(  # type: 
     app = _sam_project(tmp_path, events)
     monkeypatch.chdir(tmp_path)
     _assert_codes(app, capsys, expected)
+
+
+@pytest.mark.parametrize(
+    ("default", "expected"),
+    [
+        pytest.param("rate(1 day)", [], id="daily-by-default"),
+        pytest.param("rate(5 minutes)", ["LIL101"], id="every-5-min-by-default"),
+    ],
+)
+def test_a_schedule_given_as_a_parameter_is_read_from_its_default(  # type: ignore[no-untyped-def]
+    default: str, expected: list[str], tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """`Schedule: !Ref ScheduleExpression` (round 9: a daily capacity forecast whose template
+    takes the expression as a parameter): the parameter's default says how often it runs. With
+    no default the schedule is unknown, which shows no warm invocations either."""
+    app = _sam_project(tmp_path, "Daily:\n  Type: Schedule\n  Properties:\n    Schedule: !Ref ScheduleExpression\n")
+    template = tmp_path / "template.yaml"
+    parameter = f"Parameters:\n  ScheduleExpression:\n    Type: String\n    Default: '{default}'\n"
+    template.write_text(template.read_text().replace("Resources:\n", parameter + "Resources:\n"))
+    monkeypatch.chdir(tmp_path)
+    _assert_codes(app, capsys, expected)
+    template.write_text(template.read_text().replace(f"    Default: '{default}'\n", ""))
+    _assert_codes(app, capsys, [])
 
 
 def test_serverless_schedules(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -1197,6 +1253,62 @@ def test_a_branch_on_the_deployments_configuration_is_taken_by_every_invocation_
     )
     _assert_codes(app, capsys, expected)
     assert [item["code"] for item in _check(app, capsys, "--defer", "all")] == ["LIL001"]
+
+
+@pytest.mark.parametrize(
+    ("read", "expected"),
+    [
+        pytest.param("", [], id="a-model-response-body"),
+        pytest.param("    prompt = event['body']\n", ["LIL101"], id="a-request-body"),
+    ],
+)
+def test_reading_a_streamed_response_body_is_no_traffic(  # type: ignore[no-untyped-def]
+    read: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """`json.loads(response["body"].read())` is Bedrock's answer, not an HTTP request (round 9: a
+    daily Step Functions workflow's steps were taken for API handlers)."""
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import json\nimport boto3\n\n\ndef handler(event, context):\n" + read
+        + "    bedrock = boto3.client('bedrock-runtime')\n"
+        "    response = bedrock.invoke_model(modelId='m', body=json.dumps({'prompt': str(event)}))\n"
+        "    return json.loads(response['body'].read())\n"
+    )
+    _assert_codes(app, capsys, expected)
+
+
+def test_an_annotation_evaluated_when_defined_says_the_future_import_must_come(  # type: ignore[no-untyped-def]
+    tmp_path: Path, capsys
+) -> None:
+    """A parameter annotation is evaluated when the function is defined (no `from __future__
+    import annotations`, Python before 3.14): guarded alone, the import would raise NameError, so
+    LIL003 says the future import must come with it (round 9's blind review)."""
+    app = tmp_path / "app.py"
+    source = "import boto3\nfrom pandas import DataFrame\n\n\ndef handler(event: DataFrame, context):\n    return boto3.client('s3')\n"
+    app.write_text(source)
+    [finding] = [item for item in _check(app, capsys) if item["code"] == "LIL003"]
+    assert str(finding["message"]).endswith("and add `from __future__ import annotations` (they are evaluated when defined)")
+    app.write_text("from __future__ import annotations\n\n" + source)
+    [finding] = [item for item in _check(app, capsys) if item["code"] == "LIL003"]
+    assert str(finding["message"]).endswith("import it under `if TYPE_CHECKING:`")
+    assert "LIL003" in _flake8(app)
+
+
+def test_a_handler_shaped_helper_the_handler_calls_is_not_a_handler(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`lambda_handler` builds the clients and calls `main(event, context, s3_client)` (round 9's
+    blind review): `main` takes `event, context` but is a helper, so `boto3`, which only
+    `lambda_handler` uses, is used by every invocation. A second function nothing calls is a
+    second handler, which skips `boto3`."""
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import boto3\n\n\ndef lambda_handler(event, context):\n    s3_client = boto3.client('s3')\n"
+        "    return main(event, context, s3_client)\n\n\ndef main(event, context, s3_client):\n"
+        "    return [s3_client.head_object(Bucket='b', Key=r['body']) for r in event['Records']]\n"
+    )
+    assert [item["code"] for item in _check(app, capsys, "--select", "LIL001")] == []
+    assert _flake8(app, "--select", "LIL001") == []
+    app.write_text(app.read_text().replace("    return main(event, context, s3_client)\n", "    return s3_client\n"))
+    assert [item["code"] for item in _check(app, capsys, "--select", "LIL001")] == ["LIL001"]
 
 
 def test_a_client_the_function_never_uses_is_not_advised_to_move(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -5,6 +5,7 @@ its handlers serve traffic (warm invocations, for LIL101)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Iterable
 
 from lambda_import_lint.analysis.records import FunctionInfo, ModuleFacts
@@ -27,22 +28,27 @@ def looks_like_handler(function: FunctionInfo, handler_names: Iterable[str]) -> 
 
 
 def resolve_handlers(
-    facts: ModuleFacts, declared: Iterable[str], handler_names: Iterable[str], path: str = ""
+    facts: ModuleFacts, declared: Iterable[str], handler_names: Iterable[str], path: str = "", root: Path | None = None
 ) -> tuple[FunctionInfo, ...]:
     """The module's handlers: the declared functions if any are declared, else the heuristic,
     which does not apply to tests and documentation (``tests/``, ``docs/``, ``test_*.py``): a
     handler-shaped function there is a fixture or an example, not a deployed function; nor to a
-    file no handler string can name (``main.2.py``: a backup next to ``main.py``)."""
+    file no handler string can name (``main.2.py``: a backup next to ``main.py``). A handler-shaped
+    function that another one calls is a helper, not a handler."""
     declared = tuple(declared)
     if declared:
         found = (facts.function_named(name) for name in declared)
         return tuple(function for function in found if function is not None)
-    if is_test_or_docs(path) or is_unimportable(path):
+    if is_test_or_docs(path, root) or is_unimportable(path):
         return ()
     shaped = tuple(function for function in facts.functions if looks_like_handler(function, handler_names))
     if shaped and _a_copy(path, {function.name for function in shaped}):
         return ()
-    return shaped
+    # A handler-shaped function another one calls is its helper (round 9: `lambda_handler` builds
+    # the clients and calls `main(event, context, s3_client, …)`), not a second handler.
+    helpers = {edge.callee for function in shaped for edge in facts.calls_from(function) if edge.called}
+    entries = tuple(function for function in shaped if function not in helpers)
+    return entries or shaped
 
 
 def _a_copy(path: str, names: set[str]) -> bool:
@@ -91,8 +97,9 @@ _RARE_KINDS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
     # A Bedrock agent's action group: called at the pace of an agent's conversation, each call
     # dwarfed by the model's own time.
     ("a Bedrock agent action group", (("actionGroup", "apiPath"), ("actionGroup", "messageVersion"))),
-    # A CloudWatch alarm's Lambda action: when the alarm changes state.
-    ("a CloudWatch alarm action", (("alarmData",),)),
+    # A CloudWatch alarm's Lambda action, or its notification through SNS (round 9: a Slack
+    # notifier of EC2 alarms): when the alarm changes state.
+    ("a CloudWatch alarm action", (("alarmData",), ("AlarmName", "NewStateValue"))),
     # A CodePipeline Invoke action: once per pipeline run.
     ("a CodePipeline action", (("CodePipeline.job",),)),
     # An EventBridge rule on CloudTrail's record of an API call (`CreateDeployment`, `CreateBucket`):
@@ -182,9 +189,11 @@ _TRAFFIC_WORD = re.compile(
 # Keys common enough elsewhere that only a read counts (``event["Records"]``, ``event.get("body")``),
 # not a return value's ``{"statusCode": 200, "body": …}``: SQS, SNS, S3, Kinesis, DynamoDB streams;
 # an HTTP request's body and headers; EventBridge application events (not an event pattern the
-# function builds to create a rule: `{"detail-type": [...]}`); AppSync arguments.
+# function builds to create a rule: `{"detail-type": [...]}`); AppSync arguments. Not a streamed
+# response's body (`json.loads(response["body"].read())`: Bedrock's `invoke_model`, round 9).
 _TRAFFIC_READ = re.compile(
     r"""(?:\[\s*|\.get\(\s*)["'](?:Records|body|headers|detail|detail-type|arguments|fieldName)["']"""
+    r"""(?!\s*[\])]\s*\.read\()"""
 )
 
 

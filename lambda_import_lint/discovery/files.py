@@ -146,12 +146,18 @@ def is_library_file(path: str, config: Config) -> bool:
     return bool(config.library_paths) and matches_any(path, config.library_paths, config.root)
 
 
-def matches_any(path: str, patterns: Iterable[str], root: Path) -> bool:
+def relative_to_root(path: str, root: Path) -> str:
+    """The path relative to the project root (``/`` separators), or as given when outside it."""
     candidate = Path(path)
     try:
-        relative = Path(os.path.realpath(candidate)).relative_to(root).as_posix()
+        return Path(os.path.realpath(candidate)).relative_to(root).as_posix()
     except (ValueError, OSError):
-        relative = candidate.as_posix()
+        return candidate.as_posix()
+
+
+def matches_any(path: str, patterns: Iterable[str], root: Path) -> bool:
+    candidate = Path(path)
+    relative = relative_to_root(path, root)
     for pattern in patterns:
         pattern = pattern.rstrip("/")
         if (
@@ -164,7 +170,7 @@ def matches_any(path: str, patterns: Iterable[str], root: Path) -> bool:
     return False
 
 
-_TEST_OR_DOCS_FOLDERS = frozenset({"tests", "test", "docs", "doc"})
+_TEST_OR_DOCS_FOLDERS = frozenset({"tests", "test", "docs", "doc", "examples", "example"})
 
 
 def is_unimportable(path: str) -> bool:
@@ -175,10 +181,13 @@ def is_unimportable(path: str) -> bool:
     return name.endswith(".py") and "." in name[: -len(".py")]
 
 
-def is_test_or_docs(path: str) -> bool:
-    """A file of a test suite or of the documentation, by its path: a folder named ``tests``,
-    ``test``, ``docs`` or ``doc``, or a file named ``test_*.py``, ``*_test.py`` or ``conftest.py``."""
-    parts = path.replace("\\", "/").split("/")
+def is_test_or_docs(path: str, root: Path | None = None) -> bool:
+    """A file of a test suite or of the documentation, by its path below the project root: a
+    folder named ``tests``, ``test``, ``docs``, ``doc``, ``examples`` or ``example`` (round 9: a
+    `context/examples/` handler nothing deploys), or a file named ``test_*.py``, ``*_test.py`` or
+    ``conftest.py``. Folders above the root do not count (a project checked out in ``~/test/``)."""
+    relative = relative_to_root(path, root) if root is not None else path
+    parts = relative.replace("\\", "/").split("/")
     name = parts[-1]
     return (
         any(part in _TEST_OR_DOCS_FOLDERS for part in parts[:-1])

@@ -198,7 +198,7 @@ def _analyse_module(
 
     path, config = request.path, request.config
     facts = collect_facts(module, postponed_annotations=config.target_minor >= 14)
-    handlers = () if library else resolve_handlers(facts, request.declared, config.handler_names, path)
+    handlers = () if library else resolve_handlers(facts, request.declared, config.handler_names, path, config.root)
     handler_names = tuple(handler.qualname for handler in handlers)
     if not library and not handlers:
         return Analysis(module, facts, FileResult(path, parsed=True), handler_names)
@@ -283,7 +283,7 @@ def handlers_in(source: bytes | str, request: Request) -> tuple[str, ...] | File
     from lambda_import_lint.analysis.handlers import resolve_handlers
 
     facts = collect_facts(module)
-    found = resolve_handlers(facts, request.declared, request.config.handler_names, request.path)
+    found = resolve_handlers(facts, request.declared, request.config.handler_names, request.path, request.config.root)
     return tuple(handler.qualname for handler in found)
 
 

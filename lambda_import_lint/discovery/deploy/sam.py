@@ -25,9 +25,13 @@ def _ref(value: object) -> str | None:
 _SIGN_UP_TRIGGERS = frozenset({"PreSignUp", "PostConfirmation"})
 
 
-def _rare_events(events: object) -> str | None:
+_SCHEDULES = ("Schedule", "ScheduleV2")
+
+
+def _rare_events(events: object, parameters: dict[str, Any]) -> str | None:
     """Why a SAM function whose every event is rare runs rarely, or None: schedules of an hour or
-    more (``Schedule``, ``ScheduleV2``), EventBridge rules on CloudTrail's records of API calls
+    more (``Schedule``, ``ScheduleV2``; an expression given as ``!Ref Parameter`` is read from the
+    parameter's ``Default``), EventBridge rules on CloudTrail's records of API calls
     (``detail-type: AWS API Call via CloudTrail``), Cognito sign-up triggers."""
     if not isinstance(events, dict) or not events:
         return None
@@ -37,8 +41,9 @@ def _rare_events(events: object) -> str | None:
         if not isinstance(event, dict):
             return None
         kind, properties = event.get("Type"), event.get("Properties") or {}
-        if kind in ("Schedule", "ScheduleV2"):
-            expressions.append(properties.get("Schedule") or properties.get("ScheduleExpression"))
+        if kind in _SCHEDULES:
+            expression = properties.get("Schedule") or properties.get("ScheduleExpression")
+            expressions.append(_parameter_default(expression, parameters))
         elif kind in ("EventBridgeRule", "CloudWatchEvent") and _on_api_calls(properties.get("Pattern")):
             reasons.append("runs on CloudTrail API-call events")
         elif kind == "Cognito" and _sign_up_only(properties.get("Trigger")):
@@ -51,6 +56,29 @@ def _rare_events(events: object) -> str | None:
             return None
         reasons.insert(0, scheduled)
     return "; ".join(dict.fromkeys(reasons))
+
+
+def _parameter_default(value: object, parameters: dict[str, Any]) -> object:
+    """``!Ref Name`` of a template parameter with a ``Default``: that default; else the value."""
+    name = _ref(value) if isinstance(value, dict) else None
+    parameter = parameters.get(name) if name is not None else None
+    return parameter.get("Default", value) if isinstance(parameter, dict) else value
+
+
+def _brings_traffic(events: object, parameters: dict[str, Any]) -> bool:
+    """Whether a SAM function has an event source that keeps an execution environment warm: an
+    API, a queue, a stream, a bucket, a topic, a rule, or a schedule known to fire more often than
+    hourly (``rate(5 minutes)``); not a schedule whose expression cannot be read."""
+    if not isinstance(events, dict):
+        return False
+    for event in events.values():
+        if not (isinstance(event, dict) and event.get("Type") in _SCHEDULES):
+            return True
+        properties = event.get("Properties") or {}
+        expression = _parameter_default(properties.get("Schedule") or properties.get("ScheduleExpression"), parameters)
+        if isinstance(expression, str) and only_schedules([expression]) is None:
+            return True
+    return False
 
 
 def _on_api_calls(pattern: object) -> bool:
@@ -78,6 +106,8 @@ def cloudformation(path: Path, found: Found) -> None:
     if not isinstance(template, dict) or not isinstance(template.get("Resources"), dict):
         return
     globals_ = (template.get("Globals") or {}).get("Function") or {}
+    declared_parameters = template.get("Parameters")
+    parameters: dict[str, Any] = declared_parameters if isinstance(declared_parameters, dict) else {}
     resources: dict[str, Any] = template["Resources"]
     provisioned_aliases = {
         _ref(resource.get("Properties", {}).get("FunctionName"))
@@ -107,10 +137,10 @@ def cloudformation(path: Path, found: Found) -> None:
             function_layers = tuple(_layer(reference, layers) for reference in listed)
             code_root = path.parent / code_uri
             events = properties.get("Events")
-            rare = _rare_events(events)
+            rare = _rare_events(events, parameters)
             declare(
                 found, path, name, code_root, merged.get("Handler"), snap, provisioned, function_layers, rare,
-                serves_traffic=bool(events) and rare is None,
+                serves_traffic=_brings_traffic(events, parameters) and rare is None,
                 memory=merged.get("MemorySize"),
             )
         elif kind == "AWS::Lambda::Function":
