@@ -1205,6 +1205,8 @@ def test_a_finding_costs_what_the_module_would_stop_loading(  # type: ignore[no-
         pytest.param("    else:\n        logger.warning('no msg')\n        raise ValueError('no msg')\n", [], id="else-only-raises"),
         pytest.param("    else:\n        return {'statusCode': 204}\n", ["LIL001"], id="else-answers"),
         pytest.param("    else:\n        return {'statusCode': 400, 'body': 'no msg'}\n", [], id="else-answers-an-error"),
+        pytest.param("    else:\n        logger.error('no msg')\n        status = {}\n", [], id="else-reports-and-falls-back"),
+        pytest.param("    else:\n        status = None\n", ["LIL001"], id="else-only-falls-back"),
         pytest.param("    raise ValueError('unsupported message')\n", [], id="then-only-raises"),
         pytest.param("    logger.info('nothing to send')\n    return {'statusCode': 422}\n", [], id="then-only-answers-an-error"),
         pytest.param("    return {'statusCode': 200, 'body': 'nothing to send'}\n", ["LIL001"], id="then-answers"),
@@ -1309,6 +1311,29 @@ def test_a_handler_shaped_helper_the_handler_calls_is_not_a_handler(tmp_path: Pa
     assert _flake8(app, "--select", "LIL001") == []
     app.write_text(app.read_text().replace("    return main(event, context, s3_client)\n", "    return s3_client\n"))
     assert [item["code"] for item in _check(app, capsys, "--select", "LIL001")] == ["LIL001"]
+
+
+@pytest.mark.parametrize(
+    ("iterable", "expected"),
+    [
+        pytest.param("event.get('Records', [])", [], id="the-batch-read-with-get"),
+        pytest.param("event['Records']", [], id="the-batch"),
+        pytest.param("event.get('images', [])", ["LIL001"], id="an-optional-field"),
+    ],
+)
+def test_a_loop_over_the_batch_runs_on_every_invocation(  # type: ignore[no-untyped-def]
+    iterable: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """`for record in event.get("Records", []):` (round 8: an SQS worker calling the provider's
+    API for each message): the batch is in every invocation of a queue's consumer, so the loop's
+    body runs on every invocation; an optional field of the event is what some skip."""
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import requests\n\n\ndef call_provider(record):\n"
+        "    return requests.get('https://example.com', params={'id': record['body']}).json()\n\n\n"
+        f"def handler(event, context):\n    for record in {iterable}:\n        call_provider(record)\n"
+    )
+    _assert_codes(app, capsys, expected)
 
 
 def test_a_client_the_function_never_uses_is_not_advised_to_move(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -141,6 +141,10 @@ MAIN_PATH = [
     pytest.param("for i in event['Records']:\n        pd.x", "main-path", id="for-body-runs-whenever-reached"),
     pytest.param("for i in event.get('images', []):\n        pd.x", "deferrable", id="for-over-optional-field"),
     pytest.param("for i in event.get('items') or []:\n        pd.x", "deferrable", id="for-over-optional-or-empty"),
+    # The batch of a queue's or stream's event is there on every invocation, however cautiously read.
+    pytest.param("for i in event.get('Records', []):\n        pd.x", "main-path", id="for-over-the-batch-read-with-get"),
+    pytest.param("for i in event.get('Records') or []:\n        pd.x", "main-path", id="for-over-the-batch-or-empty"),
+    pytest.param("return [pd.x for i in event.get('records', [])]", "main-path", id="comprehension-over-a-firehose-batch"),
     pytest.param("for i in event:\n        if i:\n            pd.x", "deferrable", id="branch-in-loop"),
     pytest.param("while event:\n        pd.x", "main-path", id="while-body"),
     pytest.param("return [pd.x for i in event['Records']]", "main-path", id="comprehension"),

@@ -110,13 +110,35 @@ def relative_prefix(node: cst.ImportFrom | cst.LazyImportFrom) -> str:
     return "." * len(node.relative)
 
 
+# The batch of records every invocation by a queue, stream, topic or bucket carries (SQS, SNS,
+# S3, Kinesis, DynamoDB streams: `Records`; Firehose transformations: `records`): read with
+# `.get("Records", [])` out of caution, it is there all the same.
+_BATCH_KEYS = frozenset({"Records", "records"})
+
+
 def is_optional_iterable(expression: cst.BaseExpression) -> bool:
     """An iterable that is visibly optional: ``event.get("images", [])``, ``event.get("items") or
-    []``, ``x if c else []``. A loop over it runs only on some invocations."""
+    []``, ``x if c else []``. A loop over it runs only on some invocations. Not the batch of an
+    event source (``event.get("Records", [])``, round 8: an SQS worker)."""
+    if isinstance(expression, cst.BooleanOperation) and _gets_the_batch(expression.left):
+        return False
     if isinstance(expression, cst.Call):
         func = expression.func
-        return isinstance(func, cst.Attribute) and func.attr.value == "get"
+        return isinstance(func, cst.Attribute) and func.attr.value == "get" and not _gets_the_batch(expression)
     return isinstance(expression, (cst.BooleanOperation, cst.IfExp))
+
+
+def _gets_the_batch(expression: cst.BaseExpression) -> bool:
+    """``….get("Records", [])``."""
+    if not (isinstance(expression, cst.Call) and expression.args):
+        return False
+    key = expression.args[0].value
+    return (
+        isinstance(expression.func, cst.Attribute)
+        and expression.func.attr.value == "get"
+        and isinstance(key, cst.SimpleString)
+        and key.raw_value in _BATCH_KEYS
+    )
 
 
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
@@ -124,7 +146,8 @@ _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exceptio
 
 def only_reports(suite: cst.BaseSuite | Sequence[cst.BaseStatement]) -> bool:
     """A block that only reports: ``print(...)``, ``logger.warning(...)``, ``pass``, ``raise``,
-    ``return`` of an HTTP error (``return {"statusCode": 400, "body": "no id"}``). The ``else``
+    ``return`` of an HTTP error (``return {"statusCode": 400, "body": "no id"}``), also setting a
+    fallback literal after reporting (``logger.error("no items"); recommendations = {}``). The ``else``
     of a branch the event's well-formed invocations all take (``if "msg" in body: … else:
     print("no msg")``): that branch is as good as the main path."""
     statements: Sequence[cst.BaseStatement | cst.SimpleStatementSuite]
@@ -138,13 +161,19 @@ def only_reports(suite: cst.BaseSuite | Sequence[cst.BaseStatement]) -> bool:
         statements = suite
     if not statements:
         return False
+    reported = defaulted = False
     for statement in statements:
         if not isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
             return False
         for small in statement.body:
             if isinstance(small, (cst.Pass, cst.Raise)):
+                reported = reported or isinstance(small, cst.Raise)
                 continue
             if isinstance(small, cst.Return) and small.value is not None and _http_error(small.value):
+                reported = True
+                continue
+            if isinstance(small, cst.Assign) and _literal(small.value):
+                defaulted = True  # `recommendations = {}` after logging the error: a fallback
                 continue
             if not (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call)):
                 return False
@@ -154,7 +183,25 @@ def only_reports(suite: cst.BaseSuite | Sequence[cst.BaseStatement]) -> bool:
                 or (isinstance(func, cst.Attribute) and func.attr.value in _LOG_METHODS)
             ):
                 return False
-    return True
+            reported = True
+    # A fallback value alone is an alternative of its own (`else: image = None`), not a report.
+    return reported or not defaulted
+
+
+def _literal(value: cst.BaseExpression) -> bool:
+    """A literal value: ``None``, ``0``, ``"n/a"``, ``{}``, ``[]``, ``{"items": []}``."""
+    if isinstance(value, (cst.SimpleString, cst.Integer, cst.Float)):
+        return True
+    if isinstance(value, cst.Name):
+        return value.value in ("None", "True", "False")
+    if isinstance(value, cst.Dict):
+        return all(
+            isinstance(element, cst.DictElement) and _literal(element.key) and _literal(element.value)
+            for element in value.elements
+        )
+    if isinstance(value, (cst.List, cst.Tuple)):
+        return all(isinstance(element, cst.Element) and _literal(element.value) for element in value.elements)
+    return False
 
 
 def _http_error(value: cst.BaseExpression) -> bool:
