@@ -2,7 +2,7 @@
 resolved to files, and YAML with CloudFormation's short-form tags.
 
 A declaration names a file that may not exist, or a function the file lacks: those become warnings,
-never errors. Parsers (PyYAML, python-hcl2) load only when such a file is found.
+never errors. PyYAML loads only when such a file is found.
 """
 
 from __future__ import annotations
