@@ -129,7 +129,12 @@ class Parsed(NamedTuple):
 # matter).
 WORTH_READING: dict[str, tuple[bytes, ...]] = {  # kind: substrings one of which must be there
     "terraform": (b"aws_lambda_function", b"aws_lambda_layer_version", b"terraform-aws-modules/lambda"),
-    "cloudformation": (b"AWS::Serverless::", b"AWS::Lambda::"),  # a resource type, not the SAM Transform
+    # The resource types sam.py reads (not the SAM Transform, nor AWS::Lambda::Permission, an
+    # event source mapping or an API: a template holding only those declares nothing).
+    "cloudformation": (
+        b"AWS::Serverless::Function", b"AWS::Lambda::Function", b"AWS::Serverless::LayerVersion",
+        b"AWS::Lambda::LayerVersion",
+    ),
     "cdk": (b"Function", b"LayerVersion"),
     "dockerfile": (b"lambda/python", b"aws-lambda-python"),  # FROM lines are matched ignoring case
 }
