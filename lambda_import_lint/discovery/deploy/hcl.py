@@ -196,7 +196,9 @@ class _Parser:
             self.position += 1
             if self.at(self.position, "punct", "="):
                 start = self.position + 1
-                self.position = self.expression_end(start)
+                # A comma or another `=` outside brackets ends nothing here: the check below
+                # refuses it (`a = 1,` is not HCL).
+                self.position = self.expression_end(start, stops=(",", "="))
                 body[name.text] = self.convert(start, self.position)
             else:
                 self.block(name.text, body)
