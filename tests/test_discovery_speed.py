@@ -88,6 +88,12 @@ def test_a_tf_file_without_lambda_resources_is_not_parsed(tmp_path: Path, capsys
         pytest.param("cloudformation", "t.yaml", "Type: AWS::Lambda::LayerVersion", True, id="cfn-layer"),
         pytest.param("cloudformation", "t.yaml", "Type: AWS::Lambda::Function\n  MemorySize: 512", True, id="cfn-memory"),
         pytest.param("cloudformation", "t.yaml", "Type: AWS::S3::Bucket", False, id="cfn-bucket"),
+        pytest.param("cloudformation", "t.json", '{"Type": "AWS::Serverless::Function"}', True, id="sam-json"),
+        pytest.param(
+            "cloudformation", "t.yaml", "P: {Type: AWS::Lambda::Permission}\nM: {Type: AWS::Lambda::EventSourceMapping}",
+            False, id="cfn-lambda-without-functions",
+        ),
+        pytest.param("cloudformation", "t.yaml", "A: {Type: AWS::Serverless::Api}", False, id="sam-api-only"),
         pytest.param(
             "cloudformation", "t.yaml", "Transform: AWS::Serverless-2016-10-31\nResources: {T: {Type: AWS::S3::Bucket}}",
             False, id="sam-without-functions",

@@ -16,6 +16,7 @@ from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple
 
 from lambda_import_lint.catalogue import HeavyModules, imports_known
@@ -54,10 +55,6 @@ def dependency(path: str) -> Dependency:
     except OSError:
         return (path, -1, -1)
     return (path, status.st_size, status.st_mtime_ns)
-
-
-def _note(path: Path) -> None:
-    note_dependency(str(path))
 
 
 def note_dependency(path: str, known: Dependency | None = None) -> None:
@@ -143,16 +140,35 @@ def resolve(module: str, level: int, importer: Path, roots: Iterable[Path]) -> P
     else:
         candidates = list(roots)
     parts = [part for part in module.split(".") if part]
+    tail = os.sep.join(parts)
     for root in candidates:
-        target = root.joinpath(*parts) if parts else root
-        if parts:
-            _note(target.with_suffix(".py"))
-            if target.with_suffix(".py").is_file():
-                return target.with_suffix(".py")
-        _note(target / "__init__.py")
-        if (target / "__init__.py").is_file():
-            return target / "__init__.py"
+        target = os.path.join(root, tail) if parts else str(root)
+        if parts and _is_file_noted(target + ".py"):
+            return Path(target + ".py")
+        if _is_file_noted(os.path.join(target, "__init__.py")):
+            return Path(target, "__init__.py")
     return None
+
+
+def _is_file_noted(path: str) -> bool:
+    """Whether ``path`` is a file, recorded as a dependency: one ``stat`` per path and run (the
+    same candidate paths come back for every import of every file; a handler's folder and each
+    folder above it are tried for each name)."""
+    probe = _PROBES.get(path)
+    if probe is None:
+        try:
+            status = os.stat(path)
+        except OSError:
+            probe = ((path, -1, -1), False)
+        else:
+            probe = ((path, status.st_size, status.st_mtime_ns), S_ISREG(status.st_mode))
+        _PROBES[path] = probe
+    if _RECORDERS:
+        _RECORDERS[-1].add(probe[0])
+    return probe[1]
+
+
+_PROBES: dict[str, tuple[Dependency, bool]] = {}
 
 
 def _module_scope_names(tree: ast.Module) -> set[str]:
@@ -239,6 +255,7 @@ def new_run() -> None:
     """Forget what earlier runs of this process learnt: files may have changed since."""
     _NODES.clear()
     _CHAINS.clear()
+    _PROBES.clear()
 
 
 def chain_through(

@@ -125,11 +125,16 @@ class Parsed(NamedTuple):
 # spelling the readers take; layers and memory sizes of functions included, as the resources that
 # declare them are named the same way). A file without it is not parsed: in a Terraform repository
 # most `.tf` files declare networks, buckets, roles and outputs (`module.aws_lambda_function.arn` is
-# a reference, not a resource), and python-hcl2 takes ~20-60 ms a file. Serverless files are always
-# read (few per repository; any key may matter).
+# a reference, not a resource). Serverless files are always read (few per repository; any key may
+# matter).
 WORTH_READING: dict[str, tuple[bytes, ...]] = {  # kind: substrings one of which must be there
     "terraform": (b"aws_lambda_function", b"aws_lambda_layer_version", b"terraform-aws-modules/lambda"),
-    "cloudformation": (b"AWS::Serverless::", b"AWS::Lambda::"),  # a resource type, not the SAM Transform
+    # The resource types sam.py reads (not the SAM Transform, nor AWS::Lambda::Permission, an
+    # event source mapping or an API: a template holding only those declares nothing).
+    "cloudformation": (
+        b"AWS::Serverless::Function", b"AWS::Lambda::Function", b"AWS::Serverless::LayerVersion",
+        b"AWS::Lambda::LayerVersion",
+    ),
     "cdk": (b"Function", b"LayerVersion"),
     "dockerfile": (b"lambda/python", b"aws-lambda-python"),  # FROM lines are matched ignoring case
 }

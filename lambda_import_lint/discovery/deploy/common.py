@@ -2,7 +2,7 @@
 resolved to files, and YAML with CloudFormation's short-form tags.
 
 A declaration names a file that may not exist, or a function the file lacks: those become warnings,
-never errors. Parsers (PyYAML, python-hcl2) load only when such a file is found.
+never errors. PyYAML loads only when such a file is found.
 """
 
 from __future__ import annotations
@@ -224,11 +224,37 @@ ARCHIVE_HINT = f"to check the source it is built from, {handlers_hint()}"
 
 
 def yaml_load(text: str) -> Any:
+    """A YAML document as PyYAML's safe loader gives it, CloudFormation's short-form tags as data
+    (``!Ref X`` → ``{"Ref": "X"}``, ``!GetAtt A.B`` → ``{"Fn::GetAtt": "A.B"}``)."""
     import yaml
 
-    # libyaml's parser when PyYAML was built with it (the wheels are): about ten times faster
-    # than the pure-Python one, which took 0.5 s for a template declaring 300 functions.
-    safe: type[Any] = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+    loader = _loader()(text)
+    try:
+        return _from_events(loader)
+    except _FullLoaderNeeded:
+        pass
+    finally:
+        loader.dispose()
+    return yaml.load(text, Loader=_loader())  # noqa: S506 - SafeConstructor subclass
+
+
+class _FullLoaderNeeded(Exception):
+    """What ``_from_events`` leaves to PyYAML's own composer and constructor."""
+
+
+_LOADERS: dict[bool, type[Any]] = {}  # by whether libyaml is there
+
+
+def _loader() -> type[Any]:
+    """PyYAML's safe loader with the short-form tags; libyaml's parser when PyYAML was built with
+    it (the wheels are): about ten times faster than the pure-Python one, which took 0.5 s for a
+    template declaring 300 functions."""
+    import yaml
+
+    with_libyaml = bool(yaml.__with_libyaml__)
+    if with_libyaml in _LOADERS:
+        return _LOADERS[with_libyaml]
+    safe: type[Any] = yaml.CSafeLoader if with_libyaml else yaml.SafeLoader
 
     class Loader(safe):  # type: ignore[misc]
         pass
@@ -241,10 +267,106 @@ def yaml_load(text: str) -> Any:
             value = loader.construct_sequence(node, deep=True)
         else:
             value = loader.construct_mapping(node, deep=True)
-        return {"Ref" if suffix == "Ref" else f"Fn::{suffix}": value}
+        return _intrinsic(suffix, value)
 
     Loader.add_multi_constructor("!", intrinsic)
-    return yaml.load(text, Loader=Loader)  # noqa: S506 - SafeLoader subclass
+    _LOADERS[with_libyaml] = Loader
+    return Loader
+
+
+def _intrinsic(suffix: str, value: object) -> dict[str, object]:
+    return {"Ref" if suffix == "Ref" else f"Fn::{suffix}": value}
+
+
+def _short_form(tag: str | None) -> bool:
+    return tag is not None and tag.startswith("!") and tag != "!"
+
+
+_STR, _INT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int"
+_COLLECTIONS = (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
+def _from_events(loader: Any) -> Any:
+    """The document built straight from the parser's events: PyYAML's composer (a node object per
+    value, resolver hooks per node) and constructor took twice as long as libyaml's parsing on
+    SAM templates. Plain scalars are resolved and constructed by PyYAML itself, so the data is the
+    same; whatever is rarer (merge keys, recursive or duplicate anchors, unhashable keys, other
+    tags on collections, several documents) raises ``_FullLoaderNeeded`` for the loader to read the
+    text again its own way (and report what it reports)."""
+    import yaml
+
+    scalar_node, resolve, construct = yaml.ScalarNode, loader.resolve, loader.construct_object
+    # The first characters of the plain scalars PyYAML's resolver may give another tag than str
+    # (digits, signs, `t`/`f`/`y`/`n`/`o` of booleans, `~`, `<<`...): any other is a string.
+    implicit = loader.yaml_implicit_resolvers
+    maybe_typed = "" if None in implicit else "".join(key for key in implicit if key)
+    anchors: dict[str, object] = {}
+    # Open collections: [the list or dict, its tag, its anchor, the key read, whether one was read]
+    stack: list[list[Any]] = []
+    document: object = None
+    documents = 0
+    while True:
+        event = loader.get_event()
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            tag, value = event.tag, event.value
+            if tag is None or tag == "!":
+                plain = event.implicit[0]
+                if not plain or (value and maybe_typed and value[0] not in maybe_typed):
+                    tag = _STR
+                else:
+                    tag = resolve(scalar_node, value, event.implicit)
+            if tag == _STR:
+                item: object = value
+            elif tag == _INT and value.isdigit() and (value[0] != "0" or value == "0"):
+                item = int(value)
+            elif tag in ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"):
+                raise _FullLoaderNeeded
+            else:  # PyYAML's own constructor for the rest (booleans, null, floats, dates)
+                node = scalar_node(tag, value, event.start_mark, event.end_mark, event.style)
+                try:
+                    item = construct(node, deep=True)
+                except yaml.YAMLError:  # a tag it refuses: the error the full loader meets first
+                    raise _FullLoaderNeeded from None
+            anchor = event.anchor
+        elif kind is yaml.AliasEvent:
+            if event.anchor not in anchors:
+                raise _FullLoaderNeeded  # undefined, or an anchor still being built (recursive)
+            item, anchor = anchors[event.anchor], None
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if event.tag not in _COLLECTIONS and not _short_form(event.tag):
+                raise _FullLoaderNeeded
+            stack.append([{} if kind is yaml.MappingStartEvent else [], event.tag, event.anchor, None, False])
+            continue
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            collection, tag, anchor, _, _ = stack.pop()
+            item = _intrinsic(tag[1:], collection) if _short_form(tag) else collection
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _FullLoaderNeeded
+            continue
+        elif kind is yaml.StreamEndEvent:
+            return document
+        else:  # the stream's start, a document's end
+            continue
+        if anchor is not None:
+            if anchor in anchors:
+                raise _FullLoaderNeeded
+            anchors[anchor] = item
+        if not stack:
+            document = item
+            continue
+        top = stack[-1]
+        if isinstance(top[0], list):
+            top[0].append(item)
+        elif top[4]:
+            top[0][top[3]] = item
+            top[4] = False
+        else:
+            if isinstance(item, (dict, list)):
+                raise _FullLoaderNeeded  # an unhashable key: the constructor's error
+            top[3], top[4] = item, True
 
 
 def is_python(runtime: object) -> bool:

@@ -1,5 +1,5 @@
 """Terraform `aws_lambda_function` resources and the terraform-aws-modules/lambda module, read with
-python-hcl2."""
+``hcl.loads`` (python-hcl2's document shape; ``tests/test_hcl.py`` compares the two on real files)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from lambda_import_lint.discovery.deploy import hcl
 from lambda_import_lint.discovery.deploy.common import (
     ARCHIVE_HINT, NOT_INSPECTABLE, Found, declare, define_layer, external_layer, is_python, read_text,
 )
@@ -31,13 +32,16 @@ def _terraform_path(value: object, module_folder: Path) -> Path | None:
 
 def terraform(path: Path, found: Found) -> None:
     try:
-        import hcl2
-
-        document = hcl2.loads(read_text(path))
-    except Exception as error:
-        reason = str(error).splitlines()[0] if str(error) else repr(error)
-        found.warn(path, f"cannot read: {reason}", hint=f"fix it, or {handlers_hint()}")
+        document = hcl.loads(read_text(path))
+    except hcl.HclError as error:
+        found.warn(path, f"cannot read: {error}", hint=f"fix it, or {handlers_hint()}")
         return
+    declare_document(path, document, found)
+
+
+def declare_document(path: Path, document: dict[str, Any], found: Found) -> None:
+    """The functions and layers a Terraform file's document (as ``hcl.loads`` or python-hcl2's
+    ``loads`` gives it) declares."""
     archives: dict[str, Path] = {}
     for block in document.get("data", []):
         for kind, named in block.items():
