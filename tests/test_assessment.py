@@ -383,7 +383,7 @@ def test_a_client_on_the_dead_side_is_not_reported_and_the_live_one_is_every_inv
         "import boto3\n\nASSUME_ROLE_MODE = False\n\n\ndef get_client():\n"
         "    if ASSUME_ROLE_MODE:\n        return boto3.client('sts').assume_role(RoleArn='x')\n"
         "    else:\n        return boto3.client('config')\n\n\n"
-        "def lambda_handler(event, context):\n    return get_client().describe_config_rules(ConfigRuleNames=event['detail'])\n"
+        "def lambda_handler(event, context):\n    return get_client().describe_config_rules(ConfigRuleNames=event['body'])\n"
     )
     findings = check_source(source.encode(), "app.py").findings
     assert [(f.code, f.line) for f in findings] == [("LIL101", 10)]

@@ -165,36 +165,46 @@ def rarely_invoked(source: bytes | str, handler_names: Iterable[str] = ()) -> st
 
 
 # What a handler serving traffic reads or builds: the event sources that invoke a function often
-# enough for its execution environment to stay warm (queues and streams, HTTP front doors,
-# application events, GraphQL resolvers) and the frameworks built on them. Reusing a client across
-# invocations helps only where there are warm invocations; a function with none of these (a task
-# handed a custom payload by Step Functions, a notebook, a nightly job) is not shown to have any.
-# Names distinctive enough on their own, as whole words (`event_source`, not the Lambda API's
-# `create_event_source_mapping`):
+# enough, and with somebody waiting, for its execution environment to stay warm and its latency to
+# matter (HTTP front doors, GraphQL resolvers, queues and streams read in batches, log
+# subscriptions) and the frameworks built on them. Reusing a client across invocations helps only
+# where there are warm invocations; a function with none of these (a task handed a custom payload
+# by Step Functions, a notebook, a nightly job) is not shown to have any. Names distinctive enough
+# on their own, as whole words:
 _TRAFFIC_NAMES: tuple[str, ...] = (
     # API Gateway (REST, HTTP, WebSocket), ALB, function URLs; CloudWatch Logs subscriptions.
     "pathParameters", "queryStringParameters", "httpMethod", "requestContext", "rawPath", "routeKey", "awslogs",
     # Powertools event handlers, batch processing and event source data classes.
-    "Resolver", "event_source", "BatchProcessor", "process_partial_response", "batch_processor",
-    "SQSEvent", "SNSEvent", "S3Event", "KinesisStreamEvent", "DynamoDBStreamEvent", "EventBridgeEvent",
-    "APIGatewayProxyEvent", "ALBEvent", "LambdaFunctionUrlEvent",
+    "Resolver", "BatchProcessor", "process_partial_response", "batch_processor",
+    "SQSEvent", "KinesisStreamEvent", "DynamoDBStreamEvent",
+    "APIGatewayProxyEvent", "APIGatewayProxyEventV2", "ALBEvent", "LambdaFunctionUrlEvent",
     # Web frameworks behind an adapter.
     "Mangum", "serverless_wsgi", "awsgi", "Chalice",
+    # The event source of a queue's or a stream's records.
+    "aws:sqs", "aws:kinesis", "aws:dynamodb",
 )
 _TRAFFIC_WORD = re.compile(
     r"(?<![\w-])(?:" + "|".join(re.escape(name) for name in _TRAFFIC_NAMES if name != "Resolver") + r")(?![\w-])"
     # Powertools' resolvers: `APIGatewayRestResolver`, `AppSyncResolver`, `BedrockAgentResolver`…
     r"|\w*Resolver\b"
 )
-# Keys common enough elsewhere that only a read counts (``event["Records"]``, ``event.get("body")``),
-# not a return value's ``{"statusCode": 200, "body": …}``: SQS, SNS, S3, Kinesis, DynamoDB streams;
-# an HTTP request's body and headers; EventBridge application events (not an event pattern the
-# function builds to create a rule: `{"detail-type": [...]}`); AppSync arguments. Not a streamed
+# Keys common enough elsewhere that only a read counts (``record["body"]``, ``event.get("body")``),
+# not a return value's ``{"statusCode": 200, "body": …}``: an HTTP request's (or an SQS message's)
+# body and headers, an SQS message's id, a Kinesis or DynamoDB stream record, AppSync arguments. Not a streamed
 # response's body (`json.loads(response["body"].read())`: Bedrock's `invoke_model`, round 9).
 _TRAFFIC_READ = re.compile(
-    r"""(?:\[\s*|\.get\(\s*)["'](?:Records|body|headers|detail|detail-type|arguments|fieldName)["']"""
+    r"""(?:\[\s*|\.get\(\s*)["'](?:body|headers|messageId|receiptHandle|kinesis|dynamodb|arguments|fieldName)["']"""
     r"""(?!\s*[\])]\s*\.read\()"""
 )
+
+# What a handler of asynchronous notifications reads: a bucket's, a topic's or EventBridge's
+# events (`event["Records"]`, `record["s3"]`, `record["Sns"]`, `event["detail"]`). They come at the
+# pace of uploads and happenings nobody waits on, often a few a day (blind reviews of rounds 7–10:
+# an upload's mailer, a CSV import, a ClamAV scan, a Slack notifier), so a client per invocation is
+# not shown to be worth a change; one built again for each item of a loop still is.
+_NOTIFICATION_NAMES: tuple[str, ...] = ("event_source", "SNSEvent", "S3Event", "EventBridgeEvent", "S3EventRecord")
+_NOTIFICATION_WORD = re.compile(r"(?<![\w-])(?:" + "|".join(_NOTIFICATION_NAMES) + r")(?![\w-])")
+_NOTIFICATION_READ = re.compile(r"""(?:\[\s*|\.get\(\s*)["'](?:Records|Sns|s3|detail|detail-type)["']""")
 
 
 def serves_traffic(source: bytes | str) -> bool:
@@ -202,6 +212,13 @@ def serves_traffic(source: bytes | str) -> bool:
     only then are there warm invocations for a client kept at module scope to help."""
     text = _text(source)
     return _TRAFFIC_WORD.search(text) is not None or _TRAFFIC_READ.search(text) is not None
+
+
+def handles_notifications(source: bytes | str) -> bool:
+    """Whether the module handles asynchronous notifications (``_NOTIFICATION_READ``): S3, SNS,
+    EventBridge events, which are invocations of their own but not shown to be frequent."""
+    text = _text(source)
+    return _NOTIFICATION_WORD.search(text) is not None or _NOTIFICATION_READ.search(text) is not None
 
 
 # What a module whose invocations run for seconds does: sleeps, long-polls a queue, watches the
@@ -218,13 +235,15 @@ _WAITING = re.compile(
 # starts (or stops) a Step Functions execution, a Glue job, a Batch job, a CodePipeline or CodeBuild
 # run, an ECS task, a knowledge-base ingestion, an asynchronous Transcribe or Textract job. Such a
 # trigger runs when its workflow is asked for (blind reviews: an admin console's "start" buttons, a
-# file-drop kicking off an ETL), so most of its invocations are cold, and a client's few tens of
-# milliseconds are a sliver of the work it starts. `start_sync_execution` (an Express workflow the
+# file-drop kicking off an ETL or a Glue crawler), so most of its invocations are cold, and a
+# client's few tens of milliseconds are a sliver of the work it starts. `start_sync_execution` (an Express workflow the
 # caller waits for) is not among them.
 _HANDING_OFF = re.compile(
     r"\.(?:start_execution|stop_execution|start_job_run|submit_job|start_pipeline_execution|start_build"
     r"|run_task|start_ingestion_job|start_transcription_job|start_call_analytics_job"
-    r"|start_document_analysis|start_document_text_detection)\("
+    r"|start_document_analysis|start_document_text_detection"
+    # A Glue crawler or workflow, a DataSync task (round 10: an upload starting a crawler).
+    r"|start_crawler|start_workflow_run|start_task_execution)\("
 )
 
 

@@ -147,6 +147,14 @@ def _serves_traffic(source: bytes | str, handlers: tuple[FunctionInfo, ...], req
     return any(handler.name in request.busy for handler in handlers) or serves_traffic(source)
 
 
+def _handles_notifications(source: bytes | str) -> bool:
+    """Whether the module's handlers take asynchronous notifications (S3, SNS, EventBridge):
+    invocations whose pace the code does not show (``handles_notifications``)."""
+    from lambda_import_lint.analysis.handlers import handles_notifications
+
+    return handles_notifications(source)
+
+
 def _clients_marginal(source: bytes | str, handlers: tuple[FunctionInfo, ...], request: Request) -> bool:
     """Whether building a client is a sliver of what the module's invocations cost: every handler
     is declared with a full vCPU, or the module waits (``waits``) or starts work that runs long
@@ -223,6 +231,7 @@ def _analyse_module(
         local_chains=chains,
         rarely_invoked=not library and not config.lint_rare_handlers and _rarely_invoked(source, handlers, request),
         serves_traffic=config.lint_rare_handlers or _serves_traffic(source, handlers, request),
+        notified=_handles_notifications(source),
         clients_marginal=_clients_marginal(source, handlers, request),
         patched_factories=_patched_factories(facts, request, codes) if not library and handlers else frozenset(),
     )

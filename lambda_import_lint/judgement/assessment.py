@@ -268,6 +268,7 @@ def assess(
     local_chains: Mapping[int, HeavyLink] | None = None,
     rarely_invoked: bool = False,
     serves_traffic: bool = True,
+    notified: bool = False,
     report_unproven: bool = False,
     clients_marginal: bool = False,
     patched_factories: frozenset[str] = frozenset(),
@@ -280,6 +281,8 @@ def assess(
     function), so neither their cold starts nor their per-invocation clients are worth a change;
     ``serves_traffic``: the module shows its handlers are invoked often enough to stay warm (an
     event source of traffic), without which a client kept at module scope is not shown to help;
+    ``notified``: the module handles asynchronous notifications (S3, SNS, EventBridge), whose pace
+    is not shown: only a client built again for each item of a loop is worth reporting there;
     ``clients_marginal``: building a client is a sliver of what an invocation costs — every handler
     is declared with a full vCPU or more (1,769 MB), where a client takes a few milliseconds
     (``benchmarks/client_cost.py``), or the module waits (sleeps, long-polls, watches its remaining
@@ -368,7 +371,9 @@ def assess(
     reported = tuple(
         client for client in reported if client.every_invocation or client.per_item or report_unproven
     )
-    clients = reported if serves_traffic and not rarely_invoked and not clients_marginal else ()
+    if not serves_traffic:
+        reported = tuple(client for client in reported if notified and client.per_item)
+    clients = reported if not rarely_invoked and not clients_marginal else ()
     return Assessment(tuple(judgements), clients, warm_handlers, all_warm, layer_loads)
 
 

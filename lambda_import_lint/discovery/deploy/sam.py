@@ -65,13 +65,21 @@ def _parameter_default(value: object, parameters: dict[str, Any]) -> object:
     return parameter.get("Default", value) if isinstance(parameter, dict) else value
 
 
+# Asynchronous notifications: they come at the pace of uploads and happenings, not shown to keep
+# an execution environment warm (the code's own reads say the same: analysis.handlers).
+_NOTIFICATIONS = frozenset({"S3", "SNS", "EventBridgeRule", "CloudWatchEvent"})
+
+
 def _brings_traffic(events: object, parameters: dict[str, Any]) -> bool:
     """Whether a SAM function has an event source that keeps an execution environment warm: an
-    API, a queue, a stream, a bucket, a topic, a rule, or a schedule known to fire more often than
-    hourly (``rate(5 minutes)``); not a schedule whose expression cannot be read."""
+    API, a queue, a stream, a log subscription, or a schedule known to fire more often than hourly
+    (``rate(5 minutes)``); not a bucket's, a topic's or EventBridge's notifications, nor a schedule
+    whose expression cannot be read."""
     if not isinstance(events, dict):
         return False
     for event in events.values():
+        if isinstance(event, dict) and event.get("Type") in _NOTIFICATIONS:
+            continue
         if not (isinstance(event, dict) and event.get("Type") in _SCHEDULES):
             return True
         properties = event.get("Properties") or {}

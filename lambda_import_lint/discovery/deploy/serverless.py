@@ -47,9 +47,31 @@ def serverless(path: Path, found: Found) -> None:
             snap if isinstance(snap, bool) else None,
             bool(provisioned) if isinstance(provisioned, int) else None,
             function_layers, rare,
-            serves_traffic=bool(events) and rare is None,
+            serves_traffic=_brings_traffic(events) and rare is None,
             memory=function.get("memorySize", provider.get("memorySize")),
         )
+
+
+# Asynchronous notifications, not shown to keep an execution environment warm (see sam.py).
+_NOTIFICATIONS = frozenset({"s3", "sns", "eventBridge", "cloudwatchEvent"})
+
+
+def _brings_traffic(events: object) -> bool:
+    """Whether a Serverless function has an event source that keeps it warm: ``http``,
+    ``httpApi``, ``sqs``, ``stream``… or a schedule more often than hourly; not ``s3``, ``sns``,
+    ``eventBridge`` or ``cloudwatchEvent`` notifications."""
+    if not isinstance(events, list):
+        return False
+    for event in events:
+        kinds = set(event) if isinstance(event, dict) else set()
+        if kinds and kinds <= _NOTIFICATIONS:
+            continue
+        if kinds == {"schedule"}:
+            if _scheduled_only([event]) is None:
+                return True
+            continue
+        return True
+    return False
 
 
 def _scheduled_only(events: object) -> str | None:
