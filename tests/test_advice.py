@@ -1350,6 +1350,49 @@ def test_a_loop_over_the_batch_runs_on_every_invocation(  # type: ignore[no-unty
     _assert_codes(app, capsys, expected)
 
 
+@pytest.mark.parametrize(("package_imports", "expected"), [("from common import storage\n", []), ("", ["LIL001"])])
+def test_shared_code_whose_package_init_loads_the_module_has_it_paid(  # type: ignore[no-untyped-def]
+    package_imports: str, expected: list[str], tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """Importing `common.dedup` runs `common/__init__.py` first; when that imports a submodule
+    importing boto3 at module scope (round 10: a layer whose `__init__` imports every submodule),
+    deferring `boto3` in `dedup.py` saves nothing. The cache follows the package's `__init__`."""
+    (tmp_path / "pyproject.toml").write_text('[tool.lambda-import-lint]\nlibrary-paths = ["lib/"]\n')
+    package = tmp_path / "lib" / "common"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(package_imports)
+    (package / "storage.py").write_text("import boto3\n\nS3 = boto3.client('s3')\n")
+    dedup = package / "dedup.py"
+    dedup.write_text("import boto3\n\n\nclass Dedup:\n    def __init__(self):\n        self.table = boto3.resource('dynamodb').Table('d')\n")
+    monkeypatch.chdir(tmp_path)
+
+    def codes() -> list[str]:
+        main(["check", "--format", "json", str(dedup)])
+        return [str(item["code"]) for item in json.loads(capsys.readouterr().out)]
+
+    assert codes() == expected
+    assert _flake8(dedup) == expected
+    # Edited between runs, the package's `__init__` decides again (no stale cached result).
+    (package / "__init__.py").write_text("from common import storage\n" if not package_imports else "")
+    assert codes() == (["LIL001"] if not expected else [])
+
+
+@pytest.mark.parametrize(("first", "expected"), [("import vendorlib", []), ("import json as vendorlib", ["LIL001", "LIL003"])])
+def test_an_annotation_import_beside_an_unproven_one_saves_nothing(  # type: ignore[no-untyped-def]
+    first: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """`from requests import Response` for an annotation beside an `import requests` that a
+    package we cannot see into may load anyway (round 10): that import stays, so guarding the
+    other one under `TYPE_CHECKING` saves nothing. Seen through, both go, and both are reported."""
+    app = tmp_path / "app.py"
+    app.write_text(
+        f"{first}\nimport requests\nfrom requests import Response\n\n\ndef fetch(url):\n"
+        "    r: Response = requests.post(url)\n    return r.json()\n\n\ndef handler(event, context):\n"
+        "    if event.get('url'):\n        return fetch(event['url'])\n    return vendorlib.default()\n"
+    )
+    _assert_codes(app, capsys, expected)
+
+
 def test_a_client_the_function_never_uses_is_not_advised_to_move(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     """`lambda_client = boto3.client("lambda")` left over and never read (round 8's blind review):
     the line should go; moved to module scope it would be built in every INIT for nothing."""

@@ -367,6 +367,25 @@ def local_chains(
     return chains
 
 
+def enclosing_package_loads(path: str, config: Config, layer_roots: tuple[LayerRoot, ...] = ()) -> frozenset[str]:
+    """The heavy modules the ``__init__.py`` of each package holding ``path`` loads at module
+    scope, directly or through other local modules: importing shared code by its package path
+    (``ragstack_common.dedup``) runs them first, so what they load is paid whatever the module
+    does (round 10: a layer whose ``__init__`` imports every submodule, most of them importing
+    boto3). Packages are the folders above the file holding an ``__init__.py``, up to the first
+    that does not; the files looked at are recorded for the result cache."""
+    file = Path(os.path.realpath(path))
+    folder = file.parent.parent if file.name == "__init__.py" else file.parent
+    loads: set[str] = set()
+    while True:
+        init = folder / "__init__.py"
+        note_dependency(str(init))
+        if not init.is_file() or folder.parent == folder:
+            return frozenset(loads)
+        loads |= heavy_chain(init, config.heavy, config.root, frozenset({str(file)}), layer_roots).loads
+        folder = folder.parent
+
+
 def _encloses(local: Path | None, importer: Path) -> bool:
     """Whether ``local`` is the ``__init__.py`` of a package that holds ``importer``: importing the
     importer (``adapters.inbound.handlers``) runs it first, so it can never be deferred."""

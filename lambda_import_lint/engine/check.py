@@ -196,7 +196,7 @@ def _analyse_module(
 ) -> Analysis:
     from lambda_import_lint.analysis.facts import collect_facts
     from lambda_import_lint.analysis.handlers import resolve_handlers
-    from lambda_import_lint.analysis.local_modules import local_chains
+    from lambda_import_lint.analysis.local_modules import enclosing_package_loads, local_chains
     from lambda_import_lint.engine.suppression import without_noqa
     from lambda_import_lint.judgement.assessment import assess
     from dataclasses import replace
@@ -218,8 +218,11 @@ def _analyse_module(
     # What local modules load is already paid (every import rule needs it); LIL004's chains start at
     # handler modules only: shared code's own imports are its own affair.
     chains = local_chains(facts, path, config, request.layer_roots) if codes & _IMPORT_RULES else {}
+    enclosing: frozenset[str] = frozenset()
     if library:
         chains = {index: link._replace(names=()) for index, link in chains.items()}
+        if codes & _IMPORT_RULES and path not in ("-", ""):
+            enclosing = enclosing_package_loads(path, config, request.layer_roots)
     assessment = assess(
         facts,
         config.heavy,
@@ -229,6 +232,7 @@ def _analyse_module(
         warm_handlers=warm_handlers,
         package_init=Path(path).name == "__init__.py",
         local_chains=chains,
+        loaded_by_packages=enclosing,
         rarely_invoked=not library and not config.lint_rare_handlers and _rarely_invoked(source, handlers, request),
         serves_traffic=config.lint_rare_handlers or _serves_traffic(source, handlers, request),
         notified=_handles_notifications(source),

@@ -266,6 +266,7 @@ def assess(
     warm_handlers: frozenset[FunctionInfo] = frozenset(),
     package_init: bool = False,
     local_chains: Mapping[int, HeavyLink] | None = None,
+    loaded_by_packages: frozenset[str] = frozenset(),
     rarely_invoked: bool = False,
     serves_traffic: bool = True,
     notified: bool = False,
@@ -277,6 +278,8 @@ def assess(
     inside a function counts (shared code, ``--defer all``); ``package_init``: the module is a
     package's ``__init__.py``, whose imports re-export; ``local_chains``: imports of local modules
     that reach a heavy import (``analysis/local_modules.py``), judged here for LIL004;
+    ``loaded_by_packages``: what the ``__init__`` of the packages holding shared code loads before
+    it (``local_modules.enclosing_package_loads``): already paid;
     ``rarely_invoked``: the handlers run a handful of times (a custom resource, a rotation
     function), so neither their cold starts nor their per-invocation clients are worth a change;
     ``serves_traffic``: the module shows its handlers are invoked often enough to stay warm (an
@@ -319,7 +322,7 @@ def assess(
         for index, link in (local_chains or {}).items()
         if not facts.imports[index].type_checking
     }
-    loaded = loaded_here.union(*loaded_locally.values())
+    loaded = loaded_here.union(*loaded_locally.values(), *(_paid_by(module, heavy) for module in loaded_by_packages))
     unseen = _unseen_imports(facts, heavy, local_chains) if local_chains is not None else {}
     judgements = []
     for judgement in first_pass:
@@ -354,6 +357,7 @@ def assess(
             judgements, local_chains, facts, heavy, main_paths, reached, defer_all, loaded_locally, loaded_here,
             bool(unseen),
         )
+    judgements = _paid_by_the_unproven(judgements, first_pass, heavy)
     judgements = _with_shared_loads(judgements, heavy)
     layer_loads = tuple(
         LayerLoad(index, link.layer, tuple(sorted(link.loads)))
@@ -452,6 +456,30 @@ def _loaded_here(first_pass: list[ImportJudgement], facts: ModuleFacts, heavy: H
         if judgement.status in staying and not binding.type_checking and _is_heavy(binding, heavy):
             loaded |= _paid_by(binding.module, heavy) | _paid_by(catalogue_module(binding, heavy), heavy)
     return loaded
+
+
+def _paid_by_the_unproven(
+    judgements: list[ImportJudgement], first_pass: list[ImportJudgement], heavy: HeavyModules
+) -> list[ImportJudgement]:
+    """An import found unproven on the second pass stays at module scope, and so loads its
+    package: another import of that package saves nothing by moving (round 10: `from requests
+    import Response` for an annotation, beside an `import requests` that a module we cannot see
+    into may load, was advised under `TYPE_CHECKING` for a saving that could not come)."""
+    late = set().union(*(
+        _paid_by(catalogue_module(judgement.binding, heavy), heavy)
+        for judgement, first in zip(judgements, first_pass)
+        if judgement.status is Status.UNPROVEN and first.status is not Status.UNPROVEN
+        and not judgement.binding.type_checking and _is_heavy(judgement.binding, heavy)
+    ))
+    if not late:
+        return judgements
+    moved = (Status.DEFERRABLE, Status.ANNOTATION_ONLY, Status.UNUSED)
+    return [
+        dataclasses.replace(judgement, status=Status.ALREADY_PAID)
+        if judgement.status in moved and package_of(catalogue_module(judgement.binding, heavy), heavy) in late
+        else judgement
+        for judgement in judgements
+    ]
 
 
 def _with_shared_loads(judgements: list[ImportJudgement], heavy: HeavyModules) -> list[ImportJudgement]:
