@@ -1252,6 +1252,9 @@ def test_a_branch_whose_alternative_only_reports_is_the_main_path(  # type: igno
         pytest.param("", "os.environ.get('WEBHOOK_URL')", [], id="environment-read-in-the-test"),
         pytest.param("", "'WEBHOOK_URL' in os.environ", [], id="membership-test"),
         pytest.param("", "record['Sns'].get('Subject')", ["LIL001"], id="a-field-of-the-event"),
+        pytest.param("", "os.environ.get('WEBHOOK_URL') and record['Sns'].get('Subject')", ["LIL001"],
+                     id="the-environment-and-a-field-of-the-event"),
+        pytest.param("WEBHOOK = os.getenv('WEBHOOK_URL') or ''\n", "WEBHOOK", [], id="a-setting-with-a-default"),
     ],
 )
 def test_a_branch_on_the_deployments_configuration_is_taken_by_every_invocation_or_none(  # type: ignore[no-untyped-def]

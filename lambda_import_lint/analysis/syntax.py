@@ -246,7 +246,8 @@ def reads_environment(value: cst.BaseExpression) -> bool:
     ``os.environ["X"]``, ``int(os.getenv("N", "1"))``, ``os.getenv("X") or "default"``,
     ``"X" in os.environ``)."""
     if isinstance(value, cst.BooleanOperation):
-        return reads_environment(value.left)
+        # `os.getenv("X") or "default"`; not `os.getenv("X") and event.get("y")`, which the event decides.
+        return reads_environment(value.left) and (reads_environment(value.right) or _literal(value.right))
     if isinstance(value, cst.Comparison) and len(value.comparisons) == 1:
         operator = value.comparisons[0].operator
         return isinstance(operator, (cst.In, cst.NotIn)) and _is_environ(value.comparisons[0].comparator)
