@@ -1396,6 +1396,21 @@ def test_an_annotation_import_beside_an_unproven_one_saves_nothing(  # type: ign
     _assert_codes(app, capsys, expected)
 
 
+@pytest.mark.parametrize(
+    ("unused", "expected"),
+    [("from botocore.exceptions import ClientError", []), ("import pandas", ["LIL002"])],
+)
+def test_an_unused_import_that_costs_a_few_milliseconds_is_not_reported(  # type: ignore[no-untyped-def]
+    unused: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """An unused `from botocore.exceptions import ClientError` beside a `boto3` that stays (round
+    11's blind review: "saves ~0 ms, cosmetic cleanup only"): what removing it would stop loading
+    is under `NOT_WORTH_MS`, as for a move. An unused pandas is worth removing."""
+    app = tmp_path / "app.py"
+    app.write_text(f"import boto3\n{unused}\n\n\ndef handler(event, context):\n    return boto3.client('s3').list_buckets()\n")
+    _assert_codes(app, capsys, expected)
+
+
 def test_a_client_the_function_never_uses_is_not_advised_to_move(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     """`lambda_client = boto3.client("lambda")` left over and never read (round 8's blind review):
     the line should go; moved to module scope it would be built in every INIT for nothing."""

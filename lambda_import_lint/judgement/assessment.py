@@ -332,7 +332,7 @@ def assess(
             package_of(module, heavy) in loaded
         ):
             status = Status.ALREADY_PAID
-        moved = status in (Status.DEFERRABLE, Status.ANNOTATION_ONLY)
+        moved = status in (Status.DEFERRABLE, Status.ANNOTATION_ONLY, Status.UNUSED)
         saving = _not_loaded_ms(module, loaded, heavy) if moved else None
         if saving is not None and saving < NOT_WORTH_MS:
             status = Status.CHEAP
