@@ -30,15 +30,6 @@ from lambda_import_lint.discovery.deploy import Unit, hcl, terraform, worth_read
 from lambda_import_lint.discovery.deploy.common import Found, read_text
 
 
-def without_comments(value: Any) -> Any:
-    if isinstance(value, dict):
-        comments = ("__comments__", "__inline_comments__")
-        return {key: without_comments(item) for key, item in value.items() if key not in comments}
-    if isinstance(value, list):
-        return [without_comments(item) for item in value]
-    return value
-
-
 def extracted(path: Path, document: dict[str, Any] | None) -> tuple[object, ...]:
     """What ``terraform.py`` takes from a document: declarations and warnings (None: not read)."""
     if document is None:
@@ -66,7 +57,7 @@ def compare(path_name: str) -> dict[str, Any]:
     started = time.perf_counter()
     theirs: dict[str, Any] | None
     try:
-        theirs = without_comments(hcl2.loads(text))
+        theirs = hcl.without_comments(hcl2.loads(text))
     except Exception:  # python-hcl2 raises Lark's errors and others
         theirs = None
     theirs_seconds = time.perf_counter() - started

@@ -105,7 +105,7 @@ CONSTRUCTS = [
 @pytest.mark.parametrize(("text", "expected"), CONSTRUCTS)
 def test_each_construct_reads_as_python_hcl2_gives_it(text: str, expected: dict[str, Any]) -> None:
     assert hcl.loads(text) == expected
-    assert without_comments(hcl2.loads(text)) == expected
+    assert hcl.without_comments(hcl2.loads(text)) == expected
 
 
 @pytest.mark.parametrize(
@@ -122,16 +122,6 @@ def test_valid_hcl_python_hcl2_refuses_is_read(text: str, expected: dict[str, An
     assert hcl.loads(text) == expected
     with pytest.raises(Exception, match="Unexpected"):
         hcl2.loads(text)
-
-
-def without_comments(value: Any) -> Any:
-    """python-hcl2's document without the comments it keeps (``terraform.py`` reads none)."""
-    if isinstance(value, dict):
-        comments = ("__comments__", "__inline_comments__")
-        return {key: without_comments(item) for key, item in value.items() if key not in comments}
-    if isinstance(value, list):
-        return [without_comments(item) for item in value]
-    return value
 
 
 # ------------------------------------------------------------------------------- differential
@@ -375,7 +365,7 @@ def extracted(path: Path, document: dict[str, Any]) -> tuple[object, ...]:
 def test_terraform_extracts_the_same_from_both_readers(name: str, tmp_path: Path) -> None:
     path = _project(tmp_path) / name
     text = path.read_text()
-    ours, theirs = hcl.loads(text), without_comments(hcl2.loads(text))
+    ours, theirs = hcl.loads(text), hcl.without_comments(hcl2.loads(text))
     assert ours == theirs
     assert extracted(path, ours) == extracted(path, theirs)
 
@@ -429,7 +419,7 @@ def test_terraform_extracts_the_same_from_both_readers_over_the_real_code_corpus
         path = Path(name)
         text = path.read_bytes().decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
         try:
-            theirs = without_comments(hcl2.loads(text))
+            theirs = hcl.without_comments(hcl2.loads(text))
         except Exception:  # python-hcl2 raises Lark's errors and others
             continue
         if extracted(path, hcl.loads(text)) != extracted(path, theirs):

@@ -466,3 +466,15 @@ def _unary(parts: list[str]) -> bool:
     before = significant[-2]
     return before in ("(", "[", "{", ",", "=", ":", "?", "=>", "==", "!=", "<", ">", "<=", ">=", "&&", "||",
                       "+", "-", "*", "/", "%", "!")
+
+
+def without_comments(value: Any) -> Any:
+    """A python-hcl2 document without the comments it keeps (``__comments__``,
+    ``__inline_comments__``): the shape this reader gives, which the differential tests and
+    ``benchmarks/hcl_agreement.py`` compare it with."""
+    if isinstance(value, dict):
+        comments = ("__comments__", "__inline_comments__")
+        return {key: without_comments(item) for key, item in value.items() if key not in comments}
+    if isinstance(value, list):
+        return [without_comments(item) for item in value]
+    return value
