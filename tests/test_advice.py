@@ -1411,6 +1411,29 @@ def test_an_unused_import_that_costs_a_few_milliseconds_is_not_reported(  # type
     _assert_codes(app, capsys, expected)
 
 
+@pytest.mark.parametrize(
+    ("local_import", "expected"),
+    [
+        pytest.param("    from openpyxl.worksheet.table import Table\n", [], id="on-the-main-path"),
+        pytest.param("    if event.get('table'):\n        from openpyxl.worksheet.table import Table\n", ["LIL001"],
+                     id="on-a-branch"),
+    ],
+)
+def test_a_package_the_handler_imports_on_every_invocation_is_not_deferred(  # type: ignore[no-untyped-def]
+    local_import: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """The handler imports `openpyxl.worksheet.table` at the top of its body (round 11's blind
+    review of a monthly report): every invocation loads openpyxl anyway, so moving the
+    module-scope `import openpyxl` into the one helper that uses it saves nothing."""
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import openpyxl\n\n\ndef style(ws):\n    return openpyxl.styles.Font(bold=True)\n\n\n"
+        "def handler(event, context):\n" + local_import
+        + "    if event.get('bold'):\n        return style(event)\n    return event['rows']\n"
+    )
+    _assert_codes(app, capsys, expected)
+
+
 def test_a_client_the_function_never_uses_is_not_advised_to_move(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     """`lambda_client = boto3.client("lambda")` left over and never read (round 8's blind review):
     the line should go; moved to module scope it would be built in every INIT for nothing."""

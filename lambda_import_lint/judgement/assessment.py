@@ -303,12 +303,18 @@ def assess(
     client_bindings = {client.site.binding for client in client_sites}
     reached = frozenset(handlers).union(*handler_reach.values())
     all_warm = bool(handlers) and all(handler in warm_handlers for handler in handlers)
+    imported_by_every_invocation = _imported_inside_on_every_main_path(facts, handlers, heavy)
     first_pass: list[ImportJudgement] = []
     for index, binding in enumerate(facts.imports):
         every_use = facts.uses.get(binding.name, ()) if not binding.star else ()
         uses = tuple(use for use in every_use if not use.dead)
         status = _first_status(binding, uses, facts, heavy, client_bindings, main_paths, defer_all)
         if status is Status.DEFERRABLE and not defer_all and _every_route_uses(uses, facts):
+            status = Status.MAIN_PATH
+        if (
+            status is Status.DEFERRABLE and not defer_all
+            and package_of(catalogue_module(binding, heavy), heavy) in imported_by_every_invocation
+        ):
             status = Status.MAIN_PATH
         if status is Status.DEFERRABLE and not defer_all and not _placed(uses, reached):
             status = Status.UNPROVEN
@@ -763,6 +769,26 @@ def is_class_annotation_for_runtime(use: Use) -> bool:
         return False
     node: cst.ClassDef = use.class_body
     return bool(node.bases or node.keywords or node.decorators)
+
+
+def _imported_inside_on_every_main_path(
+    facts: ModuleFacts, handlers: tuple[FunctionInfo, ...], heavy: HeavyModules
+) -> set[str]:
+    """The heavy packages a function-level import on the main path of every handler loads (round
+    11: `from openpyxl.worksheet.table import Table` at the top of the report handler): every
+    invocation imports them anyway, so a module-scope import of them gains nothing by moving."""
+    if not handlers:
+        return set()
+    module_scope = {id(binding) for binding in facts.imports}
+    loaded: set[str] | None = None
+    for handler in handlers:
+        inside = set().union(*(
+            _paid_by(catalogue_module(binding, heavy), heavy)
+            for binding in cold_start_imports(facts, handler)
+            if id(binding) not in module_scope and _is_heavy(binding, heavy)
+        ))
+        loaded = inside if loaded is None else loaded & inside
+    return loaded or set()
 
 
 def cold_start_imports(facts: ModuleFacts, handler: FunctionInfo) -> list[ImportBinding]:
