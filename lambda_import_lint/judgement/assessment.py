@@ -303,7 +303,7 @@ def assess(
     client_bindings = {client.site.binding for client in client_sites}
     reached = frozenset(handlers).union(*handler_reach.values())
     all_warm = bool(handlers) and all(handler in warm_handlers for handler in handlers)
-    imported_by_every_invocation = _imported_inside_on_every_main_path(facts, handlers, heavy)
+    imported_by_every_invocation = _imported_inside_on_every_main_path(facts, main_paths, heavy)
     first_pass: list[ImportJudgement] = []
     for index, binding in enumerate(facts.imports):
         every_use = facts.uses.get(binding.name, ()) if not binding.star else ()
@@ -334,12 +334,9 @@ def assess(
     for judgement in first_pass:
         status = judgement.status
         module = catalogue_module(judgement.binding, heavy)
-        if status in (Status.DEFERRABLE, Status.UNUSED, Status.ANNOTATION_ONLY) and (
-            package_of(module, heavy) in loaded
-        ):
+        if status in DEFERRED_BY_FIXES and package_of(module, heavy) in loaded:
             status = Status.ALREADY_PAID
-        moved = status in (Status.DEFERRABLE, Status.ANNOTATION_ONLY, Status.UNUSED)
-        saving = _not_loaded_ms(module, loaded, heavy) if moved else None
+        saving = _not_loaded_ms(module, loaded, heavy) if status in DEFERRED_BY_FIXES else None
         if saving is not None and saving < NOT_WORTH_MS:
             status = Status.CHEAP
         elif saving is not None and saving < (heavy.cost_ms(module) or 0):
@@ -479,10 +476,10 @@ def _paid_by_the_unproven(
     ))
     if not late:
         return judgements
-    moved = (Status.DEFERRABLE, Status.ANNOTATION_ONLY, Status.UNUSED)
     return [
         dataclasses.replace(judgement, status=Status.ALREADY_PAID)
-        if judgement.status in moved and package_of(catalogue_module(judgement.binding, heavy), heavy) in late
+        if judgement.status in DEFERRED_BY_FIXES
+        and package_of(catalogue_module(judgement.binding, heavy), heavy) in late
         else judgement
         for judgement in judgements
     ]
@@ -772,20 +769,17 @@ def is_class_annotation_for_runtime(use: Use) -> bool:
 
 
 def _imported_inside_on_every_main_path(
-    facts: ModuleFacts, handlers: tuple[FunctionInfo, ...], heavy: HeavyModules
+    facts: ModuleFacts, main_paths: list[set[FunctionInfo]], heavy: HeavyModules
 ) -> set[str]:
     """The heavy packages a function-level import on the main path of every handler loads (round
     11: `from openpyxl.worksheet.table import Table` at the top of the report handler): every
     invocation imports them anyway, so a module-scope import of them gains nothing by moving."""
-    if not handlers:
-        return set()
-    module_scope = {id(binding) for binding in facts.imports}
     loaded: set[str] | None = None
-    for handler in handlers:
+    for main_path in main_paths:
         inside = set().union(*(
             _paid_by(catalogue_module(binding, heavy), heavy)
-            for binding in cold_start_imports(facts, handler)
-            if id(binding) not in module_scope and _is_heavy(binding, heavy)
+            for binding in _imports_on_main_path(facts, main_path)
+            if _is_heavy(binding, heavy)
         ))
         loaded = inside if loaded is None else loaded & inside
     return loaded or set()
@@ -798,13 +792,16 @@ def cold_start_imports(facts: ModuleFacts, handler: FunctionInfo) -> list[Import
     inside ``try``/``with`` there). What the cost report prices before and after the fixes: an
     import moved to the top of the handler is still paid by every cold start."""
     module_scope = [b for b in facts.imports if not b.type_checking and not b.lazy]
-    main_path = main_path_functions(facts, handler)
-    in_functions = [
+    return [*module_scope, *_imports_on_main_path(facts, main_path_functions(facts, handler))]
+
+
+def _imports_on_main_path(facts: ModuleFacts, main_path: set[FunctionInfo]) -> list[ImportBinding]:
+    """The function-level imports on the main path of the functions of ``main_path``."""
+    return [
         record.binding
         for record in facts.function_imports
         if record.function in main_path and _on_function_main_path(record.function.node, record.binding.line)
     ]
-    return [*module_scope, *in_functions]
 
 
 def _on_function_main_path(function: cst.FunctionDef, line: cst.CSTNode) -> bool:
