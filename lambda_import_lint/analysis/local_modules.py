@@ -379,8 +379,7 @@ def enclosing_package_loads(path: str, config: Config, layer_roots: tuple[LayerR
     loads: set[str] = set()
     while True:
         init = folder / "__init__.py"
-        note_dependency(str(init))
-        if not init.is_file() or folder.parent == folder:
+        if not _is_file_noted(str(init)) or folder.parent == folder:
             return frozenset(loads)
         loads |= heavy_chain(init, config.heavy, config.root, frozenset({str(file)}), layer_roots).loads
         folder = folder.parent
