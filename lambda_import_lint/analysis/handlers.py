@@ -13,8 +13,9 @@ from lambda_import_lint.discovery.files import is_test_or_docs, is_unimportable
 from lambda_import_lint.discovery.handlers import handler_shaped
 
 
-def _text(source: bytes | str) -> str:
-    """The module's source as text, for the searches below (undecodable bytes replaced)."""
+def source_text(source: bytes | str) -> str:
+    """The module's source as text, for the searches below (undecodable bytes replaced): decode
+    it once and hand the text to each of them."""
     return source if isinstance(source, str) else source.decode("utf-8", errors="replace")
 
 
@@ -157,7 +158,7 @@ def rarely_invoked(source: bytes | str, handler_names: Iterable[str] = ()) -> st
     names = tuple(handler_names)
     if names and all(name in _CUSTOM_RESOURCE_HANDLERS for name in names):
         return _RARE_KINDS[0][0]
-    text = _text(source)
+    text = source_text(source)
     for kind, alternatives in _RARE_KINDS:
         if any(all(needle in text for needle in needles) for needles in alternatives):
             return kind
@@ -190,8 +191,9 @@ _TRAFFIC_WORD = re.compile(
 )
 # Keys common enough elsewhere that only a read counts (``record["body"]``, ``event.get("body")``),
 # not a return value's ``{"statusCode": 200, "body": …}``: an HTTP request's (or an SQS message's)
-# body and headers, an SQS message's id, a Kinesis or DynamoDB stream record, AppSync arguments. Not a streamed
-# response's body (`json.loads(response["body"].read())`: Bedrock's `invoke_model`, round 9).
+# body and headers, an SQS message's id, a Kinesis or DynamoDB stream record, AppSync arguments.
+# Not a streamed response's body (`json.loads(response["body"].read())`: Bedrock's `invoke_model`,
+# round 9).
 _TRAFFIC_READ = re.compile(
     r"""(?:\[\s*|\.get\(\s*)["'](?:body|headers|messageId|receiptHandle|kinesis|dynamodb|arguments|fieldName)["']"""
     r"""(?!\s*[\])]\s*\.read\()"""
@@ -210,14 +212,14 @@ _NOTIFICATION_READ = re.compile(r"""(?:\[\s*|\.get\(\s*)["'](?:Records|Sns|s3|de
 def serves_traffic(source: bytes | str) -> bool:
     """Whether the module shows its handlers serve traffic (``_TRAFFIC_NAMES``, ``_TRAFFIC_READ``):
     only then are there warm invocations for a client kept at module scope to help."""
-    text = _text(source)
+    text = source_text(source)
     return _TRAFFIC_WORD.search(text) is not None or _TRAFFIC_READ.search(text) is not None
 
 
 def handles_notifications(source: bytes | str) -> bool:
     """Whether the module handles asynchronous notifications (``_NOTIFICATION_READ``): S3, SNS,
     EventBridge events, which are invocations of their own but not shown to be frequent."""
-    text = _text(source)
+    text = source_text(source)
     return _NOTIFICATION_WORD.search(text) is not None or _NOTIFICATION_READ.search(text) is not None
 
 
@@ -236,8 +238,8 @@ _WAITING = re.compile(
 # run, an ECS task, a knowledge-base ingestion, an asynchronous Transcribe or Textract job. Such a
 # trigger runs when its workflow is asked for (blind reviews: an admin console's "start" buttons, a
 # file-drop kicking off an ETL or a Glue crawler), so most of its invocations are cold, and a
-# client's few tens of milliseconds are a sliver of the work it starts. `start_sync_execution` (an Express workflow the
-# caller waits for) is not among them.
+# client's few tens of milliseconds are a sliver of the work it starts. `start_sync_execution` (an
+# Express workflow the caller waits for) is not among them.
 _HANDING_OFF = re.compile(
     r"\.(?:start_execution|stop_execution|start_job_run|submit_job|start_pipeline_execution|start_build"
     r"|run_task|start_ingestion_job|start_transcription_job|start_call_analytics_job"
@@ -250,11 +252,11 @@ _HANDING_OFF = re.compile(
 def hands_off(source: bytes | str) -> bool:
     """Whether the module starts work that runs long after its invocation (``_HANDING_OFF``):
     ``sfn.start_execution(...)``, ``glue.start_job_run(...)``, ``batch.submit_job(...)``…"""
-    return _HANDING_OFF.search(_text(source)) is not None
+    return _HANDING_OFF.search(source_text(source)) is not None
 
 
 def waits(source: bytes | str) -> bool:
     """Whether the module waits (``_WAITING``): ``time.sleep(1)`` before reading a queue, a
     ``receive_message(WaitTimeSeconds=20)`` long poll, a ``subprocess.run(...)``, a loop until
     ``get_remaining_time_in_millis()`` runs low."""
-    return _WAITING.search(_text(source)) is not None
+    return _WAITING.search(source_text(source)) is not None

@@ -147,14 +147,6 @@ def _serves_traffic(source: bytes | str, handlers: tuple[FunctionInfo, ...], req
     return any(handler.name in request.busy for handler in handlers) or serves_traffic(source)
 
 
-def _handles_notifications(source: bytes | str) -> bool:
-    """Whether the module's handlers take asynchronous notifications (S3, SNS, EventBridge):
-    invocations whose pace the code does not show (``handles_notifications``)."""
-    from lambda_import_lint.analysis.handlers import handles_notifications
-
-    return handles_notifications(source)
-
-
 def _clients_marginal(source: bytes | str, handlers: tuple[FunctionInfo, ...], request: Request) -> bool:
     """Whether building a client is a sliver of what the module's invocations cost: every handler
     is declared with a full vCPU, or the module waits (``waits``) or starts work that runs long
@@ -195,7 +187,7 @@ def _analyse_module(
     tree: ast.Module | None = None,
 ) -> Analysis:
     from lambda_import_lint.analysis.facts import collect_facts
-    from lambda_import_lint.analysis.handlers import resolve_handlers
+    from lambda_import_lint.analysis.handlers import handles_notifications, resolve_handlers, source_text
     from lambda_import_lint.analysis.local_modules import enclosing_package_loads, local_chains
     from lambda_import_lint.engine.suppression import without_noqa
     from lambda_import_lint.judgement.assessment import assess
@@ -219,6 +211,7 @@ def _analyse_module(
     # handler modules only: shared code's own imports are its own affair.
     chains = local_chains(facts, path, config, request.layer_roots) if codes & _IMPORT_RULES else {}
     enclosing: frozenset[str] = frozenset()
+    text = source_text(source)  # once, for the searches of the module's text below
     if library:
         chains = {index: link._replace(names=()) for index, link in chains.items()}
         if codes & _IMPORT_RULES and path not in ("-", ""):
@@ -233,10 +226,10 @@ def _analyse_module(
         package_init=Path(path).name == "__init__.py",
         local_chains=chains,
         loaded_by_packages=enclosing,
-        rarely_invoked=not library and not config.lint_rare_handlers and _rarely_invoked(source, handlers, request),
-        serves_traffic=config.lint_rare_handlers or _serves_traffic(source, handlers, request),
-        notified=_handles_notifications(source),
-        clients_marginal=_clients_marginal(source, handlers, request),
+        rarely_invoked=not library and not config.lint_rare_handlers and _rarely_invoked(text, handlers, request),
+        serves_traffic=config.lint_rare_handlers or _serves_traffic(text, handlers, request),
+        notified=handles_notifications(text),
+        clients_marginal=_clients_marginal(text, handlers, request),
         patched_factories=_patched_factories(facts, request, codes) if not library and handlers else frozenset(),
     )
     if statement_lines is not None and len(statement_lines) != len(module.body):
