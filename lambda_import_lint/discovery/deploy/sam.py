@@ -42,8 +42,7 @@ def _rare_events(events: object, parameters: dict[str, Any]) -> str | None:
             return None
         kind, properties = event.get("Type"), event.get("Properties") or {}
         if kind in _SCHEDULES:
-            expression = properties.get("Schedule") or properties.get("ScheduleExpression")
-            expressions.append(_parameter_default(expression, parameters))
+            expressions.append(_schedule_expression(properties, parameters))
         elif kind in ("EventBridgeRule", "CloudWatchEvent") and _on_api_calls(properties.get("Pattern")):
             reasons.append("runs on CloudTrail API-call events")
         elif kind == "Cognito" and _sign_up_only(properties.get("Trigger")):
@@ -58,8 +57,10 @@ def _rare_events(events: object, parameters: dict[str, Any]) -> str | None:
     return "; ".join(dict.fromkeys(reasons))
 
 
-def _parameter_default(value: object, parameters: dict[str, Any]) -> object:
-    """``!Ref Name`` of a template parameter with a ``Default``: that default; else the value."""
+def _schedule_expression(properties: dict[str, Any], parameters: dict[str, Any]) -> object:
+    """A ``Schedule``/``ScheduleV2`` event's expression; given as ``!Ref Name`` of a template
+    parameter with a ``Default``, that default."""
+    value = properties.get("Schedule") or properties.get("ScheduleExpression")
     name = _ref(value) if isinstance(value, dict) else None
     parameter = parameters.get(name) if name is not None else None
     return parameter.get("Default", value) if isinstance(parameter, dict) else value
@@ -82,8 +83,7 @@ def _brings_traffic(events: object, parameters: dict[str, Any]) -> bool:
             continue
         if not (isinstance(event, dict) and event.get("Type") in _SCHEDULES):
             return True
-        properties = event.get("Properties") or {}
-        expression = _parameter_default(properties.get("Schedule") or properties.get("ScheduleExpression"), parameters)
+        expression = _schedule_expression(event.get("Properties") or {}, parameters)
         if isinstance(expression, str) and only_schedules([expression]) is None:
             return True
     return False
