@@ -136,7 +136,31 @@ MAIN_PATH = [
     pytest.param("if pd.x:\n        pass", "main-path", id="if-test"),
     pytest.param("if event:\n        pd.x", "deferrable", id="if-body"),
     pytest.param("if event:\n        pass\n    elif event:\n        pd.x", "deferrable", id="elif"),
-    pytest.param("if event:\n        pass\n    else:\n        pd.x", "deferrable", id="else"),
+    pytest.param("if event:\n        pass\n    else:\n        pd.x", "main-path", id="else-of-a-body-that-does-nothing"),
+    pytest.param("if event:\n        event.clear()\n    else:\n        pd.x", "deferrable", id="else"),
+    pytest.param(
+        "if 'pd' not in CACHE:\n        CACHE['pd'] = pd.x\n    return CACHE['pd']", "main-path", id="filling-a-module-cache",
+    ),
+    pytest.param(
+        "if 'pd' not in CACHE:\n        event['pd'] = pd.x\n    return CACHE['pd']", "deferrable", id="a-test-of-a-module-cache",
+    ),
+    pytest.param(
+        "CACHE = {}\n    if 'pd' not in CACHE:\n        CACHE['pd'] = pd.x\n    return CACHE['pd']", "deferrable",
+        id="filling-a-local-dict",
+    ),
+    pytest.param(
+        "answer = {}\n    if not event:\n        answer['statusCode'] = 400\n        answer['message'] = 'no body'\n"
+        "    else:\n        answer = pd.x\n    return answer",
+        "main-path", id="else-of-a-body-that-answers-an-error",
+    ),
+    pytest.param(
+        "if not event:\n        response = {'statusCode': 400}\n    else:\n        response = pd.x\n    return response",
+        "main-path", id="else-of-a-body-that-builds-an-error-answer",
+    ),
+    pytest.param(
+        "if not event:\n        response = {'statusCode': 200}\n    else:\n        response = pd.x\n    return response",
+        "deferrable", id="else-of-a-body-that-answers",
+    ),
     pytest.param("for i in pd.x:\n        pass", "main-path", id="for-iterable"),
     pytest.param("for i in event['Records']:\n        pd.x", "main-path", id="for-body-runs-whenever-reached"),
     pytest.param("for i in event.get('images', []):\n        pd.x", "deferrable", id="for-over-optional-field"),
@@ -168,7 +192,7 @@ def test_main_path(body: str, expected: str) -> None:
     # The helpers are defined only where the handler refers to them: a helper no handler reaches
     # would leave its use unproven.
     helpers = "def helper():\n    return pd.x\ndef outer():\n    return helper()\n" if "helper" in body or "outer" in body else ""
-    source = f"import pandas as pd\n{helpers}def handler(event, context):\n    {body}\n"
+    source = f"import pandas as pd\nCACHE = {{}}\n{helpers}def handler(event, context):\n    {body}\n"
     assert statuses(source)["pd"] == expected
 
 

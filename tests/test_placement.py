@@ -54,6 +54,8 @@ CASES = [
                 return pd.frame([1])
             elif kind == "b":
                 return pd.frame([2])
+            elif kind == "c":
+                return [3]
             else:
                 return None
         """,

@@ -103,6 +103,19 @@ class CallEdge:
     # The conditional blocks of the caller around the call (``ModuleFacts.branches``); None when an
     # expression makes it conditional (``x if c else f()``, a callback, a route).
     branch: tuple[int, ...] | None = None
+    # The conditional blocks around the call whatever else makes it conditional (an ``elif`` arm's
+    # body is one, though its test makes it conditional by expression too).
+    blocks: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class Dispatch:
+    """An ``if … elif … else`` chain of three ways or more, or a ``match``, at the top level of a
+    function's body: each run of the function takes one of its ways."""
+
+    function: FunctionInfo
+    arms: tuple[int, ...]  # each arm's block (indexes into ``ModuleFacts.branches``)
+    ways: int  # the arms, and one more when no ``else`` (or ``case _``) catches what the others miss
 
 
 @dataclass(frozen=True, eq=False)
@@ -166,6 +179,7 @@ class ModuleFacts:
     # The routes of each resolver that dispatches every invocation to exactly one of them (all its
     # routes are in this module): a name every one of them uses is used by every invocation.
     route_groups: tuple[tuple[FunctionInfo, ...], ...] = ()
+    dispatches: tuple[Dispatch, ...] = ()
 
     def calls_from(self, function: FunctionInfo) -> tuple[CallEdge, ...]:
         return self.calls.get(function, ())

@@ -13,6 +13,7 @@ import libcst as cst
 from lambda_import_lint.analysis.records import (
     CallEdge,
     CallSite,
+    Dispatch,
     FunctionImport,
     FunctionInfo,
     ImportBinding,
@@ -97,7 +98,23 @@ def resolve(module: cst.Module, collector: WalkerBase) -> ModuleFacts:
             if not folding.dead.intersection(pair) and not folding.live.intersection(pair)
         ),
         route_groups=route_groups,
+        dispatches=_dispatches(collector, folding),
     )
+
+
+def _dispatches(collector: WalkerBase, folding: _Folding) -> tuple[Dispatch, ...]:
+    """The dispatches whose arms are all conditional blocks that can run (none folded by a
+    module-level constant or the deployment's configuration)."""
+    if not collector.dispatches:
+        return ()
+    index_of = {id(suite): index for index, suite in enumerate(collector.branches)}
+    found = []
+    for function, suites, caught in collector.dispatches:
+        arms = tuple(index_of.get(id(suite), -1) for suite in suites)
+        if -1 in arms or folding.live.intersection(arms) or folding.dead.intersection(arms):
+            continue
+        found.append(Dispatch(function, arms, len(arms) + (0 if caught else 1)))
+    return tuple(found)
 
 
 def _module_name_uses(collector: WalkerBase, folding: _Folding) -> dict[str, tuple[Use, ...]]:
@@ -183,7 +200,7 @@ def _resolve_calls(
                 import_time_roots.append(callee)
         else:
             graph.setdefault(caller, []).append(
-                CallEdge(callee, call.conditional, repeated=call.repeated, branch=branch)
+                CallEdge(callee, call.conditional, repeated=call.repeated, branch=branch, blocks=folded[0])
             )
     return import_time_roots, call_sites
 

@@ -172,6 +172,9 @@ def only_reports(suite: cst.BaseSuite | Sequence[cst.BaseStatement]) -> bool:
             if isinstance(small, cst.Return) and small.value is not None and _http_error(small.value):
                 reported = True
                 continue
+            if isinstance(small, cst.Assign) and _sets_an_http_error(small):
+                reported = True  # `answer["statusCode"] = 400`, returned after the `if`
+                continue
             if isinstance(small, cst.Assign) and _literal(small.value):
                 defaulted = True  # `recommendations = {}` after logging the error: a fallback
                 continue
@@ -213,6 +216,23 @@ def _http_error(value: cst.BaseExpression) -> bool:
         and isinstance(element.value, cst.Integer)
         and int(element.value.value) >= 400
         for element in value.elements
+    )
+
+
+def _sets_an_http_error(assign: cst.Assign) -> bool:
+    """``answer["statusCode"] = 400``, ``response = {"statusCode": 400, …}``: an answer being built
+    that says the request failed."""
+    value = assign.value
+    return _http_error(value) or (
+        isinstance(value, cst.Integer) and int(value.value) >= 400
+        and any(
+            isinstance(target.target, cst.Subscript)
+            and len(target.target.slice) == 1
+            and isinstance(target.target.slice[0].slice, cst.Index)
+            and isinstance(target.target.slice[0].slice.value, cst.SimpleString)
+            and target.target.slice[0].slice.value.raw_value == "statusCode"
+            for target in assign.targets
+        )
     )
 
 

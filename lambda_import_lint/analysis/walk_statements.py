@@ -17,7 +17,7 @@ from lambda_import_lint.analysis.syntax import (
     only_reports,
     reads_environment,
 )
-from lambda_import_lint.analysis.walk_base import WalkerBase
+from lambda_import_lint.analysis.walk_base import WalkerBase, descendants
 
 
 class StatementVisits(WalkerBase):
@@ -125,8 +125,13 @@ class StatementVisits(WalkerBase):
         return False
 
     def visit_If(self, node: cst.If) -> bool:
+        if id(node) not in self.elifs:
+            self._note_dispatch(node)
         self.walk(node.test)
         at_module = self.scope.kind == "module" and self.function is None
+        # The body only reports a malformed event (`if not body: answer["statusCode"] = 400`):
+        # every invocation that does anything takes the `else`.
+        else_taken = isinstance(node.orelse, cst.Else) and self.function is not None and only_reports(node.body)
         saved = (self.type_checking, self.main_block)
         if is_type_checking_test(node.test):
             self.type_checking = True
@@ -138,9 +143,12 @@ class StatementVisits(WalkerBase):
         else:
             if at_module and is_main_guard(node.test):
                 self.main_block = True
-            if names_in(node.test) & self.scope.globals and self.scope.kind == "function":
-                # `global keys` … `if keys is None:` initialises once per execution environment:
-                # the first invocation of every cold start takes this branch.
+            if self.scope.kind == "function" and (
+                names_in(node.test) & self.scope.globals or self._fills_a_module_cache(node)
+            ):
+                # `global keys` … `if keys is None:`, `if name not in _clients: _clients[name] = …`
+                # initialise once per execution environment: the first invocation of every cold
+                # start takes this branch.
                 self.walk(node.body)
             elif self.function is not None and (
                 (isinstance(node.orelse, cst.Else) and only_reports(node.orelse.body)) or id(node) in self.only_ways
@@ -152,15 +160,58 @@ class StatementVisits(WalkerBase):
             else:
                 body_branch = len(self.branches)
                 self.walk_branch(node.body, _constant_test(node.test, True))
-                if isinstance(node.orelse, cst.Else):
+                if isinstance(node.orelse, cst.Else) and not else_taken:
                     self.alternatives.append((body_branch, len(self.branches)))
             self.main_block = saved[1]
-        if isinstance(node.orelse, cst.Else):
+        if isinstance(node.orelse, cst.Else) and else_taken:
+            self.walk(node.orelse.body)
+        elif isinstance(node.orelse, cst.Else):
             self.walk_branch(node.orelse.body, _constant_test(node.test, False))
-        else:
+        elif node.orelse is not None:
+            self.elifs.add(id(node.orelse))
             self.walk_conditionally(node.orelse)  # `elif`: its own test, then its body as a branch
         self.type_checking, self.main_block = saved
         return False
+
+    def _fills_a_module_cache(self, node: cst.If) -> bool:
+        """``if name not in _clients:`` whose body stores into ``_clients[...]``, a module-level
+        name the function does not bind: a cache filled on first use."""
+        cached = {
+            name for name in names_in(node.test)
+            if name in self.module_scope.bindings and name not in self.scope.bindings
+        }
+        return bool(cached) and any(
+            isinstance(found, (cst.AssignTarget, cst.AugAssign))
+            and isinstance(found.target, cst.Subscript)
+            and isinstance(found.target.value, cst.Name)
+            and found.target.value.value in cached
+            for found in descendants(node.body)
+        )
+
+    def _note_dispatch(self, node: cst.If | cst.Match) -> None:
+        """An ``if … elif …`` chain of three ways or more, or a ``match``, at the top level of a
+        function's body (``records.Dispatch``); its arms that turn out not to be conditional
+        blocks (an ``if`` whose ``else`` only reports) leave it out when it is resolved."""
+        if self.function is None or self.branch or self.conditional:
+            return
+        if isinstance(node, cst.Match):
+            arms = tuple(case.body for case in node.cases)
+            caught = any(
+                case.guard is None and isinstance(case.pattern, cst.MatchAs) and case.pattern.pattern is None
+                for case in node.cases
+            )
+        else:
+            found = [node.body]
+            current = node
+            while isinstance(current.orelse, cst.If):
+                current = current.orelse
+                found.append(current.body)
+            caught = isinstance(current.orelse, cst.Else)
+            if caught:
+                found.append(cst.ensure_type(current.orelse, cst.Else).body)
+            arms = tuple(found)
+        if len(arms) + (0 if caught else 1) >= 3:
+            self.dispatches.append((self.function, arms, caught))
 
     def visit_Try(self, node: cst.Try) -> bool:
         return self._visit_try(node)
@@ -215,6 +266,7 @@ class StatementVisits(WalkerBase):
         return False
 
     def visit_Match(self, node: cst.Match) -> bool:
+        self._note_dispatch(node)
         self.walk(node.subject)
         self.walk_conditionally(node.cases)
         return False

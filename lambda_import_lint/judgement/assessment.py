@@ -48,6 +48,9 @@ class Status(Enum):
     # decorator, reached through getattr): no invocation is proven to skip it.
     UNPROVEN = "unproven"
     RARE = "rare"  # the module's handlers run a handful of times (custom resource, rotation)
+    # Most of the ways one invocation can go use it (the routes of a resolver, the arms of a
+    # dispatch every handler runs): the few that skip it are not shown to be taken often.
+    COMMON = "common"
     DEFERRABLE = "deferrable"  # LIL001
 
 
@@ -309,8 +312,8 @@ def assess(
         every_use = facts.uses.get(binding.name, ()) if not binding.star else ()
         uses = tuple(use for use in every_use if not use.dead)
         status = _first_status(binding, uses, facts, heavy, client_bindings, main_paths, defer_all)
-        if status is Status.DEFERRABLE and not defer_all and _every_route_uses(uses, facts):
-            status = Status.MAIN_PATH
+        if status is Status.DEFERRABLE and not defer_all:
+            status = _ways_using(uses, facts, main_paths) or status
         if (
             status is Status.DEFERRABLE and not defer_all
             and package_of(catalogue_module(binding, heavy), heavy) in imported_by_every_invocation
@@ -452,7 +455,9 @@ def _loaded_here(first_pass: list[ImportJudgement], facts: ModuleFacts, heavy: H
     """What is already paid: whatever stays at module scope loads its package and the packages the
     catalogue says it loads, and module-level calls import what they patch; deferring another
     import of those saves nothing."""
-    staying = (Status.PINNED, Status.MAIN_PATH, Status.CLIENT, Status.SKIPPED, Status.WARM, Status.UNPROVEN)
+    staying = (
+        Status.PINNED, Status.MAIN_PATH, Status.COMMON, Status.CLIENT, Status.SKIPPED, Status.WARM, Status.UNPROVEN
+    )
     loaded = _loaded_by_calls(facts, heavy)
     for judgement in first_pass:
         binding = judgement.binding
@@ -662,18 +667,43 @@ def _literal_strings(expression: cst.BaseExpression) -> tuple[str, ...]:
     return ()
 
 
-def _every_route_uses(uses: tuple[Use, ...], facts: ModuleFacts) -> bool:
-    """Every route of one resolver runs a use (in itself or a function it may call): whichever
-    route an invocation takes, it uses the name (``ModuleFacts.route_groups``)."""
-    functions = {use.function for use in uses if use.runtime and use.function is not None}
+def _ways_using(uses: tuple[Use, ...], facts: ModuleFacts, main_paths: list[set[FunctionInfo]]) -> Status | None:
+    """What the ways one invocation can go say of a name used in some of them (in themselves or a
+    function they may call): main path when every route of one resolver uses it
+    (``ModuleFacts.route_groups``); common when most of them do — more than half, two at least —,
+    or most of the ways of a dispatch every handler's main path runs (``ModuleFacts.dispatches``).
+    Most invocations then pay for the import anyway, and the ways that skip it are not shown to be
+    taken often (blind reviews: a dispatcher whose ~30 commands but a test command use `urllib3`, a
+    proxy whose routes but sign-up and log-in forward with `requests`). None otherwise."""
+    runtime = [use for use in uses if use.runtime and use.function is not None]
+    functions = {use.function for use in runtime if use.function is not None}
 
-    def uses_it(route: FunctionInfo) -> bool:
-        reach = reachable_functions(facts, route)
+    def runs_a_use(start: FunctionInfo) -> bool:
+        reach = reachable_functions(facts, start)
         return any(
             function in reach or any(parent in reach for parent in function.ancestors()) for function in functions
         )
 
-    return any(group and all(uses_it(route) for route in group) for group in facts.route_groups)
+    def most(using: int, ways: int) -> bool:
+        return using >= 2 and 2 * using > ways
+
+    common = False
+    for group in facts.route_groups:
+        using = sum(1 for route in group if runs_a_use(route))
+        if group and using == len(group):
+            return Status.MAIN_PATH
+        common = common or most(using, len(group))
+    for dispatch in facts.dispatches:
+        if common or not main_paths or not all(dispatch.function in main_path for main_path in main_paths):
+            continue
+        edges = facts.calls_from(dispatch.function)
+        using = sum(
+            1 for arm in dispatch.arms
+            if any(use.function is dispatch.function and arm in use.branch for use in runtime)
+            or any(arm in edge.blocks and runs_a_use(edge.callee) for edge in edges)
+        )
+        common = most(using, dispatch.ways)
+    return Status.COMMON if common else None
 
 
 def _placed(uses: tuple[Use, ...], reached: frozenset[FunctionInfo]) -> bool:
