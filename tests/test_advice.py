@@ -1584,6 +1584,28 @@ def lambda_handler(event, context):
             [], id="match-three-cases-of-four",
         ),
         pytest.param(
+            "    if name == 'test_command':\n        return json.dumps(event)\n"
+            "    elif name == 'wake_up':\n        return wake_up(event['vehicle'])\n"
+            "    elif name == 'honk':\n        return command(event['vehicle'], 'honk_horn')\n"
+            "    else:\n        print('ERROR: ' + name + ' is not a recognized command')\n",
+            [], id="two-commands-of-three-and-an-else-that-only-reports",
+        ),
+        pytest.param(
+            "    if name == 'test_command':\n        return json.dumps(event)\n"
+            "    elif name == 'status':\n        return json.dumps({'ok': True})\n"
+            "    elif name == 'wake_up':\n        return wake_up(event['vehicle'])\n"
+            "    elif name == 'honk':\n        return command(event['vehicle'], 'honk_horn')\n"
+            "    return {'statusCode': 404, 'body': 'unknown command'}\n",
+            ["LIL001"], id="two-commands-of-four-then-a-not-found-answer",
+        ),
+        pytest.param(
+            "    if name == 'test_command':\n        return json.dumps(event)\n"
+            "    elif name == 'wake_up':\n        return wake_up(event['vehicle'])\n"
+            "    elif name == 'honk':\n        return command(event['vehicle'], 'honk_horn')\n"
+            "    print('unknown command')\n    return {'statusCode': 404, 'body': 'unknown command'}\n",
+            [], id="two-commands-of-three-then-a-not-found-answer",
+        ),
+        pytest.param(
             "    if event.get('dry_run'):\n        return None\n"
             "    if name == 'test_command':\n        return json.dumps(event)\n"
             "    elif name == 'wake_up':\n        return wake_up(event['vehicle'])\n"

@@ -115,7 +115,9 @@ class Dispatch:
 
     function: FunctionInfo
     arms: tuple[int, ...]  # each arm's block (indexes into ``ModuleFacts.branches``)
-    ways: int  # the arms, and one more when no ``else`` (or ``case _``) catches what the others miss
+    # The arms, and one more when no ``else`` (or ``case _``) catches what the others miss and what
+    # follows does more than report; an ``else`` that only reports is no way (nor arm) of its own.
+    ways: int
 
 
 @dataclass(frozen=True, eq=False)

@@ -109,11 +109,11 @@ def _dispatches(collector: WalkerBase, folding: _Folding) -> tuple[Dispatch, ...
         return ()
     index_of = {id(suite): index for index, suite in enumerate(collector.branches)}
     found = []
-    for function, suites, caught in collector.dispatches:
+    for function, suites, ways in collector.dispatches:
         arms = tuple(index_of.get(id(suite), -1) for suite in suites)
         if -1 in arms or folding.live.intersection(arms) or folding.dead.intersection(arms):
             continue
-        found.append(Dispatch(function, arms, len(arms) + (0 if caught else 1)))
+        found.append(Dispatch(function, arms, ways))
     return tuple(found)
 
 

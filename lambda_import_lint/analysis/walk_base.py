@@ -66,9 +66,9 @@ class WalkerBase:
         # `if x: return …` statements after which their block only reports: their bodies run on
         # every invocation that does anything (``syntax.answers_then_only_reports``).
         self.only_ways: set[int] = set()
-        # Dispatches at the top level of a function's body: its arms' blocks, and whether an
-        # ``else`` (or ``case _``) catches what the others miss (``records.Dispatch``).
-        self.dispatches: list[tuple[FunctionInfo, tuple[cst.BaseSuite, ...], bool]] = []
+        # Dispatches at the top level of a function's body: its arms' blocks and how many ways an
+        # invocation can go through it (``records.Dispatch``).
+        self.dispatches: list[tuple[FunctionInfo, tuple[cst.BaseSuite, ...], int]] = []
         self.elifs: set[int] = set()  # ids of the `if` nodes that are the `elif` of another
         self.annotation = False
         self.runtime_annotation = True

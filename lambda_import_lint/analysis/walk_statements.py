@@ -4,6 +4,8 @@ whether a use is on its function's main path (runs whenever the function runs) o
 
 from __future__ import annotations
 
+from typing import Sequence
+
 import libcst as cst
 
 from lambda_import_lint.analysis.syntax import (
@@ -49,6 +51,8 @@ class StatementVisits(WalkerBase):
             for index, statement in enumerate(node.body):
                 if answers_then_only_reports(statement, node.body[index + 1:]):
                     self.only_ways.add(id(statement))
+                elif isinstance(statement, (cst.If, cst.Match)) and not self.branch and not self.conditional:
+                    self._note_dispatch(statement, node.body[index + 1:])
         return True
 
     def visit_Assign(self, node: cst.Assign) -> bool:
@@ -125,8 +129,6 @@ class StatementVisits(WalkerBase):
         return False
 
     def visit_If(self, node: cst.If) -> bool:
-        if id(node) not in self.elifs:
-            self._note_dispatch(node)
         self.walk(node.test)
         at_module = self.scope.kind == "module" and self.function is None
         # The body only reports a malformed event (`if not body: answer["statusCode"] = 400`):
@@ -150,7 +152,7 @@ class StatementVisits(WalkerBase):
                 # initialise once per execution environment: the first invocation of every cold
                 # start takes this branch.
                 self.walk(node.body)
-            elif self.function is not None and (
+            elif self.function is not None and id(node) not in self.elifs and (
                 (isinstance(node.orelse, cst.Else) and only_reports(node.orelse.body)) or id(node) in self.only_ways
             ):
                 # The alternative only reports a malformed event (`else: print("no msg")`, `raise`,
@@ -188,30 +190,34 @@ class StatementVisits(WalkerBase):
             for found in descendants(node.body)
         )
 
-    def _note_dispatch(self, node: cst.If | cst.Match) -> None:
+    def _note_dispatch(self, node: cst.If | cst.Match, following: Sequence[cst.BaseStatement]) -> None:
         """An ``if … elif …`` chain of three ways or more, or a ``match``, at the top level of a
-        function's body (``records.Dispatch``); its arms that turn out not to be conditional
-        blocks (an ``if`` whose ``else`` only reports) leave it out when it is resolved."""
-        if self.function is None or self.branch or self.conditional:
-            return
+        function's body (``records.Dispatch``). An ``else`` that only reports, or the statements
+        after it when no ``else`` catches what the arms miss and they only report, are no way of
+        their own: the event was malformed. Arms that turn out not to be conditional blocks (an
+        ``if`` whose ``else`` only reports) leave it out when it is resolved."""
         if isinstance(node, cst.Match):
-            arms = tuple(case.body for case in node.cases)
+            arms = [case.body for case in node.cases]
             caught = any(
                 case.guard is None and isinstance(case.pattern, cst.MatchAs) and case.pattern.pattern is None
                 for case in node.cases
             )
         else:
-            found = [node.body]
+            arms = [node.body]
             current = node
             while isinstance(current.orelse, cst.If):
                 current = current.orelse
-                found.append(current.body)
+                arms.append(current.body)
             caught = isinstance(current.orelse, cst.Else)
             if caught:
-                found.append(cst.ensure_type(current.orelse, cst.Else).body)
-            arms = tuple(found)
-        if len(arms) + (0 if caught else 1) >= 3:
-            self.dispatches.append((self.function, arms, caught))
+                arms.append(cst.ensure_type(current.orelse, cst.Else).body)
+        ways = len(arms) + (0 if caught or only_reports(following) else 1)
+        if caught and only_reports(arms[-1]):
+            arms.pop()
+            ways -= 1
+        if ways >= 3:
+            assert self.function is not None
+            self.dispatches.append((self.function, tuple(arms), ways))
 
     def visit_Try(self, node: cst.Try) -> bool:
         return self._visit_try(node)
@@ -266,7 +272,6 @@ class StatementVisits(WalkerBase):
         return False
 
     def visit_Match(self, node: cst.Match) -> bool:
-        self._note_dispatch(node)
         self.walk(node.subject)
         self.walk_conditionally(node.cases)
         return False
