@@ -1701,3 +1701,34 @@ def test_the_else_of_a_branch_that_only_answers_an_error_is_the_main_path(  # ty
         f"    if name is None:\n{invalid}    else:\n        answer = provision(name)\n    return answer\n"
     )
     _assert_codes(app, capsys, expected)
+
+
+@pytest.mark.parametrize(
+    ("list_jobs", "expected"),
+    [
+        pytest.param("    return get_table('jobs').scan(Limit=limit)\n", [], id="each-side-calls-a-function-using-it"),
+        pytest.param("    return {'limit': limit}\n", ["LIL004"], id="one-side-only"),
+    ],
+)
+def test_a_module_two_functions_use_on_the_two_sides_of_an_if_else_is_on_the_main_path(  # type: ignore[no-untyped-def]
+    list_jobs: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """Round 12's blind review: a status API that answers `GET /jobs/{id}` with `_get_job` and
+    `GET /jobs` with `_list_jobs`, each reading the table through a shared module that imports
+    `boto3`: whichever side an invocation takes, it needs `boto3`."""
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "__init__.py").write_text("")
+    (tmp_path / "shared" / "tables.py").write_text(
+        "import boto3\n\n\ndef get_table(name):\n    return boto3.resource('dynamodb').Table(name)\n"
+    )
+    app = tmp_path / "handler.py"
+    app.write_text(
+        "import json\n\nfrom shared.tables import get_table\n\n\n"
+        "def _get_job(job_id):\n    return get_table('jobs').get_item(Key={'jobId': job_id})\n\n\n"
+        f"def _list_jobs(limit):\n{list_jobs}\n\n"
+        "def handler(event, context):\n    if event.get('httpMethod') == 'OPTIONS':\n        return {'statusCode': 200}\n"
+        "    job_id = (event.get('pathParameters') or {}).get('jobId')\n    try:\n        if job_id:\n"
+        "            return _get_job(job_id)\n        else:\n            return _list_jobs(20)\n"
+        "    except Exception:\n        return {'statusCode': 500, 'body': json.dumps({'message': 'error'})}\n"
+    )
+    _assert_codes(app, capsys, expected)

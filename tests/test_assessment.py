@@ -139,6 +139,16 @@ MAIN_PATH = [
     pytest.param("if event:\n        pass\n    else:\n        pd.x", "main-path", id="else-of-a-body-that-does-nothing"),
     pytest.param("if event:\n        event.clear()\n    else:\n        pd.x", "deferrable", id="else"),
     pytest.param(
+        "if event == 1:\n        return 1\n    elif event == 2:\n        return 2\n    elif event == 3:\n        pd.x\n"
+        "    else:\n        pd.y",
+        "deferrable", id="the-last-elif-and-its-else-run-only-when-the-earlier-tests-fail",
+    ),
+    pytest.param(
+        "if event == 1:\n        return 1\n    elif event == 2:\n        pd.z\n    elif event == 3:\n        pd.x\n"
+        "    else:\n        pd.y",
+        "common", id="most-ways-of-a-dispatch",
+    ),
+    pytest.param(
         "if 'pd' not in CACHE:\n        CACHE['pd'] = pd.x\n    return CACHE['pd']", "main-path", id="filling-a-module-cache",
     ),
     pytest.param(

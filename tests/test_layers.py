@@ -58,6 +58,10 @@ def test_check_follows_the_handler_into_its_layer(name: str, project, capsys) ->
     project(name)
     handler, layer_module, layer, _ = EXPECTED[name]
     items, _ = _check(capsys, "-q")
+    # The layer module's `pandas` is used inside `render`: nothing shows that some invocations of
+    # the functions using the layer skip it, so its move is reported under `--defer all` only.
+    assert sorted((item["path"], item["line"], item["code"]) for item in items) == [(handler, 3, "LIL004")]
+    items, _ = _check(capsys, "-q", "--defer", "all")
     assert sorted((item["path"], item["line"], item["code"]) for item in items) == sorted(
         [(handler, 3, "LIL004"), (layer_module, 3, "LIL001")]
     )
@@ -83,7 +87,7 @@ def test_flake8_reports_what_the_cli_reports(name: str, project, capsys) -> None
     )
     items, _ = _check(capsys, "-q")
     from_cli = sorted((str(item["path"]), item["line"], item["code"], item["message"]) for item in items)
-    assert from_flake8 == from_cli and len(from_cli) == 2
+    assert from_flake8 == from_cli and len(from_cli) == 1
 
 
 def test_a_missing_layer_folder_and_layer_code_in_s3_warn_once(project, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -151,7 +155,8 @@ def _sam(root: Path, layers: list[str], files: dict[str, str]) -> None:
 
 
 def _codes(root: Path, capsys: pytest.CaptureFixture[str]) -> list[tuple[str, str]]:
-    main(["check", "--format", "json", "-q", "--no-cache", str(root)])
+    # `--defer all`: the layer module's own move (LIL001) shows which module the import resolved to.
+    main(["check", "--format", "json", "-q", "--no-cache", "--defer", "all", str(root)])
     return sorted((Path(item["path"]).relative_to(root).as_posix(), item["code"]) for item in json.loads(capsys.readouterr().out))
 
 

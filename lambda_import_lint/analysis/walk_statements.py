@@ -162,7 +162,8 @@ class StatementVisits(WalkerBase):
             else:
                 body_branch = len(self.branches)
                 self.walk_branch(node.body, _constant_test(node.test, True))
-                if isinstance(node.orelse, cst.Else) and not else_taken:
+                # (Not for the last `elif` and its `else`: the earlier tests decide whether either runs.)
+                if isinstance(node.orelse, cst.Else) and not else_taken and id(node) not in self.elifs:
                     self.alternatives.append((body_branch, len(self.branches)))
             self.main_block = saved[1]
         if isinstance(node.orelse, cst.Else) and else_taken:

@@ -150,10 +150,30 @@ def main_path_functions(facts: ModuleFacts, handler: FunctionInfo) -> set[Functi
 
 
 def _both_sides_use(uses: Iterable[Use], facts: ModuleFacts, main_path: set[FunctionInfo]) -> bool:
-    """Both sides of an ``if … else`` on the main path use the name at their own top level
-    (``if a: requests.get(…) else: requests.post(…)``): whichever runs, it is used."""
-    sides = {use.branch[0] for use in uses if len(use.branch) == 1 and use.function in main_path}
-    return any(body in sides and orelse in sides for body, orelse in facts.alternatives)
+    """Both sides of an ``if … else`` at the top level of a function on the main path run a use, in
+    themselves or in a function they may call (``if a: requests.get(…) else: requests.post(…)``;
+    round 12: ``return _get_job(id)`` or ``return _list_jobs(query)``, each reading the table):
+    whichever runs, it is used."""
+    uses = [use for use in uses if use.function is not None]
+    edges = [edge for function in main_path for edge in facts.calls_from(function)]
+
+    def side_uses(side: int) -> bool:
+        return any(use.branch[:1] == (side,) and use.function in main_path for use in uses) or any(
+            edge.blocks[:1] == (side,) and _runs_a_use(facts, uses, edge.callee) for edge in edges
+        )
+
+    return any(side_uses(body) and side_uses(orelse) for body, orelse in facts.alternatives)
+
+
+def _runs_a_use(facts: ModuleFacts, uses: Iterable[Use], start: FunctionInfo) -> bool:
+    """``start``, or a function it may call, runs one of ``uses`` (in itself or a function nested
+    in it)."""
+    reach = reachable_functions(facts, start)
+    return any(
+        use.function is not None
+        and (use.function in reach or any(parent in reach for parent in use.function.ancestors()))
+        for use in uses
+    )
 
 
 def _calls_by_side(facts: ModuleFacts, function: FunctionInfo) -> dict[int, set[FunctionInfo]]:
@@ -676,13 +696,9 @@ def _ways_using(uses: tuple[Use, ...], facts: ModuleFacts, main_paths: list[set[
     taken often (blind reviews: a dispatcher whose ~30 commands but a test command use `urllib3`, a
     proxy whose routes but sign-up and log-in forward with `requests`). None otherwise."""
     runtime = [use for use in uses if use.runtime and use.function is not None]
-    functions = {use.function for use in runtime if use.function is not None}
 
     def runs_a_use(start: FunctionInfo) -> bool:
-        reach = reachable_functions(facts, start)
-        return any(
-            function in reach or any(parent in reach for parent in function.ancestors()) for function in functions
-        )
+        return _runs_a_use(facts, runtime, start)
 
     def most(using: int, ways: int) -> bool:
         return using >= 2 and 2 * using > ways
