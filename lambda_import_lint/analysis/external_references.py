@@ -47,6 +47,7 @@ _TREES: dict[str, ast.Module | None] = {}  # file → its stdlib tree (None: unp
 _FOLDERS: dict[tuple[str, bool], tuple[Dependency, ...]] = {}
 _SOURCES: dict[str, tuple[bytes, Dependency]] = {}  # file → its bytes, and its status when read
 _REAL: dict[str, str] = {}  # path → its real path, this run (the same files are met for each module)
+_SPELLS: dict[tuple[str, bytes], bool] = {}  # (file, word) → whether its bytes hold the word, this run
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ def new_run() -> None:
     _TREES.clear()
     _OUTLINES.clear()
     _REAL.clear()
+    _SPELLS.clear()
 
 
 def _real(path: str) -> str:
@@ -233,15 +235,25 @@ def _files_naming(
     tail = dotted[0].rsplit(".", 1)[-1].encode()
     for file in _python_files(folder, recursive):
         source = read_recorded(file)
-        if tail not in source or not any(name in source for name in wanted):
+        if not _spells(file, source, tail) or not any(_spells(file, source, name) for name in wanted):
             continue
-        if needing and not any(marker in source for marker in needing):
+        if needing and not any(_spells(file, source, marker) for marker in needing):
             continue
         if _real(file) == module_file:
             continue
         tree = _tree(file, source)
         if tree is not None:
             yield file, tree, module_file, dotted
+
+
+def _spells(file: str, source: bytes, word: bytes) -> bool:
+    """Whether ``word`` occurs in the file's bytes, answered once per run: the same files are
+    scanned for the same few words (``boto3``, ``patch``, ``app``…) for each module searched."""
+    key = (file, word)
+    found = _SPELLS.get(key)
+    if found is None:
+        found = _SPELLS[key] = word in source
+    return found
 
 
 def _imports_module(
