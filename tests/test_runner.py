@@ -103,6 +103,28 @@ def test_jobs_output_matches_single_process(tmp_path: Path, capsys) -> None:  # 
     assert one[1].err == many[1].err
 
 
+def test_a_pool_started_for_deployment_files_loads_the_analysis_once(tmp_path: Path) -> None:
+    """A pool started without preloading (as for deployment files) is asked, once, to load what
+    the analysis needs as soon as a file needs it, and its outcomes are those of one process."""
+    for index in range(3):
+        (tmp_path / f"h{index}.py").write_text(SOURCE + "# padding\n" * index)
+    tasks = [runner.Task(str(tmp_path / f"h{index}.py")) for index in range(3)]
+    options = runner.Options(Config(folder=tmp_path), frozenset({"LIL001"}))
+    workers = runner.Workers(options, jobs=2)
+    try:
+        assert workers.load() == []  # no pool: nothing to load
+        assert workers.start(2, preload=False) is not None and not workers.loaded
+        pooled = runner.run(tasks, options, workers=workers)
+        assert workers.loaded and workers.load() == []  # asked once, by the run
+        jobs = [workers.executor.submit(sorted, [2, 1]) for _ in range(2)] if workers.executor else []
+        assert [job.result(timeout=60) for job in jobs] == [[1, 2], [1, 2]]  # still serving
+    finally:
+        workers.shutdown()
+    alone = runner.run(tasks, options, jobs=1)
+    assert [outcome.result for outcome in pooled] == [outcome.result for outcome in alone]
+    assert all(outcome.result.findings for outcome in alone)
+
+
 def test_progress_only_on_a_terminal() -> None:
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

@@ -161,6 +161,7 @@ class Workers:
         self.requested = jobs or os.cpu_count() or 1
         self.executor: concurrent.futures.ProcessPoolExecutor | None = None
         self.count = 0
+        self.loaded = False  # the workers load (or have loaded) what every analysis needs
 
     def start(self, most: int, preload: bool = True) -> concurrent.futures.ProcessPoolExecutor | None:
         """The pool (started now, with at most ``most`` processes, if it was not), or None when
@@ -168,7 +169,18 @@ class Workers:
         if self.executor is None and min(self.requested, most) > 1:
             self.count = min(self.requested, most)
             self.executor = _start_workers(self.options, self.count, preload)
+            self.loaded = preload
         return self.executor
+
+    def load(self) -> list[concurrent.futures.Future[None]]:
+        """Have a pool started without preloading (for deployment files) load LibCST and the rules
+        now, one job per worker, while the main process still reads and prefilters: else each
+        worker loads them on its first file, after the main process is done. The jobs submitted
+        (none when there is no pool, or it loads them already)."""
+        if self.executor is None or self.loaded:
+            return []
+        self.loaded = True
+        return [self.executor.submit(_load) for _ in range(self.count)]
 
     def map_readings(self, items: Sequence[tuple[Unit, bytes]]) -> list[Parsed] | None:
         """Deployment files read in the worker processes (largest first), results in order; None
@@ -215,6 +227,8 @@ def run(
                 # Enough to parse for processes to pay: start them now, so they load LibCST while
                 # this loop reads and prefilters the rest (the most that may still come caps them).
                 executor = pool.start(len(pending) + len(tasks) - index - 1)
+            elif executor is not None and pending:
+                pool.load()  # a pool already running will analyse: let it load LibCST meanwhile
         if progress is not None:
             progress(done, len(tasks))
         items = [(task, source) for _, task, source, _ in pending]
@@ -287,6 +301,13 @@ def _start_workers(options: Options, workers: int, preload: bool = True) -> conc
 
 def _ready() -> None:
     """A first job for a new worker: its initializer has run by now."""
+
+
+def _load() -> None:
+    """A job that loads what every analysis needs (``Workers.load``)."""
+    from lambda_import_lint.rules.registry import all_rules
+
+    all_rules()
 
 
 def _in_processes(
