@@ -37,6 +37,18 @@ __all__ = ["Options", "Outcome", "Progress", "Task", "Workers", "analyse_task", 
 # ones (2 cores, load ~1.3: 0.53 s in one process against 0.74 s with two workers for 78 kB).
 PARALLEL_SECONDS = 0.4
 SECONDS_PER_BYTE = 3e-6
+# Plus the searches of the project each module may make (references for LIL001's fix safety,
+# patches for LIL101), which grow with the number of files: a generated monorepo of 3,000 files
+# spent 0.67 of its 0.77 s of analysis (300 handler modules of ~200 bytes) in them, ~0.7 µs per
+# module and file of the run (`bench.py`'s monorepo, 5 alternating runs: 0.92 s counting bytes
+# only, 0.80 s counting both).
+SECONDS_PER_MODULE_AND_FILE = 7e-7
+
+
+def _estimated_seconds(pending_bytes: int, modules: int, files: int) -> float:
+    """How long analysing ``modules`` files of ``pending_bytes`` in one process may take, in a run
+    over ``files`` files (a rough guide: only the order of magnitude matters)."""
+    return pending_bytes * SECONDS_PER_BYTE + modules * files * SECONDS_PER_MODULE_AND_FILE
 
 
 _OPTIONS: Options | None = None  # set in each worker process by _initialise
@@ -236,7 +248,7 @@ def run(
             else:
                 pending_bytes += len(pending[-1][2])
             if executor is None and not started and len(pending) > 1 and (
-                pending_bytes * SECONDS_PER_BYTE >= PARALLEL_SECONDS
+                _estimated_seconds(pending_bytes, len(pending), len(tasks)) >= PARALLEL_SECONDS
             ):
                 # Enough to parse for processes to pay: start them now, so they load LibCST while
                 # this loop reads and prefilters the rest (the most that may still come caps them).
