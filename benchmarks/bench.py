@@ -38,6 +38,11 @@ is timed where it lies (read only: the cache goes to a temporary folder):
                                                                                     (no target)
   flake8-cwd       flake8 with the plugin over that copy, run from the corpus folder vs from the
                    project itself: what the working folder costs                       (<= 1.05)
+  realcode-floor   per deployment-heavy repository, the floor a cold run stands on: a fresh
+                   interpreter that imports libcst and runs libcst.parse_module on exactly the files
+                   a cold check parses with LibCST (listed first by running the check in-process with
+                   its parse step noting each path), timed alternately with the cold check and ruff;
+                   prints floor / ruff, cold / floor and cold / ruff              (no target: a floor)
 """
 
 from __future__ import annotations
@@ -68,6 +73,35 @@ for folder in sys.argv[1:]:
             libcst.parse_module(path.read_bytes())
         except Exception:
             pass
+"""
+
+# The files a cold check parses with LibCST: its own run (one process, no cache) with the engine's
+# parse step noting each path, written as JSON to the file named by the second argument.
+PARSED_BY_CHECK = """
+import json, sys
+import lambda_import_lint.engine.check as check
+parsed = []
+original = check.parse
+def noting(source, path):
+    parsed.append(path)
+    return original(source, path)
+check.parse = noting
+from lambda_import_lint.cli import main
+main(["check", "-q", "--exit-zero", "--no-cache", "--jobs", "1", sys.argv[1]])
+with open(sys.argv[2], "w") as out:
+    json.dump(parsed, out)
+"""
+
+# LibCST's import and parse of the files listed (JSON) in the first argument, nothing else.
+LIBCST_FLOOR = """
+import json, sys, libcst
+for name in json.load(open(sys.argv[1])):
+    with open(name, "rb") as file:
+        source = file.read()
+    try:
+        libcst.parse_module(source)
+    except Exception:
+        pass
 """
 
 # flake8 in this environment, with our plugin filtered out of its plugin list.
@@ -185,6 +219,8 @@ def realcode(corpus: Path, runs: int, wanted: set[str]) -> list[dict[str, object
                 lambda: timed(ruff_command(repository)),
                 runs, ("lambda-import-lint", "ruff"), "<= 20",
             ))
+        if "realcode-floor" in wanted:
+            rows.extend(floor(repository, check, env, runs))
         shutil.rmtree(cache, ignore_errors=True)
     env = {key: value for key, value in os.environ.items() if key != "LAMBDA_IMPORT_LINT_CACHE_DIR"}
     if "flake8-outside" in wanted:
@@ -216,6 +252,44 @@ def realcode(corpus: Path, runs: int, wanted: set[str]) -> list[dict[str, object
                 runs, ("from-corpus", "from-project"), "<= 1.05",
             ))
         shutil.rmtree(workspace, ignore_errors=True)
+    return rows
+
+
+def floor(repository: Path, check: list[str], env: dict[str, str], runs: int) -> list[dict[str, object]]:
+    """The cold check, LibCST's import and parse of the same files, and ruff, alternated: three
+    ratios from the same runs (floor / ruff, cold / floor, cold / ruff)."""
+    listing = Path(tempfile.mkdtemp(prefix="lil-bench-floor-")) / "parsed.json"
+    subprocess.run([PYTHON, "-c", PARSED_BY_CHECK, str(repository), str(listing)], check=True, env=env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    parsed = json.loads(listing.read_text())
+    size = sum(Path(name).stat().st_size for name in parsed)
+    commands = {
+        "cold": lambda: timed([*check, "--clean-cache"], env, BROKEN_FILES),
+        "floor": lambda: timed([PYTHON, "-c", LIBCST_FLOOR, str(listing)]),
+        "ruff": lambda: timed(ruff_command(repository)),
+    }
+    for command in commands.values():
+        command()  # untimed: a warm file cache for each
+    times: dict[str, list[float]] = {label: [] for label in commands}
+    for _ in range(runs):
+        for label, command in commands.items():
+            times[label].append(command())
+    shutil.rmtree(listing.parent, ignore_errors=True)
+    short = repository.name.split("+", 1)[1]
+    rows: list[dict[str, object]] = []
+    for first, second in (("floor", "ruff"), ("cold", "floor"), ("cold", "ruff")):
+        ratios = [a / b for a, b in zip(times[first], times[second])]
+        name = f"{first}/{second} {short}"
+        print(
+            f"{name:16} ratio min {min(ratios):.3f}  median {statistics.median(ratios):.3f}  max {max(ratios):.3f}"
+            f"   ({first} median {statistics.median(times[first]):.2f}s, {second} median "
+            f"{statistics.median(times[second]):.2f}s; {len(parsed)} files, {size} bytes parsed)",
+            flush=True,
+        )
+        rows.append({
+            "comparison": name, first: _spread(times[first]), second: _spread(times[second]),
+            "ratio": _spread(ratios, digits=3), "files": len(parsed), "bytes": size, "target": "none (floor)",
+        })
     return rows
 
 
@@ -252,7 +326,7 @@ def main() -> None:
     runs: int = args.runs
     wanted = set(args.only or [
         "django-vs-ruff", "worst-vs-parse", "jobs", "cache", "flake8", "monorepo-vs-ruff", "report-vs-check",
-        "realcode-warm", "realcode-cold", "flake8-outside", "flake8-lambda", "flake8-cwd",
+        "realcode-warm", "realcode-cold", "flake8-outside", "flake8-lambda", "flake8-cwd", "realcode-floor",
     ])
 
     compileall.compile_dir(str(package_folder("lambda_import_lint")), quiet=1)

@@ -851,6 +851,37 @@ def test_a_client_the_modules_tests_patch_stays_in_the_function(  # type: ignore
     _assert_codes(app, capsys, expected)
 
 
+def test_the_project_is_searched_for_patches_only_for_clients_built_in_functions(  # type: ignore[no-untyped-def]
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """A client built at module scope is never reported, so the search of the project's tests for
+    patches of its factory is not made; one built in the handler still is, and still counts."""
+    from lambda_import_lint.analysis import external_references
+
+    searched: list[dict[str, str]] = []
+    search = external_references.patched_factories
+
+    def counting(path, factories, config):  # type: ignore[no-untyped-def]
+        searched.append(dict(factories))
+        return search(path, factories, config)
+
+    monkeypatch.setattr(external_references, "patched_factories", counting)
+    (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")
+    app = tmp_path / "app.py"
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_app.py").write_text(
+        "from unittest.mock import patch\nfrom app import handler\n\n\n@patch('boto3.resource')\n"
+        "def test_handler(resource):\n    handler({'Records': []}, None)\n"
+    )
+    app.write_text(
+        "import boto3\n\nTABLE = boto3.resource('dynamodb').Table('jobs')\n\n\n"
+        "def handler(event, context):\n    for record in event['Records']:\n        TABLE.put_item(Item=record)\n"
+    )
+    assert _check(app, capsys) == [] and searched == []
+    app.write_text(textwrap.dedent(QUEUE_CONSUMER))
+    assert _check(app, capsys) == [] and searched == [{"boto3.resource": "boto3"}]
+
+
 def test_a_test_of_another_module_with_the_same_name_does_not_count(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     """`from index import handler` in a far folder's tests names that folder's `index.py`."""
     (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")

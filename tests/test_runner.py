@@ -91,16 +91,59 @@ def test_fix_after_cached_check_still_fixes(write, capsys) -> None:  # type: ign
     assert main(["check", "-q", str(path)]) == 0
 
 
-def test_jobs_output_matches_single_process(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_jobs_output_matches_single_process(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     for index in range(40):  # sizes grow with the name: workers get them in the reverse order
         source = SOURCE if index % 3 else SOURCE.replace("if event", "if True or event")
-        (tmp_path / f"h{index:02}.py").write_text(source + "# padding\n" * index)
+        (tmp_path / f"h{index:02}.py").write_text(source + "# padding\n" * index * 20)
     (tmp_path / "broken.py").write_text("def lambda_handler(event, context):\n    import pandas\n    x = (\n")
     one = main(["check", "--no-cache", "--jobs", "1", str(tmp_path)]), capsys.readouterr()
+    pools: list[int] = []
+    start = runner._start_workers
+
+    def counted(options, workers, preload=True):  # type: ignore[no-untyped-def]
+        pools.append(workers)
+        return start(options, workers, preload)
+
+    monkeypatch.setattr(runner, "_start_workers", counted)
     many = main(["check", "--no-cache", "--jobs", "2", str(tmp_path)]), capsys.readouterr()
+    assert pools == [2]  # enough to analyse (~160 kB) for worker processes
     assert one[0] == many[0] == 2
     assert one[1].out == many[1].out and one[1].out.count("LIL001") == 40
     assert one[1].err == many[1].err
+
+
+def test_a_pool_started_for_deployment_files_loads_the_analysis_once(tmp_path: Path) -> None:
+    """A pool started without preloading (as for deployment files) is asked, once, to load what
+    the analysis needs as soon as a file needs it, and its outcomes are those of one process."""
+    for index in range(3):
+        (tmp_path / f"h{index}.py").write_text(SOURCE + "# padding\n" * index)
+    tasks = [runner.Task(str(tmp_path / f"h{index}.py")) for index in range(3)]
+    options = runner.Options(Config(folder=tmp_path), frozenset({"LIL001"}))
+    workers = runner.Workers(options, jobs=2)
+    try:
+        assert workers.load() == []  # no pool: nothing to load
+        assert workers.start(2, preload=False) is not None and not workers.loaded
+        pooled = runner.run(tasks, options, workers=workers)
+        assert workers.loaded and workers.load() == []  # asked once, by the run
+        jobs = [workers.executor.submit(sorted, [2, 1]) for _ in range(2)] if workers.executor else []
+        assert [job.result(timeout=60) for job in jobs] == [[1, 2], [1, 2]]  # still serving
+    finally:
+        workers.shutdown()
+    alone = runner.run(tasks, options, jobs=1)
+    assert [outcome.result for outcome in pooled] == [outcome.result for outcome in alone]
+    assert all(outcome.result.findings for outcome in alone)
+
+
+def test_little_to_analyse_starts_no_processes(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Worker processes each load LibCST (~0.2 s): 12 small handler modules are analysed in the
+    main process, with the same output."""
+    for index in range(12):
+        (tmp_path / f"h{index:02}.py").write_text(SOURCE)
+    one = main(["check", "--no-cache", "--jobs", "1", str(tmp_path)]), capsys.readouterr()
+    pools: list[int] = []
+    monkeypatch.setattr(runner, "_start_workers", lambda *arguments: pools.append(1))
+    default = main(["check", "--no-cache", "--jobs", "2", str(tmp_path)]), capsys.readouterr()
+    assert pools == [] and one == default and one[1].out.count("LIL001") == 12
 
 
 def test_progress_only_on_a_terminal() -> None:

@@ -42,8 +42,12 @@ class Reference:
 
 _LISTINGS: dict[tuple[str, bool], tuple[str, ...]] = {}  # (folder, recursive) → its .py files
 _TREES: dict[str, ast.Module | None] = {}  # file → its stdlib tree (None: unparsable), this run
-_FOLDERS: dict[tuple[str, bool], tuple[str, ...]] = {}  # the folders each listing walked
+# The folders each listing walked, each with its status when it was listed: the dependency every
+# result that reads the listing records (taken once, not again for each module searched).
+_FOLDERS: dict[tuple[str, bool], tuple[Dependency, ...]] = {}
 _SOURCES: dict[str, tuple[bytes, Dependency]] = {}  # file → its bytes, and its status when read
+_REAL: dict[str, str] = {}  # path → its real path, this run (the same files are met for each module)
+_SPELLS: dict[tuple[str, bytes], bool] = {}  # (file, word) → whether its bytes hold the word, this run
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,15 @@ def new_run() -> None:
     _SOURCES.clear()
     _TREES.clear()
     _OUTLINES.clear()
+    _REAL.clear()
+    _SPELLS.clear()
+
+
+def _real(path: str) -> str:
+    found = _REAL.get(path)
+    if found is None:
+        found = _REAL[path] = os.path.realpath(path)
+    return found
 
 
 def _outline(file: str, tree: ast.Module) -> _Outline:
@@ -107,7 +120,7 @@ def _outline(file: str, tree: ast.Module) -> _Outline:
 def module_names(path: str, root: str) -> tuple[str, ...]:
     """The dotted names the file at ``path`` can be imported as: relative to its own folder and to
     each folder above it up to ``root`` (``app``, ``pkg.app``, ``src.pkg.app``)."""
-    real = os.path.realpath(path)
+    real = _real(path)
     stem = os.path.splitext(os.path.basename(real))[0]
     folder = os.path.dirname(real)
     parts = [] if stem == "__init__" else [stem]
@@ -115,7 +128,7 @@ def module_names(path: str, root: str) -> tuple[str, ...]:
         parts.insert(0, os.path.basename(folder))
         folder = os.path.dirname(folder)
     names = []
-    real_root = os.path.realpath(root)
+    real_root = _real(root)
     while parts and all(part.isidentifier() for part in parts):
         names.append(".".join(parts))
         if folder == real_root or not folder.startswith(real_root + os.sep):
@@ -129,8 +142,8 @@ def search_root(path: str, config: Config) -> tuple[str, bool]:
     """The folder whose files may refer to the module, and whether to search it recursively: the
     project root when the module is inside it; else the top of the module's package; else (a lone
     module outside any project, in site-packages say) its own folder alone."""
-    real = os.path.realpath(path)
-    root = os.path.realpath(config.root)
+    real = _real(path)
+    root = _real(os.fspath(config.root))
     if real.startswith(root + os.sep):
         return root, True
     folder = os.path.dirname(real)
@@ -173,7 +186,7 @@ def patched_factories(path: str, factories: Mapping[str, str], config: Config) -
         # to `src/`, `test/` inside the function's folder); far from it, only its longer names
         # (`functions.users.index`) are its own.
         near = os.path.dirname(os.path.dirname(module_file)) + os.sep
-        names = dotted if os.path.realpath(file).startswith(near) else dotted[1:]
+        names = dotted if _real(file).startswith(near) else dotted[1:]
         if not names:
             continue
         replaced = _patches_in(tree, file, factories, names)
@@ -215,22 +228,32 @@ def _files_naming(
     if not wanted or path in ("-", "") or not os.path.isfile(path):
         return
     folder, recursive = search_root(path, config)
-    dotted = module_names(path, folder if recursive else os.path.dirname(os.path.realpath(path)))
+    dotted = module_names(path, folder if recursive else os.path.dirname(_real(path)))
     if not dotted:
         return
-    module_file = os.path.realpath(path)
+    module_file = _real(path)
     tail = dotted[0].rsplit(".", 1)[-1].encode()
     for file in _python_files(folder, recursive):
         source = read_recorded(file)
-        if tail not in source or not any(name in source for name in wanted):
+        if not _spells(file, source, tail) or not any(_spells(file, source, name) for name in wanted):
             continue
-        if needing and not any(marker in source for marker in needing):
+        if needing and not any(_spells(file, source, marker) for marker in needing):
             continue
-        if os.path.realpath(file) == module_file:
+        if _real(file) == module_file:
             continue
         tree = _tree(file, source)
         if tree is not None:
             yield file, tree, module_file, dotted
+
+
+def _spells(file: str, source: bytes, word: bytes) -> bool:
+    """Whether ``word`` occurs in the file's bytes, answered once per run: the same files are
+    scanned for the same few words (``boto3``, ``patch``, ``app``…) for each module searched."""
+    key = (file, word)
+    found = _SPELLS.get(key)
+    if found is None:
+        found = _SPELLS[key] = word in source
+    return found
 
 
 def _imports_module(
@@ -360,13 +383,13 @@ def _import_from_names_module(node: ast.ImportFrom, file: str, module_file: str,
 
 
 def _relative_path(file: str, level: int, parts: Iterable[str]) -> str | None:
-    folder = os.path.dirname(os.path.realpath(file))
+    folder = os.path.dirname(_real(file))
     for _ in range(level - 1):
         folder = os.path.dirname(folder)
     target = os.path.join(folder, *[part for part in parts if part])
     for candidate in (target + ".py", os.path.join(target, "__init__.py")):
         if os.path.isfile(candidate):
-            return os.path.realpath(candidate)
+            return _real(candidate)
     return None
 
 
@@ -398,7 +421,8 @@ def _constant(node: ast.expr) -> str | None:
 def _python_files(folder: str, recursive: bool) -> tuple[str, ...]:
     """The ``.py`` files under ``folder`` (virtual environments and the default exclusions left out;
     the user's ``exclude`` is not applied: excluded tests still patch the handler). Each folder is
-    recorded for the result cache: a file added to it changes its modification time."""
+    recorded for the result cache as it was when listed: a file added to it changes its
+    modification time."""
     key = (folder, recursive)
     cached = _LISTINGS.get(key)
     if cached is None:
@@ -407,19 +431,19 @@ def _python_files(folder: str, recursive: bool) -> tuple[str, ...]:
 
         excluded = folder_exclusions(Config(folder=None))
         files: list[str] = []
-        folders: list[str] = []
+        folders: list[Dependency] = []
         for current, subfolders, names in os.walk(folder):
             if current != folder and "pyvenv.cfg" in names:  # a virtual environment
                 subfolders[:] = []
                 continue
-            folders.append(current)
+            folders.append(dependency(current))
             files.extend(os.path.join(current, name) for name in sorted(names) if name.endswith(".py"))
             kept = sorted(name for name in subfolders if not excluded(os.path.join(current, name)))
             subfolders[:] = kept if recursive else []
         cached = _LISTINGS[key] = tuple(files)
         _FOLDERS[key] = tuple(folders)
-    for folder_path in _FOLDERS[key]:
-        note_dependency(folder_path)
+    for state in _FOLDERS[key]:
+        note_dependency(state[0], state)
     return cached
 
 
@@ -453,8 +477,8 @@ def read_recorded(file: str) -> bytes:
 
 
 def _shown_path(file: str, config: Config) -> str:
-    real = os.path.realpath(file)
-    root = os.path.realpath(config.root)
+    real = _real(file)
+    root = _real(os.fspath(config.root))
     return os.path.relpath(real, root) if real.startswith(root + os.sep) else real
 
 

@@ -8,7 +8,7 @@ handles node type X and returns True to have its children walked generically.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence, TypeGuard, cast
 
 import libcst as cst
 
@@ -94,8 +94,8 @@ class WalkerBase:
     def walk(self, node: cst.CSTNode | Sequence[cst.CSTNode] | None) -> None:
         if node is None:
             return
-        if not isinstance(node, cst.CSTNode):
-            for child in node:
+        if not _is_node(node):
+            for child in cast("Sequence[cst.CSTNode]", node):
                 self.walk(child)
             return
         node_type = type(node)
@@ -209,6 +209,21 @@ class WalkerBase:
         )
 
 
+# Type → whether it is a LibCST node. ``isinstance(x, cst.CSTNode)`` goes through ``ABCMeta``'s
+# Python-level check on every call; the walks ask it for every field of every node.
+_IS_NODE: dict[type, bool] = {}
+
+
+def _learn(node_type: type) -> bool:
+    known = _IS_NODE[node_type] = issubclass(node_type, cst.CSTNode)
+    return known
+
+
+def _is_node(value: object) -> TypeGuard[cst.CSTNode]:
+    known = _IS_NODE.get(type(value))
+    return _learn(type(value)) if known is None else known
+
+
 def descendants(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """``node`` and every node below it, read only (LibCST's own visit rebuilds each node)."""
     pending = [node]
@@ -217,20 +232,20 @@ def descendants(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         yield current
         for name in _child_fields(type(current)):
             value = getattr(current, name)
-            if isinstance(value, cst.CSTNode):
+            if _is_node(value):
                 pending.append(value)
             elif isinstance(value, (list, tuple)):
-                pending.extend(child for child in value if isinstance(child, cst.CSTNode))
+                pending.extend(child for child in value if _is_node(child))
 
 
 def _walk_children(collector: WalkerBase, node: cst.CSTNode) -> bool:
     for name in _child_fields(type(node)):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
+        if _is_node(value):
             collector.walk(value)
         elif isinstance(value, (list, tuple)):
             for child in value:
-                if isinstance(child, cst.CSTNode):
+                if _is_node(child):
                     collector.walk(child)
     return False
 

@@ -33,11 +33,13 @@ if TYPE_CHECKING:
 
 ENTRY_FORMAT = 1  # bumped when the JSON shape of an entry changes (the records' fields are keyed anyway)
 # Worker processes pay when the parsing would take longer than starting them and loading the parsers
-# in each (~0.2 s on 2 cores); parse time estimated per byte, as measured on the real-code corpus:
-# our HCL reader ~0.5 µs a byte (python-hcl2, before it, ~10 µs), libyaml, ast and the regular
-# expressions well under 1 µs.
+# in each (~0.2 s on 2 cores); parse time estimated per byte and reader, as measured on the 28
+# repositories of the real-code corpus (`read_unit` in one process, 2026-11-28): Terraform through
+# our HCL reader ~0.34 µs a byte (python-hcl2, before it, ~10 µs), Serverless ~0.14, templates,
+# SSM documents and CDK sources ~0.09 (libyaml's events, ast and regular expressions), rounded up.
 PARALLEL_SECONDS = 0.4
-SECONDS_PER_BYTE = 5e-7
+SECONDS_PER_BYTE = 1.5e-7
+SECONDS_PER_BYTE_OF = {"terraform": 5e-7, "serverless": 2e-7}
 
 # Hands a list of readings to worker processes and gives their results in order, or None when
 # there are too few to be worth it (``runner.Workers.map_readings``).
@@ -88,7 +90,7 @@ class CachedReadings:
 def estimated_seconds(items: Sequence[tuple[Unit, bytes]]) -> float:
     """How long parsing ``items`` in one process may take (a rough guide: only the order of
     magnitude matters)."""
-    return sum(len(data) for _, data in items) * SECONDS_PER_BYTE
+    return sum(len(data) * SECONDS_PER_BYTE_OF.get(unit.kind, SECONDS_PER_BYTE) for unit, data in items)
 
 
 def read_one(item: tuple[Unit, bytes]) -> Parsed:

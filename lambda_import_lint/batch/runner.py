@@ -29,7 +29,26 @@ if TYPE_CHECKING:
 
 __all__ = ["Options", "Outcome", "Progress", "Task", "Workers", "analyse_task", "run"]
 
-PARALLEL_THRESHOLD = 8  # fewer files to parse than this: starting processes costs more than it saves
+# Worker processes pay when the analysis would take longer than starting them and loading LibCST in
+# each (~0.2 s on 2 cores), as for deployment files (``batch/deployments.PARALLEL_SECONDS``); its
+# time estimated per byte: LibCST's parse and the analysis of a handler module take ~2.7-2.9 µs a
+# byte in one process (the handler modules of serverless-samples and aws-serverless-data-lake-
+# framework, 2026-11-28). Below that, one process is as fast on idle cores and much faster on busy
+# ones (2 cores, load ~1.3: 0.53 s in one process against 0.74 s with two workers for 78 kB).
+PARALLEL_SECONDS = 0.4
+SECONDS_PER_BYTE = 3e-6
+# Plus the searches of the project each module may make (references for LIL001's fix safety,
+# patches for LIL101), which grow with the number of files: a generated monorepo of 3,000 files
+# spent 0.67 of its 0.77 s of analysis (300 handler modules of ~200 bytes) in them, ~0.7 µs per
+# module and file of the run (`bench.py`'s monorepo, 5 alternating runs: 0.92 s counting bytes
+# only, 0.80 s counting both).
+SECONDS_PER_MODULE_AND_FILE = 7e-7
+
+
+def _estimated_seconds(pending_bytes: int, modules: int, files: int) -> float:
+    """How long analysing ``modules`` files of ``pending_bytes`` in one process may take, in a run
+    over ``files`` files (a rough guide: only the order of magnitude matters)."""
+    return pending_bytes * SECONDS_PER_BYTE + modules * files * SECONDS_PER_MODULE_AND_FILE
 
 
 _OPTIONS: Options | None = None  # set in each worker process by _initialise
@@ -161,6 +180,7 @@ class Workers:
         self.requested = jobs or os.cpu_count() or 1
         self.executor: concurrent.futures.ProcessPoolExecutor | None = None
         self.count = 0
+        self.loaded = False  # the workers load (or have loaded) what every analysis needs
 
     def start(self, most: int, preload: bool = True) -> concurrent.futures.ProcessPoolExecutor | None:
         """The pool (started now, with at most ``most`` processes, if it was not), or None when
@@ -168,7 +188,18 @@ class Workers:
         if self.executor is None and min(self.requested, most) > 1:
             self.count = min(self.requested, most)
             self.executor = _start_workers(self.options, self.count, preload)
+            self.loaded = preload
         return self.executor
+
+    def load(self) -> list[concurrent.futures.Future[None]]:
+        """Have a pool started without preloading (for deployment files) load LibCST and the rules
+        now, one job per worker, while the main process still reads and prefilters: else each
+        worker loads them on its first file, after the main process is done. The jobs submitted
+        (none when there is no pool, or it loads them already)."""
+        if self.executor is None or self.loaded:
+            return []
+        self.loaded = True
+        return [self.executor.submit(_load) for _ in range(self.count)]
 
     def map_readings(self, items: Sequence[tuple[Unit, bytes]]) -> list[Parsed] | None:
         """Deployment files read in the worker processes (largest first), results in order; None
@@ -208,13 +239,23 @@ def run(
     done = 0
     pool = workers if workers is not None else Workers(options, jobs)
     executor = pool.executor
+    pending_bytes = 0
+    started = False
     try:
         for index, task in enumerate(tasks):
-            done += _settle(index, task, options, cache, outcomes, pending)
-            if executor is None and len(pending) == PARALLEL_THRESHOLD:
+            if _settle(index, task, options, cache, outcomes, pending):
+                done += 1
+            else:
+                pending_bytes += len(pending[-1][2])
+            if executor is None and not started and len(pending) > 1 and (
+                _estimated_seconds(pending_bytes, len(pending), len(tasks)) >= PARALLEL_SECONDS
+            ):
                 # Enough to parse for processes to pay: start them now, so they load LibCST while
                 # this loop reads and prefilters the rest (the most that may still come caps them).
+                started = True
                 executor = pool.start(len(pending) + len(tasks) - index - 1)
+            elif executor is not None and pending:
+                pool.load()  # a pool already running will analyse: let it load LibCST meanwhile
         if progress is not None:
             progress(done, len(tasks))
         items = [(task, source) for _, task, source, _ in pending]
@@ -287,6 +328,13 @@ def _start_workers(options: Options, workers: int, preload: bool = True) -> conc
 
 def _ready() -> None:
     """A first job for a new worker: its initializer has run by now."""
+
+
+def _load() -> None:
+    """A job that loads what every analysis needs (``Workers.load``)."""
+    from lambda_import_lint.rules.registry import all_rules
+
+    all_rules()
 
 
 def _in_processes(

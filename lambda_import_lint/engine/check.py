@@ -160,7 +160,7 @@ def _clients_marginal(source: bytes | str, handlers: tuple[FunctionInfo, ...], r
 def _patched_factories(facts: ModuleFacts, request: Request, codes: frozenset[str]) -> frozenset[str]:
     """The client factories the module calls that the project's tests of it replace (LIL101: a
     client moved to module scope escapes the patch). Searched only when the module builds a
-    client from constant arguments, because the project search reads files."""
+    client from constant arguments inside a function, because the project search reads files."""
     if "LIL101" not in codes:
         return frozenset()
     from lambda_import_lint.catalogue import load_catalogue
@@ -171,6 +171,10 @@ def _patched_factories(facts: ModuleFacts, request: Request, codes: frozenset[st
         for site in facts.import_calls
         if site.qualified in client_factories and site.constant_arguments
     }
+    # Only a client built inside a function can be reported (the judgement's client sites): a
+    # factory the module calls at module scope only needs no search.
+    inside = {site.qualified for site in facts.import_calls if site.function is not None}
+    factories = {qualified: name for qualified, name in factories.items() if qualified in inside}
     if not factories:
         return frozenset()
     from lambda_import_lint.analysis.external_references import patched_factories
