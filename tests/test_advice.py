@@ -1815,3 +1815,20 @@ def test_lil001_says_where_the_import_goes(body: str, said: str, tmp_path: Path,
         [sys.executable, "-m", "flake8", "--select", "LIL", str(app)], capture_output=True, text=True, cwd=tmp_path
     )
     assert said in completed.stdout
+
+
+def test_positions_do_not_depend_on_libcsts_private_members() -> None:
+    """Finding positions come from LibCST's PositionProvider run on its own, which uses two of its
+    private members; the public way (MetadataWrapper) gives the same positions for every node."""
+    import libcst as cst
+
+    from lambda_import_lint.rules.base import _positions_of
+
+    module = cst.parse_module(
+        "import json\n\n# a comment\nimport pandas as pd\n\n\ndef handler(event, context):\n"
+        "    if event.get('x'):\n        return pd.DataFrame()\n    return json.dumps(event)\n"
+    )
+    fast, slow = _positions_of(module), _positions_of(module, private=False)
+    assert len(fast) > 40 and {node: (r.start, r.end) for node, r in fast.items()} == {
+        node: (r.start, r.end) for node, r in slow.items()
+    }

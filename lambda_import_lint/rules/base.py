@@ -159,17 +159,11 @@ class RuleContext:
         # 9.6 s against 7.1 s for 1 MB), yet only a few nodes are ever reported. So positions are
         # computed within the one module-level statement that holds the node, and shifted by the
         # number of lines before that statement (from a plain codegen, much cheaper).
-        # The provider is run on its own: ``MetadataWrapper.resolve`` would also walk the whole
-        # statement once for batchable providers, of which there are none here (as long again).
         positions = self._positions.get(top)
         if positions is None:
-            import libcst.metadata as metadata
-
             module = self.facts.module
             alone = module.with_changes(body=[top], header=[], footer=[])
-            provider = metadata.PositionProvider()
-            provider._gen_impl(alone)
-            positions = self._positions[top] = cast("Mapping[cst.CSTNode, CodeRange]", provider._computed)
+            positions = self._positions[top] = _positions_of(alone)
         offset = self._lines_before(top)
         code_range = positions[node]
         return (
@@ -197,3 +191,18 @@ class RuleContext:
 
 def _count_lines(code: str) -> int:
     return code.count("\n") + code.count("\r") - code.count("\r\n")
+
+
+def _positions_of(module: cst.Module, private: bool = True) -> Mapping[cst.CSTNode, CodeRange]:
+    """Every node's position in ``module``. The provider runs on its own (``MetadataWrapper.resolve``
+    would also walk the whole statement once for batchable providers, of which there are none here:
+    as long again); that uses two private members of LibCST's, so a LibCST that no longer has them
+    gets the public way, slower but the same."""
+    import libcst.metadata as metadata
+
+    provider = metadata.PositionProvider()
+    if private and hasattr(provider, "_gen_impl") and hasattr(provider, "_computed"):
+        provider._gen_impl(module)
+        return cast("Mapping[cst.CSTNode, CodeRange]", provider._computed)
+    wrapper = metadata.MetadataWrapper(module, unsafe_skip_copy=True)
+    return cast("Mapping[cst.CSTNode, CodeRange]", wrapper.resolve(metadata.PositionProvider))
