@@ -228,7 +228,7 @@ def _analyse_module(
         # functions using them skip an import there (blind reviews: 1 of 10 such LIL001 worth it,
         # the others used on every invocation of their one consumer): their moves are reported
         # under `--defer all`, or when `library-paths` names them; unused imports always are.
-        defer_all=(library and not request.layer) or is_library_file(path, config) or config.defer == "all",
+        defer_all=is_library_file(path, config) or config.defer == "all",
         report_unproven=config.defer == "all",
         warm_handlers=warm_handlers,
         package_init=Path(path).name == "__init__.py",

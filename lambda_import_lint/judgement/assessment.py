@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Collection, Iterable, Mapping
 
 import libcst as cst
 
@@ -155,14 +155,20 @@ def _both_sides_use(uses: Iterable[Use], facts: ModuleFacts, main_path: set[Func
     round 12: ``return _get_job(id)`` or ``return _list_jobs(query)``, each reading the table):
     whichever runs, it is used."""
     uses = [use for use in uses if use.function is not None]
-    edges = [edge for function in main_path for edge in facts.calls_from(function)]
+    return any(
+        _block_runs_a_use(facts, body, uses, main_path) and _block_runs_a_use(facts, orelse, uses, main_path)
+        for body, orelse in facts.alternatives
+    )
 
-    def side_uses(side: int) -> bool:
-        return any(use.branch[:1] == (side,) and use.function in main_path for use in uses) or any(
-            edge.blocks[:1] == (side,) and _runs_a_use(facts, uses, edge.callee) for edge in edges
-        )
 
-    return any(side_uses(body) and side_uses(orelse) for body, orelse in facts.alternatives)
+def _block_runs_a_use(facts: ModuleFacts, block: int, uses: list[Use], owners: Collection[FunctionInfo]) -> bool:
+    """The conditional block ``block`` (an index into ``ModuleFacts.branches``) at the top of the
+    body of a function of ``owners`` runs one of ``uses``: in itself, nested or not, or in a
+    function it calls there (``_runs_a_use``)."""
+    return any(use.function in owners and use.branch[:1] == (block,) for use in uses) or any(
+        edge.blocks[:1] == (block,) and _runs_a_use(facts, uses, edge.callee)
+        for owner in owners for edge in facts.calls_from(owner)
+    )
 
 
 def _runs_a_use(facts: ModuleFacts, uses: Iterable[Use], start: FunctionInfo) -> bool:
@@ -712,12 +718,9 @@ def _ways_using(uses: tuple[Use, ...], facts: ModuleFacts, main_paths: list[set[
     for dispatch in facts.dispatches:
         if common or not main_paths or not all(dispatch.function in main_path for main_path in main_paths):
             continue
-        edges = facts.calls_from(dispatch.function)
-        using = sum(
-            1 for arm in dispatch.arms
-            if any(use.function is dispatch.function and arm in use.branch for use in runtime)
-            or any(arm in edge.blocks and runs_a_use(edge.callee) for edge in edges)
-        )
+        # (A dispatch sits at the top of its function's body: each arm is the outermost block of
+        # what it holds.)
+        using = sum(1 for arm in dispatch.arms if _block_runs_a_use(facts, arm, runtime, (dispatch.function,)))
         common = most(using, dispatch.ways)
     return Status.COMMON if common else None
 
