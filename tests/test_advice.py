@@ -1832,3 +1832,27 @@ def test_positions_do_not_depend_on_libcsts_private_members() -> None:
     assert len(fast) > 40 and {node: (r.start, r.end) for node, r in fast.items()} == {
         node: (r.start, r.end) for node, r in slow.items()
     }
+
+
+@pytest.mark.parametrize(
+    ("pandas_use", "expected"),
+    [
+        pytest.param("    frame = pd.read_parquet(event['path'])\n", [], id="pandas-stays"),
+        pytest.param("    if event.get('table'):\n        frame = pd.read_parquet(event['path'])\n", ["LIL001", "LIL002", "LIL002"],
+                     id="pandas-moves"),
+    ],
+)
+def test_pyarrow_beside_a_pandas_that_stays_is_already_paid(  # type: ignore[no-untyped-def]
+    pandas_use: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """pandas imports pyarrow whenever it is installed, and a module that imports pyarrow has it
+    installed (round 13's blind review: 14 of 30 findings were `import pyarrow` and `import
+    pyarrow.parquet` reported unused beside a pinned `import pandas` whose `read_parquet` and
+    `to_parquet` use them: removing them saves nothing). When pandas itself moves into a branch,
+    the unused pyarrow imports still cost every cold start."""
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import pandas as pd\nimport pyarrow as pa\nimport pyarrow.parquet as pq\n\n\n"
+        "def handler(event, context):\n" + pandas_use + "    return event['path']\n"
+    )
+    _assert_codes(app, capsys, expected)
