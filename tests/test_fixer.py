@@ -865,11 +865,11 @@ COMMENT_AND_GROUPING_CASES = [
     pytest.param(
         "import os\n\n# Numbers.\nimport numpy as np  # arrays\n\n\ndef lambda_handler(event, context):\n"
         "    if event.get('a'):\n        return np.sum(event['a'])\n    if event.get('b'):\n"
-        "        return np.mean(event['b'])\n    return os.sep\n",
+        "        return np.mean(event['b'])\n    if event.get('c'):\n        return event['c']\n    return os.sep\n",
         "import os\n\n\ndef lambda_handler(event, context):\n"
         "    if event.get('a'):\n        # Numbers.\n        import numpy as np  # arrays\n        return np.sum(event['a'])\n"
         "    if event.get('b'):\n        # Numbers.\n        import numpy as np  # arrays\n"
-        "        return np.mean(event['b'])\n    return os.sep\n",
+        "        return np.mean(event['b'])\n    if event.get('c'):\n        return event['c']\n    return os.sep\n",
         id="comments-travel-to-each-block-that-uses-it",
     ),
 ]

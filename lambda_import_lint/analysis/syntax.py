@@ -208,15 +208,26 @@ def _literal(value: cst.BaseExpression) -> bool:
 
 
 def _http_error(value: cst.BaseExpression) -> bool:
-    """``{"statusCode": 404, …}``: an answer that the request failed (a status of 400 or more)."""
+    """``{"statusCode": 404, …}``, or a helper building one (``_json_response(404, {…})``,
+    ``respond(status_code=400)``): an answer that the request failed (a status of 400 to 599)."""
+    if isinstance(value, cst.Call):
+        positional = [arg.value for arg in value.args if arg.keyword is None and not arg.star]
+        named = [arg.value for arg in value.args if arg.keyword is not None and arg.keyword.value in _STATUS_WORDS]
+        return any(_error_status(status) for status in (*positional[:1], *named))
     return isinstance(value, cst.Dict) and any(
         isinstance(element, cst.DictElement)
         and isinstance(element.key, cst.SimpleString)
         and element.key.raw_value == "statusCode"
-        and isinstance(element.value, cst.Integer)
-        and int(element.value.value) >= 400
+        and _error_status(element.value)
         for element in value.elements
     )
+
+
+_STATUS_WORDS = frozenset({"status", "status_code", "statusCode", "code"})
+
+
+def _error_status(value: cst.BaseExpression) -> bool:
+    return isinstance(value, cst.Integer) and 400 <= int(value.value, 0) <= 599
 
 
 def _sets_an_http_error(assign: cst.Assign) -> bool:
@@ -241,13 +252,17 @@ def answers_then_only_reports(statement: cst.BaseStatement, following: Sequence[
     only by reports (``raise ValueError("unsupported")``, ``return {"statusCode": 400}``): the
     ``if``'s body is the only way to do anything, as good as the main path (round 7's Lex
     fulfilment handler, which supported one intent)."""
+    return returns_alone(statement) and only_reports(following)
+
+
+def returns_alone(statement: cst.BaseStatement) -> bool:
+    """``if test: … return x``, with no ``elif`` or ``else``."""
     return (
         isinstance(statement, cst.If)
         and statement.orelse is None
         and isinstance(statement.body, cst.IndentedBlock)
         and bool(statement.body.body)
         and _ends_in_return(statement.body.body[-1])
-        and only_reports(following)
     )
 
 

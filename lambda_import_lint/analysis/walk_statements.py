@@ -4,6 +4,7 @@ whether a use is on its function's main path (runs whenever the function runs) o
 
 from __future__ import annotations
 
+import itertools
 from typing import Sequence
 
 import libcst as cst
@@ -18,6 +19,7 @@ from lambda_import_lint.analysis.syntax import (
     names_in,
     only_reports,
     reads_environment,
+    returns_alone,
 )
 from lambda_import_lint.analysis.walk_base import WalkerBase, descendants
 
@@ -48,12 +50,27 @@ class StatementVisits(WalkerBase):
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> bool:
         if self.function is not None:
+            run_end = 0  # where the run of `if …: return` statements noted last ends
             for index, statement in enumerate(node.body):
                 if answers_then_only_reports(statement, node.body[index + 1:]):
                     self.only_ways.add(id(statement))
                 elif isinstance(statement, (cst.If, cst.Match)) and not self.branch and not self.conditional:
                     self._note_dispatch(statement, node.body[index + 1:])
+                if index >= run_end and not self.branch and not self.conditional:
+                    run_end = index + self._note_returning_ifs(node.body[index:])
         return True
+
+    def _note_returning_ifs(self, statements: Sequence[cst.BaseStatement]) -> int:
+        """``if path.endswith("/search"): … return …`` then ``if "/document/" in path: … return …``:
+        consecutive ``if`` statements that each end by returning are the ways of a dispatch as an
+        ``if … elif`` chain is (round 14's blind review: three routes, then a 404), with what follows
+        them as one more way unless it only reports. How many statements the run holds (0: none)."""
+        run = [cst.ensure_type(statement, cst.If) for statement in itertools.takewhile(returns_alone, statements)]
+        ways = len(run) + (0 if only_reports(statements[len(run):]) else 1)
+        if len(run) >= 2 and ways >= 3:
+            assert self.function is not None
+            self.dispatches.append((self.function, tuple(statement.body for statement in run), ways))
+        return len(run)
 
     def visit_Assign(self, node: cst.Assign) -> bool:
         self.walk(node.value)
@@ -231,7 +248,7 @@ class StatementVisits(WalkerBase):
         self.import_error_guard = saved or catches_import_error(node.handlers)
         self.walk(node.body)
         for handler in node.handlers:
-            self.walk_conditionally(handler.type)
+            self.walk(handler.type)  # bound whenever the `try` runs: the body may raise anywhere
             if handler.name is not None:
                 self.bind(cst.ensure_type(handler.name.name, cst.Name).value)
             saved_error = self.error_path

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Callable, Collection, Iterable, Mapping
 
 import libcst as cst
 
-from lambda_import_lint.analysis.syntax import dotted_name
+from lambda_import_lint.analysis.syntax import dotted_name, returns_alone
+from lambda_import_lint.analysis.walk_base import descendants
 from lambda_import_lint.catalogue import HeavyModules, dotted_prefixes, imports_known, load_catalogue
 
 if TYPE_CHECKING:
@@ -422,27 +423,55 @@ _SDK_SESSIONS = frozenset(
 )
 
 
-def _keeps_a_global(function: FunctionInfo) -> bool:
-    """The function declares ``global`` (``global CONFIG``, then ``if CONFIG: return CONFIG``): it
-    keeps what it builds across invocations, so what it runs after its guard runs on a cache miss."""
-    return any(
-        isinstance(small, cst.Global)
-        for statement in function.node.body.body
-        if isinstance(statement, cst.SimpleStatementLine)
-        for small in statement.body
+def _keeps_a_global(function: FunctionInfo, facts: ModuleFacts) -> bool:
+    """The function keeps what it builds across invocations, so what it runs after its guard runs
+    on a cache miss: it declares ``global`` (``global CONFIG``, then ``if CONFIG: return CONFIG``),
+    is memoized (``@lru_cache``, ``@cache``, ``@cached(...)``), or returns early and stores into a
+    module-level mapping (round 14: ``cached = _secret_cache.get(path)``, ``if cached …: return
+    cached[0]``, then ``_secret_cache[path] = value`` after building the SSM client)."""
+    if any(_memoizing(decorator.decorator) for decorator in function.node.decorators):
+        return True
+    block = function.node.body
+    if not isinstance(block, cst.IndentedBlock):
+        return False
+    body = block.body
+    lines = [line for line in body if isinstance(line, cst.SimpleStatementLine)]
+    if any(isinstance(small, cst.Global) for line in lines for small in line.body):
+        return True
+    stored = {
+        node.target.value.value
+        for node in descendants(function.node.body)
+        if isinstance(node, (cst.AssignTarget, cst.AugAssign))
+        and isinstance(node.target, cst.Subscript) and isinstance(node.target.value, cst.Name)
+    }
+    kept = {name for name in stored if name in facts.module_bindings and name not in function.params}
+    return bool(kept) and any(returns_alone(statement) for statement in body) and not any(
+        isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Name) and node.target.value in kept
+        for node in descendants(function.node.body)
     )
 
 
+_MEMOIZERS = frozenset({"lru_cache", "cache", "cached", "ttl_cache"})
+
+
+def _memoizing(decorator: cst.BaseExpression) -> bool:
+    called = decorator.func if isinstance(decorator, cst.Call) else decorator
+    name = dotted_name(called)
+    return name is not None and name.rsplit(".", 1)[-1] in _MEMOIZERS
+
+
 def _behind_a_cache(site: CallSite, handlers: tuple[FunctionInfo, ...], facts: ModuleFacts) -> bool:
-    """Every handler reaches the client only through a function that keeps a module global (the
+    """Every handler reaches the client only through a function that keeps what it builds (the
     client is built in it, or below it): built when that cache is empty or stale, not per
-    invocation (a lazily initialised client, a configuration reloaded hourly)."""
+    invocation (a lazily initialised client, a configuration reloaded hourly, a memoized secret)."""
     if site.function is None or not handlers:
         return False
 
+    def keeps(function: FunctionInfo) -> bool:
+        return _keeps_a_global(function, facts)
+
     return not any(
-        not _keeps_a_global(handler)
-        and site.function in _closure(facts, handler, follow_conditional=True, avoiding=_keeps_a_global)
+        not keeps(handler) and site.function in _closure(facts, handler, follow_conditional=True, avoiding=keeps)
         for handler in handlers
     )
 
