@@ -48,9 +48,10 @@ class HandlerDeclaration(NamedTuple):
     # Why the function runs rarely, nearly always cold ("runs on a schedule: rate(1 day)", "an SSM
     # Automation script"), when its declaration says so: then neither deferral nor client reuse helps.
     rarely_invoked: str | None = None
-    # Its declaration names an event source that invokes it often (an API, a queue, a stream, a
-    # schedule of minutes): warm invocations exist, so reusing a client across them helps.
-    serves_traffic: bool = False
+    # Its declaration names an event source whose caller waits for the answer (an API, a function
+    # URL, a Cognito sign-in): warm invocations exist, and a client built per invocation adds to a
+    # wait, so reusing one across them helps. Not a queue, a stream or a schedule: nobody waits.
+    awaited: bool = False
     layers: tuple[Layer, ...] = ()  # the function's layers, in the order Lambda searches them
     memory_mb: int | None = None  # MemorySize / memorySize / memory_size, when the file says
 
@@ -215,7 +216,7 @@ class Declarations:
         roots = tuple(dict.fromkeys(
             root for item in matching for layer in item.layers for root in self._layer_roots.get(layer, ())
         ))
-        busy = frozenset(d.function for d in matching if d.serves_traffic)
+        busy = frozenset(d.function for d in matching if d.awaited)
         roomy = frozenset(
             function for function in functions
             if all((d.memory_mb or 0) >= FULL_VCPU_MB for d in matching if d.function == function)

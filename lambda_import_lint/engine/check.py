@@ -139,12 +139,10 @@ def _rarely_invoked(source: bytes | str, handlers: tuple[FunctionInfo, ...], req
     return rarely_invoked(source, (handler.name for handler in handlers)) is not None
 
 
-def _serves_traffic(source: bytes | str, handlers: tuple[FunctionInfo, ...], request: Request) -> bool:
-    """Whether the module's handlers are invoked often enough to stay warm: a declaration gives one
-    of them a frequent event source, or its code reads or builds one (``serves_traffic``)."""
-    from lambda_import_lint.analysis.handlers import serves_traffic
-
-    return any(handler.name in request.busy for handler in handlers) or serves_traffic(source)
+def _awaited(handlers: tuple[FunctionInfo, ...], request: Request) -> bool:
+    """Whether a declaration gives one of the module's handlers an event source whose caller waits
+    (an API, a function URL: ``HandlerDeclaration.awaited``)."""
+    return any(handler.name in request.busy for handler in handlers)
 
 
 def _clients_marginal(source: bytes | str, handlers: tuple[FunctionInfo, ...], request: Request) -> bool:
@@ -191,7 +189,9 @@ def _analyse_module(
     tree: ast.Module | None = None,
 ) -> Analysis:
     from lambda_import_lint.analysis.facts import collect_facts
-    from lambda_import_lint.analysis.handlers import handles_notifications, resolve_handlers, source_text
+    from lambda_import_lint.analysis.handlers import (
+        awaited, handles_notifications, resolve_handlers, serves_traffic, source_text,
+    )
     from lambda_import_lint.analysis.local_modules import enclosing_package_loads, local_chains
     from lambda_import_lint.engine.suppression import without_noqa
     from lambda_import_lint.judgement.assessment import assess
@@ -235,7 +235,8 @@ def _analyse_module(
         local_chains=chains,
         loaded_by_packages=enclosing,
         rarely_invoked=not library and not config.lint_rare_handlers and _rarely_invoked(text, handlers, request),
-        serves_traffic=config.lint_rare_handlers or _serves_traffic(text, handlers, request),
+        serves_traffic=config.lint_rare_handlers or _awaited(handlers, request) or serves_traffic(text),
+        awaited=config.lint_rare_handlers or _awaited(handlers, request) or awaited(text),
         notified=handles_notifications(text),
         clients_marginal=_clients_marginal(text, handlers, request),
         patched_factories=_patched_factories(facts, request, codes) if not library and handlers else frozenset(),

@@ -299,6 +299,7 @@ def assess(
     loaded_by_packages: frozenset[str] = frozenset(),
     rarely_invoked: bool = False,
     serves_traffic: bool = True,
+    awaited: bool = True,
     notified: bool = False,
     report_unproven: bool = False,
     clients_marginal: bool = False,
@@ -314,6 +315,9 @@ def assess(
     function), so neither their cold starts nor their per-invocation clients are worth a change;
     ``serves_traffic``: the module shows its handlers are invoked often enough to stay warm (an
     event source of traffic), without which a client kept at module scope is not shown to help;
+    ``awaited``: the module shows somebody waits on its answers (an HTTP request, a GraphQL field):
+    elsewhere (a queue's or a stream's worker) only a client built again for each item of a loop is
+    worth reporting;
     ``notified``: the module handles asynchronous notifications (S3, SNS, EventBridge), whose pace
     is not shown: only a client built again for each item of a loop is worth reporting there;
     ``clients_marginal``: building a client is a sliver of what an invocation costs — every handler
@@ -410,6 +414,8 @@ def assess(
     )
     if not serves_traffic:
         reported = tuple(client for client in reported if notified and client.per_item)
+    elif not awaited:
+        reported = tuple(client for client in reported if client.per_item)
     clients = reported if not rarely_invoked and not clients_marginal else ()
     return Assessment(tuple(judgements), clients, warm_handlers, all_warm, layer_loads)
 

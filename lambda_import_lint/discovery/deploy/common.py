@@ -121,7 +121,7 @@ def declare(
     provisioned: bool | None = None,
     layers: tuple[Layer, ...] = (),
     rarely_invoked: str | None = None,
-    serves_traffic: bool = False,
+    awaited: bool = False,
     memory: object = None,
 ) -> None:
     if not isinstance(handler, str):
@@ -149,7 +149,7 @@ def declare(
     found.declarations.append(
         HandlerDeclaration(function, display(source), path=path, snapstart=snapstart,
                            provisioned_concurrency=provisioned, code_root=code_root, layers=layers,
-                           rarely_invoked=rarely_invoked, serves_traffic=serves_traffic,
+                           rarely_invoked=rarely_invoked, awaited=awaited,
                            memory_mb=memory_mb(memory))
     )
 

@@ -66,27 +66,20 @@ def _schedule_expression(properties: dict[str, Any], parameters: dict[str, Any])
     return parameter.get("Default", value) if isinstance(parameter, dict) else value
 
 
-# Asynchronous notifications: they come at the pace of uploads and happenings, not shown to keep
-# an execution environment warm (the code's own reads say the same: analysis.handlers).
-_NOTIFICATIONS = frozenset({"S3", "SNS", "EventBridgeRule", "CloudWatchEvent"})
+# Event sources whose caller waits for the function's answer: API Gateway's REST and HTTP APIs, a
+# Cognito trigger (sign-up triggers are rare, above), an Alexa skill.
+_AWAITED = frozenset({"Api", "HttpApi", "Cognito", "AlexaSkill"})
 
 
-def _brings_traffic(events: object, parameters: dict[str, Any]) -> bool:
-    """Whether a SAM function has an event source that keeps an execution environment warm: an
-    API, a queue, a stream, a log subscription, or a schedule known to fire more often than hourly
-    (``rate(5 minutes)``); not a bucket's, a topic's or EventBridge's notifications, nor a schedule
-    whose expression cannot be read."""
-    if not isinstance(events, dict):
-        return False
-    for event in events.values():
-        if isinstance(event, dict) and event.get("Type") in _NOTIFICATIONS:
-            continue
-        if not (isinstance(event, dict) and event.get("Type") in _SCHEDULES):
-            return True
-        expression = _schedule_expression(event.get("Properties") or {}, parameters)
-        if isinstance(expression, str) and only_schedules([expression]) is None:
-            return True
-    return False
+def _awaited(events: object, properties: dict[str, Any]) -> bool:
+    """Whether somebody waits on a SAM function's answers: an event of ``_AWAITED`` or a function
+    URL (``FunctionUrlConfig``). Not a queue, a stream or a schedule, whatever their pace: a
+    client built per invocation is a few milliseconds of a run nobody waits on."""
+    if properties.get("FunctionUrlConfig"):
+        return True
+    return isinstance(events, dict) and any(
+        isinstance(event, dict) and event.get("Type") in _AWAITED for event in events.values()
+    )
 
 
 def _on_api_calls(pattern: object) -> bool:
@@ -148,7 +141,7 @@ def cloudformation(path: Path, found: Found) -> None:
             rare = _rare_events(events, parameters)
             declare(
                 found, path, name, code_root, merged.get("Handler"), snap, provisioned, function_layers, rare,
-                serves_traffic=_brings_traffic(events, parameters) and rare is None,
+                awaited=_awaited(events, merged) and rare is None,
                 memory=merged.get("MemorySize"),
             )
         elif kind == "AWS::Lambda::Function":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from lambda_import_lint.discovery.deploy.common import (
     Found, declare, define_layer, external_layer, is_python, only_schedules, read_text, yaml_load,
@@ -47,31 +48,21 @@ def serverless(path: Path, found: Found) -> None:
             snap if isinstance(snap, bool) else None,
             bool(provisioned) if isinstance(provisioned, int) else None,
             function_layers, rare,
-            serves_traffic=_brings_traffic(events) and rare is None,
+            awaited=_awaited(events, function) and rare is None,
             memory=function.get("memorySize", provider.get("memorySize")),
         )
 
 
-# Asynchronous notifications, not shown to keep an execution environment warm (see sam.py).
-_NOTIFICATIONS = frozenset({"s3", "sns", "eventBridge", "cloudwatchEvent"})
+# Events whose caller waits for the function's answer (see sam.py).
+_AWAITED = frozenset({"http", "httpApi", "websocket", "alb", "cognitoUserPool", "alexaSkill", "alexaSmartHome"})
 
 
-def _brings_traffic(events: object) -> bool:
-    """Whether a Serverless function has an event source that keeps it warm: ``http``,
-    ``httpApi``, ``sqs``, ``stream``… or a schedule more often than hourly; not ``s3``, ``sns``,
-    ``eventBridge`` or ``cloudwatchEvent`` notifications."""
-    if not isinstance(events, list):
-        return False
-    for event in events:
-        kinds = set(event) if isinstance(event, dict) else set()
-        if kinds and kinds <= _NOTIFICATIONS:
-            continue
-        if kinds == {"schedule"}:
-            if _scheduled_only([event]) is None:
-                return True
-            continue
+def _awaited(events: object, function: dict[str, Any]) -> bool:
+    """Whether somebody waits on a Serverless function's answers: an event of ``_AWAITED`` or a
+    function URL (``url:``)."""
+    if function.get("url"):
         return True
-    return False
+    return isinstance(events, list) and any(isinstance(event, dict) and bool(_AWAITED & set(event)) for event in events)
 
 
 def _scheduled_only(events: object) -> str | None:
