@@ -188,12 +188,10 @@ def _nothing_to_report(
     (not under ``if``, a loop, ``except``, a lambda, a comprehension or an annotation), and no
     client factory is called through one inside a function or class. The module's handlers, as
     the analysis would resolve them, must also be those the run asks the stdlib parser about when
-    a file was not analysed (``batch.runner.checked_handler_module``, ``missing_handlers``)."""
-    if not _handlers_agree(tree, path, config, declared):
-        return False
-    bound = _bound_names(tree)
+    a file was not analysed (``batch.runner.checked_handler_module``, ``missing_handlers``).
+    The cheap tests come first: most modules that need the analysis fail one of them."""
+    watched: list[tuple[str, str, bool]] = []  # (bound name, qualified name, SDK client package)
     pinned: set[str] | None = None
-    called: dict[str, set[tuple[str, ...]]] | None = None
     for statement in _module_level(tree.body):
         if not isinstance(statement, (ast.Import, ast.ImportFrom)):
             continue
@@ -205,20 +203,23 @@ def _nothing_to_report(
             is_heavy = heavy.is_heavy(module) or heavy.is_heavy(qualified)
             if not (client or is_heavy):
                 continue
-            if bound.get(name, 0) != 1:
-                return False  # rebound (or bound in a function too): the analysis judges it apart
             if pinned is None:
                 pinned = _used_at_import(tree.body)
             if is_heavy and name not in pinned:
                 return False  # may be unused, annotation-only or deferrable: LIL001-LIL003
-            if client:
-                if called is None:
-                    called = _called_in_functions(tree)
-                factories = load_catalogue().client_factories
-                for path_of_call in called.get(name, ()):
-                    if ".".join((qualified, *path_of_call)) in factories:
-                        return False  # a client built per invocation: LIL101
-    return True
+            watched.append((name, qualified, client))
+    if not _handlers_agree(tree, path, config, declared):
+        return False
+    bound, called = _scan(tree, {name for name, _, _ in watched})
+    if any(bound.get(name, 0) != 1 for name, _, _ in watched):
+        return False  # rebound (or bound in a function too): the analysis judges it apart
+    factories = load_catalogue().client_factories
+    return not any(
+        ".".join((qualified, *attributes)) in factories  # a client built per invocation: LIL101
+        for name, qualified, client in watched
+        if client
+        for attributes in called.get(name, ())
+    )
 
 
 def _handlers_agree(tree: ast.Module, path: str, config: Config, declared: Sequence[str]) -> bool:
@@ -258,41 +259,6 @@ def _bindings(statement: ast.Import | ast.ImportFrom) -> Iterator[tuple[str, str
             yield "*", module, module + ".*"
         else:
             yield alias.asname or alias.name, module, module + separator + alias.name
-
-
-def _bound_names(tree: ast.Module) -> dict[str, int]:
-    """How many times each name is bound anywhere in the module, in any scope: assignment and
-    deletion targets, imports, definitions, parameters, ``except ... as``, ``global``,
-    ``nonlocal``, ``match`` captures and type parameters."""
-    counts: dict[str, int] = {}
-
-    def add(name: str | None) -> None:
-        if name is not None:
-            counts[name] = counts.get(name, 0) + 1
-
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            if not isinstance(node.ctx, ast.Load):
-                add(node.id)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for name, _, _ in _bindings(node):
-                add(name)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            add(node.name)
-        elif isinstance(node, ast.arg):
-            add(node.arg)
-        elif isinstance(node, ast.ExceptHandler):
-            add(node.name)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            for name in node.names:
-                add(name)
-        elif isinstance(node, (ast.MatchAs, ast.MatchStar)):
-            add(node.name)
-        elif isinstance(node, ast.MatchMapping):
-            add(node.rest)
-        elif type(node).__name__ in ("TypeVar", "ParamSpec", "TypeVarTuple"):  # 3.12's type parameters
-            add(getattr(node, "name", None))
-    return counts
 
 
 def _used_at_import(body: Sequence[ast.stmt]) -> set[str]:
@@ -351,26 +317,57 @@ def _names_read(expression: ast.expr, found: set[str]) -> None:
             continue
 
 
-def _called_in_functions(tree: ast.Module) -> dict[str, set[tuple[str, ...]]]:
-    """Calls of a dotted name (``boto3.client``, ``Session``) inside a function, a lambda or a
-    class: the root name → the attribute paths called on it (how ``analysis/walk_expressions.py``
-    records a call: a name, or attributes over a name)."""
+def _scan(tree: ast.Module, names: set[str]) -> tuple[dict[str, int], dict[str, set[tuple[str, ...]]]]:
+    """One walk of the module, for ``names`` only: how many times each is bound anywhere, in any
+    scope (assignment and deletion targets, imports, definitions, parameters, ``except ... as``,
+    ``global``, ``nonlocal``, ``match`` captures, type parameters), and the calls rooted at each
+    inside a function, a lambda or a class body, as the attribute paths called on it (how
+    ``analysis/walk_expressions.py`` records a call: a name, or attributes over a name)."""
+    bound: dict[str, int] = {}
     called: dict[str, set[tuple[str, ...]]] = {}
-    for scope in ast.walk(tree):
-        if isinstance(scope, ast.Lambda):
-            body: list[ast.AST] = [scope.body]
-        elif isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            body = list(scope.body)  # (its decorators, defaults and bases run where it is defined)
-        else:
+
+    def bind(name: str | None) -> None:
+        if name in names:
+            bound[name] = bound.get(name, 0) + 1
+
+    stack: list[tuple[ast.AST, bool]] = [(tree, False)]
+    while stack:
+        node, inside = stack.pop()
+        if isinstance(node, ast.Name):
+            if not isinstance(node.ctx, ast.Load):
+                bind(node.id)
             continue
-        for node in (node for statement in body for node in ast.walk(statement)):
-            if not isinstance(node, ast.Call):
-                continue
-            parts: list[str] = []
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            if not isinstance(node, ast.Lambda):
+                bind(node.name)
+            # Decorators, defaults and bases run where the definition is; the body, later.
+            body = [node.body] if isinstance(node, ast.Lambda) else node.body
+            stack.extend((child, True) for child in body)
+            stack.extend((child, inside) for child in ast.iter_child_nodes(node) if child not in body)
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for name, _, _ in _bindings(node):
+                bind(name)
+        elif isinstance(node, ast.arg):
+            bind(node.arg)
+        elif isinstance(node, ast.ExceptHandler):
+            bind(node.name)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            for name in node.names:
+                bind(name)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)):
+            bind(node.name)
+        elif isinstance(node, ast.MatchMapping):
+            bind(node.rest)
+        elif type(node).__name__ in ("TypeVar", "ParamSpec", "TypeVarTuple"):  # 3.12's type parameters
+            bind(getattr(node, "name", None))
+        elif inside and isinstance(node, ast.Call):
+            attributes: list[str] = []
             func = node.func
             while isinstance(func, ast.Attribute):
-                parts.append(func.attr)
+                attributes.append(func.attr)
                 func = func.value
-            if isinstance(func, ast.Name):
-                called.setdefault(func.id, set()).add(tuple(reversed(parts)))
-    return called
+            if isinstance(func, ast.Name) and func.id in names:
+                called.setdefault(func.id, set()).add(tuple(reversed(attributes)))
+        stack.extend((child, inside) for child in ast.iter_child_nodes(node))
+    return bound, called
