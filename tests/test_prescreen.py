@@ -322,3 +322,15 @@ def test_the_prescreen_never_changes_the_findings(
     assert [(f.code, f.line, f.message) for f in screened.findings] == [
         (f.code, f.line, f.message) for f in full.findings
     ], source
+
+
+def test_a_settled_handler_module_loads_no_libcst(tmp_path: Path) -> None:
+    """The tighter screen (its copy test included: ``get_user.py`` is looked for as a draft of a
+    ``get.py``) runs without importing LibCST."""
+    (tmp_path / "get_user.py").write_text(_source(SETTLED_EARLY["client-at-module-scope"][0]))
+    code = (
+        "import sys; from lambda_import_lint.cli import main; "
+        "status = main(['check', '--no-cache', sys.argv[1]]); print(status, 'libcst' in sys.modules)"
+    )
+    completed = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True)
+    assert completed.stdout.strip() == "0 False", completed.stderr
