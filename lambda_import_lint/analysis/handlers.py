@@ -7,11 +7,13 @@ from __future__ import annotations
 import fnmatch
 import re
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from lambda_import_lint.analysis.records import FunctionInfo, ModuleFacts
 from lambda_import_lint.discovery.files import is_test_or_docs, is_unimportable
 from lambda_import_lint.discovery.handlers import handler_shaped
+
+if TYPE_CHECKING:  # not at run time: the prescreen asks `is_a_copy` without loading LibCST
+    from lambda_import_lint.analysis.records import FunctionInfo, ModuleFacts
 
 
 def source_text(source: bytes | str) -> str:
@@ -44,7 +46,7 @@ def resolve_handlers(
     if is_test_or_docs(path, root) or is_unimportable(path):
         return ()
     shaped = tuple(function for function in facts.functions if looks_like_handler(function, handler_names))
-    if shaped and _a_copy(path, {function.name for function in shaped}):
+    if shaped and is_a_copy(path, {function.name for function in shaped}):
         return ()
     # A handler-shaped function another one calls is its helper (round 9: `lambda_handler` builds
     # the clients and calls `main(event, context, s3_client, …)`), not a second handler; unless
@@ -66,7 +68,7 @@ def _named_as_handler(name: str, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
 
 
-def _a_copy(path: str, names: set[str]) -> bool:
+def is_a_copy(path: str, names: set[str]) -> bool:
     """Whether the file is a copy of a handler module next to it: ``main_new.py``,
     ``main_working.py`` or ``main-old.py`` beside a ``main.py`` that defines a function of the same
     name (round 8: five drafts of one receiver, the deployment naming ``main.lambda_handler``). The

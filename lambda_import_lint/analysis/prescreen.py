@@ -1,9 +1,11 @@
 """The second cheap test, for files that pass the byte scan (``prefilter.py``): the stdlib parser.
 
 A file with no handler (by the same heuristic as ``discovery/handlers.py``), or no heavy or SDK import
-at module scope, cannot matter. ``ast.parse`` costs about a tenth of LibCST's parse. Anything
-unclear (a syntax ``ast`` does not know yet) goes on to LibCST. ``first_lines`` also gives the rules
-statement positions without LibCST's position pass.
+at module scope, cannot matter. Nor can a handler module whose every heavy or SDK import is plainly
+used by module-level code and builds no client inside a function (``_nothing_to_report``: the common
+``import boto3`` / ``s3 = boto3.client("s3")`` module). ``ast.parse`` costs about a tenth of LibCST's
+parse. Anything unclear (a syntax ``ast`` does not know yet) goes on to LibCST. ``first_lines`` also
+gives the rules statement positions without LibCST's position pass.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import warnings
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-from lambda_import_lint.catalogue import HeavyModules
+from lambda_import_lint.catalogue import HeavyModules, load_catalogue
 from lambda_import_lint.config import Config
 from lambda_import_lint.discovery.declarations import LayerRoot
 from lambda_import_lint.discovery.handlers import handler_shaped
@@ -77,10 +79,13 @@ def needs_full_analysis(
     warm: bool = False,
     local_file: Path | None = None,
     layer_roots: tuple[LayerRoot, ...] = (),
+    path: str | None = None,
 ) -> bool:
     """The stdlib-parser test: a handler (or shared code) and a heavy or SDK import at module scope
-    (anywhere, when handlers may run with SnapStart: LIL102 looks inside functions), or, given the
-    file's path (LIL004 on), a module-scope import of a local module (or of a module of the
+    (anywhere, when handlers may run with SnapStart: LIL102 looks inside functions) that some rule
+    could report on (given the file's ``path``, a handler module whose heavy and SDK imports are all
+    pinned and build no client inside a function cannot be reported on: ``_nothing_to_report``), or,
+    given the file's path (LIL004 on), a module-scope import of a local module (or of a module of the
     function's layers, ``layer_roots``) that imports one."""
     if tree is None:
         return True  # let LibCST decide, and report, what the stdlib parser cannot read
@@ -90,13 +95,20 @@ def needs_full_analysis(
         if not any(_looks_like_handler(function, config.handler_names) for function in functions):
             return False
     clients = client_packages()
-    if warm or config.snapstart:
+    whole_tree = bool(warm or config.snapstart)
+    if whole_tree:
         statements = list(ast.walk(tree))  # type: ignore[arg-type]
     for statement in statements:
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
             for module in _imported_modules(statement):
                 if heavy.is_heavy(module) or module.split(".")[0] in clients:
-                    return True
+                    if path is None or library or whole_tree:
+                        return True
+                    if not _nothing_to_report(tree, path, config, declared, heavy, clients):
+                        return True
+                    return local_file is not None and _imports_heavy_locally(
+                        tree, local_file, config, heavy, layer_roots
+                    )
     return local_file is not None and _imports_heavy_locally(tree, local_file, config, heavy, layer_roots)
 
 
@@ -157,3 +169,205 @@ _SIMPLE = (
     ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Import, ast.ImportFrom, ast.Pass, ast.Delete,
     ast.Global, ast.Nonlocal, ast.Return, ast.Raise, ast.Assert, ast.Break, ast.Continue,
 )
+
+
+# The tighter screen: a handler module with heavy or SDK imports that no rule can report on. Each
+# test below mirrors what the full analysis decides, conservatively (when unsure: not settled):
+# ``judgement/assessment.py`` gives a heavy import a reportable status (LIL001, LIL002, LIL003) only
+# when no module-level code uses its name (``_first_status``: such a use pins it, and a pinned
+# import stays pinned), and LIL101 reports only calls of a client factory (``client_factories``),
+# through a module-scope import, made inside a function (``_client_sites``). LIL004's chains are the
+# caller's (``_imports_heavy_locally``), LIL102's warm handlers never come here.
+
+
+def _nothing_to_report(
+    tree: ast.Module, path: str, config: Config, declared: Sequence[str], heavy: HeavyModules, clients: set[str]
+) -> bool:
+    """Whether no rule can report on this module: every heavy or SDK import at module scope is
+    bound once, its name used by code that runs at module scope whenever the module is imported
+    (not under ``if``, a loop, ``except``, a lambda, a comprehension or an annotation), and no
+    client factory is called through one inside a function or class. The module's handlers, as
+    the analysis would resolve them, must also be those the run asks the stdlib parser about when
+    a file was not analysed (``batch.runner.checked_handler_module``, ``missing_handlers``).
+    The cheap tests come first: most modules that need the analysis fail one of them."""
+    watched: list[tuple[str, str, bool]] = []  # (bound name, qualified name, SDK client package)
+    pinned: set[str] | None = None
+    for statement in _module_level(tree.body):
+        if not isinstance(statement, (ast.Import, ast.ImportFrom)):
+            continue
+        for name, module, qualified in _bindings(statement):
+            if name == "*":
+                return False  # binds names nobody can list
+            roots = {qualified.split(".")[0], module.split(".")[0]}
+            client = bool(roots & clients) and not module.startswith(".")
+            is_heavy = heavy.is_heavy(module) or heavy.is_heavy(qualified)
+            if not (client or is_heavy):
+                continue
+            if pinned is None:
+                pinned = _used_at_import(tree.body)
+            if is_heavy and name not in pinned:
+                return False  # may be unused, annotation-only or deferrable: LIL001-LIL003
+            watched.append((name, qualified, client))
+    if not _handlers_agree(tree, path, config, declared):
+        return False
+    bound, called = _scan(tree, {name for name, _, _ in watched})
+    if any(bound.get(name, 0) != 1 for name, _, _ in watched):
+        return False  # rebound (or bound in a function too): the analysis judges it apart
+    factories = load_catalogue().client_factories
+    return not any(
+        ".".join((qualified, *attributes)) in factories  # a client built per invocation: LIL101
+        for name, qualified, client in watched
+        if client
+        for attributes in called.get(name, ())
+    )
+
+
+def _handlers_agree(tree: ast.Module, path: str, config: Config, declared: Sequence[str]) -> bool:
+    """Whether the handlers the analysis would find (``analysis.handlers.resolve_handlers``) give
+    the run's summaries what the stdlib parser gives them for a file it settled: every declared
+    function the module defines is a def of its body, and, with none declared, a handler-shaped
+    def of its body is a handler (not in tests or docs, not a draft or a copy of another file)."""
+    top = {s.name for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    functions = [s for s in _module_level(tree.body) if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    if declared:
+        return all(name in top for name in declared if any(f.name == name for f in functions))
+    shaped = [function for function in functions if _looks_like_handler(function, config.handler_names)]
+    if not shaped or any(function.name not in top for function in shaped):
+        return False
+    from lambda_import_lint.analysis.handlers import is_a_copy
+    from lambda_import_lint.discovery.files import is_test_or_docs, is_unimportable
+
+    if is_test_or_docs(path, config.root) or is_unimportable(path):
+        return False
+    return not is_a_copy(path, {function.name for function in shaped})
+
+
+def _bindings(statement: ast.Import | ast.ImportFrom) -> Iterator[tuple[str, str, str]]:
+    """(bound name, module, qualified name) per alias, as ``analysis/walk_imports.py`` records them."""
+    if isinstance(statement, ast.Import):
+        for alias in statement.names:
+            if alias.asname is not None:
+                yield alias.asname, alias.name, alias.name
+            else:
+                root = alias.name.split(".")[0]
+                yield root, alias.name, root
+        return
+    module = "." * statement.level + (statement.module or "")
+    separator = "" if module.endswith(".") else "."
+    for alias in statement.names:
+        if alias.name == "*":
+            yield "*", module, module + ".*"
+        else:
+            yield alias.asname or alias.name, module, module + separator + alias.name
+
+
+def _used_at_import(body: Sequence[ast.stmt]) -> set[str]:
+    """Names read by code that runs at module scope every time the module is imported: module-level
+    expression statements and assigned values, ``with`` items, ``try`` bodies, decorators,
+    defaults and class bases; nothing under ``if``, a loop, ``match``, ``except``, a lambda, a
+    comprehension, either side of a conditional expression or an annotation."""
+    found: set[str] = set()
+    for expression in _import_time_expressions(body):
+        _names_read(expression, found)
+    return found
+
+
+def _import_time_expressions(body: Sequence[ast.stmt]) -> Iterator[ast.expr]:
+    for statement in body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield from statement.decorator_list
+            yield from statement.args.defaults
+            yield from (default for default in statement.args.kw_defaults if default is not None)
+        elif isinstance(statement, ast.ClassDef):
+            yield from statement.decorator_list
+            yield from statement.bases
+            yield from (keyword.value for keyword in statement.keywords)
+        elif isinstance(statement, (ast.Expr, ast.Assign, ast.AugAssign)):
+            yield statement.value
+        elif isinstance(statement, ast.AnnAssign):
+            if statement.value is not None:
+                yield statement.value
+        elif isinstance(statement, ast.With):
+            yield from (item.context_expr for item in statement.items)
+            yield from _import_time_expressions(statement.body)
+        elif isinstance(statement, ast.Try) or type(statement).__name__ == "TryStar":
+            yield from _import_time_expressions(getattr(statement, "body", ()))
+            yield from _import_time_expressions(getattr(statement, "finalbody", ()))
+
+
+def _names_read(expression: ast.expr, found: set[str]) -> None:
+    if isinstance(expression, ast.Name):
+        if isinstance(expression.ctx, ast.Load):
+            found.add(expression.id)
+        return
+    if isinstance(expression, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+        return  # runs later, or in a scope of its own
+    if isinstance(expression, ast.IfExp):
+        _names_read(expression.test, found)
+        return
+    if isinstance(expression, ast.BoolOp):
+        _names_read(expression.values[0], found)
+        return
+    for child in ast.iter_child_nodes(expression):
+        if isinstance(child, ast.expr):
+            _names_read(child, found)
+        elif isinstance(child, ast.keyword):
+            _names_read(child.value, found)
+        elif isinstance(child, ast.comprehension):  # not reached: comprehensions are skipped above
+            continue
+
+
+def _scan(tree: ast.Module, names: set[str]) -> tuple[dict[str, int], dict[str, set[tuple[str, ...]]]]:
+    """One walk of the module, for ``names`` only: how many times each is bound anywhere, in any
+    scope (assignment and deletion targets, imports, definitions, parameters, ``except ... as``,
+    ``global``, ``nonlocal``, ``match`` captures, type parameters), and the calls rooted at each
+    inside a function, a lambda or a class body, as the attribute paths called on it (how
+    ``analysis/walk_expressions.py`` records a call: a name, or attributes over a name)."""
+    bound: dict[str, int] = {}
+    called: dict[str, set[tuple[str, ...]]] = {}
+
+    def bind(name: str | None) -> None:
+        if name in names:
+            bound[name] = bound.get(name, 0) + 1
+
+    stack: list[tuple[ast.AST, bool]] = [(tree, False)]
+    while stack:
+        node, inside = stack.pop()
+        if isinstance(node, ast.Name):
+            if not isinstance(node.ctx, ast.Load):
+                bind(node.id)
+            continue
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            if not isinstance(node, ast.Lambda):
+                bind(node.name)
+            # Decorators, defaults and bases run where the definition is; the body, later.
+            body = [node.body] if isinstance(node, ast.Lambda) else node.body
+            stack.extend((child, True) for child in body)
+            stack.extend((child, inside) for child in ast.iter_child_nodes(node) if child not in body)
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for name, _, _ in _bindings(node):
+                bind(name)
+        elif isinstance(node, ast.arg):
+            bind(node.arg)
+        elif isinstance(node, ast.ExceptHandler):
+            bind(node.name)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            for name in node.names:
+                bind(name)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)):
+            bind(node.name)
+        elif isinstance(node, ast.MatchMapping):
+            bind(node.rest)
+        elif type(node).__name__ in ("TypeVar", "ParamSpec", "TypeVarTuple"):  # 3.12's type parameters
+            bind(getattr(node, "name", None))
+        elif inside and isinstance(node, ast.Call):
+            attributes: list[str] = []
+            func = node.func
+            while isinstance(func, ast.Attribute):
+                attributes.append(func.attr)
+                func = func.value
+            if isinstance(func, ast.Name) and func.id in names:
+                called.setdefault(func.id, set()).add(tuple(reversed(attributes)))
+        stack.extend((child, inside) for child in ast.iter_child_nodes(node))
+    return bound, called

@@ -369,7 +369,8 @@ def _prescreen(source: bytes, library: bool, task: Task, options: Options) -> tu
     local_file = Path(task.path) if "LIL004" in options.codes and task.source is None else None
     with recording() as dependencies:
         needed = needs_full_analysis(
-            tree, library, config, task.declared, config.heavy, bool(task.warm), local_file, task.layer_roots
+            tree, library, config, task.declared, config.heavy, bool(task.warm), local_file, task.layer_roots,
+            task.path,
         )
     return not needed, dependencies
 

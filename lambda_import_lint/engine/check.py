@@ -55,7 +55,8 @@ def analyse(source: bytes | str, request: Request) -> Analysis | FileResult:
     tree = stdlib_tree(source)
     local_file = Path(path) if local and path not in ("-", "") else None
     if not request.full and not needs_full_analysis(
-        tree, library, config, request.declared, config.heavy, bool(request.warm), local_file, request.layer_roots
+        tree, library, config, request.declared, config.heavy, bool(request.warm), local_file, request.layer_roots,
+        path,
     ):
         return FileResult(path)
     with _cycle_collection_paused():
