@@ -444,17 +444,17 @@ def _keeps_a_global(function: FunctionInfo, facts: ModuleFacts) -> bool:
     lines = [line for line in body if isinstance(line, cst.SimpleStatementLine)]
     if any(isinstance(small, cst.Global) for line in lines for small in line.body):
         return True
-    stored = {
-        node.target.value.value
-        for node in descendants(function.node.body)
-        if isinstance(node, (cst.AssignTarget, cst.AugAssign))
-        and isinstance(node.target, cst.Subscript) and isinstance(node.target.value, cst.Name)
+    if not any(returns_alone(statement) for statement in body):
+        return False  # the cheap test first: most functions have no early return
+    targets = [
+        node.target for node in descendants(function.node.body) if isinstance(node, (cst.AssignTarget, cst.AugAssign))
+    ]
+    kept = {
+        target.value.value for target in targets
+        if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name)
+        and target.value.value in facts.module_bindings and target.value.value not in function.params
     }
-    kept = {name for name in stored if name in facts.module_bindings and name not in function.params}
-    return bool(kept) and any(returns_alone(statement) for statement in body) and not any(
-        isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Name) and node.target.value in kept
-        for node in descendants(function.node.body)
-    )
+    return bool(kept) and not any(isinstance(target, cst.Name) and target.value in kept for target in targets)
 
 
 _MEMOIZERS = frozenset({"lru_cache", "cache", "cached", "ttl_cache"})
@@ -473,8 +473,12 @@ def _behind_a_cache(site: CallSite, handlers: tuple[FunctionInfo, ...], facts: M
     if site.function is None or not handlers:
         return False
 
+    known: dict[FunctionInfo, bool] = {}
+
     def keeps(function: FunctionInfo) -> bool:
-        return _keeps_a_global(function, facts)
+        if function not in known:
+            known[function] = _keeps_a_global(function, facts)
+        return known[function]
 
     return not any(
         not keeps(handler) and site.function in _closure(facts, handler, follow_conditional=True, avoiding=keeps)
