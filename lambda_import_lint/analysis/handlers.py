@@ -1,6 +1,6 @@
 """The module's handlers, from its facts: the declared functions, else the heuristic; the handlers
 whose cold starts do not matter because they run a handful of times; and whether the module shows
-its handlers serve traffic (warm invocations, for LIL101)."""
+somebody waits on its handlers' answers (for LIL101)."""
 
 from __future__ import annotations
 
@@ -196,46 +196,14 @@ def _hard_coded(text: str, at: int) -> bool:
     return "#" not in line and "environ" not in line and "getenv" not in line
 
 
-# What a handler serving traffic reads or builds: the event sources that invoke a function often
-# enough, and with somebody waiting, for its execution environment to stay warm and its latency to
-# matter (HTTP front doors, GraphQL resolvers, queues and streams read in batches, log
-# subscriptions) and the frameworks built on them. Reusing a client across invocations helps only
-# where there are warm invocations; a function with none of these (a task handed a custom payload
-# by Step Functions, a notebook, a nightly job) is not shown to have any. Names distinctive enough
-# on their own, as whole words:
-_TRAFFIC_NAMES: tuple[str, ...] = (
-    # API Gateway (REST, HTTP, WebSocket), ALB, function URLs; CloudWatch Logs subscriptions.
-    "pathParameters", "queryStringParameters", "httpMethod", "requestContext", "rawPath", "routeKey", "awslogs",
-    # Powertools event handlers, batch processing and event source data classes.
-    "Resolver", "BatchProcessor", "process_partial_response", "batch_processor",
-    "SQSEvent", "KinesisStreamEvent", "DynamoDBStreamEvent",
-    "APIGatewayProxyEvent", "APIGatewayProxyEventV2", "ALBEvent", "LambdaFunctionUrlEvent",
-    # Web frameworks behind an adapter.
-    "Mangum", "serverless_wsgi", "awsgi", "Chalice",
-    # The event source of a queue's or a stream's records.
-    "aws:sqs", "aws:kinesis", "aws:dynamodb",
-)
-_TRAFFIC_WORD = re.compile(
-    r"(?<![\w-])(?:" + "|".join(re.escape(name) for name in _TRAFFIC_NAMES if name != "Resolver") + r")(?![\w-])"
-    # Powertools' resolvers: `APIGatewayRestResolver`, `AppSyncResolver`, `BedrockAgentResolver`…
-    r"|\w*Resolver\b"
-)
-# Keys common enough elsewhere that only a read counts (``record["body"]``, ``event.get("body")``),
-# not a return value's ``{"statusCode": 200, "body": …}``: an HTTP request's (or an SQS message's)
-# body and headers, an SQS message's id, a Kinesis or DynamoDB stream record, AppSync arguments.
-# Not a streamed response's body (`json.loads(response["body"].read())`: Bedrock's `invoke_model`,
-# round 9).
-_TRAFFIC_READ = re.compile(
-    r"""(?:\[\s*|\.get\(\s*)["'](?:body|headers|messageId|receiptHandle|kinesis|dynamodb|arguments|fieldName)["']"""
-    r"""(?!\s*[\])]\s*\.read\()"""
-)
-
 # What a handler somebody waits on reads or answers: an HTTP request (API Gateway REST, HTTP and
 # WebSocket APIs, ALB, function URLs, and the web frameworks behind an adapter), a GraphQL field
 # (AppSync, Powertools' resolvers), a Lex bot's turn. Only there does a client built per invocation
-# add to a wait; a queue's or a stream's worker runs at its own pace (blind reviews, rounds 1-14: a
-# client built once per invocation was worth a change in 44 of 172 verdicts in modules with none of
-# these, and in 117 of 210 in modules with one; 62 of 71 in the last five rounds).
+# add to a wait; a queue's or a stream's worker, a schedule, a bucket's or a topic's notifications
+# run at their own pace, nobody waiting (blind reviews, rounds 1-14: a client built once per
+# invocation was worth a change in 44 of 172 verdicts in modules with none of these, and in 117 of
+# 210 in modules with one, 62 of 71 in the last five rounds; one built per item of a loop in 7 of
+# 19 there: a batch of one, a loop over two settings, a finalisation run once per batch).
 _AWAITED_NAMES: tuple[str, ...] = (
     "pathParameters", "queryStringParameters", "httpMethod", "requestContext", "rawPath", "routeKey",
     "connectionId", "APIGatewayProxyEvent", "APIGatewayProxyEventV2", "ALBEvent", "LambdaFunctionUrlEvent",
@@ -246,12 +214,11 @@ _AWAITED_WORD = re.compile(
     # Powertools' HTTP and GraphQL resolvers (`APIGatewayRestResolver`, `AppSyncResolver`…).
     r"|\w*Resolver\b"
 )
-# An answer to API Gateway or a function URL (`return {"statusCode": 200, …}`), a request's body or
-# headers read from the event itself (an SQS message's body is a record's: `record["body"]`),
-# AppSync's arguments.
+# A request's body or headers read from the event itself (an SQS message's body is a record's:
+# `record["body"]`), AppSync's arguments. Not an HTTP-shaped answer (`{"statusCode": 200, …}`): the
+# hello-world template returns one, from nightly jobs too.
 _AWAITED_READ = re.compile(
-    r"""["']statusCode["']\s*:|\bevent\s*(?:\[\s*|\.get\(\s*)["'](?:body|headers)["']"""
-    r"""|(?:\[\s*|\.get\(\s*)["'](?:arguments|fieldName)["']"""
+    r"""\bevent\s*(?:\[\s*|\.get\(\s*)["'](?:body|headers)["']|(?:\[\s*|\.get\(\s*)["'](?:arguments|fieldName)["']"""
 )
 
 
@@ -260,30 +227,6 @@ def awaited(source: bytes | str) -> bool:
     ``_AWAITED_READ``): an HTTP request, a GraphQL field, a Lex turn."""
     text = source_text(source)
     return _AWAITED_WORD.search(text) is not None or _AWAITED_READ.search(text) is not None
-
-
-# What a handler of asynchronous notifications reads: a bucket's, a topic's or EventBridge's
-# events (`event["Records"]`, `record["s3"]`, `record["Sns"]`, `event["detail"]`). They come at the
-# pace of uploads and happenings nobody waits on, often a few a day (blind reviews of rounds 7–10:
-# an upload's mailer, a CSV import, a ClamAV scan, a Slack notifier), so a client per invocation is
-# not shown to be worth a change; one built again for each item of a loop still is.
-_NOTIFICATION_NAMES: tuple[str, ...] = ("event_source", "SNSEvent", "S3Event", "EventBridgeEvent", "S3EventRecord")
-_NOTIFICATION_WORD = re.compile(r"(?<![\w-])(?:" + "|".join(_NOTIFICATION_NAMES) + r")(?![\w-])")
-_NOTIFICATION_READ = re.compile(r"""(?:\[\s*|\.get\(\s*)["'](?:Records|Sns|s3|detail|detail-type)["']""")
-
-
-def serves_traffic(source: bytes | str) -> bool:
-    """Whether the module shows its handlers serve traffic (``_TRAFFIC_NAMES``, ``_TRAFFIC_READ``):
-    only then are there warm invocations for a client kept at module scope to help."""
-    text = source_text(source)
-    return _TRAFFIC_WORD.search(text) is not None or _TRAFFIC_READ.search(text) is not None
-
-
-def handles_notifications(source: bytes | str) -> bool:
-    """Whether the module handles asynchronous notifications (``_NOTIFICATION_READ``): S3, SNS,
-    EventBridge events, which are invocations of their own but not shown to be frequent."""
-    text = source_text(source)
-    return _NOTIFICATION_WORD.search(text) is not None or _NOTIFICATION_READ.search(text) is not None
 
 
 # What a module whose invocations run for seconds does: sleeps, long-polls a queue, watches the

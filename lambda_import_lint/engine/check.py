@@ -191,7 +191,7 @@ def _analyse_module(
 ) -> Analysis:
     from lambda_import_lint.analysis.facts import collect_facts
     from lambda_import_lint.analysis.handlers import (
-        awaited, handles_notifications, resolve_handlers, serves_traffic, source_text,
+        awaited, resolve_handlers, source_text,
     )
     from lambda_import_lint.analysis.local_modules import enclosing_package_loads, local_chains
     from lambda_import_lint.engine.suppression import without_noqa
@@ -236,9 +236,7 @@ def _analyse_module(
         local_chains=chains,
         loaded_by_packages=enclosing,
         rarely_invoked=not library and not config.lint_rare_handlers and _rarely_invoked(text, handlers, request),
-        serves_traffic=config.lint_rare_handlers or _awaited(handlers, request) or serves_traffic(text),
         awaited=config.lint_rare_handlers or _awaited(handlers, request) or awaited(text),
-        notified=handles_notifications(text),
         clients_marginal=_clients_marginal(text, handlers, request),
         patched_factories=_patched_factories(facts, request, codes) if not library and handlers else frozenset(),
     )

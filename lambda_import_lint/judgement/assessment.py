@@ -298,9 +298,7 @@ def assess(
     local_chains: Mapping[int, HeavyLink] | None = None,
     loaded_by_packages: frozenset[str] = frozenset(),
     rarely_invoked: bool = False,
-    serves_traffic: bool = True,
     awaited: bool = True,
-    notified: bool = False,
     report_unproven: bool = False,
     clients_marginal: bool = False,
     patched_factories: frozenset[str] = frozenset(),
@@ -313,13 +311,10 @@ def assess(
     it (``local_modules.enclosing_package_loads``): already paid;
     ``rarely_invoked``: the handlers run a handful of times (a custom resource, a rotation
     function), so neither their cold starts nor their per-invocation clients are worth a change;
-    ``serves_traffic``: the module shows its handlers are invoked often enough to stay warm (an
-    event source of traffic), without which a client kept at module scope is not shown to help;
-    ``awaited``: the module shows somebody waits on its answers (an HTTP request, a GraphQL field):
-    elsewhere (a queue's or a stream's worker) only a client built again for each item of a loop is
-    worth reporting;
-    ``notified``: the module handles asynchronous notifications (S3, SNS, EventBridge), whose pace
-    is not shown: only a client built again for each item of a loop is worth reporting there;
+    ``awaited``: the module shows somebody waits on its handlers' answers (an HTTP request, a
+    GraphQL field): only there is a client built per invocation, or per item of a loop, worth a
+    change (blind reviews, rounds 1-14: elsewhere — queue and stream workers, schedules,
+    notifications — 44 of 172 clients built once per invocation and 7 of 19 built per item were);
     ``clients_marginal``: building a client is a sliver of what an invocation costs — every handler
     is declared with a full vCPU or more (1,769 MB), where a client takes a few milliseconds
     (``benchmarks/client_cost.py``), or the module waits (sleeps, long-polls, watches its remaining
@@ -412,11 +407,7 @@ def assess(
     reported = tuple(
         client for client in reported if client.every_invocation or client.per_item or report_unproven
     )
-    if not serves_traffic:
-        reported = tuple(client for client in reported if notified and client.per_item)
-    elif not awaited:
-        reported = tuple(client for client in reported if client.per_item)
-    clients = reported if not rarely_invoked and not clients_marginal else ()
+    clients = reported if awaited and not rarely_invoked and not clients_marginal else ()
     return Assessment(tuple(judgements), clients, warm_handlers, all_warm, layer_loads)
 
 
