@@ -19,7 +19,7 @@ class Task(NamedTuple):
     source: bytes | SourceError | None = None  # None: read the file; bytes: stdin; SourceError: no file
     warm: frozenset[str] = frozenset()  # declared handlers with SnapStart or provisioned concurrency
     rare: frozenset[str] = frozenset()  # declared handlers that run rarely (schedules, SSM scripts)
-    busy: frozenset[str] = frozenset()  # declared handlers with a frequent event source (API, queue…)
+    busy: frozenset[str] = frozenset()  # declared handlers whose caller waits (an API, a function URL…)
     roomy: frozenset[str] = frozenset()  # declared handlers with a full vCPU or more (≥ 1,769 MB)
     layer_roots: tuple[LayerRoot, ...] = ()  # the folders of its handlers' layers (imports resolve there)
     layer: str = ""  # the declared layer the file belongs to (checked as shared code)

@@ -136,7 +136,7 @@ class Declared(NamedTuple):
     functions: tuple[str, ...] = ()
     warm: frozenset[str] = frozenset()  # handlers with SnapStart or provisioned concurrency
     rare: frozenset[str] = frozenset()  # handlers every declaration of which says they run rarely
-    busy: frozenset[str] = frozenset()  # handlers a declaration gives a frequent event source
+    busy: frozenset[str] = frozenset()  # handlers a declaration gives an event source whose caller waits
     # Handlers every declaration of which gives a full vCPU or more: a client costs a few ms to build.
     roomy: frozenset[str] = frozenset()
     layer_roots: tuple[LayerRoot, ...] = ()  # where its handlers' imports resolve after its folder

@@ -190,9 +190,7 @@ def _analyse_module(
     tree: ast.Module | None = None,
 ) -> Analysis:
     from lambda_import_lint.analysis.facts import collect_facts
-    from lambda_import_lint.analysis.handlers import (
-        awaited, resolve_handlers, source_text,
-    )
+    from lambda_import_lint.analysis.handlers import awaited, resolve_handlers, source_text
     from lambda_import_lint.analysis.local_modules import enclosing_package_loads, local_chains
     from lambda_import_lint.engine.suppression import without_noqa
     from lambda_import_lint.judgement.assessment import assess

@@ -21,7 +21,7 @@ class Request(NamedTuple):  # (not a dataclass: built on the start-up path, see 
     noqa: bool = True  # honour `# noqa` comments (flake8 does that itself)
     full: bool = False  # skip the prefilters: a cost report lists every handler, heavy imports or not
     rare: frozenset[str] = frozenset()  # declared handlers that run rarely (schedules, SSM scripts)
-    busy: frozenset[str] = frozenset()  # declared handlers with a frequent event source (API, queue…)
+    busy: frozenset[str] = frozenset()  # declared handlers whose caller waits (an API, a function URL…)
     roomy: frozenset[str] = frozenset()  # declared handlers with a full vCPU or more (≥ 1,769 MB)
     layer_roots: tuple[LayerRoot, ...] = ()  # where imports resolve after the file's folder: its layers'
     layer: str = ""  # the declared layer the file belongs to: shared code, checked as `library-paths` are

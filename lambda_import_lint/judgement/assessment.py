@@ -420,7 +420,7 @@ _SDK_SESSIONS = frozenset(
 )
 
 
-def _keeps_a_global(function: FunctionInfo, facts: ModuleFacts) -> bool:
+def _keeps_what_it_builds(function: FunctionInfo, facts: ModuleFacts) -> bool:
     """The function keeps what it builds across invocations, so what it runs after its guard runs
     on a cache miss: it declares ``global`` (``global CONFIG``, then ``if CONFIG: return CONFIG``),
     is memoized (``@lru_cache``, ``@cache``, ``@cached(...)``), or returns early and stores into a
@@ -468,7 +468,7 @@ def _behind_a_cache(site: CallSite, handlers: tuple[FunctionInfo, ...], facts: M
 
     def keeps(function: FunctionInfo) -> bool:
         if function not in known:
-            known[function] = _keeps_a_global(function, facts)
+            known[function] = _keeps_what_it_builds(function, facts)
         return known[function]
 
     return not any(
