@@ -51,7 +51,7 @@ class Config(NamedTuple):
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = ()
     snapstart: bool | None = None  # None: from deployment files; true/false: every handler / none
-    lint_rare_handlers: bool = False  # also lint rarely invoked handlers, and clients nobody waits on, for latency
+    lint_rare_handlers: bool = False  # also lint rarely invoked handlers, and handlers nobody waits on, for latency
     unsafe_fixes: bool = False  # `--fix` (and an editor's fix-all) applies unsafe fixes too
     folder: Path | None = None  # the folder the config came from (None: the current folder)
 

@@ -61,7 +61,7 @@ import pandas as pd
 
 
 def lambda_handler(event, context):
-    if event.get("report"):
+    if event["queryStringParameters"].get("report"):
         return pd.DataFrame(event["rows"]).to_dict()
     return None
 """

@@ -91,6 +91,6 @@ def test_an_import_kept_on_purpose_is_neither_reported_nor_counted() -> None:
 def test_both_views_name_the_statement_and_the_rule() -> None:
     """The views are compared by statement and rule, so a finding of another rule, or on another
     statement, would be a difference."""
-    source = b"import json\nimport pandas as pd\n\n\ndef handler(event, context):\n    if event:\n        return pd.x\n"
+    source = b"import json\nimport pandas as pd\n\n\ndef handler(event, context):\n    if event['body']:\n        return pd.x\n"
     deferred, reported = _both_views(source, "app.py", Config())
     assert deferred == reported == {(2, "LIL001")}

@@ -53,7 +53,7 @@ def test_a_submodule_costs_its_own_figure_and_its_package_keeps_its_own() -> Non
     assert {"scipy", "numpy"} <= heavy.loaded_by("scipy.stats")
 
 
-RARE_AND_MAIN = "def handler(event, context):\n    if event:\n        return {rare}\n    return {main}\n"
+RARE_AND_MAIN = "def handler(event, context):\n    if event['body']:\n        return {rare}\n    return {main}\n"
 
 
 def test_a_staying_submodule_pays_for_its_package() -> None:

@@ -198,7 +198,7 @@ def test_bad_files_are_reported_and_others_still_checked(write, capsys) -> None:
     write("good.py", BRANCHY)
     write("broken.py", "def lambda_handler(event, context):\n    print 'python 2'\nimport pandas\n")
     write("binary.py", b"\x00\x01import pandas event context\x00")
-    write("latin.py", b"# -*- coding: latin-1 -*-\nimport pandas as pd\nS = '\xe9'\ndef handler(event, context):\n    if event:\n        return pd.x\n")
+    write("latin.py", b"# -*- coding: latin-1 -*-\nimport pandas as pd\nS = '\xe9'\ndef handler(event, context):\n    if event['body']:\n        return pd.x\n")
     write("bad_utf8.py", b"import pandas\nS = '\xff\xfe'\ndef handler(event, context):\n    return pandas\n")
     status, out, err = run(["check", str(write("x.txt", "").parent)], capsys)
     assert status == 2

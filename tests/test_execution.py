@@ -25,9 +25,10 @@ from pandas import DataFrame as Frame
 
 def lambda_handler(event, context):
     total = sum(event["values"])
-    if event.get("export"):
+    query = event.get("queryStringParameters") or {}
+    if query.get("export"):
         return export(event["values"])
-    if event.get("trend"):
+    if query.get("trend"):
         return {"trend": trend(event["values"])}
     return {"total": total, "body": json.dumps(event["values"])}
 
@@ -63,7 +64,11 @@ import json, sys
 sys.path.insert(0, sys.argv[1])
 import app
 loaded_at_import = sorted(m for m in ("pandas", "numpy") if m in sys.modules)
-events = [{"values": [1, 2, 3]}, {"values": [4, 5], "export": True}, {"values": [2, 4, 6], "trend": True}]
+events = [
+    {"values": [1, 2, 3]},
+    {"values": [4, 5], "queryStringParameters": {"export": True}},
+    {"values": [2, 4, 6], "queryStringParameters": {"trend": True}},
+]
 results = [app.lambda_handler(event, None) for event in events]
 results.append(app.on_batch({"records": [[1], [2, 3]]}, None))
 print(json.dumps({"loaded_at_import": loaded_at_import, "results": results}))

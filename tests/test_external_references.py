@@ -27,7 +27,7 @@ import requests
 
 
 def lambda_handler(event, context):
-    if event.get("notify"):
+    if event["queryStringParameters"].get("notify"):
         return requests.post(event["url"]).status_code
     return None
 """
@@ -203,7 +203,7 @@ from app import requests
 @mock.patch("app.requests")
 def test_notify_patched(fake):
     fake.post.return_value.status_code = 201
-    assert app.lambda_handler({"notify": True, "url": "https://example.com"}, None) == 201
+    assert app.lambda_handler({"queryStringParameters": {"notify": True}, "url": "https://example.com"}, None) == 201
 
 
 def test_reexported_name():
@@ -211,7 +211,7 @@ def test_reexported_name():
 
 
 def test_quiet():
-    assert app.lambda_handler({}, None) is None
+    assert app.lambda_handler({"queryStringParameters": {}}, None) is None
 """
 
 
@@ -266,7 +266,7 @@ def test_a_safe_and_an_unsafe_name_of_one_statement_move_as_one_with_unsafe_fixe
     (tmp_path / "pyproject.toml").write_text("")
     source = (
         "from pandas import DataFrame, Series\n\n\ndef lambda_handler(event, context):\n"
-        "    if event.get('csv'):\n        return Series(DataFrame(event['rows']))\n    return None\n"
+        "    if event['queryStringParameters'].get('csv'):\n        return Series(DataFrame(event['rows']))\n    return None\n"
     )
     (tmp_path / "app.py").write_text(source)
     (tmp_path / "tests").mkdir()
@@ -279,6 +279,6 @@ def test_a_safe_and_an_unsafe_name_of_one_statement_move_as_one_with_unsafe_fixe
     assert main(["check", "--no-cache", "--fix", "--unsafe-fixes", "app.py"]) == 1
     assert (tmp_path / "app.py").read_text() == (
         "def lambda_handler(event, context):\n"
-        "    if event.get('csv'):\n        from pandas import DataFrame, Series\n        return Series(DataFrame(event['rows']))\n"
+        "    if event['queryStringParameters'].get('csv'):\n        from pandas import DataFrame, Series\n        return Series(DataFrame(event['rows']))\n"
         "    return None\n"
     )

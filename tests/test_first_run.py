@@ -101,7 +101,7 @@ def test_stdin_filename_alone_with_fix_prints_the_fixed_buffer(
     status, out, _ = run(["check", "--fix", "--stdin-filename", "app.py"], capsys)
     assert status == 1
     moved = BRANCHY.replace("import pandas as pd\n\n\n", "")
-    assert out == moved.replace('if event.get("report"):\n', 'if event.get("report"):\n        import pandas as pd\n', 1)
+    assert out == moved.replace('if event["queryStringParameters"].get("report"):\n', 'if event["queryStringParameters"].get("report"):\n        import pandas as pd\n', 1)
     assert not (tmp_path / "app.py").exists()
 
 
@@ -386,7 +386,7 @@ import pandas as pd
 
 
 def process(payload, ctx):
-    if payload.get("report"):
+    if payload["queryStringParameters"].get("report"):
         return pd.DataFrame(payload["rows"]).to_dict()
     return None
 """  # not handler-shaped: only the template makes it a handler

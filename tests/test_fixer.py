@@ -698,7 +698,7 @@ def test_cast_string_counts_as_an_annotation() -> None:
 
 
         def lambda_handler(event, context):
-            if event:
+            if event["httpMethod"] == "POST":
                 return isinstance(event, DataFrame)
             return as_frame(event)
 
@@ -711,7 +711,7 @@ def test_cast_string_counts_as_an_annotation() -> None:
     fixed, failure = fix(source, unsafe=True)
     assert failure is None
     assert "if TYPE_CHECKING:\n    from pandas import DataFrame" in fixed
-    assert "    if event:\n        from pandas import DataFrame\n        return isinstance" in fixed
+    assert '    if event["httpMethod"] == "POST":\n        from pandas import DataFrame\n        return isinstance' in fixed
 
 
 def test_no_future_import_when_it_would_change_a_class_body_name() -> None:
@@ -771,14 +771,14 @@ def test_code_that_warns_is_fixed_silently(tmp_path: Path, capsys) -> None:  # t
     import warnings
 
     path = tmp_path / "app.py"
-    path.write_text("import pandas as pd\n\n\ndef handler(event, context):\n    if event:\n        return pd.x(...())\n    return 'a' is 1\n")
+    path.write_text("import pandas as pd\n\n\ndef handler(event, context):\n    if event['body']:\n        return pd.x(...())\n    return 'a' is 1\n")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         status = main(["check", "--no-cache", "--fix", str(path)])
     captured = capsys.readouterr()
     assert [str(warning.message) for warning in caught] == []
     assert status == 1 and "Warning" not in captured.err  # 1: --fix rewrote a file (DESIGN.md)
-    assert path.read_text().startswith("def handler(event, context):\n    if event:\n        import pandas as pd\n")
+    assert path.read_text().startswith("def handler(event, context):\n    if event['body']:\n        import pandas as pd\n")
 
 
 # Edits a reviewer accepts: comments travel with the import they belong to, no blank lines are left
@@ -786,7 +786,7 @@ def test_code_that_warns_is_fixed_silently(tmp_path: Path, capsys) -> None:  # t
 BRANCH = """
 
 def lambda_handler(event, context):
-    if event.get("csv"):
+    if event["queryStringParameters"].get("csv"):
         return export(event["rows"])
     return None
 
@@ -864,12 +864,12 @@ COMMENT_AND_GROUPING_CASES = [
     ),
     pytest.param(
         "import os\n\n# Numbers.\nimport numpy as np  # arrays\n\n\ndef lambda_handler(event, context):\n"
-        "    if event.get('a'):\n        return np.sum(event['a'])\n    if event.get('b'):\n"
-        "        return np.mean(event['b'])\n    if event.get('c'):\n        return event['c']\n    return os.sep\n",
+        "    if event['queryStringParameters'].get('a'):\n        return np.sum(event['a'])\n    if event['queryStringParameters'].get('b'):\n"
+        "        return np.mean(event['b'])\n    if event['queryStringParameters'].get('c'):\n        return event['c']\n    return os.sep\n",
         "import os\n\n\ndef lambda_handler(event, context):\n"
-        "    if event.get('a'):\n        # Numbers.\n        import numpy as np  # arrays\n        return np.sum(event['a'])\n"
-        "    if event.get('b'):\n        # Numbers.\n        import numpy as np  # arrays\n"
-        "        return np.mean(event['b'])\n    if event.get('c'):\n        return event['c']\n    return os.sep\n",
+        "    if event['queryStringParameters'].get('a'):\n        # Numbers.\n        import numpy as np  # arrays\n        return np.sum(event['a'])\n"
+        "    if event['queryStringParameters'].get('b'):\n        # Numbers.\n        import numpy as np  # arrays\n"
+        "        return np.mean(event['b'])\n    if event['queryStringParameters'].get('c'):\n        return event['c']\n    return os.sep\n",
         id="comments-travel-to-each-block-that-uses-it",
     ),
 ]

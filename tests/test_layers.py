@@ -133,7 +133,7 @@ def test_report_counts_a_layer_modules_imports_in_the_handlers_init(project, cap
     assert rows["src/audit.py"]["init_ms"] == 0.0
 
 
-HANDLER = "import json\n\nimport reports\n\n\ndef handler(event, context):\n    if event.get('report'):\n        return reports.render(event)\n    return json.dumps(event)\n"
+HANDLER = "import json\n\nimport reports\n\n\ndef handler(event, context):\n    if event['queryStringParameters'].get('report'):\n        return reports.render(event)\n    return json.dumps(event)\n"
 HEAVY = "import pandas as pd\n\n\ndef render(event):\n    return pd.DataFrame(event).to_csv()\n"
 LIGHT = "import csv\n\n\ndef render(event):\n    return csv\n"
 
@@ -203,7 +203,7 @@ def test_imports_resolve_as_lambda_resolves_them(
 
 
 def test_a_heavy_module_a_layer_module_loads_is_already_paid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    handler = "import pandas as pd\n\nimport reports\n\n\ndef handler(event, context):\n    if event.get('csv'):\n        return pd.DataFrame(event).to_csv()\n    return reports.TABLE\n"
+    handler = "import pandas as pd\n\nimport reports\n\n\ndef handler(event, context):\n    if event['queryStringParameters'].get('csv'):\n        return pd.DataFrame(event).to_csv()\n    return reports.TABLE\n"
     pinned = "import pandas as pd\n\nTABLE = pd.DataFrame()\n"  # used at module scope: stays
     _sam(tmp_path, ["Common"], {"src/app.py": handler, "layers/Common/python/reports.py": pinned})
     assert _codes(tmp_path, capsys) == []

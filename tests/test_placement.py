@@ -169,11 +169,25 @@ def _run(folder: Path, handler: str, skip: dict[str, object], take: dict[str, ob
     return json.loads(completed.stdout)  # type: ignore[no-any-return]
 
 
+def _behind_an_api(folder: Path, *handlers: str) -> None:
+    """A project whose SAM template puts each handler behind an API: somebody waits on it, so a
+    deferred import pays off (LIL001 reports nothing where nobody waits)."""
+    (folder / "pyproject.toml").write_text("")
+    functions = "".join(
+        f"  Fn{index}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.{name}\n"
+        f"      Runtime: python3.12\n      Events:\n        Get:\n          Type: Api\n"
+        f"          Properties: {{Path: /{name}, Method: get}}\n"
+        for index, name in enumerate(handlers)
+    )
+    (folder / "template.yaml").write_text(f"Transform: AWS::Serverless-2016-10-31\nResources:\n{functions}")
+
+
 @pytest.mark.parametrize(("source", "placed", "skip", "take"), CASES)
 def test_a_cold_start_that_skips_the_path_does_not_load_the_module(
     source: str, placed: str, skip: dict[str, object], take: dict[str, object], tmp_path: Path
 ) -> None:
     (tmp_path / "pandas.py").write_text(STAND_IN)
+    _behind_an_api(tmp_path, *(("handler", "report") if "def report" in source else ("handler",)))
     app = tmp_path / "app.py"
     app.write_text(textwrap.dedent(source).lstrip())
     handler = "report" if "def report" in source else "handler"
@@ -197,6 +211,7 @@ def test_no_move_when_no_block_holds_the_use(tmp_path: Path, capsys: pytest.Capt
     """`pd.frame(...) if c else None` on the handler's main path: no statement block is off the main
     path, so a moved import would still run on every invocation. Reported, not moved."""
     source = "import pandas as pd\n\n\ndef handler(event, context):\n    return pd.frame([1]) if event else None\n"
+    _behind_an_api(tmp_path, "handler")
     app = tmp_path / "app.py"
     app.write_text(source)
     assert main(["check", "--format", "json", "--no-cache", str(app)]) == 1

@@ -206,7 +206,7 @@ def test_analysis_leaves_the_cycle_collector_as_it_found_it(enabled: bool) -> No
     from lambda_import_lint.api import check_source
     from lambda_import_lint.config import Config
 
-    handler = b"import pandas\n\ndef handler(event, context):\n    if event:\n        return pandas.x\n"
+    handler = b"import pandas\n\ndef handler(event, context):\n    if event['body']:\n        return pandas.x\n"
     broken = b"import pandas\n\ndef handler(event, context):\n    return (\n"
     was = gc.isenabled()
     try:

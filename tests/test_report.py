@@ -19,7 +19,7 @@ import slowmod
 
 
 def lambda_handler(event, context):
-    if event.get("slow"):
+    if event["queryStringParameters"].get("slow"):
         return slowmod.work(event)
     return json.dumps(event)
 """
@@ -34,7 +34,7 @@ def test_catalogue_estimates(tmp_path: Path, capsys, monkeypatch) -> None:  # ty
     monkeypatch.chdir(tmp_path)
     (tmp_path / "app.py").write_text(
         "import boto3\nimport numpy as np\nimport pandas as pd\n\nTABLE = boto3.resource('dynamodb')\n\n\n"
-        "def handler(event, context):\n    if event:\n        return pd.DataFrame(np.ones(2))\n    return TABLE\n"
+        "def handler(event, context):\n    if event['body']:\n        return pd.DataFrame(np.ones(2))\n    return TABLE\n"
     )
     [row] = _report(["app.py"], capsys)
     assert (row["init_ms"], row["deferrable_ms"], row["after_fix_ms"]) == (190 + 260, 260, 190)
@@ -91,7 +91,7 @@ def test_after_fix_counts_what_no_fix_can_move(tmp_path, capsys) -> None:  # typ
     assert main(["report", "--format", "json", str(app)]) == 0
     [row] = json.loads(capsys.readouterr().out)
     assert row["init_ms"] == row["after_fix_ms"] > 0 and row["deferrable_ms"] == 0
-    app.write_text("import pandas as pd\n\n\ndef handler(event, context):\n    if event:\n        return pd.x()\n")
+    app.write_text("import pandas as pd\n\n\ndef handler(event, context):\n    if event['body']:\n        return pd.x()\n")
     assert main(["report", "--format", "json", str(app)]) == 0
     [row] = json.loads(capsys.readouterr().out)
     assert row["after_fix_ms"] == 0 and row["deferrable_ms"] == row["init_ms"] > 0
@@ -106,7 +106,7 @@ import slowmod
 
 
 def lambda_handler(event, context):
-    if event.get("slow"):
+    if event["queryStringParameters"].get("slow"):
         return slowmod.work(event)
     return json.dumps(event)
 """
@@ -254,7 +254,7 @@ def test_default_interpreter_and_the_report_says_which(  # type: ignore[no-untyp
     ("source", "extra", "expected"),
     [
         pytest.param(
-            "import pandas as pd\n\n\ndef handler(event, context):\n    if event:\n        return pd.x()\n",
+            "import pandas as pd\n\n\ndef handler(event, context):\n    if event['body']:\n        return pd.x()\n",
             [], ("deferred", 260, 0, 0), id="moved-into-a-branch",
         ),
         pytest.param(
@@ -293,7 +293,7 @@ def test_after_fix_follows_the_fixed_code(  # type: ignore[no-untyped-def]
 def test_a_deferred_import_costs_more_on_first_use_at_low_memory(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(tmp_path)
     (tmp_path / "src").mkdir()
-    branchy = "import pandas as pd\n\n\ndef handler(event, context):\n    if event:\n        return pd.x()\n"
+    branchy = "import pandas as pd\n\n\ndef handler(event, context):\n    if event['body']:\n        return pd.x()\n"
     (tmp_path / "src" / "app.py").write_text(branchy)
     (tmp_path / "template.yaml").write_text(
         "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n"
@@ -392,7 +392,7 @@ def test_a_snapstart_function_pays_its_imports_before_traffic(tmp_path: Path, ca
     monkeypatch.chdir(tmp_path)
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "app.py").write_text(
-        "import pandas as pd\n\n\ndef handler(event, context):\n    if event:\n        return pd.x()\n"
+        "import pandas as pd\n\n\ndef handler(event, context):\n    if event['body']:\n        return pd.x()\n"
     )
     (tmp_path / "template.yaml").write_text(
         "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n"

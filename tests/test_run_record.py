@@ -25,11 +25,15 @@ Resources:
       CodeUri: src/
       Handler: worker.{function}
       Runtime: python3.12
+      Events:
+        Post:
+          Type: Api
+          Properties: {{Path: /work, Method: post}}
 """
 # Not handler-shaped: checked only when a template declares `run`.
 WORKER = "import pandas as pd\n\n\ndef run(payload, ctx):\n    if payload:\n        return pd.DataFrame(payload)\n    return None\n"
 # A handler importing a local module: LIL004 once that module imports a heavy one at module scope.
-USES = "import helpers\n\n\ndef handler(event, context):\n    if event:\n        return helpers.run(event)\n    return None\n"
+USES = "import helpers\n\n\ndef handler(event, context):\n    if event['body']:\n        return helpers.run(event)\n    return None\n"
 # Small enough for these tests, and still well above the timestamp granularity of the filesystems
 # tests run on (a kernel tick): the mechanism is the one a run uses, with a shorter wait.
 SETTLE_NS = 200_000_000

@@ -165,7 +165,7 @@ def test_cache_notices_a_changed_local_module(tmp_path: Path, capsys, monkeypatc
     """LIL004 results depend on other files: the cache checks them before serving a result."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "app.py").write_text(
-        "import helpers\n\n\ndef handler(event, context):\n    if event:\n        return helpers.run(event)\n    return None\n"
+        "import helpers\n\n\ndef handler(event, context):\n    if event['body']:\n        return helpers.run(event)\n    return None\n"
     )
     (tmp_path / "helpers.py").write_text("import json\n\n\ndef run(event):\n    return json.dumps(event)\n")
     assert _json(["app.py"], capsys)[1] == []

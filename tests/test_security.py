@@ -455,7 +455,7 @@ def _alive(pid: int) -> bool:
 
 
 HEAVY_HANDLER = "import json\n\nimport pandas\n\n\ndef lambda_handler(event, context):\n" \
-    "    if event.get('export'):\n        return pandas.DataFrame(event['rows'])\n    return json.dumps(event)\n"
+    "    if event['queryStringParameters'].get('export'):\n        return pandas.DataFrame(event['rows'])\n    return json.dumps(event)\n"
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")

@@ -29,7 +29,7 @@ BRANCHY = textwrap.dedent(
 
 
     def lambda_handler(event, context):
-        if event.get("report"):
+        if event["queryStringParameters"].get("report"):
             return pd.DataFrame(event["rows"]).to_dict()
         return json.dumps(event)
     """
@@ -43,9 +43,9 @@ TWO = textwrap.dedent(
 
 
     def lambda_handler(event, context):
-        if event.get("report"):
+        if event["queryStringParameters"].get("report"):
             return pd.DataFrame(event["rows"]).to_dict()
-        if event.get("url"):
+        if event["queryStringParameters"].get("url"):
             return requests.get(event["url"]).text
         return None
     """
@@ -233,7 +233,7 @@ async def test_diagnostics_quick_fix_and_clearing(tmp_path: Path) -> None:
         assert quick[0].edit is not None
         fixed = apply(BRANCHY, quick[0].edit)
         assert fixed == cli_fix(tmp_path, "app.py", BRANCHY)
-        assert "    if event.get(\"report\"):\n        import pandas as pd\n" in fixed
+        assert "    if event[\"queryStringParameters\"].get(\"report\"):\n        import pandas as pd\n" in fixed
 
         change_document(client, uri, fixed, 2)
         assert await diagnostics_for(client, uri, 2) == []

@@ -222,11 +222,24 @@ _AWAITED_READ = re.compile(
 )
 
 
+# What a failed asynchronous invocation's record holds (the record a Lambda on-failure destination
+# or a stream's dead-letter queue receives): its `requestContext` is the failed invocation's
+# (`condition`, `approximateInvokeCount`), not an HTTP request's (a blind review's DLQ replayer).
+_FAILURE_RECORD = re.compile(
+    r"\b(?:approximateInvokeCount|RecordAgeExceeded|RetryAttemptsExhausted|KinesisBatchInfo|DDBStreamBatchInfo)\b"
+)
+
+
 def awaited(source: bytes | str) -> bool:
     """Whether the module shows somebody waits on its handlers' answers (``_AWAITED_WORD``,
     ``_AWAITED_READ``): an HTTP request, a GraphQL field, a Lex turn."""
     text = source_text(source)
-    return _AWAITED_WORD.search(text) is not None or _AWAITED_READ.search(text) is not None
+    if _AWAITED_READ.search(text) is not None:
+        return True
+    failure_record = _FAILURE_RECORD.search(text) is not None
+    return any(
+        not (failure_record and found.group() == "requestContext") for found in _AWAITED_WORD.finditer(text)
+    )
 
 
 # What a module whose invocations run for seconds does: sleeps, long-polls a queue, watches the

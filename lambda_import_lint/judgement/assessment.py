@@ -49,6 +49,9 @@ class Status(Enum):
     # decorator, reached through getattr): no invocation is proven to skip it.
     UNPROVEN = "unproven"
     RARE = "rare"  # the module's handlers run a handful of times (custom resource, rotation)
+    # Nobody waits on the module's handlers (a queue or stream worker, a schedule, a notification):
+    # deferring saves billed INIT on the few cold starts that skip the use, and nobody sees it.
+    UNAWAITED = "unawaited"
     # Most of the ways one invocation can go use it (the routes of a resolver, the arms of a
     # dispatch every handler runs): the few that skip it are not shown to be taken often.
     COMMON = "common"
@@ -314,7 +317,10 @@ def assess(
     ``awaited``: the module shows somebody waits on its handlers' answers (an HTTP request, a
     GraphQL field): only there is a client built per invocation, or per item of a loop, worth a
     change (blind reviews, rounds 1-14: elsewhere — queue and stream workers, schedules,
-    notifications — 44 of 172 clients built once per invocation and 7 of 19 built per item were);
+    notifications — 44 of 172 clients built once per invocation and 7 of 19 built per item were),
+    and only there is an import some invocations skip worth deferring (LIL001, LIL004: elsewhere
+    the saving is billed INIT on the few cold starts that skip it; blind reviews, rounds 1-14: 1 of
+    the 12 such findings was worth it) — shared code and ``--defer all`` excepted;
     ``clients_marginal``: building a client is a sliver of what an invocation costs — every handler
     is declared with a full vCPU or more (1,769 MB), where a client takes a few milliseconds
     (``benchmarks/client_cost.py``), or the module waits (sleeps, long-polls, watches its remaining
@@ -383,8 +389,10 @@ def assess(
             status = Status.WARM
         if status is Status.DEFERRABLE and rarely_invoked:
             status = Status.RARE
+        if status is Status.DEFERRABLE and not awaited and not defer_all:
+            status = Status.UNAWAITED
         judgements.append(_with_places(dataclasses.replace(judgement, status=status), main_paths, defer_all))
-    if local_chains and not all_warm and not rarely_invoked:
+    if local_chains and not all_warm and not rarely_invoked and (awaited or defer_all):
         judgements = _with_local_chains(
             judgements, local_chains, facts, heavy, main_paths, reached, defer_all, loaded_locally, loaded_here,
             bool(unseen),

@@ -200,7 +200,14 @@ RULE = Rule(
         "importing) cannot move and are not reported, and neither are imports of a package that an "
         "import which stays has already loaded (including what Powertools' `Tracer()` and X-Ray's "
         "`patch_all()` import to patch) nor handlers Lambda calls a handful of times (CloudFormation "
-        "custom resources, Secrets Manager rotation; `lint-rare-handlers = true` lints them too)."
+        "custom resources, Secrets Manager rotation; `lint-rare-handlers = true` lints them too). Nor "
+        "are handlers nobody is shown to wait on: a deferred import pays off as a shorter wait for a "
+        "caller, so the module must read an HTTP request (`event[\"body\"]`, `pathParameters`, "
+        "`requestContext`…), a GraphQL field or a Lex turn, or a deployment must give it an API, a "
+        "function URL or a Cognito trigger; a queue's or a stream's worker, a schedule or a "
+        "notification saves only billed INIT on the few cold starts that skip the import (blind "
+        "reviews: 1 of 12 such findings worth acting on; `lint-rare-handlers = true` reports them, "
+        "and so does `--defer all`)."
     ),
     fix_safety=(
         "Safe: the import is removed from module scope and added where its uses are, off the "
@@ -249,9 +256,10 @@ import pandas as pd
 
 
 def lambda_handler(event, context):
-    if event.get("format") == "csv":
-        return export_csv(event["rows"])
-    return {"statusCode": 200, "body": json.dumps(event["rows"])}
+    rows = json.loads(event["body"])
+    if event["queryStringParameters"].get("format") == "csv":
+        return {"statusCode": 200, "body": export_csv(rows)}
+    return {"statusCode": 200, "body": json.dumps(rows)}
 
 
 def export_csv(rows):
@@ -264,9 +272,10 @@ import json
 
 
 def lambda_handler(event, context):
-    if event.get("format") == "csv":
-        return export_csv(event["rows"])
-    return {"statusCode": 200, "body": json.dumps(event["rows"])}
+    rows = json.loads(event["body"])
+    if event["queryStringParameters"].get("format") == "csv":
+        return {"statusCode": 200, "body": export_csv(rows)}
+    return {"statusCode": 200, "body": json.dumps(rows)}
 
 
 def export_csv(rows):
@@ -283,20 +292,20 @@ import requests
 
 def handler(event, context):
     try:
-        return {"ok": process(event)}
+        return {"statusCode": 200, "body": str(process(event))}
     except ValueError as error:
         requests.post("https://hooks.example.com/alert", json={"error": str(error)})
         raise
 
 
 def process(event):
-    return int(event["n"])
+    return int(event["pathParameters"]["n"])
 ''',
             findings=(1,),
             fixed='''\
 def handler(event, context):
     try:
-        return {"ok": process(event)}
+        return {"statusCode": 200, "body": str(process(event))}
     except ValueError as error:
         import requests
         requests.post("https://hooks.example.com/alert", json={"error": str(error)})
@@ -304,7 +313,7 @@ def handler(event, context):
 
 
 def process(event):
-    return int(event["n"])
+    return int(event["pathParameters"]["n"])
 ''',
         ),
         Example(
@@ -332,7 +341,7 @@ from sklearn.linear_model import LinearRegression
 
 
 def lambda_handler(event, context):
-    if event.get("train"):
+    if event["httpMethod"] == "POST":
         return LinearRegression().fit(event["x"], event["y"]).coef_.tolist()
     return None
 ''',
@@ -342,7 +351,7 @@ lazy from sklearn.linear_model import LinearRegression
 
 
 def lambda_handler(event, context):
-    if event.get("train"):
+    if event["httpMethod"] == "POST":
         return LinearRegression().fit(event["x"], event["y"]).coef_.tolist()
     return None
 ''',
@@ -388,6 +397,25 @@ def lambda_handler(event, context):
         return s3.head_object(Bucket="bucket", Key=event["key"])
     except ClientError:
         return None
+''',
+        ),
+        Example(
+            id="nobody-waits",
+            source='''\
+import json
+
+import pandas as pd
+
+
+def lambda_handler(event, context):
+    for record in event["Records"]:
+        message = json.loads(record["body"])
+        if message.get("format") == "csv":
+            export_csv(message["rows"])
+
+
+def export_csv(rows):
+    return pd.DataFrame(rows).to_csv(index=False)
 ''',
         ),
         Example(

@@ -53,7 +53,9 @@ RULE = Rule(
         "the whole chain, like `app → utils → pandas`, and the layer the module comes from. Imports "
         "resolve as Lambda resolves them: the function's code folder first, then each layer's "
         "`python/lib/python3.X/site-packages/` and `python/` folders, in the order the function "
-        "lists its layers."
+        "lists its layers. As for LIL001, only where somebody waits on the handler's answer (an "
+        "HTTP request, a GraphQL field, a Lex turn, or an API in its deployment): a queue's worker "
+        "or a schedule saves only billed INIT (`lint-rare-handlers = true` reports them too)."
     ),
     why=(
         "The cost of a heavy import is paid wherever the chain starts: `import utils` in the handler "
@@ -73,7 +75,7 @@ import reporting
 
 
 def lambda_handler(event, context):
-    if event.get("report"):
+    if event["queryStringParameters"].get("report"):
         return reporting.render(event)
     return json.dumps(event)
 ''',
