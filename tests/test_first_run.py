@@ -171,7 +171,7 @@ def test_unused_module_outside_the_catalogue(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    put(tmp_path, "app.py", "import uuid\n\n\ndef handler(event, context):\n    return 1\n")
+    put(tmp_path, "app.py", "import uuid\n\n\ndef handler(event, context):\n    return len(event)\n")
     _, out, _ = run(["check", "--extend-heavy-modules", "uuid", "--no-cache", "app.py"], capsys)
     assert out == (
         "app.py:1:8: LIL002 `uuid` (cost unknown) is imported but never used; removing it takes its import off "

@@ -63,7 +63,7 @@ def test_no_op_for_valid_examples(example) -> None:  # type: ignore[no-untyped-d
     assert fixed == example.source
 
 
-HANDLER = "def lambda_handler(event, context):\n    return None\n"
+HANDLER = "def lambda_handler(event, context):\n    return len(event)\n"
 
 CASES = [
     pytest.param(

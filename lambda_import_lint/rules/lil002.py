@@ -54,7 +54,10 @@ RULE = Rule(
         "(`import x as x`), imports in `__init__.py` and `try: … except ImportError:` feature probes "
         "are not reported, and neither is an import that another module-scope import may load anyway: "
         "one that stays, a local module that imports it, or a module whose imports are not known "
-        "(a Lambda layer's helper, a package outside the catalogue)."
+        "(a Lambda layer's helper, a package outside the catalogue). Nor is one above handlers that "
+        "do nothing yet (print the event, return a constant: scaffolding about to be used), nor one "
+        "of a package the handler imports inside on every invocation anyway (removed, it would only "
+        "move from INIT into the request)."
     ),
     fix_safety=(
         "Unsafe: importing a module can have side effects (registering plugins, patching, "
