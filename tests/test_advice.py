@@ -257,6 +257,34 @@ def test_an_s3_notification_handler_is_not_linted_for_latency(tmp_path: Path, ca
     _assert_codes(app, capsys, ["LIL001", "LIL101"])
 
 
+SIGN_UP_ENDPOINT = """
+import json
+import os
+
+import boto3
+
+
+def lambda_handler(event, context):
+    body = json.loads(event["body"])
+    client = boto3.client("cognito-idp")
+    response = client.sign_up(
+        ClientId=os.environ["CLIENT_ID"], Username=body["email"], Password=body["password"]
+    )
+    return {"statusCode": 200, "body": json.dumps({"user": response["UserSub"]})}
+"""
+
+
+def test_an_endpoint_that_signs_users_in_is_not_rarely_invoked(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A sign-up or password-reset endpoint is called once or twice in a user's life (seed 23's
+    blind review: 3 "no" of 3, `rarely_invoked`); a sign-in endpoint, or a module that also signs
+    users in, serves every session."""
+    app = tmp_path / "app.py"
+    app.write_text(textwrap.dedent(SIGN_UP_ENDPOINT.replace("client.sign_up(", "client.initiate_auth(")))
+    _assert_codes(app, capsys, ["LIL101"])
+    app.write_text(textwrap.dedent(SIGN_UP_ENDPOINT + "\n\ndef sign_in(client, body):\n    return client.initiate_auth(**body)\n"))
+    _assert_codes(app, capsys, ["LIL101"])
+
+
 @pytest.mark.parametrize(
     "source",
     [
@@ -275,6 +303,8 @@ def test_an_s3_notification_handler_is_not_linted_for_latency(tmp_path: Path, ca
         pytest.param(EC2_STATE_CHANGE, id="ec2-state-change"),
         pytest.param(GUARDDUTY_FINDING, id="guardduty-finding"),
         pytest.param(ALARM_NOTIFICATION, id="cloudwatch-alarm-notification-through-sns"),
+        pytest.param(SIGN_UP_ENDPOINT, id="sign-up-endpoint"),
+        pytest.param(SIGN_UP_ENDPOINT.replace("sign_up(", "forgot_password("), id="forgot-password-endpoint"),
     ],
 )
 def test_rarely_invoked_handlers_are_not_linted_for_latency(source: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -296,6 +326,8 @@ def test_rarely_invoked_handlers_are_not_linted_for_latency(source: str, tmp_pat
     [
         "tests/app.py", "docs/examples/app.py", "context/examples/db/app.py", "test_app.py", "src/app_test.py",
         "conftest.py", "test-terraform/sqs-working.py", "lambda_tests/app.py", "Integration-Test/app.py",
+        # Retired code (seed 23's blind review: a `deprecated/` folder "no longer maintained").
+        "deprecated/phdatodfs/src/main.py", "functions/Archive/app.py",
     ],
 )
 def test_handler_shaped_functions_in_tests_and_docs_are_not_handlers(relative: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -154,6 +154,17 @@ _RARE_KINDS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
 )
 
 
+# What an account's sign-up or password-reset endpoint asks Cognito: once or twice in a user's life,
+# so nearly every call is a cold start and a client built per call is never reused (blind reviews
+# of seed 23's sample: sign-up, forgot-password and confirm-forgot-password endpoints, 3 "no" of 3).
+# Not in a module that also signs users in, which every session does.
+_ACCOUNT_LIFECYCLE = re.compile(
+    r"\.(?:sign_up|confirm_sign_up|forgot_password|confirm_forgot_password|admin_reset_user_password"
+    r"|resend_confirmation_code)\("
+)
+_SIGN_IN = re.compile(r"\.(?:initiate_auth|admin_initiate_auth|respond_to_auth_challenge|get_user|global_sign_out)\(")
+
+
 # The handler names of custom resources' operations and the CDK Provider framework's poller: a
 # module whose handlers are all named so is a custom resource's (`handler="app.on_create"`). Not
 # `on_event`, which plenty of handlers of other events are called (the Provider framework's own
@@ -170,7 +181,8 @@ def rarely_invoked(source: bytes | str, handler_names: Iterable[str] = ()) -> st
     framework's ``on_create``/``on_delete``/``is_complete``), a Secrets Manager rotation function (the
     four ``Step`` names), an AWS Config rule, a Cognito sign-up trigger, a Bedrock agent action
     group, a CloudWatch alarm action, a CodePipeline action, a handler of CloudTrail API-call
-    events; or a module that calls a service on localhost (``_LOCAL_SERVICE``): an emulator's."""
+    events, an account's sign-up or password-reset endpoint (``_ACCOUNT_LIFECYCLE`` without
+    ``_SIGN_IN``); or a module that calls a service on localhost (``_LOCAL_SERVICE``): an emulator's."""
     names = tuple(handler_names)
     if names and all(name in _CUSTOM_RESOURCE_HANDLERS for name in names):
         return _RARE_KINDS[0][0]
@@ -178,6 +190,8 @@ def rarely_invoked(source: bytes | str, handler_names: Iterable[str] = ()) -> st
     for kind, alternatives in _RARE_KINDS:
         if any(all(needle in text for needle in needles) for needles in alternatives):
             return kind
+    if _ACCOUNT_LIFECYCLE.search(text) is not None and _SIGN_IN.search(text) is None:
+        return "an account's sign-up or password-reset endpoint"
     if any(_hard_coded(text, found.start()) for found in _LOCAL_SERVICE.finditer(text)):
         return "a function that calls a service on its own machine (an emulator's)"
     return None

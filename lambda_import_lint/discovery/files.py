@@ -171,6 +171,9 @@ def matches_any(path: str, patterns: Iterable[str], root: Path) -> bool:
 
 
 _TEST_OR_DOCS_FOLDERS = frozenset({"tests", "test", "docs", "doc", "examples", "example"})
+# Folders whose name retires the code in them (seed 23's blind review: a `deprecated/` folder the
+# README calls "code no longer maintained").
+_RETIRED_FOLDERS = frozenset({"deprecated", "obsolete", "archive", "archived"})
 # `test-terraform/`, `tests_integration/`, `lambda-tests/` (round 12: scratch handlers in a
 # `test-terraform/` folder that nothing deploys).
 _TEST_FOLDER = re.compile(r"(?:tests?[-_].+|.+[-_]tests?)", re.IGNORECASE)
@@ -188,8 +191,9 @@ def is_test_or_docs(path: str, root: Path | None = None) -> bool:
     """A file of a test suite or of the documentation, by its path below the project root: a
     folder named ``tests``, ``test``, ``docs``, ``doc``, ``examples`` or ``example`` (round 9: a
     `context/examples/` handler nothing deploys) or, below the root, ``test-…``, ``…_tests`` and the
-    like, or a file named ``test_*.py``, ``*_test.py`` or ``conftest.py``. Folders above the root do
-    not count (a project checked out in ``~/test/``)."""
+    like, or a file named ``test_*.py``, ``*_test.py`` or ``conftest.py``; also retired code, in a
+    folder named ``deprecated``, ``obsolete``, ``archive`` or ``archived`` below the root. Folders
+    above the root do not count (a project checked out in ``~/test/``)."""
     relative = relative_to_root(path, root) if root is not None else path
     parts = relative.replace("\\", "/").split("/")
     name = parts[-1]
@@ -197,7 +201,11 @@ def is_test_or_docs(path: str, root: Path | None = None) -> bool:
     # above a file checked from elsewhere) may run through any folder of the machine.
     below = root is not None and not Path(relative).is_absolute()
     return (
-        any(part in _TEST_OR_DOCS_FOLDERS or (below and _TEST_FOLDER.fullmatch(part)) for part in parts[:-1])
+        any(
+            part in _TEST_OR_DOCS_FOLDERS
+            or (below and (_TEST_FOLDER.fullmatch(part) is not None or part.lower() in _RETIRED_FOLDERS))
+            for part in parts[:-1]
+        )
         or name.startswith("test_")
         or name.endswith("_test.py")
         or name == "conftest.py"
