@@ -342,6 +342,23 @@ def test_handler_shaped_functions_in_tests_and_docs_are_not_handlers(relative: s
     assert [item["code"] for item in _check(tmp_path / "project", capsys)] == ["LIL001"]
 
 
+def test_a_template_in_a_deprecated_folder_declares_no_handler(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Seed 23's blind review: `deprecated/phdatodfs/` holds its own SAM template, but the README
+    calls the folder "code no longer maintained": its template declares nothing, and its handler
+    is no handler. The same project outside such a folder is linted."""
+    for folder, expected in (("deprecated/phdatodfs", []), ("functions/phdatodfs", ["LIL001"])):
+        project = tmp_path / folder.split("/")[0]
+        code = tmp_path / folder / "src"
+        code.mkdir(parents=True)
+        (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")
+        (code.parent / "template.yaml").write_text(
+            "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n"
+            "    Properties:\n      CodeUri: src/\n      Handler: main.process\n      Runtime: python3.12\n"
+        )
+        (code / "main.py").write_text(textwrap.dedent(TEST_FILE_HANDLER).replace("def handler", "def process"))
+        assert [item["code"] for item in _check(project, capsys)] == expected, folder
+
+
 @pytest.mark.parametrize("relative", ["testing/app.py", "contest-entries/app.py", "latest/app.py", "attestation/app.py"])
 def test_folders_that_only_look_like_tests_hold_handlers(relative: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "project" / relative

