@@ -359,6 +359,32 @@ def test_a_template_in_a_deprecated_folder_declares_no_handler(tmp_path: Path, c
         assert [item["code"] for item in _check(project, capsys)] == expected, folder
 
 
+def test_an_undeployed_sibling_of_declared_functions_is_not_a_handler(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Round 12's blind review: `lambda/bjorn/index.py` sits beside `lambda/gizmo/` and
+    `lambda/daphne/`, which the stack deploys, but nothing deploys it (a half-renamed copy): its
+    handler-shaped function is no handler. A helper module inside a deployed function's folder,
+    and a handler in a project that declares nothing, are judged as before."""
+    (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")
+    functions = "".join(
+        f"  {name.title()}:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        f"      CodeUri: lambda/{name}/\n      Handler: index.handler\n      Runtime: python3.12\n"
+        for name in ("gizmo", "daphne")
+    )
+    handler = textwrap.dedent(TEST_FILE_HANDLER)
+    for relative in ("lambda/gizmo/index.py", "lambda/daphne/index.py", "lambda/bjorn/index.py", "lambda/gizmo/tools.py"):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(handler)
+    (tmp_path / "template.yaml").write_text("Transform: AWS::Serverless-2016-10-31\nResources:\n" + functions)
+    reported = sorted(str(item["path"]) for item in _check(tmp_path, capsys))
+    assert [Path(path).relative_to(tmp_path).as_posix() for path in reported] == [
+        "lambda/daphne/index.py", "lambda/gizmo/index.py", "lambda/gizmo/tools.py",
+    ]
+    assert _flake8(tmp_path / "lambda/bjorn/index.py") == []
+    assert _flake8(tmp_path / "lambda/gizmo/tools.py") == ["LIL001"]
+    (tmp_path / "template.yaml").unlink()
+    assert [item["code"] for item in _check(tmp_path / "lambda/bjorn/index.py", capsys)] == ["LIL001"]
+
+
 @pytest.mark.parametrize("relative", ["testing/app.py", "contest-entries/app.py", "latest/app.py", "attestation/app.py"])
 def test_folders_that_only_look_like_tests_hold_handlers(relative: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "project" / relative
@@ -1586,47 +1612,29 @@ def test_an_unused_import_that_costs_a_few_milliseconds_is_not_reported(  # type
 
 
 @pytest.mark.parametrize(
-    ("local_import", "expected"),
+    ("helper", "local_import", "expected"),
     [
-        pytest.param("    from openpyxl.worksheet.table import Table\n", [], id="on-the-main-path"),
-        pytest.param("    if event['queryStringParameters'].get('table'):\n        from openpyxl.worksheet.table import Table\n", ["LIL001"],
-                     id="on-a-branch"),
+        pytest.param(True, "    from openpyxl.worksheet.table import Table\n", [], id="used-on-the-main-path"),
+        pytest.param(True, "    if event['queryStringParameters'].get('table'):\n        from openpyxl.worksheet.table import Table\n",
+                     ["LIL001"], id="used-on-a-branch"),
+        pytest.param(False, "    from openpyxl.worksheet.table import Table\n", [], id="unused-on-the-main-path"),
+        pytest.param(False, "    if event['body']:\n        from openpyxl.worksheet.table import Table\n", ["LIL002"],
+                     id="unused-on-a-branch"),
     ],
 )
 def test_a_package_the_handler_imports_on_every_invocation_is_not_deferred(  # type: ignore[no-untyped-def]
-    local_import: str, expected: list[str], tmp_path: Path, capsys
+    helper: bool, local_import: str, expected: list[str], tmp_path: Path, capsys
 ) -> None:
     """The handler imports `openpyxl.worksheet.table` at the top of its body (round 11's blind
     review of a monthly report): every invocation loads openpyxl anyway, so moving the
-    module-scope `import openpyxl` into the one helper that uses it saves nothing."""
+    module-scope `import openpyxl` into the one helper that uses it saves nothing; unused (a blind
+    review of a never-judged sample), removing it only moves INIT's share of openpyxl into the
+    request. Imported on a branch, it moves, or goes."""
     app = tmp_path / "app.py"
+    style = "def style(ws):\n    return openpyxl.styles.Font(bold=True)\n\n\n" if helper else ""
+    bold = "    if event['queryStringParameters'].get('bold'):\n        return style(event)\n" if helper else ""
     app.write_text(
-        "import openpyxl\n\n\ndef style(ws):\n    return openpyxl.styles.Font(bold=True)\n\n\n"
-        "def handler(event, context):\n" + local_import
-        + "    if event['queryStringParameters'].get('bold'):\n        return style(event)\n    return event['rows']\n"
-    )
-    _assert_codes(app, capsys, expected)
-
-
-@pytest.mark.parametrize(
-    ("local_import", "expected"),
-    [
-        pytest.param("    from openpyxl.worksheet.table import Table\n", [], id="on-the-main-path"),
-        pytest.param("    if event['body']:\n        from openpyxl.worksheet.table import Table\n", ["LIL002"],
-                     id="on-a-branch"),
-    ],
-)
-def test_an_unused_import_of_a_package_every_invocation_imports_is_not_reported(  # type: ignore[no-untyped-def]
-    local_import: str, expected: list[str], tmp_path: Path, capsys
-) -> None:
-    """The same monthly report's `import openpyxl` is unused (a blind review of a never-judged
-    sample): the handler imports `openpyxl.worksheet.table` on every invocation, so removing the
-    line only moves INIT's share of openpyxl into the request. Imported on a branch, it goes."""
-    app = tmp_path / "app.py"
-    app.write_text(
-        "import openpyxl\n\n\ndef handler(event, context):\n" + local_import
-        + "        return Table(displayName='AWS', ref='A1:E2')\n" * (local_import.count("if ") > 0)
-        + "    return event['rows']\n"
+        "import openpyxl\n\n\n" + style + "def handler(event, context):\n" + local_import + bold + "    return event['rows']\n"
     )
     _assert_codes(app, capsys, expected)
 

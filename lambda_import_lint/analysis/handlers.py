@@ -32,18 +32,24 @@ def looks_like_handler(function: FunctionInfo, handler_names: Iterable[str]) -> 
 
 
 def resolve_handlers(
-    facts: ModuleFacts, declared: Iterable[str], handler_names: Iterable[str], path: str = "", root: Path | None = None
+    facts: ModuleFacts,
+    declared: Iterable[str],
+    handler_names: Iterable[str],
+    path: str = "",
+    root: Path | None = None,
+    undeployed: bool = False,
 ) -> tuple[FunctionInfo, ...]:
     """The module's handlers: the declared functions if any are declared, else the heuristic,
     which does not apply to tests and documentation (``tests/``, ``docs/``, ``test_*.py``): a
     handler-shaped function there is a fixture or an example, not a deployed function; nor to a
-    file no handler string can name (``main.2.py``: a backup next to ``main.py``). A handler-shaped
-    function that another one calls is a helper, not a handler."""
+    file no handler string can name (``main.2.py``: a backup next to ``main.py``), nor to an
+    undeployed sibling of declared functions (``Declared.undeployed``). A handler-shaped function
+    that another one calls is a helper, not a handler."""
     declared = tuple(declared)
     if declared:
         found = (facts.function_named(name) for name in declared)
         return tuple(function for function in found if function is not None)
-    if is_test_or_docs(path, root) or is_unimportable(path):
+    if undeployed or is_test_or_docs(path, root) or is_unimportable(path):
         return ()
     shaped = tuple(function for function in facts.functions if looks_like_handler(function, handler_names))
     if shaped and is_a_copy(path, {function.name for function in shaped}):

@@ -80,6 +80,7 @@ def needs_full_analysis(
     local_file: Path | None = None,
     layer_roots: tuple[LayerRoot, ...] = (),
     path: str | None = None,
+    undeployed: bool = False,
 ) -> bool:
     """The stdlib-parser test: a handler (or shared code) and a heavy or SDK import at module scope
     (anywhere, when handlers may run with SnapStart: LIL102 looks inside functions) that some rule
@@ -90,6 +91,8 @@ def needs_full_analysis(
     if tree is None:
         return True  # let LibCST decide, and report, what the stdlib parser cannot read
     statements = list(_module_level(tree.body))
+    if not (library or declared) and undeployed:
+        return False  # an undeployed sibling of declared functions has no handlers
     if not (library or declared):
         functions = (s for s in statements if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)))
         if not any(_looks_like_handler(function, config.handler_names) for function in functions):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 import libcst as cst
 
@@ -223,33 +223,34 @@ def _reports(call: cst.Call) -> bool:
 def _inert(value: cst.BaseExpression) -> bool:
     """A literal, a dict, list or tuple of those, or ``json.dumps`` of one: what a placeholder
     returns (not its input: a function returning what it was given may be a step of a workflow)."""
-    if _literal(value):
-        return True
-    if isinstance(value, cst.Dict):
-        return all(
-            isinstance(element, cst.DictElement) and _inert(element.key) and _inert(element.value)
-            for element in value.elements
-        )
-    if isinstance(value, (cst.List, cst.Tuple)):
-        return all(isinstance(element, cst.Element) and _inert(element.value) for element in value.elements)
-    if isinstance(value, cst.Call) and dotted_name(value.func) == "json.dumps":
-        return all(_inert(arg.value) for arg in value.args)
-    return False
+    return _built_of(value, lambda atom: _scalar(atom) or (
+        isinstance(atom, cst.Call) and dotted_name(atom.func) == "json.dumps"
+        and all(_inert(arg.value) for arg in atom.args)
+    ))
 
 
 def _literal(value: cst.BaseExpression) -> bool:
     """A literal value: ``None``, ``0``, ``"n/a"``, ``{}``, ``[]``, ``{"items": []}``."""
+    return _built_of(value, _scalar)
+
+
+def _scalar(value: cst.BaseExpression) -> bool:
     if isinstance(value, (cst.SimpleString, cst.Integer, cst.Float)):
         return True
-    if isinstance(value, cst.Name):
-        return value.value in ("None", "True", "False")
+    return isinstance(value, cst.Name) and value.value in ("None", "True", "False")
+
+
+def _built_of(value: cst.BaseExpression, atom: Callable[[cst.BaseExpression], bool]) -> bool:
+    """``atom`` holds for ``value``, or it is a dict, list or tuple built of such values only."""
+    if atom(value):
+        return True
     if isinstance(value, cst.Dict):
         return all(
-            isinstance(element, cst.DictElement) and _literal(element.key) and _literal(element.value)
+            isinstance(element, cst.DictElement) and _built_of(element.key, atom) and _built_of(element.value, atom)
             for element in value.elements
         )
     if isinstance(value, (cst.List, cst.Tuple)):
-        return all(isinstance(element, cst.Element) and _literal(element.value) for element in value.elements)
+        return all(isinstance(element, cst.Element) and _built_of(element.value, atom) for element in value.elements)
     return False
 
 

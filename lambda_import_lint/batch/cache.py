@@ -360,6 +360,7 @@ class Cache(Store):
             task.path, task.declared, sorted(task.warm), sorted(task.rare), sorted(task.busy), sorted(task.roomy),
             task.layer_roots,
             task.layer,
+            task.undeployed,
         )
         digest.update(repr(declared).encode())
         digest.update(source)

@@ -370,7 +370,7 @@ def _prescreen(source: bytes, library: bool, task: Task, options: Options) -> tu
     with recording() as dependencies:
         needed = needs_full_analysis(
             tree, library, config, task.declared, config.heavy, bool(task.warm), local_file, task.layer_roots,
-            task.path,
+            task.path, task.undeployed,
         )
     return not needed, dependencies
 

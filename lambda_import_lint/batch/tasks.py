@@ -23,6 +23,7 @@ class Task(NamedTuple):
     roomy: frozenset[str] = frozenset()  # declared handlers with a full vCPU or more (≥ 1,769 MB)
     layer_roots: tuple[LayerRoot, ...] = ()  # the folders of its handlers' layers (imports resolve there)
     layer: str = ""  # the declared layer the file belongs to (checked as shared code)
+    undeployed: bool = False  # nothing declares it, but a folder beside its own holds a declared handler
 
     def read(self) -> bytes | SourceError:
         """The file's bytes (stdin's, when given), or why there are none."""
@@ -35,7 +36,7 @@ class Task(NamedTuple):
 
         return Request(
             self.path, config, self.declared, self.warm, codes, rare=self.rare, busy=self.busy,
-            roomy=self.roomy, layer_roots=self.layer_roots, layer=self.layer,
+            roomy=self.roomy, layer_roots=self.layer_roots, layer=self.layer, undeployed=self.undeployed,
         )
 
 

@@ -141,9 +141,14 @@ class Declared(NamedTuple):
     roomy: frozenset[str] = frozenset()
     layer_roots: tuple[LayerRoot, ...] = ()  # where its handlers' imports resolve after its folder
     layer: str = ""  # the layer this file can be imported from (shared code), when it is not a handler module
+    # Declared by nothing while a folder beside its own holds a declared handler (`lambda/bjorn/`
+    # next to the deployed `lambda/gizmo/`): an undeployed sibling, whose handler-shaped
+    # functions are not handlers.
+    undeployed: bool = False
 
 
 _NOTHING_DECLARED = Declared()
+_UNDEPLOYED = Declared(undeployed=True)
 
 
 class Declarations:
@@ -177,6 +182,18 @@ class Declarations:
                         layer_folders.setdefault(root, name)
         # Longest first: a layer folder inside another one names its own files.
         self._layer_folders = sorted(layer_folders.items(), key=lambda item: -len(item[0]))
+        # The folders of the handler files deployment files declare, and the folders holding them:
+        # a file in a folder beside one of those that nothing declares is an undeployed sibling.
+        self._declared_folders = {
+            os.path.dirname(os.path.realpath(declaration.path))
+            for declaration in items
+            if declaration.path is not None and declaration.source not in ("config", "heuristic")
+        }
+        self._code_roots = tuple(
+            os.path.realpath(declaration.code_root).rstrip(os.sep) + os.sep
+            for declaration in items if declaration.code_root is not None
+        )
+        self._parents = {os.path.dirname(folder) for folder in self._declared_folders}
 
     def warnings_under(self, paths: Iterable[str]) -> list[str]:
         """Warnings about deployment files under the checked paths (not the whole project), one
@@ -206,7 +223,9 @@ class Declarations:
         matching = self.matching(file)
         if not matching:  # the common case
             layer = self.layer_of(file)
-            return Declared(layer=layer) if layer else _NOTHING_DECLARED
+            if layer:
+                return Declared(layer=layer)
+            return _UNDEPLOYED if self._undeployed_sibling(file) else _NOTHING_DECLARED
         functions = tuple(dict.fromkeys(d.function for d in matching))
         warm = frozenset(d.function for d in matching if d.warm)
         rare = frozenset(
@@ -222,6 +241,19 @@ class Declarations:
             if all((d.memory_mb or 0) >= FULL_VCPU_MB for d in matching if d.function == function)
         )
         return Declared(functions, warm, rare, busy, roomy, roots)
+
+    def _undeployed_sibling(self, file: str) -> bool:
+        """Whether nothing declares ``file`` while a folder beside its own holds a declared handler
+        file (blind reviews: such modules were worth a finding 2 times in 9 — a half-renamed copy
+        of a deployed function, scaffolding nothing deploys — and one of the two was a handler the
+        readers missed). Not a file inside a declared function's code folder: its helpers'."""
+        if not self._parents:
+            return False
+        folder = os.path.dirname(os.path.realpath(file))
+        if folder in self._declared_folders or os.path.dirname(folder) not in self._parents:
+            return False
+        inside = folder.rstrip(os.sep) + os.sep
+        return not any(inside.startswith(root) for root in self._code_roots)
 
     def layer_of(self, file: str) -> str:
         """The name of the declared layer ``file`` can be imported from ("" for none)."""

@@ -56,7 +56,7 @@ def analyse(source: bytes | str, request: Request) -> Analysis | FileResult:
     local_file = Path(path) if local and path not in ("-", "") else None
     if not request.full and not needs_full_analysis(
         tree, library, config, request.declared, config.heavy, bool(request.warm), local_file, request.layer_roots,
-        path,
+        path, request.undeployed,
     ):
         return FileResult(path)
     with _cycle_collection_paused():
@@ -201,7 +201,9 @@ def _analyse_module(
 
     path, config = request.path, request.config
     facts = collect_facts(module, postponed_annotations=config.target_minor >= 14)
-    handlers = () if library else resolve_handlers(facts, request.declared, config.handler_names, path, config.root)
+    handlers = () if library else resolve_handlers(
+        facts, request.declared, config.handler_names, path, config.root, request.undeployed
+    )
     handler_names = tuple(handler.qualname for handler in handlers)
     if not library and not handlers:
         return Analysis(module, facts, FileResult(path, parsed=True), handler_names)

@@ -25,6 +25,7 @@ class Request(NamedTuple):  # (not a dataclass: built on the start-up path, see 
     roomy: frozenset[str] = frozenset()  # declared handlers with a full vCPU or more (≥ 1,769 MB)
     layer_roots: tuple[LayerRoot, ...] = ()  # where imports resolve after the file's folder: its layers'
     layer: str = ""  # the declared layer the file belongs to: shared code, checked as `library-paths` are
+    undeployed: bool = False  # nothing declares it, but a folder beside its own holds a declared handler
 
     @classmethod
     def declared_as(
@@ -34,6 +35,7 @@ class Request(NamedTuple):  # (not a dataclass: built on the start-up path, see 
         return cls(
             path, config, declared.functions, declared.warm, codes, noqa, rare=declared.rare, busy=declared.busy,
             roomy=declared.roomy, layer_roots=declared.layer_roots, layer=declared.layer,
+            undeployed=declared.undeployed,
         )
 
     def selected_codes(self) -> frozenset[str]:
