@@ -362,8 +362,9 @@ def test_a_template_in_a_deprecated_folder_declares_no_handler(tmp_path: Path, c
 def test_an_undeployed_sibling_of_declared_functions_is_not_a_handler(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     """Round 12's blind review: `lambda/bjorn/index.py` sits beside `lambda/gizmo/` and
     `lambda/daphne/`, which the stack deploys, but nothing deploys it (a half-renamed copy): its
-    handler-shaped function is no handler. A helper module inside a deployed function's folder,
-    and a handler in a project that declares nothing, are judged as before."""
+    handler-shaped function is no handler. A helper module inside a deployed function's folder, a
+    folder beside a single declared one, and a handler in a project that declares nothing, are
+    judged as before."""
     (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")
     functions = "".join(
         f"  {name.title()}:\n    Type: AWS::Serverless::Function\n    Properties:\n"
@@ -381,6 +382,12 @@ def test_an_undeployed_sibling_of_declared_functions_is_not_a_handler(tmp_path: 
     ]
     assert _flake8(tmp_path / "lambda/bjorn/index.py") == []
     assert _flake8(tmp_path / "lambda/gizmo/tools.py") == ["LIL001"]
+    # One declared neighbour says nothing of the others (round 14: CDK functions the reader
+    # missed beside one a Dockerfile declares).
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n" + functions.split("  Daphne:")[0]
+    )
+    assert [item["code"] for item in _check(tmp_path / "lambda/bjorn/index.py", capsys)] == ["LIL001"]
     (tmp_path / "template.yaml").unlink()
     assert [item["code"] for item in _check(tmp_path / "lambda/bjorn/index.py", capsys)] == ["LIL001"]
 

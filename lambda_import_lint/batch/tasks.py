@@ -23,7 +23,7 @@ class Task(NamedTuple):
     roomy: frozenset[str] = frozenset()  # declared handlers with a full vCPU or more (≥ 1,769 MB)
     layer_roots: tuple[LayerRoot, ...] = ()  # the folders of its handlers' layers (imports resolve there)
     layer: str = ""  # the declared layer the file belongs to (checked as shared code)
-    undeployed: bool = False  # nothing declares it, but a folder beside its own holds a declared handler
+    undeployed: bool = False  # nothing declares it, but folders beside its own hold declared handlers
 
     def read(self) -> bytes | SourceError:
         """The file's bytes (stdin's, when given), or why there are none."""

@@ -7,6 +7,7 @@ discovery reads them; this module imports nothing of ours.
 
 from __future__ import annotations
 
+import collections
 import os
 from pathlib import Path
 from typing import Iterable, NamedTuple
@@ -141,7 +142,7 @@ class Declared(NamedTuple):
     roomy: frozenset[str] = frozenset()
     layer_roots: tuple[LayerRoot, ...] = ()  # where its handlers' imports resolve after its folder
     layer: str = ""  # the layer this file can be imported from (shared code), when it is not a handler module
-    # Declared by nothing while a folder beside its own holds a declared handler (`lambda/bjorn/`
+    # Declared by nothing while folders beside its own hold declared handlers (`lambda/bjorn/`
     # next to the deployed `lambda/gizmo/`): an undeployed sibling, whose handler-shaped
     # functions are not handlers.
     undeployed: bool = False
@@ -193,7 +194,10 @@ class Declarations:
             os.path.realpath(declaration.code_root).rstrip(os.sep) + os.sep
             for declaration in items if declaration.code_root is not None
         )
-        self._parents = {os.path.dirname(folder) for folder in self._declared_folders}
+        # A folder holding two declared functions' folders or more: one declaration alone (a
+        # Dockerfile beside CDK functions our reader missed) says nothing of its neighbours.
+        beside = collections.Counter(os.path.dirname(folder) for folder in self._declared_folders)
+        self._parents = {parent for parent, count in beside.items() if count >= 2}
 
     def warnings_under(self, paths: Iterable[str]) -> list[str]:
         """Warnings about deployment files under the checked paths (not the whole project), one
@@ -243,10 +247,12 @@ class Declarations:
         return Declared(functions, warm, rare, busy, roomy, roots)
 
     def _undeployed_sibling(self, file: str) -> bool:
-        """Whether nothing declares ``file`` while a folder beside its own holds a declared handler
-        file (blind reviews: such modules were worth a finding 2 times in 9 — a half-renamed copy
-        of a deployed function, scaffolding nothing deploys — and one of the two was a handler the
-        readers missed). Not a file inside a declared function's code folder: its helpers'."""
+        """Whether nothing declares ``file`` while two folders or more beside its own hold declared
+        handler files (blind reviews: such modules were worth a finding 2 times in 9 — a
+        half-renamed copy of a deployed function, scaffolding nothing deploys — and one of the two
+        was a handler the readers missed; with one declared neighbour only, a project whose CDK
+        functions the reader missed lost 4 findings judged worth it). Not a file inside a declared
+        function's code folder: its helpers'."""
         if not self._parents:
             return False
         folder = os.path.dirname(os.path.realpath(file))

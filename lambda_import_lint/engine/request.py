@@ -25,7 +25,7 @@ class Request(NamedTuple):  # (not a dataclass: built on the start-up path, see 
     roomy: frozenset[str] = frozenset()  # declared handlers with a full vCPU or more (≥ 1,769 MB)
     layer_roots: tuple[LayerRoot, ...] = ()  # where imports resolve after the file's folder: its layers'
     layer: str = ""  # the declared layer the file belongs to: shared code, checked as `library-paths` are
-    undeployed: bool = False  # nothing declares it, but a folder beside its own holds a declared handler
+    undeployed: bool = False  # nothing declares it, but folders beside its own hold declared handlers
 
     @classmethod
     def declared_as(
