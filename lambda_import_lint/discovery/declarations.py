@@ -184,7 +184,7 @@ class Declarations:
         # Longest first: a layer folder inside another one names its own files.
         self._layer_folders = sorted(layer_folders.items(), key=lambda item: -len(item[0]))
         # The folders of the handler files deployment files declare, and the folders holding them:
-        # a file in a folder beside one of those that nothing declares is an undeployed sibling.
+        # a file nothing declares in a folder beside two of those or more is an undeployed sibling.
         self._declared_folders = {
             os.path.dirname(os.path.realpath(declaration.path))
             for declaration in items
