@@ -277,3 +277,27 @@ def test_no_chain_while_a_module_we_cannot_see_may_load_the_heavy_one(tmp_path: 
     assert main(["check", "--format", "json", "--no-cache", "--select", "LIL004", "app.py"]) == 0
     (tmp_path / "app.py").write_text("import json\nimport store\n\n\n" + handler)
     assert main(["check", "--format", "json", "--no-cache", "--select", "LIL004", "app.py"]) == 1
+
+
+def test_a_cdk_asset_folder_joined_to_a_path_constant(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`const lambdasPath = path.join(__dirname, '../../lambdas')`, then
+    `Code.fromAsset(path.join(lambdasPath, 'api_handlers'))` (round 14: a stack whose every
+    function the reader missed, so its API handlers were found by the heuristic only)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "infra" / "lib").mkdir(parents=True)
+    (tmp_path / "infra" / "cdk.json").write_text('{"app": "npx ts-node bin/app.ts"}\n')
+    (tmp_path / "infra" / "lib" / "api-stack.ts").write_text(
+        "import * as path from 'path';\nimport * as lambda from 'aws-cdk-lib/aws-lambda';\n\n"
+        "export class ApiStack extends cdk.Stack {\n  constructor(scope: Construct, id: string) {\n"
+        "    super(scope, id);\n    const lambdasPath = path.join(__dirname, '../../lambdas');\n"
+        "    new lambda.Function(this, 'GetReport', {\n      runtime: lambda.Runtime.PYTHON_3_12,\n"
+        "      handler: 'get_report.handler',\n      code: lambda.Code.fromAsset(path.join(lambdasPath, 'api')),\n"
+        "    });\n  }\n}\n"
+    )
+    (tmp_path / "lambdas" / "api").mkdir(parents=True)
+    (tmp_path / "lambdas" / "api" / "get_report.py").write_text("def handler(event, context):\n    return event\n")
+    rows, _ = _handlers(capsys)
+    assert [(row["path"], row["function"], row["source"]) for row in rows] == [
+        ("lambdas/api/get_report.py", "handler", "infra/lib/api-stack.ts")
+    ]

@@ -162,10 +162,23 @@ def _balanced(text: str, start: int) -> str:
     return text[start:]
 
 
-def _ts_path(expression: str, source: Path, app: Path) -> Path | None:
-    joined = re.match(r"\s*path\.(?:join|resolve)\(\s*__dirname\s*((?:,\s*['\"][^'\"]*['\"]\s*)+)\)", expression)
+def _ts_path(expression: str, source: Path, app: Path, text: str = "") -> Path | None:
+    """The folder a TypeScript path expression names: a literal (relative to the CDK app),
+    ``path.join(__dirname, "…")``, or ``path.join(lambdasPath, "x")`` where the same file assigns
+    ``const lambdasPath = path.join(__dirname, "…")`` (round 14: a stack whose every function the
+    reader missed)."""
+    joined = re.match(r"\s*path\.(?:join|resolve)\(\s*(\w+)\s*((?:,\s*['\"][^'\"]*['\"]\s*)+)\)", expression)
     if joined:
-        return source.parent.joinpath(*re.findall(r"['\"]([^'\"]*)['\"]", joined.group(1)))
+        parts = re.findall(r"['\"]([^'\"]*)['\"]", joined.group(2))
+        if joined.group(1) == "__dirname":
+            return source.parent.joinpath(*parts)
+        assigned = re.search(
+            r"(?:const|let|var)\s+" + re.escape(joined.group(1))
+            + r"\s*(?::\s*string\s*)?=\s*(path\.(?:join|resolve)\(\s*__dirname[^)]*\))",
+            text,
+        )
+        base = _ts_path(assigned.group(1), source, app) if assigned else None
+        return base.joinpath(*parts) if base is not None else None
     plain = re.match(r"\s*['\"]([^'\"]+)['\"]", expression)
     return app / plain.group(1) if plain else None
 
@@ -195,10 +208,10 @@ def _ts_layers(text: str, path: Path, app: Path) -> dict[str, Layer]:
         body = _balanced(text, match.end() - 1)
         if kind == "PythonLayerVersion":
             entry = re.search(r"entry\s*:\s*([^,\n}]+(?:\([^)]*\))?)", body)
-            folder = _ts_path(entry.group(1), path, app) if entry else None
+            folder = _ts_path(entry.group(1), path, app, text) if entry else None
         else:
             asset = _TS_ASSET.search(body)
-            folder = _ts_path(asset.group(1), path, app) if asset else None
+            folder = _ts_path(asset.group(1), path, app, text) if asset else None
         built = kind == "PythonLayerVersion"
         layers[variable] = Layer(name, unknown=_UNKNOWN_FOLDER) if folder is None else define_layer(name, folder, built)
     return layers
@@ -224,14 +237,14 @@ def cdk_typescript(path: Path, app: Path, found: Found) -> None:
         snap = bool(re.search(r"snapStart\s*:\s*(?:\w+\.)*SnapStartConf\.ON_PUBLISHED_VERSIONS", body))
         if kind == "PythonFunction":
             entry = re.search(r"entry\s*:\s*([^,\n}]+(?:\([^)]*\))?)", body)
-            folder = _ts_path(entry.group(1), path, app) if entry else None
+            folder = _ts_path(entry.group(1), path, app, text) if entry else None
             index = re.search(r"index\s*:\s*['\"]([^'\"]+)['\"]", body)
             name = re.search(r"handler\s*:\s*['\"]([^'\"]+)['\"]", body)
             module = (index.group(1) if index else "index.py").removesuffix(".py")
             handler: str | None = f"{module}.{name.group(1) if name else 'handler'}"
         else:
             asset = _TS_ASSET.search(body)
-            folder = _ts_path(asset.group(1), path, app) if asset else None
+            folder = _ts_path(asset.group(1), path, app, text) if asset else None
             handler_match = re.search(r"handler\s*:\s*['\"]([^'\"]+)['\"]", body)
             handler = handler_match.group(1) if handler_match else None
         memory = re.search(r"memorySize\s*:\s*(\d+)\s*[,}\n]", body)
