@@ -257,7 +257,7 @@ import pandas as pd
 
 def lambda_handler(event, context):
     rows = json.loads(event["body"])
-    if event["queryStringParameters"].get("format") == "csv":
+    if (event.get("queryStringParameters") or {}).get("format") == "csv":
         return {"statusCode": 200, "body": export_csv(rows)}
     return {"statusCode": 200, "body": json.dumps(rows)}
 
@@ -273,7 +273,7 @@ import json
 
 def lambda_handler(event, context):
     rows = json.loads(event["body"])
-    if event["queryStringParameters"].get("format") == "csv":
+    if (event.get("queryStringParameters") or {}).get("format") == "csv":
         return {"statusCode": 200, "body": export_csv(rows)}
     return {"statusCode": 200, "body": json.dumps(rows)}
 

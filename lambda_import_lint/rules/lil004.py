@@ -75,7 +75,7 @@ import reporting
 
 
 def lambda_handler(event, context):
-    if event["queryStringParameters"].get("report"):
+    if (event.get("queryStringParameters") or {}).get("report"):
         return reporting.render(event)
     return json.dumps(event)
 ''',
