@@ -26,6 +26,20 @@ def handler(event, context):
     return cfnresponse.send(event, context, cfnresponse.SUCCESS, {"v": client.get_parameter(Name="x")})
 """
 
+UNUSED_IN_A_CUSTOM_RESOURCE = """
+import json
+import urllib.request
+import boto3
+
+
+def handler(event, context):
+    print(event["RequestType"])
+    answer = {"Status": "SUCCESS", "PhysicalResourceId": "x", "StackId": event["StackId"],
+              "RequestId": event["RequestId"], "LogicalResourceId": event["LogicalResourceId"]}
+    request = urllib.request.Request(event["ResponseURL"], data=json.dumps(answer).encode(), method="PUT")
+    urllib.request.urlopen(request)
+"""
+
 ROTATION = """
 import boto3
 import pymysql
@@ -289,6 +303,9 @@ def test_an_endpoint_that_signs_users_in_is_not_rarely_invoked(tmp_path: Path, c
     "source",
     [
         pytest.param(CUSTOM_RESOURCE, id="custom-resource"),
+        # An unused import costs only cold starts, which nothing waits on here (seed 24's blind
+        # review of a custom-resource example whose `import boto3` went unused).
+        pytest.param(UNUSED_IN_A_CUSTOM_RESOURCE, id="custom-resource-with-an-unused-import"),
         pytest.param(ROTATION, id="rotation"),
         pytest.param(CONFIG_RULE, id="config-rule"),
         pytest.param(COGNITO_SIGN_UP, id="cognito-sign-up-trigger"),
@@ -314,10 +331,10 @@ def test_rarely_invoked_handlers_are_not_linted_for_latency(source: str, tmp_pat
     assert _check(app, capsys) == []
     assert _flake8(app) == []
     (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\nlint-rare-handlers = true\n")
-    # Turned back on, the module gets its findings (a client per call, or an import one handler
-    # uses; `--defer all` for the clients only some invocations build).
+    # Turned back on, the module gets its findings (a client per call, an import one handler uses
+    # or none does; `--defer all` for the clients only some invocations build).
     turned_on = {str(item["code"]) for item in _check(app, capsys, "--defer", "all")}
-    assert turned_on & {"LIL001", "LIL101"}
+    assert turned_on & {"LIL001", "LIL002", "LIL101"}
     assert turned_on <= set(_flake8(app, "--lil-lint-rare-handlers", "--lil-defer", "all"))
 
 
@@ -1424,6 +1441,16 @@ def test_a_finding_costs_what_the_module_would_stop_loading(  # type: ignore[no-
         pytest.param("    else:\n        return {'statusCode': 400, 'body': 'no msg'}\n", [], id="else-answers-an-error"),
         pytest.param("    else:\n        logger.error('no msg')\n        status = {}\n", [], id="else-reports-and-falls-back"),
         pytest.param("    else:\n        status = None\n", ["LIL001"], id="else-only-falls-back"),
+        pytest.param(
+            "    else:\n        status_code = 400\n        body = 'Bad Request: %s' % body\n"
+            "    return {'statusCode': status_code, 'body': body}\n",
+            [], id="else-sets-an-error-status-and-its-text",
+        ),
+        pytest.param(
+            "    else:\n        status_code = 200\n        body = f'nothing in {body}'\n"
+            "    return {'statusCode': status_code, 'body': body}\n",
+            ["LIL001"], id="else-sets-a-success-status",
+        ),
         pytest.param("    raise ValueError('unsupported message')\n", [], id="then-only-raises"),
         pytest.param("    logger.info('nothing to send')\n    return {'statusCode': 422}\n", [], id="then-only-answers-an-error"),
         pytest.param("    return {'statusCode': 200, 'body': 'nothing to send'}\n", ["LIL001"], id="then-answers"),
@@ -1477,6 +1504,67 @@ def test_a_branch_on_the_deployments_configuration_is_taken_by_every_invocation_
     )
     _assert_codes(app, capsys, expected)
     assert [item["code"] for item in _check(app, capsys, "--defer", "all")] == ["LIL001"]
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "expected"),
+    [
+        pytest.param("body['type'] == 'url_verification'", "    else:\n", [], id="slack-url-verification"),
+        pytest.param(
+            "'challenge' in body", "    elif body['type'] == 'event_callback':\n", [], id="then-the-events",
+        ),
+        pytest.param(
+            "event['headers'].get('x-amz-sns-message-type') == 'SubscriptionConfirmation'", "    else:\n", [],
+            id="sns-subscription-confirmation",
+        ),
+        pytest.param("body['type'] == 'reaction_added'", "    else:\n", ["LIL001"], id="an-event-of-its-own"),
+    ],
+)
+def test_a_webhooks_set_up_handshake_is_no_way_of_its_own(  # type: ignore[no-untyped-def]
+    first: str, then: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """Slack's `url_verification` (SNS's subscription confirmation, Meta's `hub.challenge`) comes
+    once, when the endpoint is set up: every other request goes the other way (a blind review of a
+    Slack bot), so an import used there is needed by every invocation that does any work."""
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import json\nimport requests\n\n\ndef handler(event, context):\n    body = json.loads(event['body'])\n"
+        f"    if {first}:\n        return {{'statusCode': 200, 'body': body['challenge']}}\n" + then
+        + "        requests.post('https://hooks.example.com', json=body)\n        return {'statusCode': 200}\n"
+        + ("    else:\n        print('unknown event')\n" if then.startswith("    elif") else "")
+    )
+    _assert_codes(app, capsys, expected)
+
+
+@pytest.mark.parametrize(
+    ("tried", "expected"),
+    [
+        pytest.param("        return os.environ['DB_PASSWORD']\n", ["LIL101"], id="an-environment-variable"),
+        pytest.param(
+            "        print('reading the password')\n        password = os.environ[PASSWORD]\n        return password\n",
+            ["LIL101"], id="an-environment-variable-named-by-a-constant",
+        ),
+        pytest.param("        return json.loads(event['body'])['password']\n", ["LIL001"], id="a-field-of-the-request"),
+    ],
+)
+def test_a_fallback_for_an_unset_environment_variable_runs_on_every_invocation_or_none(  # type: ignore[no-untyped-def]
+    tried: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """`try: return os.environ["PASSWORD"] except KeyError: <read it with boto3>` (a blind review:
+    the variable is for local tests, and every deployed invocation reads the parameter store): the
+    deployment decides which side runs, for every invocation alike, so it proves no invocation
+    skips `boto3`; the client it builds is built on every invocation. An `except` after reading the
+    request does show that some skip it."""
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import json\nimport os\nimport boto3\n\nPASSWORD = 'DB_PASSWORD'\n\n\ndef get_password(event):\n"
+        "    try:\n" + tried + "    except KeyError:\n        print('no password given')\n"
+        "        ssm = boto3.client('ssm')\n"
+        "        return ssm.get_parameter(Name=os.environ['KEY'], WithDecryption=True)['Parameter']['Value']\n\n\n"
+        "def handler(event, context):\n    password = get_password(event)\n"
+        "    return {'statusCode': 200, 'body': json.dumps({'ok': bool(password), 'echo': event['body']})}\n"
+    )
+    _assert_codes(app, capsys, expected)
 
 
 @pytest.mark.parametrize(

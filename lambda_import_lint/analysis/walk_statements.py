@@ -13,10 +13,12 @@ from lambda_import_lint.analysis.syntax import (
     answers_then_only_reports,
     catches_import_error,
     flatten_tuple,
+    is_handshake,
     is_main_guard,
     is_optional_iterable,
     is_type_checking_test,
     names_in,
+    only_reads_environment,
     only_reports,
     reads_environment,
     returns_alone,
@@ -151,6 +153,10 @@ class StatementVisits(WalkerBase):
         # The body only reports a malformed event (`if not body: answer["statusCode"] = 400`):
         # every invocation that does anything takes the `else`.
         else_taken = isinstance(node.orelse, cst.Else) and self.function is not None and only_reports(node.body)
+        # The body answers a webhook's set-up handshake: what the other ways do is what every
+        # invocation that does any work does.
+        handshake = self.function is not None and id(node) not in self.elifs and is_handshake(node.test)
+        else_taken = else_taken or handshake and isinstance(node.orelse, cst.Else)
         saved = (self.type_checking, self.main_block)
         if is_type_checking_test(node.test):
             self.type_checking = True
@@ -187,6 +193,8 @@ class StatementVisits(WalkerBase):
             self.walk(node.orelse.body)
         elif isinstance(node.orelse, cst.Else):
             self.walk_branch(node.orelse.body, _constant_test(node.test, False))
+        elif node.orelse is not None and handshake:
+            self.walk(node.orelse)  # as if the `elif` were the statement: the handshake is no way
         elif node.orelse is not None:
             self.elifs.add(id(node.orelse))
             self.walk_conditionally(node.orelse)  # `elif`: its own test, then its body as a branch
@@ -212,8 +220,9 @@ class StatementVisits(WalkerBase):
         """An ``if … elif …`` chain of three ways or more, or a ``match``, at the top level of a
         function's body (``records.Dispatch``). An ``else`` that only reports, or the statements
         after it when no ``else`` catches what the arms miss and they only report, are no way of
-        their own: the event was malformed. Arms that turn out not to be conditional blocks (an
-        ``if`` whose ``else`` only reports) leave it out when it is resolved."""
+        their own: the event was malformed; nor is a webhook's set-up handshake. Arms that turn
+        out not to be conditional blocks (an ``if`` whose ``else`` only reports) leave it out when
+        it is resolved."""
         if isinstance(node, cst.Match):
             arms = [case.body for case in node.cases]
             caught = any(
@@ -229,6 +238,8 @@ class StatementVisits(WalkerBase):
             caught = isinstance(current.orelse, cst.Else)
             if caught:
                 arms.append(cst.ensure_type(current.orelse, cst.Else).body)
+            if is_handshake(node.test):
+                arms.pop(0)  # a webhook's set-up handshake is no way the work goes
         ways = len(arms) + (0 if caught or only_reports(following) else 1)
         if caught and only_reports(arms[-1]):
             arms.pop()
@@ -247,13 +258,16 @@ class StatementVisits(WalkerBase):
         saved = self.import_error_guard
         self.import_error_guard = saved or catches_import_error(node.handlers)
         self.walk(node.body)
+        # `try: return os.environ["X"] except KeyError: …`: the deployment's configuration decides,
+        # for every invocation alike, whether the handler runs (folded as `if os.getenv("X"):` is).
+        configured = self.function is not None and only_reads_environment(node.body)
         for handler in node.handlers:
             self.walk(handler.type)  # bound whenever the `try` runs: the body may raise anywhere
             if handler.name is not None:
                 self.bind(cst.ensure_type(handler.name.name, cst.Name).value)
             saved_error = self.error_path
-            self.error_path = True
-            self.walk_branch(handler.body)
+            self.error_path = not configured
+            self.walk_branch(handler.body, (ENVIRONMENT, False) if configured else None)
             self.error_path = saved_error
         self.walk(node.orelse)  # runs whenever the body raised nothing: as good as the body
         self.walk(node.finalbody)
