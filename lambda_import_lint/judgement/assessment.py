@@ -51,7 +51,7 @@ class Status(Enum):
     # Used only in functions no handler is known to run (handed to unknown code, registered by a
     # decorator, reached through getattr): no invocation is proven to skip it.
     UNPROVEN = "unproven"
-    RARE = "rare"  # the module's handlers run a handful of times (custom resource, rotation): LIL001/2 too
+    RARE = "rare"  # the module's handlers run a handful of times (custom resource, rotation)
     # Nobody waits on the module's handlers (a queue or stream worker, a schedule, a notification):
     # deferring saves billed INIT on the few cold starts that skip the use, and nobody sees it.
     UNAWAITED = "unawaited"
@@ -396,8 +396,8 @@ def assess(
             status = Status.UNPROVEN
         if status is Status.DEFERRABLE and all_warm:
             status = Status.WARM
-        if (status is Status.DEFERRABLE or status is Status.UNUSED) and rarely_invoked:
-            status = Status.RARE  # nothing depends on its cold starts: not on an unused import's either
+        if status is Status.DEFERRABLE and rarely_invoked:
+            status = Status.RARE
         if status is Status.DEFERRABLE and not awaited and not defer_all:
             status = Status.UNAWAITED
         judgements.append(_with_places(dataclasses.replace(judgement, status=status), main_paths, defer_all))

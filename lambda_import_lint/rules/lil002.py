@@ -57,16 +57,14 @@ RULE = Rule(
         "(a Lambda layer's helper, a package outside the catalogue). Nor is one above handlers that "
         "do nothing yet (print the event, return a constant: scaffolding about to be used), nor one "
         "of a package the handler imports inside on every invocation anyway (removed, it would only "
-        "move from INIT into the request), nor one in a handler Lambda calls a handful of times (a "
-        "CloudFormation custom resource, a rotation function: nothing waits on its cold starts; "
-        "`lint-rare-handlers = true` reports it)."
+        "move from INIT into the request)."
     ),
     fix_safety=(
         "Unsafe: importing a module can have side effects (registering plugins, patching, "
         "configuring logging) that the rest of the program relies on. The fix removes the import; "
         "apply it with `--fix --unsafe-fixes` after checking the module has no such effect."
     ),
-    options=("heavy-modules", "extend-heavy-modules", "light-modules", "lint-rare-handlers"),
+    options=("heavy-modules", "extend-heavy-modules", "light-modules"),
     check=check,
     invalid=(
         Example(
