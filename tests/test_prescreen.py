@@ -75,6 +75,22 @@ SETTLED_EARLY = {
         def lambda_handler(event, context):
             return s3.get_object(Bucket=SETTINGS["bucket"], Key=event["pathParameters"]["key"])
         ''', []),
+    # Nobody waits on a queue's worker: neither its per-invocation client (LIL101) nor an import
+    # only some of its invocations use (LIL001) is reported, so the stdlib parser settles it.
+    "queue-worker-building-a-client": ('''
+        import json
+        import boto3
+        import requests
+
+
+        def lambda_handler(event, context):
+            table = boto3.resource("dynamodb").Table("orders")
+            for record in event["Records"]:
+                order = json.loads(record["body"])
+                if order.get("notify"):
+                    requests.post("https://example.com/hook", json=order)
+                table.put_item(Item=order)
+        ''', []),
 }
 
 SENT_ON = {
@@ -174,6 +190,58 @@ SENT_ON = {
         def lambda_handler(event, context) -> pandas.DataFrame:
             return s3.get_object(Bucket="b", Key=event["pathParameters"]["key"])
         ''', [("LIL003", 4)]),
+    "queue-worker-with-an-unused-import": ('''
+        import json
+        import boto3
+        import pandas as pd
+
+
+        def lambda_handler(event, context):
+            table = boto3.resource("dynamodb").Table("orders")
+            for record in event["Records"]:
+                table.put_item(Item=json.loads(record["body"]))
+        ''', [("LIL002", 3)]),
+    "queue-worker-with-an-annotation-only-import": ('''
+        import json
+        import boto3
+        from pandas import DataFrame
+
+
+        def rows(frame: DataFrame) -> list:
+            return []
+
+
+        def lambda_handler(event, context):
+            table = boto3.resource("dynamodb").Table("orders")
+            for record in event["Records"]:
+                table.put_item(Item=json.loads(record["body"]))
+        ''', [("LIL003", 3)]),
+    "queue-worker-using-an-import-under-type-checking": ('''
+        import json
+        from typing import TYPE_CHECKING
+        import pandas as pd
+
+
+        def lambda_handler(event, context):
+            if TYPE_CHECKING:
+                print(pd.DataFrame)
+            return [json.loads(record["body"]) for record in event["Records"]]
+        ''', [("LIL003", 3)]),
+    "queue-worker-using-an-import-in-a-dead-branch": ('''
+        import json
+        import boto3
+        import pandas as pd
+
+        DEBUG = False
+
+
+        def lambda_handler(event, context):
+            table = boto3.resource("dynamodb").Table("orders")
+            if DEBUG:
+                print(pd.DataFrame(event["Records"]))
+            for record in event["Records"]:
+                table.put_item(Item=json.loads(record["body"]))
+        ''', [("LIL002", 3)]),
 }
 
 
@@ -292,6 +360,10 @@ FUNCTION_USES = (
     "if event.get('x'):\n        return {n}('sqs')",
     "global {n}\n    {n} = None",
     "return event",
+    "value: {n}.T = event\n    return value",
+    "if DEBUG:\n        return {n}.f()",
+    "if TYPE_CHECKING:\n        return {n}.f()",
+    "return [{n}.f() for _ in event['Records']]",
 )
 
 
@@ -301,18 +373,24 @@ FUNCTION_USES = (
     module_uses=st.lists(st.tuples(st.integers(0, 2), st.sampled_from(MODULE_USES)), max_size=3),
     function_uses=st.lists(st.tuples(st.integers(0, 2), st.sampled_from(FUNCTION_USES)), max_size=2),
     declared=st.booleans(),
+    waited=st.booleans(),
 )
 def test_the_prescreen_never_changes_the_findings(
     imports: list[tuple[str, str]],
     module_uses: list[tuple[int, str]],
     function_uses: list[tuple[int, str]],
     declared: bool,
+    waited: bool,
 ) -> None:
+    """Modules somebody waits on (the handler reads an HTTP request) and modules nobody does, where
+    only unused and annotation-only imports are reported."""
     names = [name for name, _ in imports]
     lines = [statement for _, statement in imports]
-    lines += ["DEBUG = False", "FLAG = __import__('os').environ.get('FLAG')"]
+    lines += ["DEBUG = False", "FLAG = __import__('os').environ.get('FLAG')", "from typing import TYPE_CHECKING"]
     lines += [use.format(n=names[index % len(names)]) for index, use in module_uses]
     body = [use.format(n=names[index % len(names)]) for index, use in function_uses]
+    if waited:
+        body.insert(0, "print(event['body'])")
     lines += ["", "", "def lambda_handler(event, context):", *("    " + use for use in body or ["return event"])]
     source = "\n".join(lines) + "\n"
     request = Request("app.py", Config(), declared=("lambda_handler",) if declared else ())

@@ -3,9 +3,10 @@
 A file with no handler (by the same heuristic as ``discovery/handlers.py``), or no heavy or SDK import
 at module scope, cannot matter. Nor can a handler module whose every heavy or SDK import is plainly
 used by module-level code and builds no client inside a function (``_nothing_to_report``: the common
-``import boto3`` / ``s3 = boto3.client("s3")`` module). ``ast.parse`` costs about a tenth of LibCST's
-parse. Anything unclear (a syntax ``ast`` does not know yet) goes on to LibCST. ``first_lines`` also
-gives the rules statement positions without LibCST's position pass.
+``import boto3`` / ``s3 = boto3.client("s3")`` module), nor one nobody waits on whose heavy imports are
+all read by code (``nobody_waits``: a queue's worker building its clients per run). ``ast.parse`` costs
+about a tenth of LibCST's parse. Anything unclear (a syntax ``ast`` does not know yet) goes on to
+LibCST. ``first_lines`` also gives the rules statement positions without LibCST's position pass.
 """
 
 from __future__ import annotations
@@ -70,6 +71,18 @@ def stdlib_tree(source: bytes | str) -> ast.Module | None:
             return None
 
 
+def nobody_waits(source: bytes | str, library: bool, config: Config, busy: Iterable[str]) -> bool:
+    """``needs_full_analysis``'s ``unawaited``, as ``engine.check`` decides what ``assess`` is told:
+    no declared handler of the file has a caller that waits (``busy``), its code reads no HTTP
+    request (``analysis.handlers.awaited``), and nothing asks for every handler's findings anyway
+    (shared code, ``lint-rare-handlers``, ``--defer all``)."""
+    from lambda_import_lint.analysis.handlers import awaited
+
+    if library or config.lint_rare_handlers or config.defer == "all" or any(True for _ in busy):
+        return False
+    return not awaited(source)
+
+
 def needs_full_analysis(
     tree: ast.Module | None,
     library: bool,
@@ -81,13 +94,17 @@ def needs_full_analysis(
     layer_roots: tuple[LayerRoot, ...] = (),
     path: str | None = None,
     undeployed: bool = False,
+    unawaited: bool = False,
 ) -> bool:
     """The stdlib-parser test: a handler (or shared code) and a heavy or SDK import at module scope
     (anywhere, when handlers may run with SnapStart: LIL102 looks inside functions) that some rule
     could report on (given the file's ``path``, a handler module whose heavy and SDK imports are all
     pinned and build no client inside a function cannot be reported on: ``_nothing_to_report``), or,
     given the file's path (LIL004 on), a module-scope import of a local module (or of a module of the
-    function's layers, ``layer_roots``) that imports one."""
+    function's layers, ``layer_roots``) that imports one. ``unawaited``: nobody is shown to wait on
+    the module's handlers and nothing asks for their findings anyway (``engine.check``'s
+    ``awaited``, ``lint-rare-handlers``, ``--defer all``): then no client (LIL101), no move (LIL001)
+    and no chain (LIL004) is reported, only unused and annotation-only imports."""
     if tree is None:
         return True  # let LibCST decide, and report, what the stdlib parser cannot read
     statements = list(_module_level(tree.body))
@@ -107,11 +124,13 @@ def needs_full_analysis(
                 if heavy.is_heavy(module) or module.split(".")[0] in clients:
                     if path is None or library or whole_tree:
                         return True
-                    if not _nothing_to_report(tree, path, config, declared, heavy, clients):
+                    if not _nothing_to_report(tree, path, config, declared, heavy, clients, unawaited):
                         return True
-                    return local_file is not None and _imports_heavy_locally(
+                    return local_file is not None and not unawaited and _imports_heavy_locally(
                         tree, local_file, config, heavy, layer_roots
                     )
+    # (Asked even where nobody waits: the run's summary counts on the parse of a module whose
+    # handlers the analysis may not take for handlers, in an `examples/` folder say.)
     return local_file is not None and _imports_heavy_locally(tree, local_file, config, heavy, layer_roots)
 
 
@@ -184,16 +203,26 @@ _SIMPLE = (
 
 
 def _nothing_to_report(
-    tree: ast.Module, path: str, config: Config, declared: Sequence[str], heavy: HeavyModules, clients: set[str]
+    tree: ast.Module,
+    path: str,
+    config: Config,
+    declared: Sequence[str],
+    heavy: HeavyModules,
+    clients: set[str],
+    unawaited: bool = False,
 ) -> bool:
     """Whether no rule can report on this module: every heavy or SDK import at module scope is
     bound once, its name used by code that runs at module scope whenever the module is imported
     (not under ``if``, a loop, ``except``, a lambda, a comprehension or an annotation), and no
-    client factory is called through one inside a function or class. The module's handlers, as
+    client factory is called through one inside a function or class. In a module nobody waits on
+    (``unawaited``), where only unused and annotation-only imports are reported, a heavy import
+    read by code anywhere will do (``_read_by_code``), as long as no branch can fold away (a test of
+    a module-level constant: ``_may_fold``), and clients do not matter. The module's handlers, as
     the analysis would resolve them, must also be those the run asks the stdlib parser about when
     a file was not analysed (``batch.runner.checked_handler_module``, ``missing_handlers``).
     The cheap tests come first: most modules that need the analysis fail one of them."""
     watched: list[tuple[str, str, bool]] = []  # (bound name, qualified name, SDK client package)
+    loose: set[str] = set()  # heavy, not pinned, in a module nobody waits on: must be read by code
     pinned: set[str] | None = None
     for statement in _module_level(tree.body):
         if not isinstance(statement, (ast.Import, ast.ImportFrom)):
@@ -209,13 +238,19 @@ def _nothing_to_report(
             if pinned is None:
                 pinned = _used_at_import(tree.body)
             if is_heavy and name not in pinned:
-                return False  # may be unused, annotation-only or deferrable: LIL001-LIL003
+                if not unawaited:
+                    return False  # may be unused, annotation-only or deferrable: LIL001-LIL003
+                loose.add(name)
             watched.append((name, qualified, client))
     if not _handlers_agree(tree, path, config, declared):
         return False
     bound, called = _scan(tree, {name for name, _, _ in watched})
     if any(bound.get(name, 0) != 1 for name, _, _ in watched):
         return False  # rebound (or bound in a function too): the analysis judges it apart
+    if loose and (_may_fold(tree) or not loose <= _read_by_code(tree, loose)):
+        return False  # may be unused or annotation-only: LIL002, LIL003
+    if unawaited:
+        return True  # its clients are not reported
     factories = load_catalogue().client_factories
     return not any(
         ".".join((qualified, *attributes)) in factories  # a client built per invocation: LIL101
@@ -223,6 +258,62 @@ def _nothing_to_report(
         if client
         for attributes in called.get(name, ())
     )
+
+
+def _read_by_code(tree: ast.Module, names: set[str]) -> set[str]:
+    """Which of ``names`` some code reads, anywhere: not an annotation (of a parameter, a return or
+    a variable), nor anything under an ``if TYPE_CHECKING:``. (Each is bound once in the module,
+    so every read is of the import.)"""
+    found: set[str] = set()
+    pending: list[ast.AST] = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Name):
+            if node.id in names and isinstance(node.ctx, ast.Load):
+                found.add(node.id)
+            continue
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            pending.extend(node.decorator_list)
+            pending.append(node.args)  # its defaults: not the annotations (``ast.arguments`` below)
+            pending.extend(node.body)
+            continue
+        if isinstance(node, ast.AnnAssign):
+            pending.append(node.target)
+            if node.value is not None:
+                pending.append(node.value)
+            continue
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.dump(node.test):
+            pending.extend(node.orelse)
+            continue
+        if isinstance(node, ast.arguments):
+            pending.extend(node.defaults)
+            pending.extend(default for default in node.kw_defaults if default is not None)
+            continue
+        pending.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _may_fold(tree: ast.Module) -> bool:
+    """Whether some ``if`` tests a module-level name bound to a literal (``DEBUG = False`` … ``if
+    DEBUG:``): the analysis drops what its dead side reads (``analysis.resolve``'s folding), which
+    may leave an import unused."""
+    constants = {
+        target.id
+        for statement in tree.body
+        if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Constant)
+        for target in statement.targets
+        if isinstance(target, ast.Name)
+    }
+    if not constants:
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.If, ast.IfExp, ast.While)):
+            test = node.test
+            while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+                test = test.operand
+            if isinstance(test, ast.Name) and test.id in constants:
+                return True
+    return False
 
 
 def _handlers_agree(tree: ast.Module, path: str, config: Config, declared: Sequence[str]) -> bool:

@@ -363,14 +363,14 @@ def _prescreen(source: bytes, library: bool, task: Task, options: Options) -> tu
     if undecodable(source) is not None or not can_decide(library, config):
         return False, set()
     from lambda_import_lint.analysis.local_modules import recording
-    from lambda_import_lint.analysis.prescreen import needs_full_analysis, stdlib_tree
+    from lambda_import_lint.analysis.prescreen import needs_full_analysis, nobody_waits, stdlib_tree
 
     tree = stdlib_tree(source)
     local_file = Path(task.path) if "LIL004" in options.codes and task.source is None else None
     with recording() as dependencies:
         needed = needs_full_analysis(
             tree, library, config, task.declared, config.heavy, bool(task.warm), local_file, task.layer_roots,
-            task.path, task.undeployed,
+            task.path, task.undeployed, nobody_waits(source, library, config, task.busy),
         )
     return not needed, dependencies
 

@@ -50,13 +50,13 @@ def analyse(source: bytes | str, request: Request) -> Analysis | FileResult:
     local = request.wants("LIL004")
     if not request.full and not could_matter(as_bytes(source), library, config, request.declared, local):
         return FileResult(path)
-    from lambda_import_lint.analysis.prescreen import first_lines, needs_full_analysis, stdlib_tree
+    from lambda_import_lint.analysis.prescreen import first_lines, needs_full_analysis, nobody_waits, stdlib_tree
 
     tree = stdlib_tree(source)
     local_file = Path(path) if local and path not in ("-", "") else None
     if not request.full and not needs_full_analysis(
         tree, library, config, request.declared, config.heavy, bool(request.warm), local_file, request.layer_roots,
-        path, request.undeployed,
+        path, request.undeployed, nobody_waits(source, library, config, request.busy),
     ):
         return FileResult(path)
     with _cycle_collection_paused():
