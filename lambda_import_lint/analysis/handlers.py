@@ -188,7 +188,8 @@ def rarely_invoked(source: bytes | str, handler_names: Iterable[str] = ()) -> st
     four ``Step`` names), an AWS Config rule, a Cognito sign-up trigger, a Bedrock agent action
     group, a CloudWatch alarm action, a CodePipeline action, a handler of CloudTrail API-call
     events, an account's sign-up or password-reset endpoint (``_ACCOUNT_LIFECYCLE`` without
-    ``_SIGN_IN``); or a module that calls a service on localhost (``_LOCAL_SERVICE``): an emulator's."""
+    ``_SIGN_IN``); or a module that calls a service on localhost (``_LOCAL_SERVICE``), or connects to a database
+    on this machine or a Docker network (``_LOCAL_HOST``): an emulator's."""
     names = tuple(handler_names)
     if names and all(name in _CUSTOM_RESOURCE_HANDLERS for name in names):
         return _RARE_KINDS[0][0]
@@ -198,7 +199,7 @@ def rarely_invoked(source: bytes | str, handler_names: Iterable[str] = ()) -> st
             return kind
     if _ACCOUNT_LIFECYCLE.search(text) is not None and _SIGN_IN.search(text) is None:
         return "an account's sign-up or password-reset endpoint"
-    if any(_hard_coded(text, found.start()) for found in _LOCAL_SERVICE.finditer(text)):
+    if any(_hard_coded(text, found.start()) for found in (*_LOCAL_SERVICE.finditer(text), *_LOCAL_HOST.finditer(text))):
         return "a function that calls a service on its own machine (an emulator's)"
     return None
 
@@ -209,6 +210,15 @@ def rarely_invoked(source: bytes | str, handler_names: Iterable[str] = ()) -> st
 # a LocalStack exercise's SNS clients). Not the default of a setting (`os.getenv("URL",
 # "http://localhost:4566")`), which a deployment overrides.
 _LOCAL_SERVICE = re.compile(r"""["']https?://(?:localhost|127\.0\.0\.1|localstack|host\.docker\.internal)\b""")
+
+
+# A database host written into the code as this machine or a Docker network's address
+# (`psycopg2.connect(host="172.19.0.2", ...)`: the Postgres of a docker-compose file next to
+# `sam local`; round 16's blind review): a deployed function reaches its database by a name from
+# its configuration, so the module runs in an emulator.
+_LOCAL_HOST = re.compile(
+    r"""\bhost\s*=\s*["'](?:localhost|127\.0\.0\.1|host\.docker\.internal|172\.(?:1[7-9]|2\d)\.\d{1,3}\.\d{1,3})["']"""
+)
 
 
 def _hard_coded(text: str, at: int) -> bool:

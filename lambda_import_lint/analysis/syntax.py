@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Collection, Iterator, Sequence
 
 import libcst as cst
 
@@ -195,6 +195,7 @@ def does_nothing(function: cst.FunctionDef) -> bool:
     the cold starts of a function that does nothing."""
     block = function.body
     statements = block.body if isinstance(block, cst.IndentedBlock) else (block,)
+    constants: set[str] = set()  # `msg = {"message": "bye bye"}` … `return {"body": json.dumps(msg)}`
     for statement in statements:
         if not isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
             return False
@@ -202,9 +203,15 @@ def does_nothing(function: cst.FunctionDef) -> bool:
             if isinstance(small, cst.Pass):
                 continue
             if isinstance(small, cst.Return):
-                if small.value is None or _inert(small.value):
+                if small.value is None or _inert(small.value, constants):
                     continue
                 return False
+            if (
+                isinstance(small, cst.Assign) and len(small.targets) == 1
+                and isinstance(small.targets[0].target, cst.Name) and _inert(small.value, constants)
+            ):
+                constants.add(small.targets[0].target.value)
+                continue
             if not isinstance(small, cst.Expr):
                 return False
             value = small.value
@@ -222,12 +229,13 @@ def _reports(call: cst.Call) -> bool:
     )
 
 
-def _inert(value: cst.BaseExpression) -> bool:
-    """A literal, a dict, list or tuple of those, or ``json.dumps`` of one: what a placeholder
-    returns (not its input: a function returning what it was given may be a step of a workflow)."""
-    return _built_of(value, lambda atom: _scalar(atom) or (
+def _inert(value: cst.BaseExpression, constants: Collection[str] = ()) -> bool:
+    """A literal, a dict, list or tuple of those, or ``json.dumps`` of one, or a local name bound
+    to one (``constants``): what a placeholder returns (not its input: a function returning what
+    it was given may be a step of a workflow)."""
+    return _built_of(value, lambda atom: _scalar(atom) or (isinstance(atom, cst.Name) and atom.value in constants) or (
         isinstance(atom, cst.Call) and dotted_name(atom.func) == "json.dumps"
-        and all(_inert(arg.value) for arg in atom.args)
+        and all(_inert(arg.value, constants) for arg in atom.args)
     ))
 
 
