@@ -1214,6 +1214,8 @@ def test_a_client_is_a_sliver_of_an_invocation_that_waits(  # type: ignore[no-un
         pytest.param("glue.start_job_run(JobName='etl', Arguments={'--key': event['body']})", [], id="starts-a-glue-job"),
         pytest.param("batch.submit_job(jobName='x', jobQueue='q', jobDefinition='d')", [], id="submits-a-batch-job"),
         pytest.param("glue.start_crawler(Name=event['body'])", [], id="starts-a-glue-crawler"),
+        pytest.param("cfn.delete_stack(StackName=event['body'])", [], id="deletes-a-cloudformation-stack"),
+        pytest.param("cfn.describe_stacks(StackName=event['body'])", ["LIL101"], id="reads-a-stack"),
         pytest.param("sfn.start_sync_execution(stateMachineArn=os.environ['MACHINE'], input=event['body'])",
                      ["LIL101"], id="an-express-workflow-the-caller-waits-for"),
     ],
@@ -1225,7 +1227,7 @@ def test_a_client_is_a_sliver_of_a_function_that_starts_a_workflow(  # type: ign
     console's "start" APIs, an S3 file drop kicking off an ETL, 13 findings all judged not worth
     it): what it starts runs for minutes, and most of its calls are cold."""
     name = call.split(".", 1)[0]
-    service = {"sfn": "stepfunctions", "glue": "glue", "batch": "batch"}[name]
+    service = {"sfn": "stepfunctions", "glue": "glue", "batch": "batch", "cfn": "cloudformation"}[name]
     app = tmp_path / "app.py"
     app.write_text(
         f"import os\nimport boto3\n\n\ndef handler(event, context):\n    {name} = boto3.client('{service}')\n"

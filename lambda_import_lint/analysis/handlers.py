@@ -284,9 +284,10 @@ _WAITING = re.compile(
 
 # What a function that hands its work to something that runs for seconds to minutes calls: it
 # starts (or stops) a Step Functions execution, a Glue job, a Batch job, a CodePipeline or CodeBuild
-# run, an ECS task, a knowledge-base ingestion, an asynchronous Transcribe or Textract job. Such a
-# trigger runs when its workflow is asked for (blind reviews: an admin console's "start" buttons, a
-# file-drop kicking off an ETL or a Glue crawler), so most of its invocations are cold, and a
+# run, an ECS task, a knowledge-base ingestion, an asynchronous Transcribe or Textract job, a
+# CloudFormation stack operation. Such a trigger runs when its workflow is asked for (blind
+# reviews: an admin console's "start" buttons, a file-drop kicking off an ETL or a Glue crawler,
+# a webhook deleting a branch's stack), so most of its invocations are cold, and a
 # client's few tens of milliseconds are a sliver of the work it starts. `start_sync_execution` (an
 # Express workflow the caller waits for) is not among them.
 _HANDING_OFF = re.compile(
@@ -294,7 +295,10 @@ _HANDING_OFF = re.compile(
     r"|run_task|start_ingestion_job|start_transcription_job|start_call_analytics_job"
     r"|start_document_analysis|start_document_text_detection"
     # A Glue crawler or workflow, a DataSync task (round 10: an upload starting a crawler).
-    r"|start_crawler|start_workflow_run|start_task_execution)\("
+    r"|start_crawler|start_workflow_run|start_task_execution"
+    # A CloudFormation stack's creation, update or deletion (round 17: a branch-delete webhook
+    # removing a stack; rounds 1-2: a pipeline action deploying one).
+    r"|create_stack|update_stack|delete_stack|execute_change_set)\("
 )
 
 
