@@ -2365,3 +2365,25 @@ def test_a_database_on_a_docker_network_means_an_emulator(  # type: ignore[no-un
         "    conn.commit()\n    return {'statusCode': 200}\n"
     )
     _assert_codes(app, capsys, expected)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param("    table.put_item(Item=item)\n", [], id="reads-a-name-nothing-binds"),
+        pytest.param("    table = {}\n    table[item['id']] = item\n", ["LIL002"], id="binds-what-it-reads"),
+        pytest.param("    print(len(item), __name__)\n", ["LIL002"], id="reads-builtins-only"),
+    ],
+)
+def test_an_unused_import_in_unfinished_code_is_not_reported(  # type: ignore[no-untyped-def]
+    body: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """`table.put_item(...)` with `table` defined nowhere (round 17's blind review, both reviewers
+    "no": the module is unfinished, and the `import boto3` it does not use yet is what the missing
+    `dynamodb.Table(...)` needs): removing the import is not the change to make."""
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import json\nimport boto3\n\n\ndef lambda_handler(event, context):\n"
+        "    item = json.loads(event['body'])\n" + body + "    return {'statusCode': 200}\n"
+    )
+    _assert_codes(app, capsys, expected)

@@ -9,6 +9,7 @@ status decided here, never a filter inside a rule.
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 from dataclasses import dataclass
 from enum import Enum
@@ -40,6 +41,10 @@ class Status(Enum):
     # Unused, above handlers that do nothing yet (print the event, return a constant): scaffolding
     # about to be used, and nothing depends on such a function's cold starts.
     PLACEHOLDER = "placeholder"
+    # Unused, in a module whose code reads names nothing binds (a NameError waiting to happen):
+    # unfinished code, which may yet need the import (round 17's blind review: `table.put_item`
+    # with `table` never defined, under an "unused" `import boto3`).
+    UNFINISHED = "unfinished"
     ANNOTATION_ONLY = "annotation-only"  # LIL003
     MAIN_PATH = "main-path"  # every handler needs it on every invocation: deferring costs
     CLIENT = "client"  # builds an SDK client a handler creates per invocation (LIL101 reports it)
@@ -343,6 +348,7 @@ def assess(
     all_warm = bool(handlers) and all(handler in warm_handlers for handler in handlers)
     imported_by_every_invocation = _imported_inside_on_every_main_path(facts, main_paths, heavy)
     placeholders = bool(handlers) and all(does_nothing(handler.node) for handler in handlers)
+    unfinished = bool(_unbound_reads(facts))
     first_pass: list[ImportJudgement] = []
     for index, binding in enumerate(facts.imports):
         every_use = facts.uses.get(binding.name, ()) if not binding.star else ()
@@ -387,6 +393,8 @@ def assess(
             status = Status.KEPT
         if status is Status.UNUSED and placeholders:
             status = Status.PLACEHOLDER
+        if status is Status.UNUSED and unfinished:
+            status = Status.UNFINISHED
         if (
             (status is Status.UNUSED or status is Status.DEFERRABLE and not report_unproven)
             and _seen_by_others(judgement.binding, unseen, heavy)
@@ -435,6 +443,25 @@ def assess(
 _SDK_SESSIONS = frozenset(
     ("boto3.Session", "boto3.session.Session", "botocore.session.Session", "botocore.session.get_session")
 )
+
+
+# Names every module has without binding them.
+_MODULE_NAMES = frozenset({
+    "__name__", "__file__", "__doc__", "__spec__", "__loader__", "__package__", "__builtins__", "__path__",
+    "__annotations__", "__dict__", "__class__", "__cached__", "__debug__",
+})
+
+
+def _unbound_reads(facts: ModuleFacts) -> set[str]:
+    """The names the module's code reads at run time that nothing binds: not the module, not a
+    builtin, not a nearer scope (none when a star import or dynamic access could bind them)."""
+    if facts.dynamic_access or any(binding.star for binding in facts.imports):
+        return set()
+    return {
+        name for name, uses in facts.uses.items()
+        if name not in facts.module_bindings and name not in _MODULE_NAMES and not hasattr(builtins, name)
+        and any(use.runtime and not use.annotation and not use.dead for use in uses)
+    }
 
 
 def _keeps_what_it_builds(function: FunctionInfo, facts: ModuleFacts) -> bool:
