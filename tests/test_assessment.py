@@ -91,7 +91,8 @@ USES = [
     pytest.param("def f(x):\n    match x:\n        case [pd]:\n            return pd", "unused", id="shadowed-by-match-capture"),
     pytest.param("def f():\n    x: pd.DataFrame = 1\n    return x", "annotation-only", id="local-annotation-never-evaluated"),
     pytest.param("def f(x: 'pd.DataFrame'):\n    return x", "annotation-only", id="string-annotation"),
-    pytest.param("if __name__ == '__main__':\n    handler({}, None)", "unused", id="main-block-calls-do-not-pin"),
+    pytest.param("def f():\n    return None\nif __name__ == '__main__':\n    handler({}, None)", "unused",
+                 id="main-block-calls-do-not-pin"),
     pytest.param("if __name__ == '__main__':\n    print(pd.__version__)", "pinned", id="main-block-use-pins"),
     pytest.param("def f():\n    return globals()['pd']", "kept", id="dynamic-access-keeps-unused-imports"),
 ]

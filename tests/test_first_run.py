@@ -438,7 +438,7 @@ def test_the_users_code_warnings_are_not_printed(
 
     monkeypatch.chdir(tmp_path)
     put(tmp_path, "shared.py", 'import pandas\nPATTERN = "\\d+ shared"\n')
-    put(tmp_path, "app.py", 'import shared\nimport boto3\nPATTERN = "\\d+ app"\n' + BRANCHY.split("\n", 1)[1])
+    put(tmp_path, "app.py", 'import shared\nimport boto3\nPATTERN = "\\d+ app"\n' + BRANCHY)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         status, _, _ = run(["check", "--no-cache", "--jobs", "1", "app.py"], capsys)

@@ -454,13 +454,14 @@ _MODULE_NAMES = frozenset({
 
 def _unbound_reads(facts: ModuleFacts) -> set[str]:
     """The names the module's code reads at run time that nothing binds: not the module, not a
-    builtin, not a nearer scope (none when a star import or dynamic access could bind them)."""
+    builtin, not a nearer scope (none when a star import or dynamic access could bind them; an
+    ``if __name__ == "__main__":`` block's reads are a local run's, not the function's)."""
     if facts.dynamic_access or any(binding.star for binding in facts.imports):
         return set()
     return {
         name for name, uses in facts.uses.items()
         if name not in facts.module_bindings and name not in _MODULE_NAMES and not hasattr(builtins, name)
-        and any(use.runtime and not use.annotation and not use.dead for use in uses)
+        and any(use.runtime and not use.annotation and not use.dead and not use.main_block for use in uses)
     }
 
 
