@@ -1759,6 +1759,11 @@ def test_a_package_the_handler_imports_on_every_invocation_is_not_deferred(  # t
         ),
         pytest.param("    msg = event['body']\n    return {'statusCode': 200, 'body': json.dumps(msg)}\n", ["LIL002"],
                      id="answers-its-input-it-named"),
+        pytest.param(
+            '    html = """\n        <!DOCTYPE html>\n        <h1>Welcome</h1>\n    """\n'
+            "    return {'statusCode': 200, 'headers': {'Content-Type': 'text/html'}, 'body': html}\n",
+            ["LIL002"], id="serves-a-page",
+        ),
         pytest.param("    print(event)\n    return event['steps'][event['iterator']]\n", ["LIL002"], id="picks-from-its-input"),
         pytest.param("    print(event)\n    return json.dumps(event, default=str)\n", ["LIL002"], id="echoes"),
         pytest.param("    print(event)\n    return send(event)\n", ["LIL002"], id="calls-a-helper"),
