@@ -6,6 +6,8 @@ from typing import Callable, Collection, Iterator, Sequence
 
 import libcst as cst
 
+from lambda_import_lint.analysis.walk_base import descendants
+
 
 def all_parameters(params: cst.Parameters) -> list[cst.Param]:
     return [
@@ -227,13 +229,10 @@ def _content(value: cst.BaseExpression) -> bool:
     """A text written into the code that is what the function serves (a landing page's HTML, a
     document): a string of several lines or of 100 characters and more (round 12's blind review:
     a deployed page answering its HTML is no placeholder)."""
-    pending: list[cst.CSTNode] = [value]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, cst.SimpleString) and ("\n" in node.value or len(node.value) >= 100):
-            return True
-        pending.extend(node.children)
-    return False
+    return any(
+        isinstance(node, cst.SimpleString) and ("\n" in node.value or len(node.value) >= 100)
+        for node in descendants(value)
+    )
 
 
 def _reports(call: cst.Call) -> bool:
@@ -404,13 +403,7 @@ def is_handshake(test: cst.BaseExpression) -> bool:
     ``if "challenge" in body:``): its branch runs once per endpoint, not on the invocations that
     do the work (a blind review of a Slack bot whose every event but the handshake posted with
     ``requests``)."""
-    pending: list[cst.CSTNode] = [test]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, cst.SimpleString) and node.raw_value in _HANDSHAKES:
-            return True
-        pending.extend(node.children)
-    return False
+    return any(isinstance(node, cst.SimpleString) and node.raw_value in _HANDSHAKES for node in descendants(test))
 
 
 def only_reads_environment(suite: cst.BaseSuite) -> bool:
