@@ -15,7 +15,7 @@ import ast
 import functools
 import warnings
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from lambda_import_lint.catalogue import HeavyModules, load_catalogue
 from lambda_import_lint.config import Config
@@ -83,6 +83,10 @@ def nobody_waits(source: bytes | str, library: bool, config: Config, busy: Itera
     return not awaited(source)
 
 
+def _never() -> bool:
+    return False
+
+
 def needs_full_analysis(
     tree: ast.Module | None,
     library: bool,
@@ -94,17 +98,19 @@ def needs_full_analysis(
     layer_roots: tuple[LayerRoot, ...] = (),
     path: str | None = None,
     undeployed: bool = False,
-    unawaited: bool = False,
+    unawaited: Callable[[], bool] | None = None,
 ) -> bool:
     """The stdlib-parser test: a handler (or shared code) and a heavy or SDK import at module scope
     (anywhere, when handlers may run with SnapStart: LIL102 looks inside functions) that some rule
     could report on (given the file's ``path``, a handler module whose heavy and SDK imports are all
     pinned and build no client inside a function cannot be reported on: ``_nothing_to_report``), or,
     given the file's path (LIL004 on), a module-scope import of a local module (or of a module of the
-    function's layers, ``layer_roots``) that imports one. ``unawaited``: nobody is shown to wait on
-    the module's handlers and nothing asks for their findings anyway (``engine.check``'s
-    ``awaited``, ``lint-rare-handlers``, ``--defer all``): then no client (LIL101), no move (LIL001)
-    and no chain (LIL004) is reported, only unused and annotation-only imports."""
+    function's layers, ``layer_roots``) that imports one. ``unawaited``: asks (once, and only when
+    the answer matters: a search of the module's text) whether nobody is shown to wait on the
+    module's handlers and nothing asks for their findings anyway (``nobody_waits``): then no client
+    (LIL101), no move (LIL001) and no chain (LIL004) is reported, only unused and annotation-only
+    imports."""
+    asked = functools.cache(unawaited) if unawaited is not None else _never
     if tree is None:
         return True  # let LibCST decide, and report, what the stdlib parser cannot read
     statements = list(_module_level(tree.body))
@@ -124,9 +130,9 @@ def needs_full_analysis(
                 if heavy.is_heavy(module) or module.split(".")[0] in clients:
                     if path is None or library or whole_tree:
                         return True
-                    if not _nothing_to_report(tree, path, config, declared, heavy, clients, unawaited):
+                    if not _nothing_to_report(tree, path, config, declared, heavy, clients, asked):
                         return True
-                    return local_file is not None and not unawaited and _imports_heavy_locally(
+                    return local_file is not None and not asked() and _imports_heavy_locally(
                         tree, local_file, config, heavy, layer_roots
                     )
     # (Asked even where nobody waits: the run's summary counts on the parse of a module whose
@@ -209,7 +215,7 @@ def _nothing_to_report(
     declared: Sequence[str],
     heavy: HeavyModules,
     clients: set[str],
-    unawaited: bool = False,
+    unawaited: Callable[[], bool] = _never,
 ) -> bool:
     """Whether no rule can report on this module: every heavy or SDK import at module scope is
     bound once, its name used by code that runs at module scope whenever the module is imported
@@ -238,7 +244,7 @@ def _nothing_to_report(
             if pinned is None:
                 pinned = _used_at_import(tree.body)
             if is_heavy and name not in pinned:
-                if not unawaited:
+                if not loose and not unawaited():
                     return False  # may be unused, annotation-only or deferrable: LIL001-LIL003
                 loose.add(name)
             watched.append((name, qualified, client))
@@ -249,15 +255,16 @@ def _nothing_to_report(
         return False  # rebound (or bound in a function too): the analysis judges it apart
     if loose and (_may_fold(tree) or not loose <= _read_by_code(tree, loose)):
         return False  # may be unused or annotation-only: LIL002, LIL003
-    if unawaited:
-        return True  # its clients are not reported
+    if loose:
+        return True  # nobody waits (asked above): its clients are not reported
     factories = load_catalogue().client_factories
-    return not any(
+    builds = any(
         ".".join((qualified, *attributes)) in factories  # a client built per invocation: LIL101
         for name, qualified, client in watched
         if client
         for attributes in called.get(name, ())
     )
+    return not builds or unawaited()  # where nobody waits, its clients are not reported
 
 
 def _read_by_code(tree: ast.Module, names: set[str]) -> set[str]:

@@ -370,7 +370,7 @@ def _prescreen(source: bytes, library: bool, task: Task, options: Options) -> tu
     with recording() as dependencies:
         needed = needs_full_analysis(
             tree, library, config, task.declared, config.heavy, bool(task.warm), local_file, task.layer_roots,
-            task.path, task.undeployed, nobody_waits(source, library, config, task.busy),
+            task.path, task.undeployed, lambda: nobody_waits(source, library, config, task.busy),
         )
     return not needed, dependencies
 

@@ -56,7 +56,7 @@ def analyse(source: bytes | str, request: Request) -> Analysis | FileResult:
     local_file = Path(path) if local and path not in ("-", "") else None
     if not request.full and not needs_full_analysis(
         tree, library, config, request.declared, config.heavy, bool(request.warm), local_file, request.layer_roots,
-        path, request.undeployed, nobody_waits(source, library, config, request.busy),
+        path, request.undeployed, lambda: nobody_waits(source, library, config, request.busy),
     ):
         return FileResult(path)
     with _cycle_collection_paused():
