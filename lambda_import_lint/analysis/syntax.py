@@ -225,6 +225,34 @@ def does_nothing(function: cst.FunctionDef) -> bool:
     return True
 
 
+def is_stub(function: cst.FunctionDef) -> bool:
+    """A function not written yet: its body only documents, passes (``pass``, ``...``), returns
+    nothing (``return``, ``return None``) or raises ``NotImplementedError``."""
+    block = function.body
+    statements = block.body if isinstance(block, cst.IndentedBlock) else (block,)
+    for statement in statements:
+        if not isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            return False
+        for small in statement.body:
+            if isinstance(small, cst.Pass):
+                continue
+            if isinstance(small, cst.Return):
+                if small.value is None or isinstance(small.value, cst.Name) and small.value.value == "None":
+                    continue
+                return False
+            if isinstance(small, cst.Raise):
+                raised = small.exc.func if isinstance(small.exc, cst.Call) else small.exc
+                if isinstance(raised, cst.Name) and raised.value == "NotImplementedError":
+                    continue
+                return False
+            if isinstance(small, cst.Expr) and isinstance(
+                small.value, (cst.Ellipsis, cst.SimpleString, cst.ConcatenatedString)
+            ):
+                continue
+            return False
+    return True
+
+
 def _content(value: cst.BaseExpression) -> bool:
     """A text written into the code that is what the function serves (a landing page's HTML, a
     document): a string of several lines or of 100 characters and more (round 12's blind review:
