@@ -301,3 +301,57 @@ def test_a_cdk_asset_folder_joined_to_a_path_constant(tmp_path: Path, monkeypatc
     assert [(row["path"], row["function"], row["source"]) for row in rows] == [
         ("lambdas/api/get_report.py", "handler", "infra/lib/api-stack.ts")
     ]
+
+
+CHILD_MODULE = """
+data "archive_file" "zip" {
+  type        = "zip"
+  source_file = "%s"
+  output_path = "orders.zip"
+}
+
+resource "aws_lambda_function" "orders" {
+  function_name = "orders"
+  filename      = data.archive_file.zip.output_path
+  handler       = "orders.lambda_handler"
+  runtime       = "python3.12"
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("source_file", "expected"),
+    [
+        pytest.param("orders.py", "live/orders.py", id="relative-to-the-root-module"),
+        pytest.param("${path.root}/orders.py", "live/orders.py", id="path-root"),
+        pytest.param("${path.module}/orders.py", "modules/lambda/orders.py", id="path-module"),
+        pytest.param("kept.py", "modules/lambda/kept.py", id="only-beside-the-module"),
+    ],
+)
+def test_terraform_paths_of_a_child_module_resolve_from_the_root_module(  # type: ignore[no-untyped-def]
+    source_file: str, expected: str, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """Terraform reads a bare relative path (and `path.root`) from the working folder, the root
+    module's, also inside a child module (round 18: `module "lambda" { source = "../modules/lambda" }`
+    called from `Project-1/`, whose `archive_file` names `source_file = "user_uploads.py"`); only
+    `path.module` names the module's own folder. A path that exists only beside the module (a
+    module that is also run as a root) is read from there, as before."""
+    (tmp_path / ".git").mkdir()
+    live, module = tmp_path / "live", tmp_path / "modules" / "lambda"
+    live.mkdir()
+    module.mkdir(parents=True)
+    (live / "main.tf").write_text('module "lambda" {\n  source = "../modules/lambda"\n  name   = "x"\n}\n')
+    handler_module = Path(source_file).stem
+    (module / "lambda.tf").write_text(
+        CHILD_MODULE.replace('"orders.lambda_handler"', f'"{handler_module}.lambda_handler"') % source_file
+    )
+    handler = "def lambda_handler(event, context):\n    return event\n"
+    for folder in (live, module):
+        (folder / "orders.py").write_text(handler)
+    (module / "kept.py").write_text(handler)
+    monkeypatch.chdir(tmp_path)
+    handlers, _ = _handlers(capsys)
+    declared = [item for item in handlers if item["source"] != "heuristic"]
+    assert [(item["path"], item["function"], item["source"]) for item in declared] == [
+        (expected, "lambda_handler", "modules/lambda/lambda.tf")
+    ]

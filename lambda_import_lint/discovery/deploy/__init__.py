@@ -106,8 +106,9 @@ def _list_candidates(folder: str, found: list[str]) -> bool:
 class Unit(NamedTuple):
     """One deployment file to read: its reader (``serverless``, ``terraform``, ``dockerfile``,
     ``cloudformation``, ``ssm`` or ``cdk``), the file, and for a CDK source the app's folder (where
-    ``cdk.json`` is). What a reading gives depends only on these, the file's bytes, the working
-    folder (names are shown relative to it) and the ``Probe``s."""
+    ``cdk.json`` is), for a Terraform file of a child module the root module's folder. What a
+    reading gives depends only on these, the file's bytes, the working folder (names are shown
+    relative to it) and the ``Probe``s."""
 
     kind: str
     path: str
@@ -170,6 +171,9 @@ def _reader(unit: Unit) -> Reader:
         read_cdk = cdk.cdk_python if unit.path.endswith(".py") else cdk.cdk_typescript
         app = Path(unit.app)
         return lambda path, found: read_cdk(path, app, found)
+    if unit.kind == "terraform" and unit.app:
+        root = Path(unit.app)
+        return lambda path, found: terraform.terraform(path, found, root)
     readers: dict[str, Reader] = {
         "serverless": serverless.serverless,
         "terraform": terraform.terraform,
@@ -263,15 +267,16 @@ def discover(
 def read_units(listed: Iterable[Unit], parse: Parse | None = None) -> Found:
     """``discover`` over files already listed (``units``)."""
     found = Found()
-    readable: list[tuple[Unit, bytes]] = []
+    contents: list[tuple[Unit, bytes]] = []
     for unit in listed:
         try:
             with open(unit.path, "rb") as handle:
-                data = handle.read()
+                contents.append((unit, handle.read()))
         except OSError as error:
             if unit.kind != "cloudformation" or _named_template(unit.path):  # any YAML file may be a candidate
                 found.warn(Path(unit.path), f"cannot read: {error.strerror or error}", hint="check its permissions")
-            continue
+    readable: list[tuple[Unit, bytes]] = []
+    for unit, data in _with_terraform_roots(contents):
         if unit.kind == "cloudformation" and not _looks_like_template(unit.path, data):
             if not _looks_like_automation(unit.path, data):
                 continue
@@ -284,6 +289,25 @@ def read_units(listed: Iterable[Unit], parse: Parse | None = None) -> Found:
         found.declarations.extend(parsed.declarations)
         found.warnings.extend(parsed.warnings)
     return found
+
+
+def _with_terraform_roots(contents: list[tuple[Unit, bytes]]) -> list[tuple[Unit, bytes]]:
+    """Each Terraform file of a folder another one calls as a local module, with the root
+    module's folder as its ``app`` (``terraform.root_folders``): its bare relative paths are read
+    from there. Part of the unit, so of its cache key."""
+    tf = [(unit.path, data) for unit, data in contents if unit.kind == "terraform"]
+    if not tf or not any(b"module" in data for _, data in tf):
+        return contents
+    from lambda_import_lint.discovery.deploy.terraform import root_folders
+
+    roots = root_folders(tf)
+    if not roots:
+        return contents
+    return [
+        (unit._replace(app=roots.get(os.path.dirname(os.path.realpath(unit.path)), "")), data)
+        if unit.kind == "terraform" else (unit, data)
+        for unit, data in contents
+    ]
 
 
 def _named_template(path: str) -> bool:

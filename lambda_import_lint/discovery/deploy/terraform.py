@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, NamedTuple
 
 from lambda_import_lint.discovery.deploy import hcl
 from lambda_import_lint.discovery.deploy.common import (
-    ARCHIVE_HINT, NOT_INSPECTABLE, Found, declare, define_layer, external_layer, is_python, read_text,
+    ARCHIVE_HINT, NOT_INSPECTABLE, Found, declare, define_layer, external_layer, is_dir, is_file, is_python, read_text,
 )
 from lambda_import_lint.discovery.declarations import Layer, handlers_hint
 
@@ -20,28 +21,79 @@ def _unquote(value: object) -> object:
     return value
 
 
-def _terraform_path(value: object, module_folder: Path) -> Path | None:
+class _Folders(NamedTuple):
+    """Where a Terraform file's paths are read from: its module's folder (``path.module``) and the
+    root module's (``path.root``; Terraform reads every bare relative path from the working folder,
+    the root module's, in a child module too)."""
+
+    module: Path
+    root: Path
+
+
+def _terraform_path(value: object, folders: _Folders) -> Path | None:
     value = _unquote(value)
     if not isinstance(value, str):
         return None
-    value = value.replace("${path.module}", str(module_folder)).replace("${path.root}", str(module_folder))
+    value = value.replace("${path.module}", str(folders.module))
+    value = value.replace("${path.root}", str(folders.root)).replace("${path.cwd}", str(folders.root))
     if "${" in value:
         return None
-    return module_folder / value
+    beside = folders.module / value
+    if folders.root != folders.module and not os.path.isabs(value):
+        # A child module's relative path names a file of the root module's folder; one found only
+        # beside the module is of a module also run as a root (read from there, as before).
+        from_root = folders.root / value
+        if _exists(from_root):
+            return from_root
+    return beside
 
 
-def terraform(path: Path, found: Found) -> None:
+def _exists(path: Path) -> bool:
+    return is_file(path) or is_dir(path)
+
+
+# `module "lambda" { source = "../modules/lambda" … }`: a call of a module in a local folder.
+_LOCAL_MODULE = re.compile(rb'\bmodule\s+"[^"\n]*"\s*\{[^{}]*?\bsource\s*=\s*"(\.\.?/[^"\n]*)"')
+
+
+def root_folders(files: Iterable[tuple[str, bytes]]) -> dict[str, str]:
+    """For each folder some Terraform file calls as a local module (by real path), the folder of
+    the root module that runs it, as its files' paths give it: the working folder Terraform reads
+    the module's bare relative paths from. A folder called from several takes the first caller in
+    path order; calls of calls are followed up to a folder no file calls (a cycle stops there)."""
+    callers: dict[str, tuple[str, str]] = {}  # called folder → (caller's real folder, caller's folder as given)
+    for path, data in sorted(files):
+        given = os.path.dirname(path)
+        real = os.path.dirname(os.path.realpath(path))
+        for match in _LOCAL_MODULE.finditer(data):
+            called = os.path.realpath(os.path.join(real, match.group(1).decode("utf-8", "replace")))
+            if called != real:
+                callers.setdefault(called, (real, given))
+    roots: dict[str, str] = {}
+    for called, (real, given) in callers.items():
+        seen = {called}
+        while real in callers and real not in seen:
+            seen.add(real)
+            real, given = callers[real]
+        roots[called] = given
+    return roots
+
+
+def terraform(path: Path, found: Found, root: Path | None = None) -> None:
+    """``root``: the folder of the root module that runs this file's module as a child
+    (``root_folders``), if one does."""
     try:
         document = hcl.loads(read_text(path))
     except hcl.HclError as error:
         found.warn(path, f"cannot read: {error}", hint=f"fix it, or {handlers_hint()}")
         return
-    declare_document(path, document, found)
+    declare_document(path, document, found, root)
 
 
-def declare_document(path: Path, document: dict[str, Any], found: Found) -> None:
+def declare_document(path: Path, document: dict[str, Any], found: Found, root: Path | None = None) -> None:
     """The functions and layers a Terraform file's document (as ``hcl.loads`` or python-hcl2's
     ``loads`` gives it) declares."""
+    folders = _Folders(path.parent, root if root is not None else path.parent)
     archives: dict[str, Path] = {}
     for block in document.get("data", []):
         for kind, named in block.items():
@@ -49,10 +101,10 @@ def declare_document(path: Path, document: dict[str, Any], found: Found) -> None
                 continue
             for name, body in named.items():
                 source = body.get("source_dir") or body.get("source_file")
-                folder = _terraform_path(source, path.parent)
+                folder = _terraform_path(source, folders)
                 if folder is not None:
                     archives[str(_unquote(name))] = folder if body.get("source_dir") else folder.parent
-    layers = _layers(path, document, archives)
+    layers = _layers(folders, document, archives)
     for block in document.get("resource", []):
         for kind, named in block.items():
             if _unquote(kind) != "aws_lambda_function":
@@ -84,7 +136,7 @@ def declare_document(path: Path, document: dict[str, Any], found: Found) -> None
             if _unquote(body.get("create_layer")) in (True, "true"):
                 continue  # a layer (see _layers), not a function
             source_path = body.get("source_path")
-            code_root = _terraform_path(source_path, path.parent) if isinstance(source_path, str) else None
+            code_root = _terraform_path(source_path, folders) if isinstance(source_path, str) else None
             if code_root is None:
                 found.warn(path, "`source_path` unknown", f"module.{_unquote(name)}")
                 continue
@@ -100,7 +152,7 @@ def declare_document(path: Path, document: dict[str, Any], found: Found) -> None
             )
 
 
-def _layers(path: Path, document: dict[str, Any], archives: dict[str, Path]) -> dict[str, Layer]:
+def _layers(folders: _Folders, document: dict[str, Any], archives: dict[str, Path]) -> dict[str, Layer]:
     """The layers the file defines, by the reference functions list them with:
     ``aws_lambda_layer_version.x`` (``filename`` from an ``archive_file``, whose ``source_dir`` is
     ``/opt``) and ``module.x`` of terraform-aws-modules/lambda/aws with ``create_layer = true``
@@ -116,7 +168,7 @@ def _layers(path: Path, document: dict[str, Any], archives: dict[str, Path]) -> 
                 folder = archives.get(match.group(1)) if match else None
                 if folder is None:
                     filename = _unquote(body.get("filename"))
-                    folder = _terraform_path(filename, path.parent) if isinstance(filename, str) else None
+                    folder = _terraform_path(filename, folders) if isinstance(filename, str) else None
                 layers[reference] = (
                     Layer(reference, unknown="`filename` is not an `archive_file`'s output") if folder is None
                     else define_layer(reference, folder)
@@ -128,21 +180,21 @@ def _layers(path: Path, document: dict[str, Any], archives: dict[str, Path]) -> 
             if "terraform-aws-modules/lambda/aws" not in source or not creates_layer:
                 continue
             reference = f"module.{_unquote(name)}"
-            folder, built = _module_source(body.get("source_path"), path.parent)
+            folder, built = _module_source(body.get("source_path"), folders)
             unknown = Layer(reference, unknown="`source_path` unknown")
             layers[reference] = unknown if folder is None else define_layer(reference, folder, built)
     return layers
 
 
-def _module_source(value: object, module_folder: Path) -> tuple[Path | None, bool]:
+def _module_source(value: object, folders: _Folders) -> tuple[Path | None, bool]:
     """A module's ``source_path``: a folder, or a list of ``{path, prefix_in_zip}`` (the first)."""
     if isinstance(value, list) and value and isinstance(value[0], dict):
         entry = value[0]
         prefix = str(_unquote(entry.get("prefix_in_zip", ""))).strip("/")
-        return _terraform_path(entry.get("path"), module_folder), prefix == "python"
+        return _terraform_path(entry.get("path"), folders), prefix == "python"
     if isinstance(value, list) and value:
         value = value[0]
-    return _terraform_path(value, module_folder), False
+    return _terraform_path(value, folders), False
 
 
 def _function_layers(value: object, layers: dict[str, Layer]) -> tuple[Layer, ...]:
