@@ -2443,3 +2443,27 @@ def test_an_unused_import_above_stubbed_helpers_is_not_reported(  # type: ignore
     app = tmp_path / "app.py"
     app.write_text(STUBBED_HANDLER + "\n" + helpers)
     _assert_codes(app, capsys, expected)
+
+
+@pytest.mark.parametrize(
+    ("first", "expected"),
+    [
+        pytest.param("from platform_common.logger import Logger", [], id="a-package-we-cannot-see-into"),
+        pytest.param("from logging import getLogger as Logger", ["LIL003"], id="the-standard-library"),
+    ],
+)
+def test_an_annotation_only_import_beside_a_package_we_cannot_see_into_is_not_reported(  # type: ignore[no-untyped-def]
+    first: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """`from aws_lambda_powertools.utilities.typing import LambdaContext` only for the handler's
+    annotation, beside the project's own `ftrs_common.logger` (round 19), which imports Powertools'
+    Logger and so loads the package anyway: guarding the import under `TYPE_CHECKING` is not proven
+    to save anything, as removing or deferring one is not. Beside the standard library it is."""
+    app = tmp_path / "app.py"
+    app.write_text(
+        f"from __future__ import annotations\n\n{first}\n"
+        "from aws_lambda_powertools.utilities.typing import LambdaContext\n\n"
+        "logger = Logger('orders')\n\n\n"
+        "def handler(event: dict, context: LambdaContext) -> dict:\n    return {'statusCode': 200}\n"
+    )
+    _assert_codes(app, capsys, expected)

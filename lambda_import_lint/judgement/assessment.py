@@ -379,6 +379,10 @@ def assess(
     }
     loaded = loaded_here.union(*loaded_locally.values(), *(_paid_by(module, heavy) for module in loaded_by_packages))
     unseen = _unseen_imports(facts, heavy, local_chains) if local_chains is not None else {}
+    # What may load a heavy module at run time: not the imports guarded under `TYPE_CHECKING` with
+    # it (a `mypy_boto3_s3` stub beside the `boto3` it types).
+    guarded = {judgement.binding.name for judgement in first_pass if judgement.status is Status.ANNOTATION_ONLY}
+    staying = {package: names - guarded for package, names in unseen.items() if names - guarded}
     judgements = []
     for judgement in first_pass:
         status = judgement.status
@@ -397,11 +401,16 @@ def assess(
         if status is Status.UNUSED and unfinished:
             status = Status.UNFINISHED
         if (
-            (status is Status.UNUSED or status is Status.DEFERRABLE and not report_unproven)
-            and _seen_by_others(judgement.binding, unseen, heavy)
+            (
+                status is Status.UNUSED or status is Status.ANNOTATION_ONLY
+                or status is Status.DEFERRABLE and not report_unproven
+            )
+            and _seen_by_others(judgement.binding, staying, heavy)
         ):
-            # Removing or deferring it saves something only if nothing else loads it, and a module
-            # we cannot see into (a layer's helper, a package not in the catalogue) may: not proven.
+            # Removing, guarding or deferring it saves something only if nothing else loads it, and
+            # a module we cannot see into (a layer's helper, a package not in the catalogue) may:
+            # not proven (round 19: `LambdaContext` for annotations beside the project's own
+            # `ftrs_common.logger`, which imports Powertools' Logger).
             status = Status.UNPROVEN
         if status is Status.DEFERRABLE and all_warm:
             status = Status.WARM

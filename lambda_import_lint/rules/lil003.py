@@ -65,7 +65,10 @@ RULE = Rule(
     why=(
         "Type checkers read annotations; the running function does not need the module at all, "
         "yet the import costs its full time at every cold start. Under `if TYPE_CHECKING:` the "
-        "import is seen by mypy and pyright and never executed."
+        "import is seen by mypy and pyright and never executed. Not reported when another "
+        "module-scope import may load the module anyway (one whose imports are not known: a package "
+        "outside the catalogue, the project's own shared code a layer holds): guarding it would not "
+        "be shown to save anything."
     ),
     fix_safety=(
         "Safe when annotations are postponed (`from __future__ import annotations`, string "
