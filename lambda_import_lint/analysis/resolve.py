@@ -73,7 +73,7 @@ def resolve(module: cst.Module, collector: WalkerBase) -> ModuleFacts:
     folding = _Folding(collector)
     import_time_roots, call_sites = _resolve_calls(collector, graph, instantiations, folding)
     _add_callback_edges(collector, graph, folding)
-    route_groups = _add_route_edges(collector, graph, folding)
+    route_groups = _add_route_edges(collector, graph, folding) + _add_table_edges(module, collector, graph, folding)
     return ModuleFacts(
         module=module,
         imports=tuple(collector.imports),
@@ -363,6 +363,109 @@ def _add_route_edges(
                     CallEdge(route, conditional=folded[1] or several or error)
                 )
     return tuple(groups)
+
+
+def _add_table_edges(
+    module: cst.Module, collector: WalkerBase, graph: CallGraph, folding: _Folding
+) -> tuple[tuple[FunctionInfo, ...], ...]:
+    """A dispatch table: a module-level name bound once, to a dict literal whose values (through
+    nested dicts) all name module-level functions (``API = {"/predict": {"POST": predict}, …}``). A
+    function calling through it (``API[event["resource"]][event["httpMethod"]](event, context)``,
+    ``API.get(kind)(event)``) runs one of them per call: an edge to each, conditional when there
+    are several (round 19: without them, the table's functions, taking ``event, context``, were
+    taken for handlers of their own, and an import every way of the table uses for one only some
+    invocations need). Each such table's functions are a group of ways, like a resolver's routes
+    (``ModuleFacts.route_groups``)."""
+    tables = _dispatch_tables(module, collector)
+    if not tables:
+        return ()
+    groups: dict[tuple[FunctionInfo, ...], None] = {}
+    for raw in collector.raw_uses:
+        functions = tables.get(raw.name)
+        caller = raw.scope.function
+        if functions is None or caller is None:
+            continue
+        found = raw.scope.lookup(raw.name)
+        if found is None or found[0] is not collector.module_scope or not _called_through(caller, raw.node):
+            continue
+        folded = folding.apply(raw.branch, raw.conditional, raw.by_expression)
+        if folded is None:
+            continue
+        for function in functions:
+            graph.setdefault(caller, []).append(
+                CallEdge(function, conditional=folded[1] or len(functions) > 1, repeated=raw.repeated)
+            )
+        groups[functions] = None
+    return tuple(groups)
+
+
+def _dispatch_tables(module: cst.Module, collector: WalkerBase) -> dict[str, tuple[FunctionInfo, ...]]:
+    """Module-level names bound once to a dict literal of module-level functions (``_add_table_edges``)."""
+    tables: dict[str, tuple[FunctionInfo, ...]] = {}
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            continue
+        small = statement.body[0]
+        if isinstance(small, cst.Assign) and len(small.targets) == 1:
+            target: cst.BaseExpression = small.targets[0].target
+            value: cst.BaseExpression | None = small.value
+        elif isinstance(small, cst.AnnAssign):
+            target, value = small.target, small.value
+        else:
+            continue
+        if not isinstance(target, cst.Name) or not isinstance(value, cst.Dict):
+            continue
+        if collector.module_bindings.get(target.value) != 1:
+            continue
+        functions = _table_functions(value, collector)
+        if functions:
+            tables[target.value] = tuple(dict.fromkeys(functions))
+    return tables
+
+
+def _table_functions(table: cst.Dict, collector: WalkerBase) -> list[FunctionInfo] | None:
+    """The functions a dict literal's values name, through nested dicts; None unless every value
+    names a module-level function (a lambda, a class, a constant: not a table we can read)."""
+    functions: list[FunctionInfo] = []
+    for element in table.elements:
+        if not isinstance(element, cst.DictElement):
+            return None  # `**other`
+        value = element.value
+        if isinstance(value, cst.Dict):
+            nested = _table_functions(value, collector)
+            if nested is None:
+                return None
+            functions.extend(nested)
+            continue
+        if not isinstance(value, cst.Name):
+            return None
+        bound = collector.module_scope.bindings.get(value.value)
+        if not isinstance(bound, FunctionInfo) or bound.class_name is not None:
+            return None
+        functions.append(bound)
+    return functions or None
+
+
+def _called_through(caller: FunctionInfo, name: cst.CSTNode) -> bool:
+    """Whether ``name`` is read in ``caller`` as a table it calls an entry of: the root of a call's
+    callee reached through subscripts and ``.get(...)`` (one of them at least)."""
+    for node in descendants(caller.node.body):
+        if not isinstance(node, cst.Call):
+            continue
+        callee, steps = node.func, 0
+        while True:
+            if isinstance(callee, cst.Subscript):
+                callee, steps = callee.value, steps + 1
+            elif (
+                isinstance(callee, cst.Call) and isinstance(callee.func, cst.Attribute)
+                and callee.func.attr.value == "get"
+            ):
+                callee, steps = callee.func.value, steps + 1
+            else:
+                break
+        if steps and callee is name:
+            return True
+    return False
 
 
 def _import_time_closure(
