@@ -2533,3 +2533,30 @@ def test_a_table_holding_anything_but_functions_is_no_dispatch(tmp_path: Path, c
     assert [item["function"] for item in json.loads(capsys.readouterr().out)] == [
         "predict", "batch_predict", "report", "handler"
     ]
+
+
+@pytest.mark.parametrize(
+    ("fallthrough", "expected"),
+    [
+        pytest.param("    return 200\n", [], id="a-bare-status"),
+        pytest.param("    return None\n", ["LIL001"], id="none"),
+        pytest.param("    return {'statusCode': 200, 'body': json.dumps(list_queries())}\n", ["LIL001"], id="an-answer"),
+    ],
+)
+def test_an_if_whose_other_side_answers_nothing_is_every_invocations_way(  # type: ignore[no-untyped-def]
+    fallthrough: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """`if event["httpMethod"] == "POST": return handle_post(…)` then `return 200` (round 19's blind
+    review, both reviewers "no" to LIL001 on `requests`: the API routes only POST to the function):
+    the other side answers a bare number, so every invocation that does anything uses `requests`.
+    Another side that answers (a listing), or returns None (the usual way of skipping what does not
+    concern the function), is a way of its own, which skips it."""
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import json\nimport requests\n\n\ndef list_queries():\n    return []\n\n\n"
+        "def handle_post(event):\n    answer = requests.post('https://api.example.com/v1', data=event['body'])\n"
+        "    return {'statusCode': 200, 'body': answer.text}\n\n\n"
+        "def handler(event, context):\n    if event['httpMethod'] == 'POST':\n        return handle_post(event)\n"
+        + fallthrough
+    )
+    _assert_codes(app, capsys, expected)

@@ -148,10 +148,14 @@ _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exceptio
 
 def only_reports(suite: cst.BaseSuite | Sequence[cst.BaseStatement]) -> bool:
     """A block that only reports: ``print(...)``, ``logger.warning(...)``, ``pass``, ``raise``,
-    ``return`` of an HTTP error (``return {"statusCode": 400, "body": "no id"}``), also setting a
-    fallback literal after reporting (``logger.error("no items"); recommendations = {}``). The ``else``
-    of a branch the event's well-formed invocations all take (``if "msg" in body: … else:
-    print("no msg")``): that branch is as good as the main path."""
+    ``return`` of an HTTP error (``return {"statusCode": 400, "body": "no id"}``) or of an HTTP
+    status alone (``return 200``: no answer a caller reads; round 19: ``if event["httpMethod"] ==
+    "POST": return handle_post(…)`` then ``return 200``, behind an API routing only POST to the
+    function; a bare ``return`` or ``return None`` is a way of its own, skipping what the other side
+    does), also
+    setting a fallback literal after reporting (``logger.error("no items"); recommendations =
+    {}``). The ``else`` of a branch the event's well-formed invocations all take (``if "msg" in
+    body: … else: print("no msg")``): that branch is as good as the main path."""
     statements: Sequence[cst.BaseStatement | cst.SimpleStatementSuite]
     if isinstance(suite, cst.IndentedBlock):
         statements = suite.body
@@ -174,6 +178,8 @@ def only_reports(suite: cst.BaseSuite | Sequence[cst.BaseStatement]) -> bool:
             if isinstance(small, cst.Return) and small.value is not None and _http_error(small.value):
                 reported = True
                 continue
+            if isinstance(small, cst.Return) and _bare_status(small.value):
+                continue  # `return 200`: an HTTP status alone, no answer anyone reads
             if isinstance(small, cst.Assign) and _sets_an_http_error(small):
                 reported = True  # `answer["statusCode"] = 400`, returned after the `if`
                 continue
@@ -322,6 +328,10 @@ def _http_error(value: cst.BaseExpression) -> bool:
 
 
 _STATUS_WORDS = frozenset({"status", "status_code", "statusCode", "code"})
+
+
+def _bare_status(value: cst.BaseExpression | None) -> bool:
+    return isinstance(value, cst.Integer) and 100 <= int(value.value, 0) <= 599
 
 
 def _error_status(value: cst.BaseExpression) -> bool:
