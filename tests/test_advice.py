@@ -335,13 +335,56 @@ def test_rarely_invoked_handlers_are_not_linted_for_latency(source: str, tmp_pat
     assert turned_on <= set(_flake8(app, "--lil-lint-rare-handlers", "--lil-defer", "all"))
 
 
-def test_an_unused_import_is_reported_in_a_rarely_invoked_handler(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    """Nearly every invocation of a custom resource is a cold start, so an unused import is paid on
-    nearly every run: still worth removing (blind reviews split: a custom-resource example "no",
-    rarely run Step Functions steps and a GuardDuty finding's handler "yes")."""
+UNUSED_IN_A_PROVIDER = """
+import boto3
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+
+def on_event(event, context):
+    if event["RequestType"] == "Create":
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        return {"PhysicalResourceId": "key", "Data": {"Size": key.key_size}}
+"""
+
+UNUSED_IN_A_ROTATION = """
+import boto3
+import requests
+
+
+def lambda_handler(event, context):
+    service = boto3.client("secretsmanager")
+    step = event["Step"]
+    if step == "createSecret":
+        service.put_secret_value(SecretId=event["SecretId"], SecretString="x", VersionStages=["AWSPENDING"])
+    elif step in ("setSecret", "testSecret"):
+        print(step)
+    elif step == "finishSecret":
+        service.update_secret_version_stage(SecretId=event["SecretId"], VersionStage="AWSCURRENT")
+"""
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param(UNUSED_IN_A_CUSTOM_RESOURCE, [], id="custom-resource"),
+        pytest.param(UNUSED_IN_A_PROVIDER, [], id="cdk-provider-on-event"),
+        pytest.param(UNUSED_IN_A_ROTATION, ["LIL002"], id="rotation"),
+    ],
+)
+def test_an_unused_import_in_a_rarely_invoked_handler(  # type: ignore[no-untyped-def]
+    source: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """A CloudFormation custom resource runs while its stack deploys, which waits minutes on it
+    anyway: not even an unused import is worth a change there (blind reviews: 3 of 3 "no", round
+    19's `rsa_keys.py` with both reviewers). Other rarely run functions stay reported: nearly every
+    run of one is a cold start, which pays the import (rarely run Step Functions steps and a
+    GuardDuty finding's handler: "yes"). `lint-rare-handlers` turns the custom resource's on."""
     app = tmp_path / "app.py"
-    app.write_text(textwrap.dedent(UNUSED_IN_A_CUSTOM_RESOURCE))
-    _assert_codes(app, capsys, ["LIL002"])
+    app.write_text(textwrap.dedent(source))
+    _assert_codes(app, capsys, expected)
+    (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\nlint-rare-handlers = true\n")
+    assert "LIL002" in [item["code"] for item in _check(app, capsys)]
+    assert "LIL002" in _flake8(app, "--lil-lint-rare-handlers")
 
 
 @pytest.mark.parametrize(

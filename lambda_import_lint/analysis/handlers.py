@@ -96,9 +96,10 @@ def is_a_copy(path: str, names: set[str]) -> bool:
 # What a handler Lambda calls a handful of times looks like: cold starts there cost nothing worth a
 # change (CloudFormation custom resources run on stack operations, rotation functions on a
 # schedule of days). Each entry: a kind and the texts a module of that kind holds, all of them.
+CUSTOM_RESOURCE = "a CloudFormation custom resource"
 _RARE_KINDS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
     (
-        "a CloudFormation custom resource",
+        CUSTOM_RESOURCE,
         (
             ("cfnresponse",),
             ("crhelper",),
@@ -108,6 +109,7 @@ _RARE_KINDS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
             ("ResponseURL", "PhysicalResourceId"),
             # The CDK Provider framework's on_event: it answers CloudFormation for the function.
             ("RequestType", "ResourceProperties"),
+            ("RequestType", "def on_event("),
             # The framework's is_complete poller: called until it answers `{"IsComplete": True}`.
             ("IsComplete",),
         ),

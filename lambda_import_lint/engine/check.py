@@ -129,15 +129,16 @@ def _syntax_error(error: cst.ParserSyntaxError) -> str:
     return f"{SYNTAX_ERROR}{line}:{column}: {message}"
 
 
-def _rarely_invoked(source: bytes | str, handlers: tuple[FunctionInfo, ...], request: Request) -> bool:
-    """Whether the module's handlers run a handful of times: its code says so (a custom resource,
-    a rotation function…), or every one of its handlers is declared so (a schedule of hours, an
-    SSM Automation script)."""
+def _rarely_invoked(source: bytes | str, handlers: tuple[FunctionInfo, ...], request: Request) -> str | None:
+    """What kind of handlers the module's are, if they run a handful of times: its code says so
+    (a custom resource, a rotation function…: ``analysis.handlers.rarely_invoked``), or every one of
+    them is declared so (a schedule of hours, an SSM Automation script)."""
     from lambda_import_lint.analysis.handlers import rarely_invoked
 
-    if handlers and all(handler.name in request.rare for handler in handlers):
-        return True
-    return rarely_invoked(source, (handler.name for handler in handlers)) is not None
+    kind = rarely_invoked(source, (handler.name for handler in handlers))
+    if kind is None and handlers and all(handler.name in request.rare for handler in handlers):
+        return "declared rarely invoked"
+    return kind
 
 
 def _awaited(handlers: tuple[FunctionInfo, ...], request: Request) -> bool:
@@ -190,7 +191,7 @@ def _analyse_module(
     tree: ast.Module | None = None,
 ) -> Analysis:
     from lambda_import_lint.analysis.facts import collect_facts
-    from lambda_import_lint.analysis.handlers import awaited, resolve_handlers, source_text
+    from lambda_import_lint.analysis.handlers import CUSTOM_RESOURCE, awaited, resolve_handlers, source_text
     from lambda_import_lint.analysis.local_modules import enclosing_package_loads, local_chains
     from lambda_import_lint.engine.suppression import without_noqa
     from lambda_import_lint.judgement.assessment import assess
@@ -221,6 +222,7 @@ def _analyse_module(
         chains = {index: link._replace(names=()) for index, link in chains.items()}
         if codes & _IMPORT_RULES and path not in ("-", ""):
             enclosing = enclosing_package_loads(path, config, request.layer_roots)
+    rare = None if library or config.lint_rare_handlers else _rarely_invoked(text, handlers, request)
     assessment = assess(
         facts,
         config.heavy,
@@ -235,7 +237,8 @@ def _analyse_module(
         package_init=Path(path).name == "__init__.py",
         local_chains=chains,
         loaded_by_packages=enclosing,
-        rarely_invoked=not library and not config.lint_rare_handlers and _rarely_invoked(text, handlers, request),
+        rarely_invoked=rare is not None,
+        deploy_time=rare == CUSTOM_RESOURCE,
         awaited=config.lint_rare_handlers or _awaited(handlers, request) or awaited(text),
         clients_marginal=_clients_marginal(text, handlers, request),
         patched_factories=_patched_factories(facts, request, codes) if not library and handlers else frozenset(),

@@ -310,6 +310,7 @@ def assess(
     local_chains: Mapping[int, HeavyLink] | None = None,
     loaded_by_packages: frozenset[str] = frozenset(),
     rarely_invoked: bool = False,
+    deploy_time: bool = False,
     awaited: bool = True,
     report_unproven: bool = False,
     clients_marginal: bool = False,
@@ -323,6 +324,10 @@ def assess(
     it (``local_modules.enclosing_package_loads``): already paid;
     ``rarely_invoked``: the handlers run a handful of times (a custom resource, a rotation
     function), so neither their cold starts nor their per-invocation clients are worth a change;
+    ``deploy_time``: they are a CloudFormation custom resource, run while a stack deploys, which
+    waits minutes on them anyway: not even an unused import is (blind reviews: 3 of 3 "no"; in
+    other rarely run functions, which somebody may wait on, nearly every run is a cold start that
+    pays it: those stay reported);
     ``awaited``: the module shows somebody waits on its handlers' answers (an HTTP request, a
     GraphQL field): only there is a client built per invocation, or per item of a loop, worth a
     change (blind reviews, rounds 1-14: elsewhere — queue and stream workers, schedules,
@@ -400,6 +405,8 @@ def assess(
             status = Status.PLACEHOLDER
         if status is Status.UNUSED and unfinished:
             status = Status.UNFINISHED
+        if status is Status.UNUSED and deploy_time:
+            status = Status.RARE
         if (
             (
                 status is Status.UNUSED or status is Status.ANNOTATION_ONLY

@@ -56,9 +56,11 @@ RULE = Rule(
         "one that stays, a local module that imports it, or a module whose imports are not known "
         "(a Lambda layer's helper, a package outside the catalogue). Nor is one above handlers that "
         "do nothing yet (print the event, return a constant: scaffolding about to be used), nor one "
-        "in unfinished code (it reads names nothing defines: the import may be what is missing), nor one "
-        "of a package the handler imports inside on every invocation anyway (removed, it would only "
-        "move from INIT into the request)."
+        "in unfinished code (it reads names nothing defines, or its handler calls stubs that return "
+        "None: the import may be what is missing), nor one of a package the handler imports inside on "
+        "every invocation anyway (removed, it would only move from INIT into the request), nor one in "
+        "a CloudFormation custom resource (run while its stack deploys, which waits minutes on it "
+        "anyway; `lint-rare-handlers` reports it)."
     ),
     fix_safety=(
         "Unsafe: importing a module can have side effects (registering plugins, patching, "
