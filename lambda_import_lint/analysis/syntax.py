@@ -201,61 +201,69 @@ def does_nothing(function: cst.FunctionDef) -> bool:
     {"statusCode": 200, "body": json.dumps({"Hello": "from lambda"})}``). Blind reviews: an unused
     ``import boto3`` above such a handler is scaffolding about to be used, and nothing depends on
     the cold starts of a function that does nothing."""
+    smalls = _small_statements(function)
+    if smalls is None:
+        return False
+    constants: set[str] = set()  # `msg = {"message": "bye bye"}` … `return {"body": json.dumps(msg)}`
+    for small in smalls:
+        if isinstance(small, cst.Pass):
+            continue
+        if isinstance(small, cst.Return):
+            if small.value is None or _inert(small.value, constants) and not _content(small.value):
+                continue
+            return False
+        if (
+            isinstance(small, cst.Assign) and len(small.targets) == 1
+            and isinstance(small.targets[0].target, cst.Name) and _inert(small.value, constants)
+            and not _content(small.value)
+        ):
+            constants.add(small.targets[0].target.value)
+            continue
+        if not isinstance(small, cst.Expr):
+            return False
+        value = small.value
+        if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
+            continue  # a docstring
+        if not isinstance(value, cst.Call) or not _reports(value):
+            return False
+    return True
+
+
+def _small_statements(function: cst.FunctionDef) -> list[cst.BaseSmallStatement] | None:
+    """The simple statements of a function's body in order, or None when it holds a compound one."""
     block = function.body
     statements = block.body if isinstance(block, cst.IndentedBlock) else (block,)
-    constants: set[str] = set()  # `msg = {"message": "bye bye"}` … `return {"body": json.dumps(msg)}`
+    smalls: list[cst.BaseSmallStatement] = []
     for statement in statements:
         if not isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
-            return False
-        for small in statement.body:
-            if isinstance(small, cst.Pass):
-                continue
-            if isinstance(small, cst.Return):
-                if small.value is None or _inert(small.value, constants) and not _content(small.value):
-                    continue
-                return False
-            if (
-                isinstance(small, cst.Assign) and len(small.targets) == 1
-                and isinstance(small.targets[0].target, cst.Name) and _inert(small.value, constants)
-                and not _content(small.value)
-            ):
-                constants.add(small.targets[0].target.value)
-                continue
-            if not isinstance(small, cst.Expr):
-                return False
-            value = small.value
-            if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
-                continue  # a docstring
-            if not isinstance(value, cst.Call) or not _reports(value):
-                return False
-    return True
+            return None
+        smalls.extend(statement.body)
+    return smalls
 
 
 def is_stub(function: cst.FunctionDef) -> bool:
     """A function not written yet: its body only documents, passes (``pass``, ``...``), returns
     nothing (``return``, ``return None``) or raises ``NotImplementedError``."""
-    block = function.body
-    statements = block.body if isinstance(block, cst.IndentedBlock) else (block,)
-    for statement in statements:
-        if not isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
-            return False
-        for small in statement.body:
-            if isinstance(small, cst.Pass):
-                continue
-            if isinstance(small, cst.Return):
-                if small.value is None or isinstance(small.value, cst.Name) and small.value.value == "None":
-                    continue
-                return False
-            if isinstance(small, cst.Raise):
-                raised = small.exc.func if isinstance(small.exc, cst.Call) else small.exc
-                if isinstance(raised, cst.Name) and raised.value == "NotImplementedError":
-                    continue
-                return False
-            if isinstance(small, cst.Expr) and isinstance(
-                small.value, (cst.Ellipsis, cst.SimpleString, cst.ConcatenatedString)
-            ):
+    smalls = _small_statements(function)
+    if smalls is None:
+        return False
+    for small in smalls:
+        if isinstance(small, cst.Pass):
+            continue
+        if isinstance(small, cst.Return):
+            if small.value is None or isinstance(small.value, cst.Name) and small.value.value == "None":
                 continue
             return False
+        if isinstance(small, cst.Raise):
+            raised = small.exc.func if isinstance(small.exc, cst.Call) else small.exc
+            if isinstance(raised, cst.Name) and raised.value == "NotImplementedError":
+                continue
+            return False
+        if isinstance(small, cst.Expr) and isinstance(
+            small.value, (cst.Ellipsis, cst.SimpleString, cst.ConcatenatedString)
+        ):
+            continue
+        return False
     return True
 
 
