@@ -152,10 +152,9 @@ def only_reports(suite: cst.BaseSuite | Sequence[cst.BaseStatement]) -> bool:
     status alone (``return 200``: no answer a caller reads; round 19: ``if event["httpMethod"] ==
     "POST": return handle_post(…)`` then ``return 200``, behind an API routing only POST to the
     function; a bare ``return`` or ``return None`` is a way of its own, skipping what the other side
-    does), also
-    setting a fallback literal after reporting (``logger.error("no items"); recommendations =
-    {}``). The ``else`` of a branch the event's well-formed invocations all take (``if "msg" in
-    body: … else: print("no msg")``): that branch is as good as the main path."""
+    does), also setting a fallback literal after reporting (``logger.error("no items");
+    recommendations = {}``). The ``else`` of a branch the event's well-formed invocations all take
+    (``if "msg" in body: … else: print("no msg")``): that branch is as good as the main path."""
     statements: Sequence[cst.BaseStatement | cst.SimpleStatementSuite]
     if isinstance(suite, cst.IndentedBlock):
         statements = suite.body
