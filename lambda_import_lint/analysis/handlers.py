@@ -194,7 +194,7 @@ def rarely_invoked(source: bytes | str, handler_names: Iterable[str] = ()) -> st
     on this machine or a Docker network (``_LOCAL_HOST``): an emulator's."""
     names = tuple(handler_names)
     if names and all(name in _CUSTOM_RESOURCE_HANDLERS for name in names):
-        return _RARE_KINDS[0][0]
+        return CUSTOM_RESOURCE
     text = source_text(source)
     for kind, alternatives in _RARE_KINDS:
         if any(all(needle in text for needle in needles) for needles in alternatives):

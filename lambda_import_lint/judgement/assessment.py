@@ -353,8 +353,6 @@ def assess(
     reached = frozenset(handlers).union(*handler_reach.values())
     all_warm = bool(handlers) and all(handler in warm_handlers for handler in handlers)
     imported_by_every_invocation = _imported_inside_on_every_main_path(facts, main_paths, heavy)
-    placeholders = bool(handlers) and all(does_nothing(handler.node) for handler in handlers)
-    unfinished = bool(_unbound_reads(facts)) or _stubbed(reached, handlers)
     first_pass: list[ImportJudgement] = []
     for index, binding in enumerate(facts.imports):
         every_use = facts.uses.get(binding.name, ()) if not binding.star else ()
@@ -375,6 +373,10 @@ def assess(
         named_where_dead = len(uses) != len(every_use)
         first_pass.append(ImportJudgement(index, binding, status, uses, named_where_dead=named_where_dead))
 
+    # What only an unused import's judgement reads: looked at only when there is one.
+    unused = any(judgement.status is Status.UNUSED for judgement in first_pass)
+    placeholders = unused and bool(handlers) and all(does_nothing(handler.node) for handler in handlers)
+    unfinished = unused and (bool(_unbound_reads(facts)) or _stubbed(reached, handlers))
     loaded_here = _loaded_here(first_pass, facts, heavy)
     # Local modules imported at module scope load their own heavy imports: paid whatever happens here.
     loaded_locally = {
