@@ -2603,3 +2603,62 @@ def test_an_if_whose_other_side_answers_nothing_is_every_invocations_way(  # typ
         + fallthrough
     )
     _assert_codes(app, capsys, expected)
+
+
+TWILIO_WEBHOOK = """
+import os
+from urllib.parse import parse_qs
+
+from twilio.request_validator import RequestValidator
+from twilio.rest import Client
+
+
+def lambda_handler(event, context):
+    params = parse_qs(event["body"])
+    if event["headers"].get("X-Twilio-Signature"):
+        validator = RequestValidator(os.environ["TWILIO_AUTH_TOKEN"])
+        if not validator.validate(event["path"], params, event["headers"]["X-Twilio-Signature"]):
+            return {"statusCode": 403}
+    if params.get("Body") == ["call me"]:
+        Client().calls.create(to=params["From"][0], from_=os.environ["NUMBER"], url=os.environ["URL"])
+    return {"statusCode": 200}
+"""
+
+
+def test_a_submodule_is_priced_as_itself_not_as_its_package(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Round 20: `twilio.request_validator` imports the standard library only (~8 ms), not the
+    ~190 ms `twilio.rest` the package's figure comes from: not worth a move. The REST client in
+    the rare branch still is."""
+    (tmp_path / "app.py").write_text(TWILIO_WEBHOOK)
+    findings = _check(tmp_path / "app.py", capsys)
+    assert [(item["code"], item["line"]) for item in findings] == [("LIL001", 6)], findings
+    assert _flake8(tmp_path / "app.py") == ["LIL001"]
+
+
+LANGCHAIN_SEARCH = """
+from langchain_community.embeddings import BedrockEmbeddings
+from langchain_community.vectorstores import FAISS
+from langchain_core.documents import Document
+{extra}
+
+def lambda_handler(event, context):
+    store = FAISS.load_local("/opt/index", BedrockEmbeddings(), allow_dangerous_deserialization=True)
+    return {{"statusCode": 200, "body": [d.page_content for d in store.similarity_search(event["body"])]}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        pytest.param("", [], id="documents-loaded-by-the-integrations"),
+        pytest.param("import numpy", ["LIL002"], id="numpy-that-not-every-integration-loads"),
+    ],
+)
+def test_an_unused_import_that_a_lazy_package_s_submodules_load(  # type: ignore[no-untyped-def]
+    extra: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """Round 20: every class of `langchain_community` lives in a module that loads `langchain_core`
+    (its documents, messages, runnables): an unused `langchain_core.documents` beside them saves
+    nothing, though the lazy package's own `__init__` loads next to nothing."""
+    (tmp_path / "app.py").write_text(LANGCHAIN_SEARCH.format(extra=extra))
+    _assert_codes(tmp_path / "app.py", capsys, expected)

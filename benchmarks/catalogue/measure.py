@@ -76,7 +76,8 @@ NOTABLE: tuple[str, ...] = (
     "botocore.exceptions", "botocore.config", "botocore.client", "aiobotocore.session",
     "langchain.agents", "langchain.chat_models", "langchain_community.chat_models",
     "langchain_community.llms", "langchain_core.prompts", "langchain_core.messages",
-    "langchain_core.runnables", "twilio.rest", "reportlab.pdfgen.canvas", "reportlab.platypus",
+    "langchain_core.runnables", "langchain_community.embeddings.bedrock", "twilio.rest",
+    "twilio.request_validator", "reportlab.pdfgen.canvas", "reportlab.platypus",
 )
 
 MARKER = "-- lambda-import-lint: baseline loaded --"
