@@ -2662,3 +2662,43 @@ def test_an_unused_import_that_a_lazy_package_s_submodules_load(  # type: ignore
     nothing, though the lazy package's own `__init__` loads next to nothing."""
     (tmp_path / "app.py").write_text(LANGCHAIN_SEARCH.format(extra=extra))
     _assert_codes(tmp_path / "app.py", capsys, expected)
+
+
+LOGIN = """
+import json
+
+import requests
+
+
+def lambda_handler(event, context):
+    body = json.loads(event["body"])
+    user = USERS.get(body["email"])
+    if not user:
+        {first}
+    elif user["password"] != body["password"]:
+        return {{"statusCode": 401, "body": json.dumps({{"message": "Password is wrong"}})}}
+    else:
+        answer = requests.post("https://tokens.example.com", json={{"email": user["email"]}})
+        return {{"statusCode": 200, "body": answer.text}}
+
+
+USERS = {{}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("first", "expected"),
+    [
+        pytest.param('return {{"statusCode": 401, "body": "User does not exist"}}', [], id="error-answers"),
+        pytest.param('raise KeyError("User does not exist")', [], id="an-error-raised"),
+        pytest.param('return {{"statusCode": 201, "body": json.dumps(register(body))}}', ["LIL001"], id="work"),
+    ],
+)
+def test_the_else_after_answers_that_only_report_errors_is_every_invocation_s_way(  # type: ignore[no-untyped-def]
+    first: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """Round 20: `if not user: return 401` / `elif wrong password: return 401` / `else: token …`
+    is every working login's way, as `if not user: return 401` followed by more code would be. A
+    first branch that does work (registers the user) is a way of its own."""
+    (tmp_path / "app.py").write_text(LOGIN.format(first=first.format()))
+    _assert_codes(tmp_path / "app.py", capsys, expected)

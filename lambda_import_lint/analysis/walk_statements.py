@@ -195,6 +195,11 @@ class StatementVisits(WalkerBase):
             self.walk_branch(node.orelse.body, _constant_test(node.test, False))
         elif node.orelse is not None and handshake:
             self.walk(node.orelse)  # as if the `elif` were the statement: the handshake is no way
+        elif node.orelse is not None and self.function is not None and only_reports(node.body):
+            # `if not user: return {"statusCode": 401}` then `elif …`: every invocation that does
+            # anything goes on to the `elif`, as it would to an `if` after the first (round 20: a
+            # login's `else: token = jwt.encode(…)` after two 401 answers is every login's way).
+            self.walk(node.orelse)
         elif node.orelse is not None:
             self.elifs.add(id(node.orelse))
             self.walk_conditionally(node.orelse)  # `elif`: its own test, then its body as a branch
