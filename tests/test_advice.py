@@ -2702,3 +2702,37 @@ def test_the_else_after_answers_that_only_report_errors_is_every_invocation_s_wa
     first branch that does work (registers the user) is a way of its own."""
     (tmp_path / "app.py").write_text(LOGIN.format(first=first.format()))
     _assert_codes(tmp_path / "app.py", capsys, expected)
+
+
+LANGCHAIN_INGESTION = """
+from langchain_community.document_loaders import PyPDFLoader
+from langchain_core.documents import Document
+{extra}
+
+def load(path):
+    return PyPDFLoader(path).load()
+
+
+def lambda_handler(event, context):
+    for record in event["Records"]:
+        if record["s3"]["object"]["key"].endswith(".pdf"):
+            load("/tmp/" + record["s3"]["object"]["key"])
+"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        pytest.param("", [], id="documents-loaded-by-an-import-nobody-waits-for"),
+        pytest.param("import pandas", ["LIL002"], id="pandas-that-nothing-staying-loads"),
+    ],
+)
+def test_an_unused_import_loaded_by_a_deferrable_one_that_stays(  # type: ignore[no-untyped-def]
+    extra: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """Round 20: in an S3 worker (nobody waits on it, so no LIL001 moves the PDF loader), the
+    `langchain_community` import stays at module scope and loads `langchain_core.documents`:
+    removing an unused import of it saves nothing."""
+    (tmp_path / "app.py").write_text(LANGCHAIN_INGESTION.format(extra=extra))
+    _assert_codes(tmp_path / "app.py", capsys, expected)
+    assert _check(tmp_path / "app.py", capsys, "--defer", "all") != []  # the loader moves, then it pays

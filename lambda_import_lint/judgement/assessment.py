@@ -433,7 +433,7 @@ def assess(
             judgements, local_chains, facts, heavy, main_paths, reached, defer_all, loaded_locally, loaded_here,
             bool(unseen),
         )
-    judgements = _paid_by_the_unproven(judgements, first_pass, heavy)
+    judgements = _paid_by_the_late_staying(judgements, first_pass, heavy)
     judgements = _with_shared_loads(judgements, heavy)
     layer_loads = tuple(
         LayerLoad(index, link.layer, tuple(sorted(link.loads)))
@@ -600,17 +600,24 @@ def _loaded_here(first_pass: list[ImportJudgement], facts: ModuleFacts, heavy: H
     return loaded
 
 
-def _paid_by_the_unproven(
+# What the second pass makes of an import the first found deferrable, unused or annotation-only
+# that no fix then takes off module scope.
+_KEPT_BY_THE_SECOND_PASS = frozenset({Status.UNPROVEN, Status.WARM, Status.RARE, Status.UNAWAITED})
+
+
+def _paid_by_the_late_staying(
     judgements: list[ImportJudgement], first_pass: list[ImportJudgement], heavy: HeavyModules
 ) -> list[ImportJudgement]:
-    """An import found unproven on the second pass stays at module scope, and so loads its
-    package: another import of that package saves nothing by moving (round 10: `from requests
-    import Response` for an annotation, beside an `import requests` that a module we cannot see
-    into may load, was advised under `TYPE_CHECKING` for a saving that could not come)."""
+    """An import the second pass keeps at module scope (unproven, or deferrable but not worth
+    deferring: warm, rare, nobody waits) loads its package and what the catalogue says that loads:
+    another import of those saves nothing by moving or going (round 10: `from requests import
+    Response` for an annotation, beside an `import requests` that a module we cannot see into may
+    load, was advised under `TYPE_CHECKING` for a saving that could not come; round 20: an unused
+    `langchain_core.documents` in an S3 worker, beside `langchain_community` imports that stay)."""
     late = set().union(*(
         _paid_by(catalogue_module(judgement.binding, heavy), heavy)
         for judgement, first in zip(judgements, first_pass)
-        if judgement.status is Status.UNPROVEN and first.status is not Status.UNPROVEN
+        if judgement.status in _KEPT_BY_THE_SECOND_PASS and first.status in DEFERRED_BY_FIXES
         and not judgement.binding.type_checking and _is_heavy(judgement.binding, heavy)
     ))
     if not late:
