@@ -246,6 +246,24 @@ def test_skipped_folders(write, capsys) -> None:  # type: ignore[no-untyped-def]
     assert (status, out) == (0, "")
 
 
+def test_a_project_folder_that_is_also_a_virtual_environment(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Round 21: `python -m venv .` run in a SAM project's folder leaves a `pyvenv.cfg` beside its
+    `template.yaml`; the project's handlers are still checked, the environment's packages not."""
+    template = "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+    write("service/template.yaml", template + "      CodeUri: src/\n      Handler: app.lambda_handler\n")
+    write("service/pyvenv.cfg", "home = /usr/bin\n")
+    write("service/src/app.py", BRANCHY)
+    write("service/lib/python3.11/site-packages/pkg/app.py", BRANCHY)
+    write("env/pyvenv.cfg", "home = /usr/bin\n")
+    write("env/app.py", BRANCHY)
+    root = write("x.txt", "").parent
+    status, out, _ = run(["check", str(root)], capsys)
+    flagged = [line.split(":")[0] for line in out.splitlines() if "LIL" in line]
+    assert status == 1 and flagged == [str(root / "service" / "src" / "app.py")], out
+    status, out, _ = run(["handlers", str(root)], capsys)
+    assert "service/src/app.py:lambda_handler" in out and "site-packages" not in out and "env/" not in out, out
+
+
 def test_stdin(capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import io
 

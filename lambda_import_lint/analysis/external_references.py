@@ -427,13 +427,14 @@ def _python_files(folder: str, recursive: bool) -> tuple[str, ...]:
     cached = _LISTINGS.get(key)
     if cached is None:
         from lambda_import_lint.config import Config
+        from lambda_import_lint.discovery.deploy.common import is_virtual_environment
         from lambda_import_lint.discovery.files import folder_exclusions
 
         excluded = folder_exclusions(Config(folder=None))
         files: list[str] = []
         folders: list[Dependency] = []
         for current, subfolders, names in os.walk(folder):
-            if current != folder and "pyvenv.cfg" in names:  # a virtual environment
+            if current != folder and is_virtual_environment(names):
                 subfolders[:] = []
                 continue
             folders.append(dependency(current))

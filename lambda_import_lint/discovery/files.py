@@ -9,7 +9,12 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 from lambda_import_lint.config import DEFAULT_EXCLUDE, Config
-from lambda_import_lint.discovery.deploy.common import Listings, in_retired_folder, is_candidate
+from lambda_import_lint.discovery.deploy.common import (
+    Listings,
+    in_retired_folder,
+    is_candidate,
+    is_virtual_environment,
+)
 
 
 class PathError(NamedTuple):
@@ -99,8 +104,9 @@ def _walk(
 ) -> Iterator[str | PathError]:
     """Files of a folder (sorted), then its subfolders, like ``os.walk`` top-down, with one
     ``scandir`` per folder and plain strings (pathlib objects cost more than the scan here). A
-    virtual environment shows by the ``pyvenv.cfg`` in its listing. ``absolute``: ``top`` made
-    absolute (``os.path.abspath`` asks ``os.getcwd``: once per walk, not once per file)."""
+    virtual environment shows by the ``pyvenv.cfg`` in its listing (``is_virtual_environment``).
+    ``absolute``: ``top`` made absolute (``os.path.abspath`` asks ``os.getcwd``: once per walk,
+    not once per file)."""
     try:
         entries = sorted(os.scandir(top), key=lambda entry: entry.name)
     except OSError as error:
@@ -108,7 +114,7 @@ def _walk(
         return
     if listings is not None:
         listings[absolute] = entries
-    if not root and any(entry.name == "pyvenv.cfg" for entry in entries):
+    if not root and is_virtual_environment(entry.name for entry in entries):
         return
     folders = []
     for entry in entries:

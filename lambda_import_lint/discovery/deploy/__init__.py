@@ -16,8 +16,8 @@ from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from lambda_import_lint.discovery.declarations import DiscoveryWarning, HandlerDeclaration
 from lambda_import_lint.discovery.deploy.common import (
-    Found, Listings, Probe, Reader, Reading, in_retired_folder, is_candidate, probes_hold, project_root,
-    resolve_module,
+    Found, Listings, Probe, Reader, Reading, in_retired_folder, is_candidate, is_virtual_environment, probes_hold,
+    project_root, resolve_module,
 )
 
 __all__ = [
@@ -39,7 +39,7 @@ def _walk(
             entries = sorted(os.scandir(root), key=lambda entry: entry.name)
         except OSError:
             return
-    if any(entry.name == "pyvenv.cfg" for entry in entries):
+    if is_virtual_environment(entry.name for entry in entries):
         return
     folders = []
     for entry in entries:
