@@ -20,6 +20,7 @@ class Catalogue(NamedTuple):
     loads: dict[str, tuple[str, ...]]
     client_factories: frozenset[str]
     patchers: dict[str, tuple[str, ...]]
+    patch_names: dict[str, tuple[str, ...]]  # X-Ray's module names → what patching each imports
 
 
 @functools.lru_cache(maxsize=1)
@@ -31,7 +32,8 @@ def load_catalogue() -> Catalogue:
     costs = {name: int(str(entry["ms"])) for name, entry in modules.items()}
     loads = {name: tuple(map(str, entry["loads"])) for name, entry in modules.items()}  # type: ignore[call-overload]
     patchers = {name: tuple(map(str, modules)) for name, modules in raw["patchers"].items()}
-    return Catalogue(costs, loads, frozenset(raw["clients"]), patchers)
+    patch_names = {name: tuple(map(str, modules)) for name, modules in raw["patch_names"].items()}
+    return Catalogue(costs, loads, frozenset(raw["clients"]), patchers, patch_names)
 
 
 DEFAULT_HEAVY_PATTERNS: tuple[str, ...] = ("langchain*",)

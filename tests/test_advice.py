@@ -2736,3 +2736,36 @@ def test_an_unused_import_loaded_by_a_deferrable_one_that_stays(  # type: ignore
     (tmp_path / "app.py").write_text(LANGCHAIN_INGESTION.format(extra=extra))
     _assert_codes(tmp_path / "app.py", capsys, expected)
     assert _check(tmp_path / "app.py", capsys, "--defer", "all") != []  # the loader moves, then it pays
+
+
+SLACK_NOTIFIER = """
+import os
+
+import boto3
+import requests
+from aws_lambda_powertools import Logger, Tracer
+
+logger = Logger()
+tracer = Tracer()
+
+
+@tracer.capture_lambda_handler
+def handler(event, context):
+    for record in event["Records"]:
+        requests.post(os.environ["SLACK_WEBHOOK_URL"], json={"text": record["Sns"]["Message"]}, timeout=5)
+    return {"statusCode": 200}
+"""
+
+
+def test_an_unused_boto3_beside_a_tracer_saves_what_x_ray_does_not_load(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Round 21: Powertools' `Tracer()` patches botocore, which loads botocore's client, session
+    and config: removing an unused `boto3` beside it saves boto3's own share, not ~190 ms."""
+    from lambda_import_lint.catalogue import load_catalogue
+
+    (tmp_path / "app.py").write_text(SLACK_NOTIFIER)
+    findings = _check(tmp_path / "app.py", capsys)
+    costs = load_catalogue().costs_ms
+    saving = costs["boto3"] - costs["botocore.config"]
+    assert [item["code"] for item in findings] == ["LIL002"], findings
+    assert f"`boto3` (~{saving} ms beyond what stays loaded, reference estimate)" in str(findings[0]["message"])
+    assert _flake8(tmp_path / "app.py") == ["LIL002"]

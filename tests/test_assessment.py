@@ -9,6 +9,7 @@ import pytest
 
 from lambda_import_lint.analysis.handlers import resolve_handlers
 from lambda_import_lint.analysis.facts import collect_facts
+from lambda_import_lint.catalogue import load_catalogue
 from lambda_import_lint.judgement.assessment import Status, assess
 
 from conftest import make_config
@@ -346,6 +347,40 @@ TRACED = "def handler(event, context):\n    if event:\n        return requests.g
 def test_already_paid_by_module_level_calls(setup: str, expected: str) -> None:
     source = "import requests\n" + setup + TRACED
     assert statuses(source, heavy_modules=["requests", "aws_lambda_powertools", "aws_xray_sdk"])["requests"] == expected
+
+
+TRACER = "from aws_lambda_powertools import Tracer\ntracer = Tracer({arguments})\n"
+
+
+@pytest.mark.parametrize(
+    ("imports", "arguments", "expected"),
+    [
+        pytest.param("import botocore.session\n", "", {"botocore": "already-paid"}, id="botocore-s-session"),
+        pytest.param("from botocore.config import Config\n", "", {"Config": "already-paid"}, id="botocore-s-config"),
+        pytest.param("import boto3\n", "", {"boto3": "unused"}, id="boto3-is-not-patched"),
+        pytest.param("import boto3\n", "patch_modules=['boto3']", {"boto3": "unused"}, id="x-ray-s-boto3-is-botocore"),
+        pytest.param("import pynamodb\n", "patch_modules=['pynamodb']", {"pynamodb": "already-paid"}, id="pynamodb"),
+        pytest.param("import httpx\n", "patch_modules=['boto3']", {"httpx": "unused"}, id="narrowed"),
+    ],
+)
+def test_what_x_ray_patching_loads(imports: str, arguments: str, expected: dict[str, str]) -> None:
+    """X-Ray patches botocore (for `boto3` too), which imports botocore's client, session and config
+    but not boto3 (round 21: an unused `boto3` beside Powertools' `Tracer()` saves ~35 ms)."""
+    source = imports + TRACER.format(arguments=arguments) + "def handler(event, context):\n    return event.get(\"id\")\n"
+    found = statuses(source, heavy_modules=["boto3", "botocore", "pynamodb", "httpx", "aws_lambda_powertools"])
+    assert {name: found[name] for name in expected} == expected
+
+
+def test_the_saving_of_an_unused_boto3_beside_a_tracer() -> None:
+    source = "import boto3\n" + TRACER.format(arguments="") + "def handler(event, context):\n    return event.get(\"id\")\n"
+    facts = collect_facts(cst.parse_module(source))
+    config = make_config({})
+    judgement = next(
+        j for j in assess(facts, config.heavy, resolve_handlers(facts, (), config.handler_names), defer_all=False).judgements
+        if j.binding.name == "boto3"
+    )
+    costs = load_catalogue().costs_ms
+    assert judgement.saving_ms == costs["boto3"] - costs["botocore.config"]
 
 
 def test_initialising_once_per_environment_is_the_cold_start_path() -> None:

@@ -15,9 +15,9 @@ from lambda_import_lint.rules.grouping import Candidate, per_statement
 from lambda_import_lint.rules.messages import (
     NO_FIX_DEAD_BRANCH,
     NO_FIX_GUARD,
-    binding_cost,
     going_with,
     import_text,
+    judgement_cost,
 )
 
 CODE = "LIL002"
@@ -32,7 +32,7 @@ def _candidates(context: RuleContext) -> Iterator[Candidate]:
     for judgement in context.assessment.with_status(Status.UNUSED):
         binding = judgement.binding
         message = (
-            f"`{binding.module}` ({binding_cost(binding, heavy)}) is imported but never used; removing it"
+            f"`{binding.module}` ({judgement_cost(judgement, heavy)}) is imported but never used; removing it"
             f"{going_with(judgement, context)} takes its import off every cold start"
         )
         fix: Fix | str = NO_FIX_GUARD
