@@ -2769,3 +2769,51 @@ def test_an_unused_boto3_beside_a_tracer_saves_what_x_ray_does_not_load(tmp_path
     assert [item["code"] for item in findings] == ["LIL002"], findings
     assert f"`boto3` (~{saving} ms beyond what stays loaded, reference estimate)" in str(findings[0]["message"])
     assert _flake8(tmp_path / "app.py") == ["LIL002"]
+
+
+STRIPE_WEBHOOK = """
+import json
+
+from ledger import credit
+
+
+def handler(event, context):
+    event_data = json.loads(event["body"])
+    if event_data["type"] == "checkout.session.completed":
+        session = event_data["data"]["object"]
+        credit(session["metadata"]["user"], float(session["metadata"]["amount"]))
+    {after}
+"""
+
+LEDGER = "import psycopg2\n\n\ndef credit(user, amount):\n    return psycopg2.connect().cursor().execute(user, amount)\n"
+
+
+@pytest.mark.parametrize(
+    ("after", "expected"),
+    [
+        pytest.param('return {"statusCode": 200, "body": json.dumps({"received": True})}', [], id="acknowledged"),
+        pytest.param('print("done")\n    return {"statusCode": 200}', [], id="logged-then-acknowledged"),
+        pytest.param("return None", ["LIL004"], id="a-bare-return-is-a-way-of-its-own"),
+        pytest.param('return {"statusCode": 200, "body": json.dumps(event_data)}', ["LIL004"], id="an-answer-built-of-the-event"),
+    ],
+)
+def test_work_for_one_event_type_then_a_constant_acknowledgement_is_every_invocation_s_way(  # type: ignore[no-untyped-def]
+    after: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """Round 21: a Stripe webhook acts on the one event type it is subscribed to and acknowledges
+    the rest with a constant 200: the chain to `psycopg2` is every working invocation's."""
+    (tmp_path / "app.py").write_text(STRIPE_WEBHOOK.format(after=after))
+    (tmp_path / "ledger.py").write_text(LEDGER)
+    (tmp_path / "pyproject.toml").write_text('[tool.lambda-import-lint]\nhandlers = ["app.py:handler"]\n')
+    _assert_codes(tmp_path / "app.py", capsys, expected)
+
+
+def test_work_on_a_request_s_field_then_an_answer_is_still_a_way_of_its_own(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Only a test of the event's type: a request that skips `if event_data["action"] == …` is
+    answered, and the answer is a way of its own (`then-answers` above)."""
+    source = STRIPE_WEBHOOK.format(after='return {"statusCode": 200}').replace('event_data["type"]', 'event_data["action"]')
+    assert 'event_data["action"] ==' in source
+    (tmp_path / "app.py").write_text(source)
+    (tmp_path / "ledger.py").write_text(LEDGER)
+    (tmp_path / "pyproject.toml").write_text('[tool.lambda-import-lint]\nhandlers = ["app.py:handler"]\n')
+    _assert_codes(tmp_path / "app.py", capsys, ["LIL004"])

@@ -387,6 +387,58 @@ def answers_then_only_reports(statement: cst.BaseStatement, following: Sequence[
     return returns_alone(statement) and only_reports(following)
 
 
+def works_then_only_acknowledges(statement: cst.BaseStatement, following: Sequence[cst.BaseStatement]) -> bool:
+    """``if body["type"] == "checkout.session.completed": <work>`` with no ``else``, followed to the
+    end of its block only by a constant answer (``return {"statusCode": 200, "body":
+    json.dumps({"received": True})}``, after a log line perhaps): the invocations that skip the
+    ``if`` do nothing but acknowledge, so its body is every working invocation's way (round 21's
+    blind review: a Stripe webhook acting on the one event type it is subscribed to). Not a bare
+    ``return`` or ``return None``, which is how a handler says it skips (``only_reports``). Only for
+    a test of the event's type (``_tests_event_type``): a subscription sends the types it is for,
+    while an API's requests that skip their ``if`` get a real answer (``{"body": "nothing to
+    send"}``: a way of its own, as tests of earlier reviews hold)."""
+    if not isinstance(statement, cst.If) or statement.orelse is not None or not following:
+        return False
+    if not _tests_event_type(statement.test) or returns_alone(statement):
+        return False
+    answered = False
+    for line in following:
+        if not isinstance(line, cst.SimpleStatementLine):
+            return False
+        for small in line.body:
+            if isinstance(small, cst.Return) and small.value is not None and not (
+                isinstance(small.value, cst.Name) and small.value.value == "None"
+            ):
+                if not _inert(small.value) or _content(small.value):
+                    return False
+                answered = True
+            elif not (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and _reports(small.value)):
+                return False
+    return answered
+
+
+def _tests_event_type(test: cst.BaseExpression) -> bool:
+    """``body["type"] == "checkout.session.completed"``, ``event.get("detail-type") in (…)``,
+    ``event_type == "push"``: the event's type compared with a literal."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    target = test.comparisons[0]
+    if not isinstance(target.operator, (cst.Equal, cst.In)) or not _literal(target.comparator):
+        return False
+    left = test.left
+    if isinstance(left, cst.Name):
+        return "type" in left.value.lower()
+    key: cst.BaseExpression | None = None
+    if isinstance(left, cst.Subscript) and len(left.slice) == 1 and isinstance(left.slice[0].slice, cst.Index):
+        key = left.slice[0].slice.value
+    elif (
+        isinstance(left, cst.Call) and isinstance(left.func, cst.Attribute) and left.func.attr.value == "get"
+        and left.args
+    ):
+        key = left.args[0].value
+    return isinstance(key, cst.SimpleString) and "type" in str(key.evaluated_value).lower()
+
+
 def returns_alone(statement: cst.BaseStatement) -> bool:
     """``if test: … return x``, with no ``elif`` or ``else``."""
     return (

@@ -22,6 +22,7 @@ from lambda_import_lint.analysis.syntax import (
     only_reports,
     reads_environment,
     returns_alone,
+    works_then_only_acknowledges,
 )
 from lambda_import_lint.analysis.walk_base import WalkerBase, descendants
 
@@ -54,10 +55,13 @@ class StatementVisits(WalkerBase):
         if self.function is not None:
             run_end = 0  # where the run of `if …: return` statements noted last ends
             for index, statement in enumerate(node.body):
-                if answers_then_only_reports(statement, node.body[index + 1:]):
+                following = node.body[index + 1:]
+                if answers_then_only_reports(statement, following) or works_then_only_acknowledges(
+                    statement, following
+                ):
                     self.only_ways.add(id(statement))
                 elif isinstance(statement, (cst.If, cst.Match)) and not self.branch and not self.conditional:
-                    self._note_dispatch(statement, node.body[index + 1:])
+                    self._note_dispatch(statement, following)
                 if index >= run_end and not self.branch and not self.conditional:
                     run_end = index + self._note_returning_ifs(node.body[index:])
         return True
