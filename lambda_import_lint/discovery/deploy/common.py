@@ -387,7 +387,7 @@ def is_candidate(name: str) -> bool:
 def is_virtual_environment(names: Iterable[str]) -> bool:
     """Whether a folder holding these entries is a virtual environment: it holds ``pyvenv.cfg``
     and no deployment file. A project folder someone also made a virtual environment in (``python
-    -m venv .`` beside a SAM ``template.yaml``: round 21's Ptarmigan, whose 14 handlers a check of
+    -m venv .`` beside a SAM ``template.yaml``: round 21's Ptarmigan, whose handlers a check of
     the repository skipped) is walked, its installed packages still skipped (``site-packages``)."""
     found = False
     for name in names:
