@@ -380,13 +380,18 @@ def _add_table_edges(
     if not tables:
         return ()
     groups: dict[tuple[FunctionInfo, ...], None] = {}
+    roots: dict[FunctionInfo, set[int]] = {}  # per caller, the names it calls an entry of
     for raw in collector.raw_uses:
         functions = tables.get(raw.name)
         caller = raw.scope.function
         if functions is None or caller is None:
             continue
         found = raw.scope.lookup(raw.name)
-        if found is None or found[0] is not collector.module_scope or not _called_through(caller, raw.node):
+        if found is None or found[0] is not collector.module_scope:
+            continue
+        if caller not in roots:
+            roots[caller] = _called_through(caller)
+        if id(raw.node) not in roots[caller]:
             continue
         folded = folding.apply(raw.branch, raw.conditional, raw.by_expression)
         if folded is None:
@@ -446,9 +451,11 @@ def _table_functions(table: cst.Dict, collector: WalkerBase) -> list[FunctionInf
     return functions or None
 
 
-def _called_through(caller: FunctionInfo, name: cst.CSTNode) -> bool:
-    """Whether ``name`` is read in ``caller`` as a table it calls an entry of: the root of a call's
-    callee reached through subscripts and ``.get(...)`` (one of them at least)."""
+def _called_through(caller: FunctionInfo) -> set[int]:
+    """The nodes ``caller`` reads as tables it calls an entry of (by ``id``): the roots of calls'
+    callees reached through subscripts and ``.get(...)`` (one of them at least). One walk of the
+    caller's body, however many reads of tables it holds."""
+    found: set[int] = set()
     for node in descendants(caller.node.body):
         if not isinstance(node, cst.Call):
             continue
@@ -463,9 +470,9 @@ def _called_through(caller: FunctionInfo, name: cst.CSTNode) -> bool:
                 callee, steps = callee.func.value, steps + 1
             else:
                 break
-        if steps and callee is name:
-            return True
-    return False
+        if steps:
+            found.add(id(callee))
+    return found
 
 
 def _import_time_closure(

@@ -132,15 +132,18 @@ def is_optional_iterable(expression: cst.BaseExpression) -> bool:
 
 def _gets_the_batch(expression: cst.BaseExpression) -> bool:
     """``….get("Records", [])``."""
-    if not (isinstance(expression, cst.Call) and expression.args):
-        return False
-    key = expression.args[0].value
-    return (
-        isinstance(expression.func, cst.Attribute)
-        and expression.func.attr.value == "get"
-        and isinstance(key, cst.SimpleString)
-        and key.raw_value in _BATCH_KEYS
-    )
+    key = _got_key(expression)
+    return isinstance(key, cst.SimpleString) and key.raw_value in _BATCH_KEYS
+
+
+def _got_key(expression: cst.BaseExpression) -> cst.BaseExpression | None:
+    """The key ``….get(key, …)`` reads; None for anything else."""
+    if (
+        isinstance(expression, cst.Call) and isinstance(expression.func, cst.Attribute)
+        and expression.func.attr.value == "get" and expression.args
+    ):
+        return expression.args[0].value
+    return None
 
 
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
@@ -187,7 +190,7 @@ def only_reports(suite: cst.BaseSuite | Sequence[cst.BaseStatement]) -> bool:
                 # %s" % err` beside `status_code = 400`: the error's text
                 defaulted = True
                 continue
-            if not (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and _reports(small.value)):
+            if not _is_report(small):
                 return False
             reported = True
     # A fallback value alone is an alternative of its own (`else: image = None`), not a report.
@@ -250,7 +253,7 @@ def is_stub(function: cst.FunctionDef) -> bool:
         if isinstance(small, cst.Pass):
             continue
         if isinstance(small, cst.Return):
-            if small.value is None or isinstance(small.value, cst.Name) and small.value.value == "None":
+            if _returns_nothing(small):
                 continue
             return False
         if isinstance(small, cst.Raise):
@@ -274,6 +277,16 @@ def _content(value: cst.BaseExpression) -> bool:
         isinstance(node, cst.SimpleString) and ("\n" in node.value or len(node.value) >= 100)
         for node in descendants(value)
     )
+
+
+def _is_report(small: cst.BaseSmallStatement) -> bool:
+    """A statement that only reports: ``print(...)``, ``logger.warning(...)``."""
+    return isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and _reports(small.value)
+
+
+def _returns_nothing(small: cst.Return) -> bool:
+    """``return`` or ``return None``."""
+    return small.value is None or isinstance(small.value, cst.Name) and small.value.value == "None"
 
 
 def _reports(call: cst.Call) -> bool:
@@ -406,13 +419,11 @@ def works_then_only_acknowledges(statement: cst.BaseStatement, following: Sequen
         if not isinstance(line, cst.SimpleStatementLine):
             return False
         for small in line.body:
-            if isinstance(small, cst.Return) and small.value is not None and not (
-                isinstance(small.value, cst.Name) and small.value.value == "None"
-            ):
+            if isinstance(small, cst.Return) and small.value is not None and not _returns_nothing(small):
                 if not _inert(small.value) or _content(small.value):
                     return False
                 answered = True
-            elif not (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and _reports(small.value)):
+            elif not _is_report(small):
                 return False
     return answered
 
@@ -428,14 +439,9 @@ def _tests_event_type(test: cst.BaseExpression) -> bool:
     left = test.left
     if isinstance(left, cst.Name):
         return "type" in left.value.lower()
-    key: cst.BaseExpression | None = None
+    key = _got_key(left)
     if isinstance(left, cst.Subscript) and len(left.slice) == 1 and isinstance(left.slice[0].slice, cst.Index):
         key = left.slice[0].slice.value
-    elif (
-        isinstance(left, cst.Call) and isinstance(left.func, cst.Attribute) and left.func.attr.value == "get"
-        and left.args
-    ):
-        key = left.args[0].value
     return isinstance(key, cst.SimpleString) and "type" in str(key.evaluated_value).lower()
 
 
@@ -520,7 +526,7 @@ def only_reads_environment(suite: cst.BaseSuite) -> bool:
                 read = True
             elif isinstance(small, cst.Return) and isinstance(small.value, cst.Name):
                 continue  # `value = os.environ[NAME]` … `return value`
-            elif not (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and _reports(small.value)):
+            elif not _is_report(small):
                 return False
     return read
 
