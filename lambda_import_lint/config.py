@@ -11,7 +11,7 @@ import re
 import sys
 import warnings
 from pathlib import Path
-from typing import Any, Callable, Literal, Mapping, NamedTuple
+from typing import Any, Callable, Iterable, Literal, Mapping, NamedTuple
 
 from lambda_import_lint.catalogue import HeavyModules, default_heavy_modules
 
@@ -54,11 +54,18 @@ class Config(NamedTuple):
     lint_rare_handlers: bool = False  # also lint rarely invoked handlers, and handlers nobody waits on, for latency
     unsafe_fixes: bool = False  # `--fix` (and an editor's fix-all) applies unsafe fixes too
     folder: Path | None = None  # the folder the config came from (None: the current folder)
+    project: Path | None = None  # (not a setting) with no config file: the checked paths' project (`discover`)
 
     @property
     def root(self) -> Path:
         """The folder globs and handler paths are relative to."""
         return self.folder if self.folder is not None else Path(os.path.realpath(os.getcwd()))
+
+    @property
+    def project_folder(self) -> Path:
+        """Where other files of the project are looked for (the tests that patch a module): the
+        configuration's folder; else the project of the checked paths; else the current folder."""
+        return self.folder or self.project or self.root
 
     @property
     def heavy(self) -> HeavyModules:
@@ -210,9 +217,31 @@ def _has_table(path: Path) -> bool:
 
 
 def discover(paths: list[Path], explicit: Path | None = None) -> Config:
-    """The configuration for a run over ``paths``: ``explicit`` if given, else the nearest file."""
+    """The configuration for a run over ``paths``: ``explicit`` if given, else the nearest file;
+    with neither, the defaults, bounded to the project of ``paths`` (never the working folder as
+    such: run from a parent folder, it may hold anything)."""
     if explicit is not None:
         return load_file(explicit)
     start = paths[0] if paths else Path.cwd()
     found = find_config_file(start)
-    return load_file(found) if found is not None else Config()
+    if found is not None:
+        return load_file(found)
+    return Config(project=project_root([os.fspath(path) for path in paths] or ["."]))
+
+
+def project_root(paths: Iterable[str]) -> Path:
+    """The nearest folder at or above the first path holding ``pyproject.toml`` or ``.git``;
+    else the first path (its folder, for a file)."""
+    first = Path(next(iter(paths), "."))
+    start = Path(os.path.realpath(first))
+    if not start.is_dir():
+        start = start.parent
+    for folder in (start, *start.parents):
+        if marks_a_project(folder):
+            return folder
+    return start
+
+
+def marks_a_project(folder: Path) -> bool:
+    """Whether the folder holds ``pyproject.toml`` or ``.git``: a project's root."""
+    return (folder / "pyproject.toml").is_file() or (folder / ".git").exists()

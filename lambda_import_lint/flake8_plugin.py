@@ -112,7 +112,7 @@ def _declarations(config: Config, paths: list[str]) -> Declarations:
 
     from lambda_import_lint.batch.cache import CACHE_ENVIRONMENT, Store
     from lambda_import_lint.batch.deployments import CachedReadings
-    from lambda_import_lint.discovery.deploy import project_root
+    from lambda_import_lint.config import marks_a_project, project_root
     from lambda_import_lint.discovery.handlers import discover_declarations
 
     store: Store | None = None
@@ -120,7 +120,7 @@ def _declarations(config: Config, paths: list[str]) -> Declarations:
         store = Store(config)
     else:
         root = project_root(paths)
-        if (root / "pyproject.toml").is_file() or (root / ".git").exists():
+        if marks_a_project(root):
             store = Store(config.replace(folder=root))
     try:
         return discover_declarations(config, paths, parse=CachedReadings(store))

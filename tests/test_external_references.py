@@ -282,3 +282,20 @@ def test_a_safe_and_an_unsafe_name_of_one_statement_move_as_one_with_unsafe_fixe
         "    if event['queryStringParameters'].get('csv'):\n        from pandas import DataFrame, Series\n        return Series(DataFrame(event['rows']))\n"
         "    return None\n"
     )
+
+
+def test_a_project_without_configuration_is_searched_not_the_working_folder(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # No pyproject.toml or .git anywhere: the checked folder is the project (as for deployment
+    # files), however much the working folder above it holds.
+    project = tmp_path / "downloads" / "proj"
+    (project / "tests").mkdir(parents=True)
+    (project / "app.py").write_text(HANDLER)
+    (project / "tests" / "test_app.py").write_text('from unittest import mock\n\n\n@mock.patch("app.requests")\ndef test(fake): pass\n')
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "test_other.py").write_text("import app\nassert app.requests\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--no-cache", "--format", "json", os.path.join("downloads", "proj")]) == 1
+    import json
+
+    [item] = json.loads(capsys.readouterr().out)
+    assert item["message"].endswith("moving it is unsafe: downloads/proj/tests/test_app.py:4 patches or names `app.requests`".replace("/", os.sep))

@@ -143,7 +143,7 @@ def search_root(path: str, config: Config) -> tuple[str, bool]:
     project root when the module is inside it; else the top of the module's package; else (a lone
     module outside any project, in site-packages say) its own folder alone."""
     real = _real(path)
-    root = _real(os.fspath(config.root))
+    root = _real(os.fspath(config.project_folder))
     if real.startswith(root + os.sep):
         return root, True
     folder = os.path.dirname(real)

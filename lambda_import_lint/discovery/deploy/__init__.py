@@ -14,10 +14,11 @@ import re
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
+from lambda_import_lint.config import marks_a_project, project_root
 from lambda_import_lint.discovery.declarations import DiscoveryWarning, HandlerDeclaration
 from lambda_import_lint.discovery.deploy.common import (
     Found, Listings, Probe, Reader, Reading, in_retired_folder, is_candidate, is_virtual_environment, probes_hold,
-    project_root, resolve_module,
+    resolve_module,
 )
 
 __all__ = [
@@ -68,7 +69,7 @@ def ancestor_candidates(paths: Iterable[str], root: Path) -> list[str]:
     whatever the project root, for the price of a listing per folder. Real paths, in order."""
     top = str(root)
     inside = top.rstrip(os.sep) + os.sep
-    root_marked = (root / "pyproject.toml").is_file() or (root / ".git").exists()
+    root_marked = marks_a_project(root)
     visited: set[str] = set()
     found: list[str] = []
     for given in paths:

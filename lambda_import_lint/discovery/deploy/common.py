@@ -80,19 +80,6 @@ class Found:
         self.warnings.append(warning)
 
 
-def project_root(paths: Iterable[str]) -> Path:
-    """The nearest folder at or above the first path holding ``pyproject.toml`` or ``.git``;
-    else the first path (its folder, for a file)."""
-    first = Path(next(iter(paths), "."))
-    start = Path(os.path.realpath(first))
-    if not start.is_dir():
-        start = start.parent
-    for folder in (start, *start.parents):
-        if (folder / "pyproject.toml").is_file() or (folder / ".git").exists():
-            return folder
-    return start
-
-
 def resolve_module(code_root: Path, handler: str) -> tuple[Path, str] | None:
     """``"pkg/api.main"`` or ``"pkg.api.main"`` → (code_root/pkg/api.py, "main")."""
     if "." not in handler or "${" in handler:
