@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from lambda_import_lint.batch.tasks import Options, Outcome, Task
     from lambda_import_lint.config import Config
     from lambda_import_lint.discovery.declarations import Declarations, Layer
-    from lambda_import_lint.discovery.deploy import Parse, Unit
+    from lambda_import_lint.discovery.deploy import Listings, Parse, Unit
     from lambda_import_lint.discovery.files import PathError
 
     Walked = tuple[list[str | PathError], list[str], list[Unit]]  # Python files, candidates, deployment files
@@ -287,15 +287,16 @@ def _discovery_lines(args: argparse.Namespace, declarations: Declarations) -> li
     return [f"lambda-import-lint: warning: {warning}" for warning in warnings_shown]
 
 
-def _walk(args: argparse.Namespace, config: Config) -> Walked:
+def _walk(args: argparse.Namespace, config: Config, listings: Listings | None = None) -> Walked:
     """The Python files to check and the deployment files to read, listed (nothing read yet).
     The walk of the Python files also collects deployment-file candidates, so a tree that is the
-    project root is walked once."""
+    project root is walked once. ``listings``: every folder listed, with its entries (the CDK apps'
+    sources are listed from these; a run record checks the folders)."""
     from lambda_import_lint.discovery.files import iter_python_files
     from lambda_import_lint.discovery.handlers import deployment_units
 
     candidates: list[str] = []
-    listings: dict[str, list[os.DirEntry[str]]] = {}  # (the CDK apps' sources are listed from these)
+    listings = {} if listings is None else listings
     items = list(iter_python_files([p for p in (args.paths or ["."]) if p != "-"], config, candidates, listings))
     return items, candidates, deployment_units(config, _deployment_paths(args), candidates, listings)
 
@@ -357,25 +358,28 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
     try:
         walked = listing = key = None
         if cache is not None and not fixing and "-" not in (args.paths or ["."]):
-            # A run like an earlier one, over files that are all as they were: its record answers.
-            started = time.time_ns()
-            walked = _walk(args, config)
-            listing = _listing(walked, started)
-            if listing is not None:
-                key = cache.run_key(_run_identity(args))
-                record = cache.replay(key, listing)
-                if record is not None:
-                    _write(record.output)
-                    return record.status
+            # A run like an earlier one, over folders and files that are all as they were: its
+            # record answers, before anything is walked; else, over the same files, after the walk.
+            key = cache.run_key(_run_identity(args))
+            record = cache.replay(key)
+            if record is None:
+                started = time.time_ns()
+                listings: Listings = {}
+                walked = _walk(args, config, listings)
+                listing = _listing(walked, listings, started)
+                record = cache.replay(key, listing) if listing is not None else None
+            if record is not None:
+                _write(record.output)
+                return record.status
         return _check_files(args, config, options, cache, walked, listing, key)
     finally:
         if cache is not None:
             cache.close()
 
 
-def _listing(walked: Walked, started: int) -> Listing | None:
-    """What a run record is checked against: every file to read, with its status (None when a
-    path could not be walked: such a run is never recorded)."""
+def _listing(walked: Walked, listings: Listings, started: int) -> Listing | None:
+    """What a run record is checked against: every file to read and every folder listed, with
+    its status (None when a path could not be walked: such a run is never recorded)."""
     from lambda_import_lint.batch.cache import Listing, file_state
 
     items, _, units = walked
@@ -383,7 +387,11 @@ def _listing(walked: Walked, started: int) -> Listing | None:
     if len(files) != len(items):
         return None
     states = tuple(file_state(path) for path in (*files, *(unit.path for unit in units)))
-    return Listing(tuple(files), tuple((unit.kind, unit.path, unit.app) for unit in units), states, started)
+    folders = tuple(sorted(listings))
+    return Listing(
+        tuple(files), tuple((unit.kind, unit.path, unit.app) for unit in units), states, started,
+        folders, tuple(file_state(folder) for folder in folders),
+    )
 
 
 def _run_identity(args: argparse.Namespace) -> object:

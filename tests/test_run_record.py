@@ -87,6 +87,11 @@ def _same_size_edit(project: Path, keep_mtime: bool) -> None:
         assert app.stat().st_mtime_ns == before.st_mtime_ns
 
 
+def _new_folder_with(folder: Path, template: str) -> None:
+    folder.mkdir()
+    (folder / "template.yaml").write_text(template)
+
+
 def _template_edit(project: Path) -> None:
     (project / "template.yaml").write_text(TEMPLATE.format(function="run"))
 
@@ -109,6 +114,11 @@ CHANGES: dict[str, tuple[Change, list[str], list[tuple[str, str]], list[tuple[st
     "dependency-edited": (
         lambda project: (project / "src" / "helpers.py").write_text(HEAVY_HELPERS), ["src/uses.py"], [],
         [("uses.py", "LIL004")],
+    ),
+    # Seen only in the listing of a folder: a new folder holding a template that declares `run`.
+    "new-deployment-folder": (
+        lambda project: _new_folder_with(project / "infra", TEMPLATE.format(function="run").replace("src/", "../src/")),
+        ["."], APP, [*APP, ("worker.py", "LIL001")],
     ),
     "config-edited": (
         lambda project: (project / "pyproject.toml").write_text('[tool.lambda-import-lint]\nignore = ["LIL001"]\n'),
@@ -138,6 +148,32 @@ def test_a_record_is_replayed_until_anything_it_read_changes(  # type: ignore[no
     assert again[1] == after
     read = len(runs)
     assert _check(capsys, *paths) == again and len(runs) == read
+
+
+def test_a_replayed_run_walks_nothing_until_a_folder_it_listed_changes(project: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Every folder the first run listed, and every file it read, as they were: the record answers
+    before any walk. A folder no walk lists (excluded) may change; a listed one may not."""
+    from lambda_import_lint import cli
+
+    monkeypatch.setattr(cache, "RACY_NS", SETTLE_NS)
+    runs = _counting_runs(monkeypatch)
+    walks: list[int] = []
+    real_walk = cli._walk
+    monkeypatch.setattr(cli, "_walk", lambda *args: walks.append(1) or real_walk(*args))
+    (project / "node_modules").mkdir()
+    _settle()
+    first = _check(capsys, ".")
+    assert (len(runs), len(walks)) == (1, 1)
+    (project / "node_modules" / "lib.py").write_text(SOURCE)  # excluded: never listed
+    _settle()
+    assert _check(capsys, ".") == first
+    assert (len(runs), len(walks)) == (1, 1)  # answered before any walk
+    (project / "src" / "notes.txt").write_text("")  # in a listed folder
+    _settle()
+    assert _check(capsys, ".") == first
+    assert (len(runs), len(walks)) == (2, 2)  # walked (and read: the fix's safety searched src/)
+    assert _check(capsys, ".") == first
+    assert (len(runs), len(walks)) == (2, 2)
 
 
 def test_a_replayed_run_prints_what_the_first_one_printed(project: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -206,6 +242,8 @@ def _records(folder: Path) -> list[Path]:
         pytest.param(lambda data: data.replace(b'"probes":[', b'"probes":[["file","/etc/passwd",false],'),
                      id="probe-that-fails"),
         pytest.param(lambda data: data.replace(b'"states":[', b'"states":[1,'), id="states-out-of-line"),
+        pytest.param(lambda data: data.replace(b'"folder_states":[', b'"folder_states":[1,'), id="folder-states-out-of-line"),
+        pytest.param(lambda data: data.replace(b'"folders":[', b'"folders":["/nowhere",'), id="folder-not-there"),
     ],
 )
 def test_a_tampered_record_is_ignored(project: Path, capsys, monkeypatch, tamper) -> None:  # type: ignore[no-untyped-def]

@@ -416,11 +416,13 @@ class Cache(Store):
         key = sha256(f"{self.salt}\0run-slot\0{os.getcwd()}\0{slot}".encode()).hexdigest()
         return key, identity
 
-    def replay(self, run: RunKey, listing: Listing) -> RunRecord | None:
+    def replay(self, run: RunKey, listing: Listing | None = None) -> RunRecord | None:
         """The record of an earlier run with the same key, if every file it read is as it was
         then (same listing of files, each with the same size, times, inode and device), every
         question it asked the filesystem gets the same answer, and every file its results depend
-        on is unchanged; else None."""
+        on is unchanged; else None. Without ``listing`` (nothing walked yet): if every folder the
+        earlier run listed is as it was too, no walk could list anything else (a folder's times
+        change when an entry is added, removed or renamed in it), so its own listing is checked."""
         key, identity = run
         data = self.read(key)
         if data is None:
@@ -428,11 +430,11 @@ class Cache(Store):
         decoded = decode_run(data, identity, listing)
         if decoded is None:
             return None
-        checks, record = decoded
+        listed, checks, record = decoded
+        if listing is None and not _unmoved(listed):
+            return None
         if not self._unchanged(checks.dependencies):
             return None
-        from lambda_import_lint.discovery.deploy import probes_hold
-
         if not probes_hold(checks.probes) or not _layers_hold(checks.layers) or not _real_paths_hold(checks.real):
             return None
         return record
@@ -445,7 +447,7 @@ class Cache(Store):
         if not self.enabled or not all(_printable(text) for _, text in record.output):
             return
         recent = listing.started - RACY_NS
-        for state in listing.states:
+        for state in (*listing.states, *listing.folder_states):
             if state is None or state[1] >= recent or state[2] >= recent:
                 return
         if any(mtime >= recent for _, _, mtime in checks.dependencies):
@@ -456,7 +458,7 @@ class Cache(Store):
 
 # ---------------------------------------------------------------------------------- run records
 
-RUN_FORMAT = 1  # bumped when the JSON shape of a run record changes
+RUN_FORMAT = 2  # bumped when the JSON shape of a run record changes
 # How long before a run a file must have last changed for the run to be recorded. File times are
 # coarse (a kernel tick on Linux, 1-2 s on FAT, HFS+ and some network filesystems): a file changed
 # in the same tick as it was read could change again, with the same size, without its status
@@ -487,6 +489,15 @@ class Listing(NamedTuple):
     units: tuple[tuple[str, str, str], ...]
     states: tuple[State | None, ...]
     started: int = 0
+    folders: tuple[str, ...] = ()  # every folder the run's walks listed
+    folder_states: tuple[State | None, ...] = ()  # and the status of each, taken before it was listed
+
+
+def _unmoved(listing: Listing) -> bool:
+    """Whether every folder a recorded run listed, and every file it found, has the status it had
+    then (``decode_run`` checked there is one status per path)."""
+    paths = (*listing.folders, *listing.files, *(path for _, path, _ in listing.units))
+    return all(file_state(path) == state for path, state in zip(paths, (*listing.folder_states, *listing.states)))
 
 
 class Checks(NamedTuple):
@@ -520,6 +531,12 @@ def layer_roots(folder: str, built: bool) -> tuple[tuple[str, str, bool], ...]:
     )
 
 
+def probes_hold(probes: Iterable[tuple[str, str, bool]]) -> bool:
+    """Whether the filesystem still answers each question a deployment reader asked
+    (``discovery.deploy.Probe``: is this a file, is this a folder) as it did."""
+    return all((os.path.isfile if kind == "file" else os.path.isdir)(path) == answer for kind, path, answer in probes)
+
+
 def _layers_hold(layers: Iterable[tuple[str, bool, tuple[tuple[str, str, bool], ...]]]) -> bool:
     try:
         return all(layer_roots(folder, built) == roots for folder, built, roots in layers)
@@ -545,6 +562,8 @@ def encode_run(identity: str, listing: Listing, checks: Checks, record: RunRecor
         "files": list(listing.files),
         "units": [part for unit in listing.units for part in unit],
         "states": [number for state in listing.states if state is not None for number in state],
+        "folders": list(listing.folders),
+        "folder_states": [number for state in listing.folder_states if state is not None for number in state],
         "probes": [list(probe) for probe in checks.probes],
         "dependencies": [part for dependency in sorted(checks.dependencies) for part in dependency],
         "layers": [[folder, built, [list(root) for root in roots]] for folder, built, roots in checks.layers],
@@ -555,22 +574,29 @@ def encode_run(identity: str, listing: Listing, checks: Checks, record: RunRecor
     return json.dumps(entry, separators=(",", ":")).encode()
 
 
-def decode_run(data: bytes, identity: str, listing: Listing) -> tuple[Checks, RunRecord] | None:
-    """What a run record holds, or None unless it was written for the run ``identity`` names over
-    exactly ``listing`` (the same files and deployment files, each with the same status) and has
-    the shape ``encode_run`` writes."""
+def decode_run(data: bytes, identity: str, listing: Listing | None) -> tuple[Listing, Checks, RunRecord] | None:
+    """What a run record holds (the listing it was made over, what else it was checked against,
+    what it printed), or None unless it was written for the run ``identity`` names, has the shape
+    ``encode_run`` writes and, when this run has walked, was made over exactly ``listing`` (the
+    same files and deployment files, each with the same status)."""
     import json
 
-    if any(state is None for state in listing.states):
+    if listing is not None and any(state is None for state in listing.states):
         return None
     try:
         entry = json.loads(data)
         _expect(isinstance(entry, dict) and entry.get("format") == RUN_FORMAT)
         _expect(entry.get("identity") == identity)  # (another run kept in the same slot)
-        # Compared with what this run found: equal, or the record is not for this run.
-        _expect(entry.get("files") == list(listing.files))
-        _expect(entry.get("units") == [part for unit in listing.units for part in unit])
-        _expect(entry.get("states") == [number for state in listing.states if state is not None for number in state])
+        files, units = _strings(entry.get("files")), _strings(entry.get("units"))
+        _expect(len(units) % 3 == 0)
+        states = _states(entry.get("states"), len(files) + len(units) // 3)
+        folders = _strings(entry.get("folders"))
+        folder_states = _states(entry.get("folder_states"), len(folders))
+        listed = Listing(
+            tuple(files), tuple(zip(units[0::3], units[1::3], units[2::3])), states, 0, tuple(folders), folder_states
+        )
+        if listing is not None:  # compared with what this run found: equal, or the record is not for this run
+            _expect(listed[:3] == listing[:3])
         probes = tuple(_probe(probe) for probe in _list(entry.get("probes")))
         dependencies = _flat_dependencies(entry.get("dependencies"))
         layers = tuple(_layer(layer) for layer in _list(entry.get("layers")))
@@ -583,7 +609,21 @@ def decode_run(data: bytes, identity: str, listing: Listing) -> tuple[Checks, Ru
     except (ValueError, RecursionError, _Malformed):
         return None
     pairs = tuple(zip(cast("list[str]", real[0::2]), cast("list[str]", real[1::2])))
-    return Checks(probes, dependencies, layers, pairs), RunRecord(output, status)
+    return listed, Checks(probes, dependencies, layers, pairs), RunRecord(output, status)
+
+
+def _strings(value: object) -> list[str]:
+    items = _list(value)
+    _expect(all(isinstance(item, str) for item in items))
+    return cast("list[str]", items)
+
+
+def _states(value: object, count: int) -> tuple[State, ...]:
+    """``count`` statuses stored flat (five integers each)."""
+    numbers = _list(value)
+    _expect(len(numbers) == 5 * count and all(type(number) is int for number in numbers))
+    flat = cast("list[int]", numbers)
+    return tuple(cast(State, tuple(flat[index:index + 5])) for index in range(0, len(flat), 5))
 
 
 def _printable(text: str) -> bool:

@@ -25,8 +25,9 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Sequence
 
 from lambda_import_lint import __version__
+from lambda_import_lint.batch.cache import probes_hold
 from lambda_import_lint.discovery.declarations import DiscoveryWarning, HandlerDeclaration
-from lambda_import_lint.discovery.deploy import Parsed, Probe, Unit, probes_hold, read_serially, read_unit
+from lambda_import_lint.discovery.deploy import Parsed, Probe, Unit, read_serially, read_unit
 
 if TYPE_CHECKING:
     from lambda_import_lint.batch.cache import Store

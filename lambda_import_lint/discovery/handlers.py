@@ -57,7 +57,7 @@ def deployment_units(
     root = deployment.project_root(paths)
     walked = [os.path.realpath(path) for path in paths if os.path.isdir(path)]
     covered = candidates is not None and str(root) in walked
-    above = deployment.ancestor_candidates(paths, root)
+    above = deployment.ancestor_candidates(paths, root, listings)
     return deployment.units(root, folder_exclusions(config), candidates if covered else None, above, listings)
 
 

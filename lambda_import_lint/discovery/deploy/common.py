@@ -58,11 +58,6 @@ def is_dir(path: Path) -> bool:
     return answer
 
 
-def probes_hold(probes: Iterable[Probe]) -> bool:
-    """Whether the filesystem still answers each question as it did."""
-    return all((is_file if kind == "file" else is_dir)(Path(path)) == answer for kind, path, answer in probes)
-
-
 class Found:
     """What the readers collect over a run."""
 
