@@ -309,3 +309,45 @@ def test_measure_times_what_a_layer_module_loads_never_the_module(
     layered = [item for item in row["imports"] if item["statement"] == "import reports (layer `Common`)"]
     assert [item["module"] for item in layered] == ["slowmod"] and layered[0]["ms"] >= 190
     assert not marker.exists()
+
+
+# A layer's `queries` imports what it never uses; its `services` imports and uses both (round 23).
+QUERIES = "import json\nimport boto3\nimport psycopg2\n\n\ndef login_query(body):\n    return json.dumps(body)\n"
+SERVICES = "import boto3\nimport psycopg2\n\n\ndef connect():\n    return psycopg2.connect(), boto3.client('sqs')\n"
+USES_BOTH = "import boto3\nfrom queries import login_query\nfrom services import connect\n\n\ndef handler(event, context):\n    return login_query(event), connect()\n"
+
+
+def _unused_in_layer(root: Path, capsys: pytest.CaptureFixture[str]) -> list[tuple[str, int, str]]:
+    main(["check", "--format", "json", "-q", "--no-cache", str(root)])
+    items = json.loads(capsys.readouterr().out)
+    from_cli = sorted((Path(item["path"]).relative_to(root).as_posix(), item["line"], item["code"]) for item in items)
+    completed = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "LIL", "--format", "%(path)s|%(row)d|%(code)s", "."],
+        capture_output=True, text=True, cwd=root,
+    )
+    from_flake8 = sorted(
+        (Path(path).as_posix().removeprefix("./"), int(row), code)
+        for path, row, code in (line.split("|") for line in completed.stdout.splitlines())
+    )
+    assert from_flake8 == from_cli, completed.stderr
+    return from_cli
+
+
+def test_an_unused_import_of_a_layer_module_whose_importers_load_it_anyway_saves_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {"layers/Common/python/queries.py": QUERIES, "layers/Common/python/services.py": SERVICES, "src/app.py": USES_BOTH}
+    _sam(tmp_path, ["Common"], files)
+    # Not even a test that imports `queries` alone makes removing them save something: no test is deployed.
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_queries.py").write_text("from queries import login_query\n")
+    assert _unused_in_layer(tmp_path, capsys) == []
+    # Another importer that loads boto3 but not psycopg2 (its own import, no `services`).
+    (tmp_path / "src" / "batch.py").write_text("import boto3\nfrom queries import login_query\n")
+    assert _unused_in_layer(tmp_path, capsys) == [("layers/Common/python/queries.py", 3, "LIL002")]
+    # Nothing imports the module: both are its own to pay.
+    (tmp_path / "src" / "batch.py").unlink()
+    (tmp_path / "src" / "app.py").write_text(HANDLER)
+    assert _unused_in_layer(tmp_path, capsys) == [
+        ("layers/Common/python/queries.py", 2, "LIL002"), ("layers/Common/python/queries.py", 3, "LIL002")
+    ]

@@ -26,6 +26,7 @@ from lambda_import_lint.analysis.local_modules import Dependency, dependency, no
 
 if TYPE_CHECKING:
     from lambda_import_lint.config import Config
+    from lambda_import_lint.discovery.declarations import LayerRoot
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,32 @@ def patched_factories(path: str, factories: Mapping[str, str], config: Config) -
         if mocked and _imports_module(tree, file, module_file, names, when_imported=True):
             patched |= mocked
     return frozenset(patched)
+
+
+def loaded_by_importers(path: str, config: Config, layer_roots: tuple[LayerRoot, ...] = ()) -> frozenset[str]:
+    """The heavy modules every other file of the project that imports the module loads at module
+    scope without it (its own imports, its local modules'; ``layer_roots``: where their imports
+    resolve besides their own folders): paid whenever the module is imported, whatever it imports
+    itself (round 23: an unused ``boto3`` in a layer's ``queries.py``, each of whose importers
+    imports boto3 itself and the layer's ``services``, which imports psycopg2). Test files do not
+    count (nothing deploys them); nothing when no other file imports the module."""
+    from pathlib import Path
+
+    from lambda_import_lint.analysis.local_modules import heavy_chain
+    from lambda_import_lint.discovery.files import is_test_or_docs
+
+    tail = os.path.basename(path).removesuffix(".py")
+    if tail == "__init__":
+        tail = os.path.basename(os.path.dirname(path))
+    loads: frozenset[str] | None = None
+    for file, tree, module_file, dotted in _files_naming(path, config, {tail.encode()}):
+        if is_test_or_docs(file, config.project_folder) or not _imports_module(tree, file, module_file, dotted):
+            continue
+        found = heavy_chain(Path(file), config.heavy, config.root, frozenset({module_file}), layer_roots).loads
+        loads = found if loads is None else loads & found
+        if not loads:
+            break
+    return loads or frozenset()
 
 
 # What a file that replaces something spells: `mock.patch(...)`, `patch.object(...)`,

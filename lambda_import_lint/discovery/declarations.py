@@ -140,7 +140,7 @@ class Declared(NamedTuple):
     busy: frozenset[str] = frozenset()  # handlers a declaration gives an event source whose caller waits
     # Handlers every declaration of which gives a full vCPU or more: a client costs a few ms to build.
     roomy: frozenset[str] = frozenset()
-    layer_roots: tuple[LayerRoot, ...] = ()  # where its handlers' imports resolve after its folder
+    layer_roots: tuple[LayerRoot, ...] = ()  # where its handlers' (a layer's module: its importers') imports resolve
     layer: str = ""  # the layer this file can be imported from (shared code), when it is not a handler module
     # Declared by nothing while folders beside its own hold declared handlers (`lambda/bjorn/`
     # next to the deployed `lambda/gizmo/`): an undeployed sibling, whose handler-shaped
@@ -226,9 +226,9 @@ class Declarations:
     def for_file(self, file: str) -> Declared:
         matching = self.matching(file)
         if not matching:  # the common case
-            layer = self.layer_of(file)
-            if layer:
-                return Declared(layer=layer)
+            root = self._layer_root_of(file)
+            if root is not None:  # (its root: where the modules importing it resolve their other imports)
+                return Declared(layer_roots=(root,), layer=root[0])
             return _UNDEPLOYED if self._undeployed_sibling(file) else _NOTHING_DECLARED
         functions = tuple(dict.fromkeys(d.function for d in matching))
         warm = frozenset(d.function for d in matching if d.warm)
@@ -263,13 +263,18 @@ class Declarations:
 
     def layer_of(self, file: str) -> str:
         """The name of the declared layer ``file`` can be imported from ("" for none)."""
+        root = self._layer_root_of(file)
+        return root[0] if root is not None else ""
+
+    def _layer_root_of(self, file: str) -> LayerRoot | None:
+        """(the declared layer ``file`` can be imported from, the folder it is imported from)."""
         if not self._layer_folders:
-            return ""
+            return None
         real = os.path.realpath(file)
         for folder, name in self._layer_folders:
             if real.startswith(folder.rstrip(os.sep) + os.sep):
-                return name
-        return ""
+                return name, folder
+        return None
 
     def origin(self, file: str, function: str) -> HandlerDeclaration | None:
         return next((d for d in self.matching(file) if d.function == function), None)

@@ -8,6 +8,7 @@ Flow: byte prefilter → stdlib prescreen → LibCST parse → facts → handler
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
@@ -194,7 +195,7 @@ def _analyse_module(
     from lambda_import_lint.analysis.handlers import CUSTOM_RESOURCE, awaited, resolve_handlers, source_text
     from lambda_import_lint.analysis.local_modules import enclosing_package_loads, local_chains
     from lambda_import_lint.engine.suppression import without_noqa
-    from lambda_import_lint.judgement.assessment import assess
+    from lambda_import_lint.judgement.assessment import Status, assess
     from dataclasses import replace
 
     from lambda_import_lint.rules.base import Finding, RuleContext
@@ -223,7 +224,8 @@ def _analyse_module(
         if codes & _IMPORT_RULES and path not in ("-", ""):
             enclosing = enclosing_package_loads(path, config, request.layer_roots)
     rare = None if library or config.lint_rare_handlers else _rarely_invoked(text, handlers, request)
-    assessment = assess(
+    judge = functools.partial(
+        assess,
         facts,
         config.heavy,
         handlers,
@@ -236,13 +238,22 @@ def _analyse_module(
         warm_handlers=warm_handlers,
         package_init=Path(path).name == "__init__.py",
         local_chains=chains,
-        loaded_by_packages=enclosing,
         rarely_invoked=rare is not None,
         deploy_time=rare == CUSTOM_RESOURCE,
         awaited=config.lint_rare_handlers or _awaited(handlers, request) or awaited(text),
         clients_marginal=_clients_marginal(text, handlers, request),
         patched_factories=_patched_factories(facts, request, codes) if not library and handlers else frozenset(),
     )
+    assessment = judge(loaded_by_packages=enclosing)
+    if library and path not in ("-", "") and any(j.status is Status.UNUSED for j in assessment.judgements):
+        # Shared code's unused import saves nothing if every module importing it loads the same
+        # module anyway: the project is searched only then (unused heavy imports are few; a search
+        # per shared module would cost a pass over the project per file).
+        from lambda_import_lint.analysis.external_references import loaded_by_importers
+
+        beside = loaded_by_importers(path, config, request.layer_roots)
+        if beside - enclosing:
+            assessment = judge(loaded_by_packages=enclosing | beside)
     if statement_lines is not None and len(statement_lines) != len(module.body):
         statement_lines = None  # the two parsers disagree on statements: count lines by codegen
     # Shared code is imported by modules we do not see: every move there is unsafe anyway (see
