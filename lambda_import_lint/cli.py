@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from lambda_import_lint.batch.tasks import Options, Outcome, Task
     from lambda_import_lint.config import Config
     from lambda_import_lint.discovery.declarations import Declarations, Layer
-    from lambda_import_lint.discovery.deploy import Listings, Parse, Unit
+    from lambda_import_lint.discovery.deploy import Ancestors, Listings, Parse, Unit
     from lambda_import_lint.discovery.files import PathError
 
     Walked = tuple[list[str | PathError], list[str], list[Unit]]  # Python files, candidates, deployment files
@@ -287,18 +287,21 @@ def _discovery_lines(args: argparse.Namespace, declarations: Declarations) -> li
     return [f"lambda-import-lint: warning: {warning}" for warning in warnings_shown]
 
 
-def _walk(args: argparse.Namespace, config: Config, listings: Listings | None = None) -> Walked:
+def _walk(
+    args: argparse.Namespace, config: Config, listings: Listings | None = None, ancestors: Ancestors | None = None
+) -> Walked:
     """The Python files to check and the deployment files to read, listed (nothing read yet).
     The walk of the Python files also collects deployment-file candidates, so a tree that is the
     project root is walked once. ``listings``: every folder listed, with its entries (the CDK apps'
-    sources are listed from these; a run record checks the folders)."""
+    sources are listed from these); ``ancestors``: the folders above the project listed, with what
+    matters of each (a run record checks both)."""
     from lambda_import_lint.discovery.files import iter_python_files
     from lambda_import_lint.discovery.handlers import deployment_units
 
     candidates: list[str] = []
     listings = {} if listings is None else listings
     items = list(iter_python_files([p for p in (args.paths or ["."]) if p != "-"], config, candidates, listings))
-    return items, candidates, deployment_units(config, _deployment_paths(args), candidates, listings)
+    return items, candidates, deployment_units(config, _deployment_paths(args), candidates, listings, ancestors)
 
 
 def _tasks(
@@ -365,8 +368,9 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
             if record is None:
                 started = time.time_ns()
                 listings: Listings = {}
-                walked = _walk(args, config, listings)
-                listing = _listing(walked, listings, started)
+                ancestors: Ancestors = {}
+                walked = _walk(args, config, listings, ancestors)
+                listing = _listing(walked, listings, ancestors, started)
                 record = cache.replay(key, listing) if listing is not None else None
             if record is not None:
                 _write(record.output)
@@ -377,7 +381,7 @@ def _check_command(args: argparse.Namespace, config: Config) -> int:
             cache.close()
 
 
-def _listing(walked: Walked, listings: Listings, started: int) -> Listing | None:
+def _listing(walked: Walked, listings: Listings, ancestors: Ancestors, started: int) -> Listing | None:
     """What a run record is checked against: every file to read and every folder listed, with
     its status (None when a path could not be walked: such a run is never recorded)."""
     from lambda_import_lint.batch.cache import Listing, file_state
@@ -390,7 +394,7 @@ def _listing(walked: Walked, listings: Listings, started: int) -> Listing | None
     folders = tuple(sorted(listings))
     return Listing(
         tuple(files), tuple((unit.kind, unit.path, unit.app) for unit in units), states, started,
-        folders, tuple(file_state(folder) for folder in folders),
+        folders, tuple(file_state(folder) for folder in folders), tuple(sorted(ancestors.items())),
     )
 
 

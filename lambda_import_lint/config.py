@@ -242,6 +242,9 @@ def project_root(paths: Iterable[str]) -> Path:
     return start
 
 
+PROJECT_MARKERS = ("pyproject.toml", ".git")
+
+
 def marks_a_project(folder: Path) -> bool:
     """Whether the folder holds ``pyproject.toml`` or ``.git``: a project's root."""
     return (folder / "pyproject.toml").is_file() or (folder / ".git").exists()

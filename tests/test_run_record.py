@@ -176,6 +176,36 @@ def test_a_replayed_run_walks_nothing_until_a_folder_it_listed_changes(project: 
     assert (len(runs), len(walks)) == (2, 2)
 
 
+def test_a_folder_above_a_project_without_markers_matters_only_by_its_deployment_files(  # type: ignore[no-untyped-def]
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """No pyproject.toml or .git: the folders above the project are listed for deployment files up
+    to the filesystem root (`/tmp` among them, whose times change all the time). A record checks
+    what of them a run reads, their candidates and markers, not their times."""
+    from lambda_import_lint import cli
+
+    monkeypatch.setattr(cache, "RACY_NS", SETTLE_NS)
+    runs = _counting_runs(monkeypatch)
+    walks: list[int] = []
+    real_walk = cli._walk
+    monkeypatch.setattr(cli, "_walk", lambda *args: walks.append(1) or real_walk(*args))
+    outer = tmp_path / "outer"
+    (outer / "proj" / "src").mkdir(parents=True)
+    (outer / "proj" / "src" / "app.py").write_text(SOURCE)
+    (outer / "proj" / "src" / "worker.py").write_text(WORKER)
+    monkeypatch.chdir(outer / "proj")
+    _settle()
+    first = _check(capsys, ".")
+    assert first[1] == APP and (len(runs), len(walks)) == (1, 1)
+    (outer / "notes.txt").write_text("")
+    _settle()
+    assert _check(capsys, ".") == first
+    assert (len(runs), len(walks)) == (1, 1)  # answered before any walk
+    (outer / "template.yaml").write_text(TEMPLATE.format(function="run").replace("src/", "proj/src/"))
+    assert _check(capsys, ".")[1] == [*APP, ("worker.py", "LIL001")]
+    assert (len(runs), len(walks)) == (2, 2)
+
+
 def test_a_replayed_run_prints_what_the_first_one_printed(project: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Warnings (a declared function the file lacks), the summary and the exit status, in each format."""
     monkeypatch.setattr(cache, "RACY_NS", SETTLE_NS)

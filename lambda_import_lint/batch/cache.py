@@ -489,15 +489,23 @@ class Listing(NamedTuple):
     units: tuple[tuple[str, str, str], ...]
     states: tuple[State | None, ...]
     started: int = 0
-    folders: tuple[str, ...] = ()  # every folder the run's walks listed
-    folder_states: tuple[State | None, ...] = ()  # and the status of each, taken before it was listed
+    folders: tuple[str, ...] = ()  # every folder the run's walks listed in the project
+    folder_states: tuple[State | None, ...] = ()  # and the status of each
+    # The folders above the project listed for deployment files, with what matters of each
+    # (``discovery.candidates.folder_candidates``): their times change with anything in them (/tmp).
+    above: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def _unmoved(listing: Listing) -> bool:
     """Whether every folder a recorded run listed, and every file it found, has the status it had
-    then (``decode_run`` checked there is one status per path)."""
+    then (``decode_run`` checked there is one status per path), and the folders above the project
+    hold the same candidates and markers."""
     paths = (*listing.folders, *listing.files, *(path for _, path, _ in listing.units))
-    return all(file_state(path) == state for path, state in zip(paths, (*listing.folder_states, *listing.states)))
+    if not all(file_state(path) == state for path, state in zip(paths, (*listing.folder_states, *listing.states))):
+        return False
+    from lambda_import_lint.discovery.candidates import folder_candidates
+
+    return all(folder_candidates(folder) == names for folder, names in listing.above)
 
 
 class Checks(NamedTuple):
@@ -564,6 +572,7 @@ def encode_run(identity: str, listing: Listing, checks: Checks, record: RunRecor
         "states": [number for state in listing.states if state is not None for number in state],
         "folders": list(listing.folders),
         "folder_states": [number for state in listing.folder_states if state is not None for number in state],
+        "above": [[folder, list(names)] for folder, names in listing.above],
         "probes": [list(probe) for probe in checks.probes],
         "dependencies": [part for dependency in sorted(checks.dependencies) for part in dependency],
         "layers": [[folder, built, [list(root) for root in roots]] for folder, built, roots in checks.layers],
@@ -592,8 +601,10 @@ def decode_run(data: bytes, identity: str, listing: Listing | None) -> tuple[Lis
         states = _states(entry.get("states"), len(files) + len(units) // 3)
         folders = _strings(entry.get("folders"))
         folder_states = _states(entry.get("folder_states"), len(folders))
+        above = tuple(_above(item) for item in _list(entry.get("above")))
         listed = Listing(
-            tuple(files), tuple(zip(units[0::3], units[1::3], units[2::3])), states, 0, tuple(folders), folder_states
+            tuple(files), tuple(zip(units[0::3], units[1::3], units[2::3])), states, 0, tuple(folders), folder_states,
+            above,
         )
         if listing is not None:  # compared with what this run found: equal, or the record is not for this run
             _expect(listed[:3] == listing[:3])
@@ -616,6 +627,11 @@ def _strings(value: object) -> list[str]:
     items = _list(value)
     _expect(all(isinstance(item, str) for item in items))
     return cast("list[str]", items)
+
+
+def _above(value: object) -> tuple[str, tuple[str, ...]]:
+    folder, names = _list(value, 2)
+    return _string(folder), tuple(_strings(names))
 
 
 def _states(value: object, count: int) -> tuple[State, ...]:

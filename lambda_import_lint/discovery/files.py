@@ -9,12 +9,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 from lambda_import_lint.config import DEFAULT_EXCLUDE, Config
-from lambda_import_lint.discovery.deploy.common import (
-    Listings,
-    in_retired_folder,
-    is_candidate,
-    is_virtual_environment,
-)
+from lambda_import_lint.discovery.candidates import is_candidate
+from lambda_import_lint.discovery.deploy.common import Listings, in_retired_folder, is_virtual_environment
 
 
 class PathError(NamedTuple):

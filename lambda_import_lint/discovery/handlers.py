@@ -18,7 +18,7 @@ from lambda_import_lint.config import Config
 from lambda_import_lint.discovery.declarations import ConfigHandlers, Declarations
 
 if TYPE_CHECKING:
-    from lambda_import_lint.discovery.deploy import Listings, Parse, Unit
+    from lambda_import_lint.discovery.deploy import Ancestors, Listings, Parse, Unit
 
 
 def discover_declarations(
@@ -45,11 +45,16 @@ def discover_declarations(
 
 
 def deployment_units(
-    config: Config, paths: Iterable[str], candidates: list[str] | None = None, listings: Listings | None = None
+    config: Config,
+    paths: Iterable[str],
+    candidates: list[str] | None = None,
+    listings: Listings | None = None,
+    ancestors: Ancestors | None = None,
 ) -> list[Unit]:
     """The deployment files ``discover_declarations`` reads for these arguments: under the project
     root (``candidates`` when the walk that collected them covered it), then above the checked
-    paths. A listing only: no file is opened. ``listings``: the folders that walk listed."""
+    paths. A listing only: no file is opened. ``listings``: the folders that walk listed (and
+    those this one lists are added); ``ancestors``: where the folders above are noted."""
     from lambda_import_lint.discovery import deploy as deployment
     from lambda_import_lint.discovery.files import folder_exclusions
 
@@ -57,7 +62,7 @@ def deployment_units(
     root = deployment.project_root(paths)
     walked = [os.path.realpath(path) for path in paths if os.path.isdir(path)]
     covered = candidates is not None and str(root) in walked
-    above = deployment.ancestor_candidates(paths, root, listings)
+    above = deployment.ancestor_candidates(paths, root, ancestors)
     return deployment.units(root, folder_exclusions(config), candidates if covered else None, above, listings)
 
 

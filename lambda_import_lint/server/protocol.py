@@ -23,7 +23,7 @@ from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
 from lambda_import_lint import __version__
-from lambda_import_lint.discovery.deploy.common import is_candidate
+from lambda_import_lint.discovery.candidates import is_candidate
 from lambda_import_lint.engine.suppression import with_noqa
 from lambda_import_lint.fixes.edits import line_edits, split_lines
 from lambda_import_lint.output.reporters import rule_url

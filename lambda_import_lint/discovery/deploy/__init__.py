@@ -14,15 +14,16 @@ import re
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
-from lambda_import_lint.config import marks_a_project, project_root
+from lambda_import_lint.config import PROJECT_MARKERS, marks_a_project, project_root
+from lambda_import_lint.discovery.candidates import folder_candidates, is_candidate
 from lambda_import_lint.discovery.declarations import DiscoveryWarning, HandlerDeclaration
 from lambda_import_lint.discovery.deploy.common import (
-    Found, Listings, Probe, Reader, Reading, in_retired_folder, is_candidate, is_virtual_environment,
+    Found, Listings, Probe, Reader, Reading, in_retired_folder, is_virtual_environment,
     resolve_module,
 )
 
 __all__ = [
-    "Found", "Listings", "Parse", "Parsed", "Probe", "Reader", "Unit", "ancestor_candidates", "discover",
+    "Ancestors", "Found", "Listings", "Parse", "Parsed", "Probe", "Reader", "Unit", "ancestor_candidates", "discover",
     "is_candidate", "project_root", "read_serially", "read_unit", "read_units", "resolve_module",
     "units", "worth_reading",
 ]
@@ -59,16 +60,13 @@ def _walk(
         yield from _walk(folder, excluded, suffixes, listings)
 
 
-def _holds_project_marker(names: Iterable[str]) -> bool:
-    return any(name in ("pyproject.toml", ".git") for name in names)
-
-
-def ancestor_candidates(paths: Iterable[str], root: Path, listings: Listings | None = None) -> list[str]:
+def ancestor_candidates(paths: Iterable[str], root: Path, ancestors: Ancestors | None = None) -> list[str]:
     """Deployment-file candidates in the folders above the checked paths that the walk of
     ``root`` does not cover: each folder from a path up to the filesystem root or the first
     folder holding ``pyproject.toml`` or ``.git``. Only each folder's own entries are listed (one
     ``scandir``), so checking ``proj/sub/app.py`` finds ``proj/template.yaml`` (``CodeUri: sub/``)
-    whatever the project root, for the price of a listing per folder. Real paths, in order."""
+    whatever the project root, for the price of a listing per folder. Real paths, in order.
+    ``ancestors``: each folder listed, with what matters of it (``folder_candidates``)."""
     top = str(root)
     inside = top.rstrip(os.sep) + os.sep
     root_marked = marks_a_project(root)
@@ -83,7 +81,12 @@ def ancestor_candidates(paths: Iterable[str], root: Path, listings: Listings | N
             if folder == top or folder.startswith(inside):
                 stop = folder == top and root_marked  # the walk of the root lists these
             else:
-                stop = _list_candidates(folder, found, listings)
+                names = folder_candidates(folder)
+                if ancestors is not None and names is not None:
+                    ancestors[folder] = names
+                names = names or ()
+                found.extend(os.path.join(folder, name) for name in names if name not in PROJECT_MARKERS)
+                stop = any(name in PROJECT_MARKERS for name in names)
             parent = os.path.dirname(folder)
             if stop or parent == folder:
                 break
@@ -91,22 +94,7 @@ def ancestor_candidates(paths: Iterable[str], root: Path, listings: Listings | N
     return found
 
 
-def _list_candidates(folder: str, found: list[str], listings: Listings | None = None) -> bool:
-    """Add a folder's own deployment-file candidates to ``found``; whether it is a project root.
-    ``listings``: where the folder's listing is kept (a run record checks these folders)."""
-    try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except OSError:
-        return False
-    if listings is not None:
-        listings.setdefault(folder, entries)
-    for entry in entries:
-        try:
-            if is_candidate(entry.name) and entry.is_file():
-                found.append(entry.path)
-        except OSError:
-            continue
-    return _holds_project_marker(entry.name for entry in entries)
+Ancestors = dict[str, "tuple[str, ...]"]  # a folder above the project → its candidates and markers
 
 
 class Unit(NamedTuple):

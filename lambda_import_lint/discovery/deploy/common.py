@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from lambda_import_lint.discovery.candidates import is_candidate
 from lambda_import_lint.discovery.declarations import DiscoveryWarning, HandlerDeclaration, Layer, handlers_hint
 
 
@@ -353,17 +354,6 @@ def _from_events(loader: Any) -> Any:
 
 def is_python(runtime: object) -> bool:
     return runtime is None or (isinstance(runtime, str) and runtime.startswith("python"))
-
-
-def is_candidate(name: str) -> bool:
-    """Whether a file name may be a deployment file (the file walk collects these too). JSON only
-    by the names a reader takes (``sam.looks_like_template`` reads no other ``.json``): a
-    ``package.json`` must not make a run load the readers."""
-    return (
-        name in ("serverless.yml", "serverless.yaml", "cdk.json", "template.json", "Dockerfile")
-        or name.endswith((".tf", ".template", ".yaml", ".yml", ".Dockerfile"))
-        or name.startswith("Dockerfile.")
-    )
 
 
 def is_virtual_environment(names: Iterable[str]) -> bool:
