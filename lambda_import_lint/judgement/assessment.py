@@ -321,7 +321,8 @@ def assess(
     package's ``__init__.py``, whose imports re-export; ``local_chains``: imports of local modules
     that reach a heavy import (``analysis/local_modules.py``), judged here for LIL004;
     ``loaded_by_packages``: what the ``__init__`` of the packages holding shared code loads before
-    it (``local_modules.enclosing_package_loads``): already paid;
+    it (``local_modules.enclosing_package_loads``), and what every module importing it loads beside
+    it (``external_references.loaded_by_importers``): already paid;
     ``rarely_invoked``: the handlers run a handful of times (a custom resource, a rotation
     function), so neither their cold starts nor their per-invocation clients are worth a change;
     ``deploy_time``: they are a CloudFormation custom resource, run while a stack deploys, which
