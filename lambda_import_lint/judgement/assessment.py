@@ -114,6 +114,7 @@ class ClientSite:
     handler: FunctionInfo
     every_invocation: bool  # on the handler's main path: built by every invocation, not only some
     per_item: bool = False  # in a loop, or in a function a loop calls: built again for each item
+    others: int = 0  # the module's other handlers, which all reach it too
 
 
 @dataclass(frozen=True)
@@ -581,7 +582,8 @@ def _client_sites(
                 if handler not in per_item_of:
                     per_item_of[handler] = run_per_item(facts, handler)
                 per_item = site.repeated or site.function in per_item_of[handler]
-                sites.append(ClientSite(site, handler, not site.conditional and site.function in main_path, per_item))
+                every_invocation = not site.conditional and site.function in main_path
+                sites.append(ClientSite(site, handler, every_invocation, per_item, len(handler_reach) - 1))
                 break
     return tuple(sites)
 

@@ -17,6 +17,9 @@ def check(context: RuleContext) -> Iterator[Finding]:
     for client in context.assessment.client_sites:
         site, handler = client.site, client.handler
         where = "" if site.function is handler else f" (through `{site.function.qualname}`)" if site.function else ""
+        if client.others:  # (round 23: a rarely called handler named, its busy neighbours not)
+            others = "handler" if client.others == 1 else f"{client.others} handlers"
+            where += f" and by the module's other {others}"
         when = "every invocation" if client.every_invocation else "each invocation"
         reaching = "" if client.every_invocation else " that reaches it"
         per_item = " for each item of a loop" if client.per_item else ""
