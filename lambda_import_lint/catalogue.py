@@ -21,6 +21,9 @@ class Catalogue(NamedTuple):
     client_factories: frozenset[str]
     patchers: dict[str, tuple[str, ...]]
     patch_names: dict[str, tuple[str, ...]]  # X-Ray's module names → what patching each imports
+    # What an entry loads in some releases or for some of the names imported from it, not all
+    # (openai 0.x imports numpy, 1.x does not; a lazy package's names load different modules).
+    may_load: dict[str, tuple[str, ...]]
 
 
 @functools.lru_cache(maxsize=1)
@@ -33,7 +36,11 @@ def load_catalogue() -> Catalogue:
     loads = {name: tuple(map(str, entry["loads"])) for name, entry in modules.items()}  # type: ignore[call-overload]
     patchers = {name: tuple(map(str, modules)) for name, modules in raw["patchers"].items()}
     patch_names = {name: tuple(map(str, modules)) for name, modules in raw["patch_names"].items()}
-    return Catalogue(costs, loads, frozenset(raw["clients"]), patchers, patch_names)
+    may_load = {
+        name: tuple(map(str, entry["may_load"]))  # type: ignore[call-overload]
+        for name, entry in modules.items() if "may_load" in entry
+    }
+    return Catalogue(costs, loads, frozenset(raw["clients"]), patchers, patch_names, may_load)
 
 
 DEFAULT_HEAVY_PATTERNS: tuple[str, ...] = ("langchain*",)
@@ -105,6 +112,12 @@ class HeavyModules(NamedTuple):
             if prefix in costs:
                 return costs[prefix]
         return None
+
+    def may_load(self, module: str) -> frozenset[str]:
+        """What importing ``module`` loads in some releases or for some names only (the catalogue's
+        ``may_load`` of its entries)."""
+        may_load = load_catalogue().may_load
+        return frozenset(loaded for prefix in dotted_prefixes(module) for loaded in may_load.get(prefix, ()))
 
     def loaded_by(self, module: str) -> frozenset[str]:
         """Every package importing ``module`` loads, by the catalogue (transitively)."""

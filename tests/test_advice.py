@@ -2657,7 +2657,10 @@ def lambda_handler(event, context):
     ("extra", "expected"),
     [
         pytest.param("", [], id="documents-loaded-by-the-integrations"),
-        pytest.param("import numpy", ["LIL002"], id="numpy-that-not-every-integration-loads"),
+        # FAISS's module imports numpy, as half the vector stores do (round 24: a "no" from both
+        # reviewers): numpy is in the package's `may_load`, so removing it is not a proven saving.
+        pytest.param("import numpy", [], id="numpy-that-integrations-may-load"),
+        pytest.param("import pandas", ["LIL002"], id="pandas-that-none-loads"),
     ],
 )
 def test_an_unused_import_that_a_lazy_package_s_submodules_load(  # type: ignore[no-untyped-def]
@@ -2665,7 +2668,8 @@ def test_an_unused_import_that_a_lazy_package_s_submodules_load(  # type: ignore
 ) -> None:
     """Round 20: every class of `langchain_community` lives in a module that loads `langchain_core`
     (its documents, messages, runnables): an unused `langchain_core.documents` beside them saves
-    nothing, though the lazy package's own `__init__` loads next to nothing."""
+    nothing, though the lazy package's own `__init__` loads next to nothing. What only some of
+    them load (numpy) is not proven either way."""
     (tmp_path / "app.py").write_text(LANGCHAIN_SEARCH.format(extra=extra))
     _assert_codes(tmp_path / "app.py", capsys, expected)
 

@@ -392,6 +392,7 @@ def assess(
     # it (a `mypy_boto3_s3` stub beside the `boto3` it types).
     guarded = {judgement.binding.name for judgement in first_pass if judgement.status is Status.ANNOTATION_ONLY}
     staying = {package: names - guarded for package, names in unseen.items() if names - guarded}
+    maybe = _may_load(facts, heavy, guarded)
     judgements = []
     for judgement in first_pass:
         status = judgement.status
@@ -416,7 +417,7 @@ def assess(
                 status is Status.UNUSED or status is Status.ANNOTATION_ONLY
                 or status is Status.DEFERRABLE and not report_unproven
             )
-            and _seen_by_others(judgement.binding, staying, heavy)
+            and (_seen_by_others(judgement.binding, staying, heavy) or _maybe_loaded(judgement.binding, maybe, heavy))
         ):
             # Removing, guarding or deferring it saves something only if nothing else loads it, and
             # a module we cannot see into (a layer's helper, a package not in the catalogue) may:
@@ -911,6 +912,28 @@ def _unseen_imports(
         elif not imports_known(binding.module):
             unseen.setdefault(package_of(binding.module, heavy), set()).add(binding.name)
     return unseen
+
+
+def _may_load(facts: ModuleFacts, heavy: HeavyModules, guarded: set[str]) -> dict[str, set[str]]:
+    """The modules the module's other imports load in some releases or for some of their names
+    (the catalogue's ``may_load``: openai 0.x imports numpy; ``from langchain.vectorstores import
+    FAISS`` does, ``import Chroma`` from it may not), with the names of the imports that may."""
+    maybe: dict[str, set[str]] = {}
+    for binding in facts.imports:
+        if binding.type_checking or binding.lazy or binding.name in guarded:
+            continue
+        for module in heavy.may_load(binding.module) | heavy.may_load(binding.qualified.lstrip(".")):
+            maybe.setdefault(module, set()).add(binding.name)
+    return maybe
+
+
+def _maybe_loaded(binding: ImportBinding, maybe: Mapping[str, set[str]], heavy: HeavyModules) -> bool:
+    """Whether another import may load this one's module anyway (round 24: an unused numpy beside
+    `import openai` pinned at 0.27 and langchain's FAISS, both of which import it): taking it away
+    is not proven to save anything."""
+    module = catalogue_module(binding, heavy)
+    names = maybe.get(package_of(module, heavy), set()) | maybe.get(module, set())
+    return bool(names - {binding.name})
 
 
 def _seen_by_others(binding: ImportBinding, unseen: Mapping[str, set[str]], heavy: HeavyModules) -> bool:
