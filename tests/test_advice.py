@@ -2827,3 +2827,36 @@ def test_work_on_a_request_s_field_then_an_answer_is_still_a_way_of_its_own(tmp_
     (tmp_path / "ledger.py").write_text(LEDGER)
     (tmp_path / "pyproject.toml").write_text('[tool.lambda-import-lint]\nhandlers = ["app.py:handler"]\n')
     _assert_codes(tmp_path / "app.py", capsys, ["LIL004"])
+
+
+STAR_FROM_A_HELPER = """
+import os
+import boto3
+from merge_identities import *
+
+
+def lambda_handler(event, context):
+    return merge(os.environ["TABLE"], event["Execute"])
+"""
+
+
+@pytest.mark.parametrize(
+    ("helper", "expected"),
+    [
+        # Round 25 (both blind reviewers "no"): the helper imports boto3 and is written for 3.14
+        # (PEP 701 f-strings, which the standard library parses from 3.12 on): either it is read
+        # and loads boto3, or this Python cannot read it and it may load anything.
+        pytest.param(
+            'import boto3\n\n\ndef merge(table, execute):\n    return f"{execute.get("code")}"\n', [], id="newer-syntax"
+        ),
+        pytest.param('import boto3\nprint "merging"\n\n\ndef merge(table, execute):\n    pass\n', [], id="unparsable"),
+        pytest.param("import json\n\n\ndef merge(table, execute):\n    return json.dumps(execute)\n", ["LIL002"],
+                     id="read-and-light"),
+    ],
+)
+def test_an_unused_import_beside_a_local_module_that_may_load_it(  # type: ignore[no-untyped-def]
+    helper: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    (tmp_path / "merge_identities.py").write_text(helper)
+    (tmp_path / "lambda.py").write_text(STAR_FROM_A_HELPER)
+    _assert_codes(tmp_path / "lambda.py", capsys, expected)

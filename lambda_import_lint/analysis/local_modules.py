@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 Dependency = tuple[str, int, int]  # (path, size, mtime in ns); -1, -1 for a path that did not exist
 
-_IMPORTS: dict[tuple[str, int, int], tuple[Imported, ...]] = {}
+_IMPORTS: dict[tuple[str, int, int], tuple[Imported, ...] | None] = {}
 _CHAINS: dict[
     tuple[str, frozenset[str], str, HeavyModules, tuple[LayerRoot, ...]], tuple[HeavyLink, frozenset[Dependency]]
 ] = {}
@@ -199,22 +199,26 @@ def _module_scope_names(tree: ast.Module) -> set[str]:
     return names
 
 
-def _file_imports(file: Path) -> tuple[Imported, ...]:
-    """Module-scope imports of a file, parsed once per process (keyed by size and mtime)."""
+def _file_imports(file: Path) -> tuple[Imported, ...] | None:
+    """Module-scope imports of a file, parsed once per process (keyed by size and mtime); None when
+    this Python cannot parse it (syntax of a later release: PEP 701's f-strings on 3.11), so what
+    it imports is not known."""
     try:
         status = file.stat()
         key = (os.path.realpath(file), status.st_size, status.st_mtime_ns)
     except OSError:
         return ()
-    cached = _IMPORTS.get(key)
-    if cached is None:
-        with warnings.catch_warnings():  # the local module's own warnings are not ours to print
-            warnings.simplefilter("ignore")
-            try:
-                cached = tuple(_module_level_imports(ast.parse(file.read_bytes())))
-            except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
-                cached = ()
-        _IMPORTS[key] = cached
+    if key in _IMPORTS:
+        return _IMPORTS[key]
+    with warnings.catch_warnings():  # the local module's own warnings are not ours to print
+        warnings.simplefilter("ignore")
+        try:
+            cached: tuple[Imported, ...] | None = tuple(_module_level_imports(ast.parse(file.read_bytes())))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            cached = None
+        except OSError:
+            cached = ()
+    _IMPORTS[key] = cached
     return cached
 
 
@@ -228,7 +232,8 @@ def _edges(file: Path, project_root: Path, layer_roots: tuple[LayerRoot, ...] = 
         roots = search_roots(file, project_root, layer_roots)
         with recording() as probed:
             probed.add(dependency(str(file)))
-            imports = _file_imports(file)
+            parsed = _file_imports(file)
+            imports = parsed or ()
             absolute = tuple((module, line, pinned) for module, level, line, pinned in imports if not level)
             children = []
             for module, level, _, _ in imports:
@@ -237,7 +242,7 @@ def _edges(file: Path, project_root: Path, layer_roots: tuple[LayerRoot, ...] = 
                 local = resolve(module, level, file, roots)
                 if local is not None:
                     children.append(("." * level + module, os.path.realpath(local)))
-        node = _NODES[key] = _Node(absolute, tuple(children), frozenset(probed))
+        node = _NODES[key] = _Node(absolute, tuple(children), frozenset(probed), parsed is not None)
     return node
 
 
@@ -246,6 +251,7 @@ class _Node:
     absolute_imports: tuple[tuple[str, int, bool], ...]  # candidates for "heavy": (module, line, pinned)
     children: tuple[tuple[str, str], ...]  # (name as imported, real path of the local file)
     probed: frozenset[Dependency]
+    parsed: bool = True  # False: this Python cannot parse the file, which may import anything
 
 
 _NODES: dict[tuple[str, str, tuple[LayerRoot, ...]], _Node] = {}
@@ -320,6 +326,7 @@ def _search(
         current, chain = queue.popleft()
         node = _edges(Path(current), project_root, layer_roots)
         looked_at.update(node.probed)
+        opaque = opaque or not node.parsed
         followed = {name for name, _ in node.children}
         for module, line, pinned in node.absolute_imports:
             if heavy.is_heavy(module):
