@@ -211,11 +211,8 @@ def loaded_by_importers(path: str, config: Config, layer_roots: tuple[LayerRoot,
     from lambda_import_lint.analysis.local_modules import heavy_chain
     from lambda_import_lint.discovery.files import is_test_or_docs
 
-    tail = os.path.basename(path).removesuffix(".py")
-    if tail == "__init__":
-        tail = os.path.basename(os.path.dirname(path))
     loads: frozenset[str] | None = None
-    for file, tree, module_file, dotted in _files_naming(path, config, {tail.encode()}):
+    for file, tree, module_file, dotted in _files_naming(path, config, None):
         if is_test_or_docs(file, config.project_folder) or not _imports_module(tree, file, module_file, dotted):
             continue
         found = heavy_chain(Path(file), config.heavy, config.root, frozenset({module_file}), layer_roots).loads
@@ -246,13 +243,13 @@ def _mocked_by_moto(tree: ast.Module, file: str, factories: Mapping[str, str]) -
 
 
 def _files_naming(
-    path: str, config: Config, wanted: set[bytes], needing: tuple[bytes, ...] = ()
+    path: str, config: Config, wanted: set[bytes] | None, needing: tuple[bytes, ...] = ()
 ) -> Iterator[tuple[str, ast.Module, str, tuple[str, ...]]]:
     """(file, its tree, the module's real path, the module's dotted names) for each other file of
-    the project that spells the module's name and one of ``wanted`` (and one of ``needing``, if
-    given): the cheap byte scan before the parser. Nothing for a module that is not a file on
-    disk."""
-    if not wanted or path in ("-", "") or not os.path.isfile(path):
+    the project that spells the module's name and one of ``wanted`` (None: the name alone; and one
+    of ``needing``, if given): the cheap byte scan before the parser. Nothing for a module that is
+    not a file on disk."""
+    if wanted is not None and not wanted or path in ("-", "") or not os.path.isfile(path):
         return
     folder, recursive = search_root(path, config)
     dotted = module_names(path, folder if recursive else os.path.dirname(_real(path)))
@@ -262,7 +259,9 @@ def _files_naming(
     tail = dotted[0].rsplit(".", 1)[-1].encode()
     for file in _python_files(folder, recursive):
         source = read_recorded(file)
-        if not _spells(file, source, tail) or not any(_spells(file, source, name) for name in wanted):
+        if not _spells(file, source, tail) or wanted is not None and not any(
+            _spells(file, source, name) for name in wanted
+        ):
             continue
         if needing and not any(_spells(file, source, marker) for marker in needing):
             continue
