@@ -176,6 +176,42 @@ def test_a_replayed_run_walks_nothing_until_a_folder_it_listed_changes(project: 
     assert (len(runs), len(walks)) == (2, 2)
 
 
+def test_a_record_answering_after_the_walk_is_renewed_with_the_folders_it_found(  # type: ignore[no-untyped-def]
+    project: Path, capsys, monkeypatch
+) -> None:
+    """A listed folder changed in a way no result depends on (a file that is not Python, the cache
+    folder created in the project): the walk finds the same files and the record answers; it is then
+    kept with the folders as they are now, so the next run is answered before any walk again."""
+    from lambda_import_lint import cli
+
+    monkeypatch.setattr(cache, "RACY_NS", SETTLE_NS)
+    runs = _counting_runs(monkeypatch)
+    walks: list[int] = []
+    real_walk = cli._walk
+    monkeypatch.setattr(cli, "_walk", lambda *args: walks.append(1) or real_walk(*args))
+    # Nothing reported: no fix whose safety searches the project (that search depends on its folders).
+    (project / "src" / "app.py").write_text("import json\n\n\ndef handler(event, context):\n    return json.dumps(event)\n")
+    (project / "docs").mkdir()
+    _settle()
+    first = _check(capsys, ".")
+    assert first[1] == [] and (len(runs), len(walks)) == (1, 1)
+    (project / "docs" / "notes.txt").write_text("")
+    _settle()
+    assert _check(capsys, ".") == first
+    assert (len(runs), len(walks)) == (1, 2)  # walked, then answered by the record
+    assert _check(capsys, ".") == first
+    assert (len(runs), len(walks)) == (1, 2)  # answered before any walk
+    (project / "docs" / "more.txt").write_text("")  # changed again, within RACY_NS of the run
+    assert _check(capsys, ".") == first
+    assert (len(runs), len(walks)) == (1, 3)  # not renewed: the folder might change again unseen
+    assert _check(capsys, ".") == first
+    assert (len(runs), len(walks)) == (1, 4)
+    _settle()
+    assert _check(capsys, ".") == first
+    assert _check(capsys, ".") == first
+    assert (len(runs), len(walks)) == (1, 5)
+
+
 def test_a_folder_above_a_project_without_markers_matters_only_by_its_deployment_files(  # type: ignore[no-untyped-def]
     tmp_path: Path, capsys, monkeypatch
 ) -> None:

@@ -422,7 +422,10 @@ class Cache(Store):
         question it asked the filesystem gets the same answer, and every file its results depend
         on is unchanged; else None. Without ``listing`` (nothing walked yet): if every folder the
         earlier run listed is as it was too, no walk could list anything else (a folder's times
-        change when an entry is added, removed or renamed in it), so its own listing is checked."""
+        change when an entry is added, removed or renamed in it), so its own listing is checked.
+        With ``listing``, a record that answers although a folder changed (a file no result
+        depends on was added, the cache folder was created) is kept again with the folders as
+        they are now: else every later run would walk before the record answered."""
         key, identity = run
         data = self.read(key)
         if data is None:
@@ -437,6 +440,8 @@ class Cache(Store):
             return None
         if not probes_hold(checks.probes) or not _layers_hold(checks.layers) or not _real_paths_hold(checks.real):
             return None
+        if listing is not None and listed[4:] != listing[4:]:
+            self.record(run, listing, checks, record)
         return record
 
     def record(self, run: RunKey, listing: Listing, checks: Checks, record: RunRecord) -> None:
