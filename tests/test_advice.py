@@ -2065,6 +2065,141 @@ def lambda_handler(event, context):
 """
 
 
+ROUTER = """
+import json
+import requests
+
+
+def send(event):
+    return requests.post("https://chat.example.com/send", json=json.loads(event["body"])).status_code
+
+
+def hook(event):
+    return requests.post("https://chat.example.com/reply", json={{"text": event["body"]}}).status_code
+
+
+def lambda_handler(event, context):
+    path = event.get("path", "/")
+{arms}
+"""
+
+
+@pytest.mark.parametrize(
+    ("arms", "expected"),
+    [
+        pytest.param(
+            "    if path == '/send_message' and event['httpMethod'] == 'POST':\n        return send(event)\n"
+            "    elif path == '/health' and event['httpMethod'] == 'GET':\n        return {'statusCode': 200, 'body': 'OK'}\n"
+            "    elif path == '/webhook':\n        return hook(event)\n"
+            "    elif path == '/test':\n        return {'statusCode': 200, 'body': json.dumps(event)}\n"
+            "    else:\n        return {'statusCode': 404, 'body': 'Not Found'}\n",
+            [], id="every-route-but-health-and-test",
+        ),
+        pytest.param(
+            "    if path.endswith('/send'):\n        return send(event)\n"
+            "    if path.endswith('/hook'):\n        return hook(event)\n"
+            "    if path.endswith('/ping'):\n        return {'statusCode': 200, 'body': 'pong'}\n"
+            "    if path.endswith('/version'):\n        return {'statusCode': 200, 'body': json.dumps(event)}\n"
+            "    return {'statusCode': 404}\n",
+            [], id="ifs-that-return-with-a-ping",
+        ),
+        pytest.param(
+            "    if path == '/send_message':\n        return send(event)\n"
+            "    elif path == '/orders':\n        return {'statusCode': 200}\n"
+            "    elif path == '/webhook':\n        return hook(event)\n"
+            "    elif path == '/history':\n        return {'statusCode': 200, 'body': json.dumps(event)}\n"
+            "    else:\n        return {'statusCode': 404, 'body': 'Not Found'}\n",
+            ["LIL001"], id="two-real-routes-of-four",
+        ),
+        pytest.param(
+            "    if path in ('/health', '/orders'):\n        return {'statusCode': 200}\n"
+            "    elif path == '/send_message':\n        return send(event)\n"
+            "    elif path == '/webhook':\n        return hook(event)\n"
+            "    elif path == '/history':\n        return {'statusCode': 200}\n",
+            ["LIL001"], id="a-health-check-sharing-its-arm-with-a-real-route",
+        ),
+    ],
+)
+def test_health_checks_and_test_routes_are_no_ways_of_a_dispatch(  # type: ignore[no-untyped-def]
+    arms: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """Round 26's blind review (both reviewers "no"): a LINE WORKS bot whose `/send_message` and
+    `/webhook` routes use `requests` and whose `/health` and `/test` routes do not. Those answer
+    without doing the work: the invocations that matter all need the import, so moving it would
+    only move its cost into their first request. A route that does work and skips the import
+    still counts, and so does an arm that also serves such a route."""
+    _lint_every_handler(tmp_path)
+    app = tmp_path / "app.py"
+    app.write_text(ROUTER.format(arms=arms))
+    _assert_codes(app, capsys, expected)
+    assert [item["code"] for item in _check(app, capsys, "--defer", "all")] == ["LIL001"]
+
+
+@pytest.mark.parametrize(
+    ("literals", "side"),
+    [
+        (["/health"], True), (["GET /health"], True), (["/v1/docs/"], True), (["/Ping", "GET"], True),
+        (["warmup"], True), (["/orders"], False), (["/health", "/orders"], False), (["GET"], False),
+        (["/healthy-recipes"], False), ([], False),
+    ],
+)
+def test_which_routes_no_traffic_that_matters_takes(literals: list[str], side: bool) -> None:
+    from lambda_import_lint.analysis.syntax import names_side_route
+
+    assert names_side_route(literals) is side
+
+
+DOCS = """
+import functools
+import yaml
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+
+app = APIGatewayRestResolver()
+PAGE = "<html><script>SwaggerUIBundle({{url: 'openapi.json'}})</script></html>"
+
+
+@functools.lru_cache(maxsize=1)
+def _load_spec():
+    with open("openapi.yaml") as spec:
+        return yaml.safe_load(spec)
+
+
+@app.get("/v1/openapi.json")
+def openapi_json():
+    return _load_spec()
+
+
+@app.get("{route}")
+def page():
+    return Response(status_code=200, content_type=content_types.TEXT_HTML, body=PAGE)
+
+
+def handler(event, context):
+    return app.resolve(event, context)
+"""
+
+
+@pytest.mark.parametrize(
+    ("route", "expected"),
+    [
+        pytest.param("/v1/docs", [], id="a-documentation-page"),
+        pytest.param("/health", [], id="a-health-check"),
+        pytest.param("/v1/items", ["LIL001"], id="a-route-that-does-work"),
+    ],
+)
+def test_a_documentation_page_is_no_way_of_a_resolver(  # type: ignore[no-untyped-def]
+    route: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """Round 26's blind review (both reviewers "no"): a docs function whose `/v1/openapi.json` route
+    parses the spec with `yaml` and whose `/v1/docs` route serves Swagger UI, which the reader's
+    browser follows at once with a request for `openapi.json`. The import is paid one request
+    later, not saved. A route of the same resolver that does work and skips it still counts."""
+    app = tmp_path / "app.py"
+    app.write_text(DOCS.format(route=route))
+    _assert_codes(app, capsys, expected)
+    assert [item["code"] for item in _check(app, capsys, "--defer", "all")] == ["LIL001"]
+
+
 @pytest.mark.parametrize(
     ("products", "expected"),
     [

@@ -21,6 +21,7 @@ from lambda_import_lint.analysis.records import (
     Use,
 )
 from lambda_import_lint.analysis.scopes import RawCall, is_constant
+from lambda_import_lint.analysis.syntax import is_side_route
 from lambda_import_lint.analysis.walk_base import WalkerBase, descendants
 from lambda_import_lint.analysis.walk_statements import ENVIRONMENT
 
@@ -335,12 +336,15 @@ def _add_route_edges(
     if not resolving:
         return ()
     routes: dict[str, list[tuple[FunctionInfo, bool]]] = {}  # resolver → (route, error route?)
+    side: set[FunctionInfo] = set()  # routes no traffic that matters takes (a health check, docs)
     for function in collector.functions:
         if not function.module_level or function.class_name is not None:
             continue
         for decorator in function.node.decorators:
             target = decorator.decorator
             if isinstance(target, cst.Call):
+                if target.args and is_side_route(target.args[0].value):
+                    side.add(function)
                 target = target.func
             if (
                 isinstance(target, cst.Attribute)
@@ -353,7 +357,7 @@ def _add_route_edges(
     for name, found in routes.items():
         several = sum(1 for _, error in found if not error) > 1 or name in includes
         if name not in includes:
-            groups.append(tuple(route for route, error in found if not error))
+            groups.append(tuple(route for route, error in found if not error and route not in side))
         for call in resolving[name]:
             folded = folding.apply(call.branch, call.conditional, call.by_expression)
             if folded is None or call.scope.function is None:

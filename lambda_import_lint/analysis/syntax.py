@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Collection, Iterator, Sequence
+from typing import Callable, Collection, Iterable, Iterator, Sequence
 
 import libcst as cst
 
@@ -507,6 +507,38 @@ def is_handshake(test: cst.BaseExpression) -> bool:
     do the work (a blind review of a Slack bot whose every event but the handshake posted with
     ``requests``)."""
     return any(isinstance(node, cst.SimpleString) and node.raw_value in _HANDSHAKES for node in descendants(test))
+
+
+# The last part of a route no traffic that matters takes: health checks, pings, warmers and test
+# endpoints, which answer without doing the work, and an API's documentation page, which its
+# reader's browser follows at once with a request for the specification (round 26: a LINE WORKS
+# bot whose `/health` and `/test` skipped `requests`, which its webhook and send routes use; a
+# Swagger UI route beside the `openapi.json` route that parses the spec with `yaml`).
+_SIDE_ROUTES = frozenset({
+    "health", "healthz", "healthcheck", "health-check", "health_check", "ping", "heartbeat", "readyz", "livez",
+    "warmup", "warmer", "keep-warm", "keepwarm", "serverless-plugin-warmup", "test", "version",
+    "docs", "swagger", "swagger-ui", "redoc", "api-docs",
+})
+
+
+def names_side_route(literals: Iterable[str]) -> bool:
+    """Whether string literals naming a route (a test's, a route decorator's) name only routes no
+    traffic that matters takes (``_SIDE_ROUTES``, by their last part): ``path == "/health"``,
+    ``event["rawPath"].endswith("/ping")``, ``action == "warmup"``; not ``path in ("/health",
+    "/orders")``. Strings that name no route (``"GET"``) do not count."""
+    side = False
+    for literal in literals:
+        last = literal.strip().rstrip("/").rsplit("/", 1)[-1].rsplit(" ", 1)[-1].lower()
+        if last in _SIDE_ROUTES:
+            side = True
+        elif "/" in literal:
+            return False
+    return side
+
+
+def is_side_route(test: cst.BaseExpression) -> bool:
+    """A test of a route no traffic that matters takes (``names_side_route``)."""
+    return names_side_route(node.raw_value for node in descendants(test) if isinstance(node, cst.SimpleString))
 
 
 def only_reads_environment(suite: cst.BaseSuite) -> bool:

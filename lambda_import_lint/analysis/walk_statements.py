@@ -15,6 +15,7 @@ from lambda_import_lint.analysis.syntax import (
     flatten_tuple,
     is_handshake,
     is_main_guard,
+    is_side_route,
     is_optional_iterable,
     is_type_checking_test,
     names_in,
@@ -75,7 +76,8 @@ class StatementVisits(WalkerBase):
         ways = len(run) + (0 if only_reports(statements[len(run):]) else 1)
         if len(run) >= 2 and ways >= 3:
             assert self.function is not None
-            self.dispatches.append((self.function, tuple(statement.body for statement in run), ways))
+            arms = [statement.body for statement in run if not is_side_route(statement.test)]
+            self.dispatches.append((self.function, tuple(arms), ways - (len(run) - len(arms))))
         return len(run)
 
     def visit_Assign(self, node: cst.Assign) -> bool:
@@ -232,6 +234,7 @@ class StatementVisits(WalkerBase):
         their own: the event was malformed; nor is a webhook's set-up handshake. Arms that turn
         out not to be conditional blocks (an ``if`` whose ``else`` only reports) leave it out when
         it is resolved."""
+        side: set[int] = set()  # the arms of routes no traffic that matters takes (by ``id``)
         if isinstance(node, cst.Match):
             arms = [case.body for case in node.cases]
             caught = any(
@@ -241,7 +244,11 @@ class StatementVisits(WalkerBase):
         else:
             arms = [node.body]
             current = node
-            while isinstance(current.orelse, cst.If):
+            while True:
+                if is_side_route(current.test):
+                    side.add(id(current.body))
+                if not isinstance(current.orelse, cst.If):
+                    break
                 current = current.orelse
                 arms.append(current.body)
             caught = isinstance(current.orelse, cst.Else)
@@ -254,8 +261,10 @@ class StatementVisits(WalkerBase):
             arms.pop()
             ways -= 1
         if ways >= 3:
+            # A health check's or a documentation page's arm is a way, but not one the work goes.
+            kept = [arm for arm in arms if id(arm) not in side]
             assert self.function is not None
-            self.dispatches.append((self.function, tuple(arms), ways))
+            self.dispatches.append((self.function, tuple(kept), ways - (len(arms) - len(kept))))
 
     def visit_Try(self, node: cst.Try) -> bool:
         return self._visit_try(node)

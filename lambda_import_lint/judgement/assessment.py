@@ -824,18 +824,20 @@ def _literal_strings(expression: cst.BaseExpression) -> tuple[str, ...]:
 def _ways_using(uses: tuple[Use, ...], facts: ModuleFacts, main_paths: list[set[FunctionInfo]]) -> Status | None:
     """What the ways one invocation can go say of a name used in some of them (in themselves or a
     function they may call): main path when every route of one resolver uses it
-    (``ModuleFacts.route_groups``); common when most of them do — more than half, two at least —,
-    or most of the ways of a dispatch every handler's main path runs (``ModuleFacts.dispatches``).
+    (``ModuleFacts.route_groups``); common when most of them do — more than half, two at least, or
+    all —, or most of the ways of a dispatch every handler's main path runs (``ModuleFacts.dispatches``).
     Most invocations then pay for the import anyway, and the ways that skip it are not shown to be
     taken often (blind reviews: a dispatcher whose ~30 commands but a test command use `urllib3`, a
-    proxy whose routes but sign-up and log-in forward with `requests`). None otherwise."""
+    proxy whose routes but sign-up and log-in forward with `requests`). Routes no traffic that
+    matters takes, health checks and documentation pages, are no ways of their own (round 26: a bot
+    whose `/health` and `/test` alone skipped `requests`). None otherwise."""
     runtime = [use for use in uses if use.runtime and use.function is not None]
 
     def runs_a_use(start: FunctionInfo) -> bool:
         return _runs_a_use(facts, runtime, start)
 
     def most(using: int, ways: int) -> bool:
-        return using >= 2 and 2 * using > ways
+        return using >= 2 and 2 * using > ways or 0 < using == ways
 
     common = False
     for group in facts.route_groups:
