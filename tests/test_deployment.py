@@ -355,3 +355,74 @@ def test_terraform_paths_of_a_child_module_resolve_from_the_root_module(  # type
     assert [(item["path"], item["function"], item["source"]) for item in declared] == [
         (expected, "lambda_handler", "modules/lambda/lambda.tf")
     ]
+
+
+
+HANDLER = "import json\n\n\ndef handler(event, context):\n    return json.dumps(event)\n"
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "text", "files", "expected"),
+    [
+        pytest.param(
+            "Dockerfile", "COPY requirements.txt ${LAMBDA_TASK_ROOT}\nCOPY src/lambda_function.py ${LAMBDA_TASK_ROOT}\n"
+            'CMD [ "lambda_function.handler" ]\n', ["requirements.txt", "src/lambda_function.py"],
+            "src/lambda_function.py", id="a-file-copied-to-the-task-root",
+        ),
+        pytest.param(
+            "src/Dockerfile", 'COPY app/* ${LAMBDA_TASK_ROOT}\nCMD [ "main.handler" ]\n', ["src/app/main.py"],
+            "src/app/main.py", id="a-glob",
+        ),
+        pytest.param(
+            "src/query/Dockerfile", 'COPY requirements.txt ./\nCOPY query ./query\nCOPY common ./common\n'
+            'CMD ["query.app.handler"]\n', ["src/requirements.txt", "src/query/app.py", "src/common/db.py"],
+            "src/query/app.py", id="a-context-above-the-dockerfile",
+        ),
+        pytest.param(
+            "docker/Dockerfile", 'WORKDIR /var/task\nCOPY lambda/src/ ./\nCMD ["collector.handler"]\n',
+            ["docker/lambda/src/collector.py"], "docker/lambda/src/collector.py", id="a-folder-after-workdir",
+        ),
+        pytest.param(
+            "Dockerfile", 'COPY --from=build /build/app.py ${LAMBDA_TASK_ROOT}\nCOPY lib/ /opt/lib/\n'
+            'CMD ["app.handler"]\n', ["app.py", "lib/app.py"], "app.py", id="other-stages-and-folders-ignored",
+        ),
+        pytest.param(
+            "Dockerfile", 'COPY service/ ${LAMBDA_TASK_ROOT}/\nCOPY tools.py ${LAMBDA_TASK_ROOT}\nCMD ["app.handler"]\n',
+            ["app.py", "service/app.py", "tools.py"], "service/app.py", id="the-copied-module-not-the-one-beside",
+        ),
+    ],
+)
+def test_a_dockerfiles_handler_is_found_where_its_copy_instructions_take_it_from(  # type: ignore[no-untyped-def]
+    dockerfile: str, text: str, files: list[str], expected: str, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """Round 26's repositories: a CMD's module copied from `src/`, from a glob, from the folder above
+    a Dockerfile kept beside its function (`docker build -f src/query/Dockerfile src`), after a
+    WORKDIR: each was "not found" (the Dockerfile's folder and the folders copied to the task root
+    were all that was looked in). Another stage's files and other folders of the image are not
+    the function's code."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    for name in files:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(HANDLER if name == expected else "VALUE = 1\n")  # one handler-shaped file
+    (tmp_path / dockerfile).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / dockerfile).write_text("FROM public.ecr.aws/lambda/python:3.12\n" + text)
+    rows, err = _handlers(capsys)
+    assert [(row["path"], row["function"]) for row in rows] == [(expected, "handler")]
+    assert err == ""
+
+
+def test_a_serverless_functions_module_is_its_code_folder(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """serverless-python-requirements' `module: fingerprint` packages `fingerprint/` at the archive's
+    root, where `handler: handler.fingerprint_handler` is named from (round 26: "not found")."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "functions" / "fingerprint").mkdir(parents=True)
+    (tmp_path / "functions" / "fingerprint" / "handler.py").write_text(HANDLER.replace("handler(", "fingerprint_handler("))
+    (tmp_path / "functions" / "serverless.yml").write_text(
+        "service: recoord\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n  fingerprint:\n"
+        "    module: fingerprint\n    handler: handler.fingerprint_handler\n"
+    )
+    rows, err = _handlers(capsys)
+    assert [(row["path"], row["function"]) for row in rows] == [("functions/fingerprint/handler.py", "fingerprint_handler")]
+    assert err == ""

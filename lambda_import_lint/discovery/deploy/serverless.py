@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from lambda_import_lint.discovery.deploy.common import (
-    Found, declare, define_layer, external_layer, is_python, only_schedules, read_text, yaml_load,
+    Found, declare, define_layer, external_layer, is_dir, is_python, only_schedules, read_text, yaml_load,
 )
 from lambda_import_lint.discovery.declarations import Layer, handlers_hint
 
@@ -43,8 +43,12 @@ def serverless(path: Path, found: Found) -> None:
         )
         events = function.get("events")
         rare = _scheduled_only(events)
+        # serverless-python-requirements' `module`: the function's folder, whose contents are
+        # packaged at the archive's root (its handler is named from there).
+        module = function.get("module")
+        code_root = path.parent / module if isinstance(module, str) and is_dir(path.parent / module) else path.parent
         declare(
-            found, path, name, path.parent, function["handler"],
+            found, path, name, code_root, function["handler"],
             snap if isinstance(snap, bool) else None,
             bool(provisioned) if isinstance(provisioned, int) else None,
             function_layers, rare,
