@@ -357,7 +357,6 @@ def test_terraform_paths_of_a_child_module_resolve_from_the_root_module(  # type
     ]
 
 
-
 HANDLER = "import json\n\n\ndef handler(event, context):\n    return json.dumps(event)\n"
 
 
