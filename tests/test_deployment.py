@@ -134,6 +134,27 @@ def test_heavy_chain_through_local_modules_with_a_cycle(tmp_path: Path, monkeypa
     assert "import `shared.util` where it is used, or defer `pandas` in `shared/loader.py:2`" in finding["message"]
 
 
+@pytest.mark.parametrize(
+    "statement", ["import kit.tools", "import kit.tools as tools", "from kit import tools", "from kit.tools import run"]
+)
+def test_a_chain_through_a_submodule_of_a_local_package(statement: str, tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`import kit.tools` loads `kit/tools.py` (after `kit/__init__.py`): its heavy import is the
+    chain's, however the handler names it (the plain dotted import was judged by `kit/__init__.py`
+    alone, empty here, and reported nothing)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "kit").mkdir()
+    (tmp_path / "kit" / "__init__.py").write_text("")
+    (tmp_path / "kit" / "tools.py").write_text("import pandas\n\n\ndef run(event):\n    return pandas.DataFrame(event)\n")
+    call = {"import kit.tools": "kit.tools.run", "from kit.tools import run": "run"}.get(statement, "tools.run")
+    (tmp_path / "app.py").write_text(
+        f"{statement}\n\n\ndef handler(event, context):\n    if event['body']:\n        return {call}(event)\n    return None\n"
+    )
+    assert main(["check", "--format", "json", "--no-cache", "app.py"]) == 1
+    [finding] = json.loads(capsys.readouterr().out)
+    assert finding["code"] == "LIL004"
+    assert "→ kit.tools → pandas`" in finding["message"]
+
+
 def test_no_chain_when_every_invocation_needs_the_local_module(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     """Deferring `reporting` would only move the cost into every request."""
     monkeypatch.chdir(tmp_path)

@@ -360,8 +360,10 @@ def local_chains(
             continue
         level = len(binding.module) - len(binding.module.lstrip("."))
         names = [binding.module.lstrip(".")]
-        if not binding.star and binding.qualified != binding.module:
-            names.insert(0, binding.qualified.lstrip("."))  # `from pkg import module`
+        if not binding.star and binding.qualified != binding.module and not binding.module.startswith(
+            binding.qualified + "."
+        ):
+            names.insert(0, binding.qualified.lstrip("."))  # `from pkg import module` (not `import pkg.module`)
         for name in names:
             link = chain_through(name, level, importer, roots, heavy, config.root, layer_roots)
             if link is not None:
