@@ -150,6 +150,37 @@ def test_a_record_is_replayed_until_anything_it_read_changes(  # type: ignore[no
     assert _check(capsys, *paths) == again and len(runs) == read
 
 
+NEEDS = "import {module}\n\n\ndef handler(event, context):\n    if event['body']:\n        return {module}.run(event)\n    return None\n"
+
+
+@pytest.mark.parametrize(
+    ("module", "files"),
+    [
+        pytest.param("toolbox", ["toolbox.py"], id="a-module"),
+        pytest.param("kit.tools", ["kit/__init__.py", "kit/tools.py"], id="a-package"),
+    ],
+)
+def test_a_local_module_appearing_where_an_import_found_none_is_noticed(  # type: ignore[no-untyped-def]
+    project: Path, capsys, monkeypatch, module: str, files: list[str]
+) -> None:
+    """An import no local file answered (`toolbox.py`, `toolbox/__init__.py`, … tried in each folder
+    up to the project's root): once the file is there, its import of pandas is followed. Checked
+    with the one file as the path, whose listing alone the walk compares: the record must ask
+    again whether the files are there, not only whether the folders above them changed."""
+    monkeypatch.setattr(cache, "RACY_NS", SETTLE_NS)
+    runs = _counting_runs(monkeypatch)
+    (project / "src" / "needs.py").write_text(NEEDS.format(module=module))
+    _settle()
+    first = _check(capsys, "src/needs.py")
+    assert first[1] == [] and len(runs) == 1
+    assert _check(capsys, "src/needs.py") == first and len(runs) == 1
+    for name in files:
+        (project / "src" / name).parent.mkdir(exist_ok=True)
+        (project / "src" / name).write_text(HEAVY_HELPERS if name.endswith("tools.py") or name == "toolbox.py" else "")
+    assert _check(capsys, "src/needs.py")[1] == [("needs.py", "LIL004")]
+    assert len(runs) == 2
+
+
 def test_a_replayed_run_walks_nothing_until_a_folder_it_listed_changes(project: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Every folder the first run listed, and every file it read, as they were: the record answers
     before any walk. A folder no walk lists (excluded) may change; a listed one may not."""

@@ -13,6 +13,7 @@ our entries.
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import stat
 import sys
@@ -436,7 +437,10 @@ class Cache(Store):
         listed, checks, record = decoded
         if listing is None and not _unmoved(listed):
             return None
-        if not self._unchanged(checks.dependencies):
+        # Files that were not there below folders listed as they were then are still not there;
+        # after a walk, which compares files but not folders, they are asked again.
+        absent = () if listing is None else ((path, -1, -1) for path in checks.absent)
+        if not self._unchanged(itertools.chain(checks.dependencies, absent)):
             return None
         if not probes_hold(checks.probes) or not _layers_hold(checks.layers) or not _real_paths_hold(checks.real):
             return None
@@ -458,12 +462,12 @@ class Cache(Store):
         if any(mtime >= recent for _, _, mtime in checks.dependencies):
             return
         key, identity = run
-        self.write(key, encode_run(identity, listing, checks, record))
+        self.write(key, encode_run(identity, listing, _absent_apart(checks, listing.folders), record))
 
 
 # ---------------------------------------------------------------------------------- run records
 
-RUN_FORMAT = 2  # bumped when the JSON shape of a run record changes
+RUN_FORMAT = 3  # bumped when the JSON shape of a run record changes
 # How long before a run a file must have last changed for the run to be recorded. File times are
 # coarse (a kernel tick on Linux, 1-2 s on FAT, HFS+ and some network filesystems): a file changed
 # in the same tick as it was read could change again, with the same size, without its status
@@ -518,12 +522,44 @@ class Checks(NamedTuple):
     (``Probe``), the local files results read (LIL004, fix safety), each declared layer's folder
     with the roots it gave (``Layer.import_roots``: (path, real path, is a folder)), and the real
     path of each declared handler file (declarations match files by real path: a symlinked folder
-    pointed elsewhere changes which file a declaration names)."""
+    pointed elsewhere changes which file a declaration names). ``absent``: files results depend
+    on not being there whose nearest folder that is there was listed by the run (``_absent_apart``:
+    most of a run's dependencies are module names tried in each folder above a handler; a record
+    checked before the walk knows them from those folders' statuses)."""
 
     probes: tuple[tuple[str, str, bool], ...] = ()
     dependencies: tuple[tuple[str, int, int], ...] = ()
     layers: tuple[tuple[str, bool, tuple[tuple[str, str, bool], ...]], ...] = ()
     real: tuple[tuple[str, str], ...] = ()
+    absent: tuple[str, ...] = ()
+
+
+def _absent_apart(checks: Checks, folders: Iterable[str]) -> Checks:
+    """``checks`` with the dependencies on files not there whose nearest folder that is there is
+    among ``folders`` moved to ``Checks.absent``: a file cannot appear below such a folder without
+    an entry of it being added, which changes its status. Each folder between is looked up once."""
+    listed = frozenset(folders)
+    there: dict[str, bool] = {}
+
+    def anchored(path: str) -> bool:
+        folder = os.path.dirname(path)
+        while folder not in listed:
+            if folder not in there:
+                there[folder] = os.path.lexists(folder)
+            parent = os.path.dirname(folder)
+            if there[folder] or parent == folder:
+                return False
+            folder = parent
+        return True
+
+    kept: list[tuple[str, int, int]] = []
+    absent: list[str] = []
+    for dependency in checks.dependencies:
+        if dependency[1:] == (-1, -1) and anchored(dependency[0]):
+            absent.append(dependency[0])
+        else:
+            kept.append(dependency)
+    return checks._replace(dependencies=tuple(kept), absent=(*checks.absent, *absent))
 
 
 class RunRecord(NamedTuple):
@@ -580,6 +616,7 @@ def encode_run(identity: str, listing: Listing, checks: Checks, record: RunRecor
         "above": [[folder, list(names)] for folder, names in listing.above],
         "probes": [list(probe) for probe in checks.probes],
         "dependencies": [part for dependency in sorted(checks.dependencies) for part in dependency],
+        "absent": sorted(checks.absent),
         "layers": [[folder, built, [list(root) for root in roots]] for folder, built, roots in checks.layers],
         "real": [part for pair in checks.real for part in pair],
         "output": [list(piece) for piece in record.output],
@@ -615,6 +652,7 @@ def decode_run(data: bytes, identity: str, listing: Listing | None) -> tuple[Lis
             _expect(listed[:3] == listing[:3])
         probes = tuple(_probe(probe) for probe in _list(entry.get("probes")))
         dependencies = _flat_dependencies(entry.get("dependencies"))
+        absent = tuple(_strings(entry.get("absent")))
         layers = tuple(_layer(layer) for layer in _list(entry.get("layers")))
         real = _list(entry.get("real"))
         _expect(len(real) % 2 == 0 and all(isinstance(path, str) for path in real))
@@ -625,7 +663,7 @@ def decode_run(data: bytes, identity: str, listing: Listing | None) -> tuple[Lis
     except (ValueError, RecursionError, _Malformed):
         return None
     pairs = tuple(zip(cast("list[str]", real[0::2]), cast("list[str]", real[1::2])))
-    return listed, Checks(probes, dependencies, layers, pairs), RunRecord(output, status)
+    return listed, Checks(probes, dependencies, layers, pairs, absent), RunRecord(output, status)
 
 
 def _strings(value: object) -> list[str]:
