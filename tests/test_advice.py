@@ -1229,6 +1229,62 @@ def test_a_connection_a_with_block_closes_is_not_shared(tmp_path: Path, capsys) 
     _assert_codes(app, capsys, ["LIL101"])
 
 
+FACTORY = """
+import json
+import os
+import psycopg2
+
+
+def get_pg_connection():
+{factory}
+
+
+def lambda_handler(event, context):
+    data = json.loads(event["body"])
+{use}
+"""
+
+
+@pytest.mark.parametrize(
+    ("factory", "use", "expected"),
+    [
+        pytest.param(
+            "    return psycopg2.connect(host=os.environ['PG_HOST'])",
+            "    connection = get_pg_connection()\n    connection.cursor().execute('INSERT', data)\n"
+            "    connection.commit()\n    connection.close()\n    return 201",
+            [], id="closed-by-the-caller",
+        ),
+        pytest.param(
+            "    connection = psycopg2.connect(host=os.environ['PG_HOST'])\n    return connection",
+            "    with get_pg_connection() as connection:\n        connection.cursor().execute('INSERT', data)\n    return 201",
+            [], id="opened-by-a-with-block-of-the-caller",
+        ),
+        pytest.param(
+            "    return psycopg2.connect(host=os.environ['PG_HOST'])",
+            "    connection = get_pg_connection()\n    connection.cursor().execute('INSERT', data)\n"
+            "    connection.commit()\n    return 201",
+            ["LIL101"], id="kept-open",
+        ),
+        pytest.param(
+            "    connection = psycopg2.connect(host=os.environ['PG_HOST'])\n    connection.cursor().execute('SELECT 1')\n"
+            "    return 1",
+            "    result = get_pg_connection()\n    result.close()\n    return result",
+            ["LIL101"], id="not-handed-out",
+        ),
+    ],
+)
+def test_a_connection_a_factory_hands_to_a_caller_that_closes_it_is_not_shared(  # type: ignore[no-untyped-def]
+    factory: str, use: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """Round 27's blind review: `get_pg_connection()` returns `psycopg2.connect(...)`, and the handler
+    commits and closes what it gets. Built at module scope, the connection would be closed for
+    every later invocation. Kept open by the caller, it is reported; a function that builds one
+    and returns something else hands nothing out."""
+    app = tmp_path / "app.py"
+    app.write_text(FACTORY.format(factory=factory, use=use))
+    _assert_codes(app, capsys, expected)
+
+
 @pytest.mark.parametrize(
     ("waiting", "expected"),
     [

@@ -160,6 +160,7 @@ def _resolve_calls(
     import_time_roots: list[FunctionInfo] = []
     call_sites: list[CallSite] = []
     set_ups: dict[FunctionInfo, _SetUp] = {}  # read once per function, when a call site there asks
+    calls_of: dict[FunctionInfo, list[tuple[FunctionInfo, cst.Call]]] = {}  # callee → (caller, call)
     bindings_by_name = {binding.name: binding for binding in collector.imports}
     for call in collector.raw_calls:
         folded = folding.apply(call.branch, call.conditional, call.by_expression)
@@ -203,7 +204,28 @@ def _resolve_calls(
             graph.setdefault(caller, []).append(
                 CallEdge(callee, call.conditional, repeated=call.repeated, branch=branch, blocks=folded[0])
             )
-    return import_time_roots, call_sites
+            if call.node is not None:
+                calls_of.setdefault(callee, []).append((caller, call.node))
+    return import_time_roots, [_set_up_by_callers(site, calls_of, set_ups) for site in call_sites]
+
+
+def _set_up_by_callers(
+    site: CallSite, calls_of: dict[FunctionInfo, list[tuple[FunctionInfo, cst.Call]]], set_ups: dict[FunctionInfo, _SetUp]
+) -> CallSite:
+    """A client a function builds and returns (``def get_pg_connection(): return psycopg2.connect(…)``)
+    is configured when a caller sets up or closes what it gets (``connection = get_pg_connection()``
+    … ``connection.close()``, ``with get_connection() as conn:``): kept at module scope, the next
+    invocation would find it closed (round 27's blind review: a Postgres connection each request
+    opened, committed and closed)."""
+    function = site.function
+    if site.configured or function is None or function not in set_ups or not set_ups[function].hands_out(site.node):
+        return site
+    for caller, node in calls_of.get(function, ()):
+        if caller not in set_ups:
+            set_ups[caller] = _SetUp.of(caller.node)
+        if set_ups[caller].of_call(node)["configured"]:
+            return dataclasses.replace(site, configured=True)
+    return site
 
 
 def _call_site(
@@ -243,6 +265,8 @@ class _SetUp:
     clients_from: set[str] = field(default_factory=set)  # names `.client(...)`/`.resource(...)` is called on
     chained: set[int] = field(default_factory=set)  # ids of calls `.client(...)` is called on directly
     scoped: set[int] = field(default_factory=set)  # ids of calls opened by `with`: closed at its end
+    returned: set[int] = field(default_factory=set)  # ids of calls whose result the function returns
+    returned_names: set[str] = field(default_factory=set)  # names it returns (`return conn`)
     sets_default_session: bool = False
     names: dict[str, int] = field(default_factory=dict)  # how often each name appears in the function
 
@@ -261,6 +285,10 @@ class _SetUp:
                 found.set_at(node.target)
             elif isinstance(node, cst.WithItem):
                 found.scoped.add(id(node.item))
+            elif isinstance(node, cst.Return) and isinstance(node.value, cst.Call):
+                found.returned.add(id(node.value))
+            elif isinstance(node, cst.Return) and isinstance(node.value, cst.Name):
+                found.returned_names.add(node.value.value)
             elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
                 attribute, value = node.func.attr.value, node.func.value
                 if attribute in ("update", "setdefault", "mount", "close"):
@@ -281,6 +309,10 @@ class _SetUp:
                 target = target.value
             if isinstance(target, cst.Name):
                 self.set_on.add(target.value)
+
+    def hands_out(self, call: cst.Call) -> bool:
+        """Whether the function returns the call's result (``return psycopg2.connect(...)``)."""
+        return id(call) in self.returned or self.assigned.get(id(call)) in self.returned_names
 
     def of_call(self, call: cst.Call) -> dict[str, bool]:
         """``CallSite.configured``, ``CallSite.builds_clients`` and ``CallSite.unused`` for a call in
