@@ -210,7 +210,9 @@ def _resolve_calls(
 
 
 def _set_up_by_callers(
-    site: CallSite, calls_of: dict[FunctionInfo, list[tuple[FunctionInfo, cst.Call]]], set_ups: dict[FunctionInfo, _SetUp]
+    site: CallSite,
+    calls_of: dict[FunctionInfo, list[tuple[FunctionInfo, cst.Call]]],
+    set_ups: dict[FunctionInfo, _SetUp],
 ) -> CallSite:
     """A client a function builds and returns (``def get_pg_connection(): return psycopg2.connect(…)``)
     is configured when a caller sets up or closes what it gets (``connection = get_pg_connection()``
