@@ -1229,6 +1229,45 @@ def test_a_connection_a_with_block_closes_is_not_shared(tmp_path: Path, capsys) 
     _assert_codes(app, capsys, ["LIL101"])
 
 
+THUMBNAILS = """
+import json
+from PIL import Image, ImageOps
+
+
+def load(body):
+    return Image.open(body)
+
+
+def thumbnail(image):
+    return ImageOps.fit(image, (64, 64), Image.LANCZOS)
+
+
+def handler(event, context):
+    if event.get("resize"):
+        return thumbnail(load(event["body"]))
+    return json.dumps(event)
+"""
+
+
+def test_names_of_one_statement_used_apart_are_reported_each_by_name(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Round 27's blind review (both reviewers "no" on the second of two LIL001s on one line): `from
+    PIL import Image, ImageOps`, `Image` used in two functions and `ImageOps` in one, gave two
+    findings that both said "`PIL` … only used inside …", one of them naming one function only,
+    read as the whole statement (moving it would break the other function) and as saving what
+    stays loaded through `Image`. Each finding now names its names and the others of the module."""
+    app = tmp_path / "app.py"
+    app.write_text(THUMBNAILS)
+    _assert_codes(app, capsys, ["LIL001", "LIL001"])
+    first, second = (str(item["message"]) for item in _check(app, capsys))
+    assert first.startswith("`Image` from `PIL` (") and "only used inside `load`, `thumbnail`" in first
+    assert first.endswith("(`PIL` stays loaded until `ImageOps`, reported beside it, moves too)")
+    assert second.startswith("`ImageOps` from `PIL` (") and "only used inside `thumbnail`;" in second
+    assert second.endswith("(`PIL` stays loaded until `Image`, reported beside it, moves too)")
+    app.write_text(THUMBNAILS.replace("return Image.open(body)", "return ImageOps.exif_transpose(Image.open(body))"))
+    [alike] = (str(item["message"]) for item in _check(app, capsys))  # used alike: one finding naming both
+    assert alike.startswith("`Image`, `ImageOps` from `PIL` (") and "reported beside" not in alike
+
+
 FACTORY = """
 import json
 import os

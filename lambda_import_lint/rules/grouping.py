@@ -32,13 +32,23 @@ def per_statement(context: RuleContext, code: str, candidates: Iterable[Candidat
     groups: dict[Hashable, list[Candidate]] = {}
     for candidate in candidates:
         groups.setdefault(_key(candidate), []).append(candidate)
+    # The groups of each statement and module: more than one when its names are used apart.
+    apart: dict[tuple[int, str], list[list[Candidate]]] = {}
+    for group in groups.values():
+        binding = group[0].judgement.binding
+        apart.setdefault((id(binding.statement), binding.module), []).append(group)
     for group in groups.values():
         first = group[0]
         binding = first.judgement.binding
         bindings = [candidate.judgement.binding for candidate in group]
         message, fix = first.message, first.fix
+        siblings = [
+            candidate.judgement.binding for other in apart[(id(binding.statement), binding.module)]
+            if other is not group for candidate in other
+        ]
+        if len(group) > 1 or siblings:
+            message = _named(message, binding, bindings) + _reported_apart(siblings)
         if len(group) > 1:
-            message = _named(message, binding, bindings)
             if isinstance(fix, Fix):
                 fix = dataclasses.replace(
                     fix,
@@ -74,7 +84,19 @@ def _named(message: str, first: ImportBinding, bindings: list[ImportBinding]) ->
     names = ", ".join(f"`{binding.name}`" for binding in bindings)
     subject = f"{names} from `{first.module}`" if not _plain_import(first) else names
     renamed = message.replace(f"`{first.module}`", subject, 1)
-    return renamed.replace(" is ", " are ", 1)
+    return renamed.replace(" is ", " are ", 1) if len(bindings) > 1 else renamed
+
+
+def _reported_apart(siblings: list[ImportBinding]) -> str:
+    """What a finding for some names of a statement says of the others of the same module, reported
+    beside it because they are used elsewhere (`from PIL import Image, ImageOps`: `ImageOps` in
+    one function, `Image` in two): the module stays imported until they move too (round 27's
+    blind review read `PIL` … only used inside one function as the whole statement, and wrong)."""
+    if not siblings:
+        return ""
+    names = ", ".join(f"`{binding.name}`" for binding in siblings)
+    verb = "moves" if len(siblings) == 1 else "move"
+    return f" (`{siblings[0].module}` stays loaded until {names}, reported beside it, {verb} too)"
 
 
 def _plain_import(binding: ImportBinding) -> bool:
