@@ -554,12 +554,13 @@ def _absent_apart(checks: Checks, folders: Iterable[str]) -> Checks:
 
     kept: list[tuple[str, int, int]] = []
     absent: list[str] = []
-    for dependency in checks.dependencies:
+    # (A record kept again after a walk was split over the folders it was made with: again.)
+    for dependency in (*checks.dependencies, *((path, -1, -1) for path in checks.absent)):
         if dependency[1:] == (-1, -1) and anchored(dependency[0]):
             absent.append(dependency[0])
         else:
             kept.append(dependency)
-    return checks._replace(dependencies=tuple(kept), absent=(*checks.absent, *absent))
+    return checks._replace(dependencies=tuple(kept), absent=tuple(absent))
 
 
 class RunRecord(NamedTuple):
