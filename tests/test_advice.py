@@ -1260,9 +1260,9 @@ def test_names_of_one_statement_used_apart_are_reported_each_by_name(tmp_path: P
     _assert_codes(app, capsys, ["LIL001", "LIL001"])
     first, second = (str(item["message"]) for item in _check(app, capsys))
     assert first.startswith("`Image` from `PIL` (") and "only used inside `load`, `thumbnail`" in first
-    assert first.endswith("(`PIL` stays loaded until `ImageOps`, reported beside it, moves too)")
+    assert first.endswith("(`PIL` stays loaded while `ImageOps`, reported beside it, stays at module scope)")
     assert second.startswith("`ImageOps` from `PIL` (") and "only used inside `thumbnail`;" in second
-    assert second.endswith("(`PIL` stays loaded until `Image`, reported beside it, moves too)")
+    assert second.endswith("(`PIL` stays loaded while `Image`, reported beside it, stays at module scope)")
     app.write_text(THUMBNAILS.replace("return Image.open(body)", "return ImageOps.exif_transpose(Image.open(body))"))
     [alike] = (str(item["message"]) for item in _check(app, capsys))  # used alike: one finding naming both
     assert alike.startswith("`Image`, `ImageOps` from `PIL` (") and "reported beside" not in alike

@@ -90,13 +90,13 @@ def _named(message: str, first: ImportBinding, bindings: list[ImportBinding]) ->
 def _reported_apart(siblings: list[ImportBinding]) -> str:
     """What a finding for some names of a statement says of the others of the same module, reported
     beside it because they are used elsewhere (`from PIL import Image, ImageOps`: `ImageOps` in
-    one function, `Image` in two): the module stays imported until they move too (round 27's
+    one function, `Image` in two): the module stays loaded while they stay (round 27's
     blind review read `PIL` … only used inside one function as the whole statement, and wrong)."""
     if not siblings:
         return ""
     names = ", ".join(f"`{binding.name}`" for binding in siblings)
-    verb = "moves" if len(siblings) == 1 else "move"
-    return f" (`{siblings[0].module}` stays loaded until {names}, reported beside it, {verb} too)"
+    verb = "stays" if len(siblings) == 1 else "stay"
+    return f" (`{siblings[0].module}` stays loaded while {names}, reported beside it, {verb} at module scope)"
 
 
 def _plain_import(binding: ImportBinding) -> bool:

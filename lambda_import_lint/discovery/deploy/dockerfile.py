@@ -46,8 +46,9 @@ def dockerfile(path: Path, found: Found) -> None:
 
 def _copies(text: str) -> list[tuple[list[str], str]]:
     """Each `COPY`/`ADD` from the build context (not `--from` another stage or image): its sources
-    and where they go, relative to the task root ("" for the root itself; None outside it), with
-    `WORKDIR` (the base images start in the task root) and `${LAMBDA_TASK_ROOT}` resolved."""
+    and where they go, relative to the task root ("" for the root itself; copies elsewhere in the
+    image are left out), with `WORKDIR` (the base images start in the task root) and
+    `${LAMBDA_TASK_ROOT}` resolved."""
     copies: list[tuple[list[str], str]] = []
     workdir = TASK_ROOT
     for instruction, flags, arguments in _INSTRUCTION.findall(text):
