@@ -1762,12 +1762,12 @@ def test_a_handler_shaped_helper_the_handler_calls_is_not_a_handler(tmp_path: Pa
     """`lambda_handler` builds the clients and calls `main(event, context, s3_client)` (round 9's
     blind review): `main` takes `event, context` but is a helper, so `boto3`, which only
     `lambda_handler` uses, is used by every invocation. A second function nothing calls is a
-    second handler, which skips `boto3`."""
+    second handler, which skips `boto3` (the third parameter has a default: Lambda can call it)."""
     _lint_every_handler(tmp_path)
     app = tmp_path / "app.py"
     app.write_text(
         "import boto3\n\n\ndef lambda_handler(event, context):\n    s3_client = boto3.client('s3')\n"
-        "    return main(event, context, s3_client)\n\n\ndef main(event, context, s3_client):\n"
+        "    return main(event, context, s3_client)\n\n\ndef main(event, context, s3_client=None):\n"
         "    return [s3_client.head_object(Bucket='b', Key=r['body']) for r in event['Records']]\n"
     )
     assert [item["code"] for item in _check(app, capsys, "--select", "LIL001")] == []
@@ -3090,3 +3090,29 @@ def test_an_unused_import_beside_a_local_module_that_may_load_it(  # type: ignor
     (tmp_path / "merge_identities.py").write_text(helper)
     (tmp_path / "lambda.py").write_text(STAR_FROM_A_HELPER)
     _assert_codes(tmp_path / "lambda.py", capsys, expected)
+
+
+@pytest.mark.parametrize(
+    ("signature", "expected"),
+    [
+        # Round 28: a router's route functions, called with the event alone (Lambda's call raises TypeError).
+        pytest.param("def handler(event):", [], id="event-alone"),
+        pytest.param("def lambda_handler(event, context, client):", [], id="third-required"),
+        pytest.param("def handler(event, context, *, table):", [], id="required-keyword"),
+        pytest.param("def handler(event, context=None):", ["LIL101"], id="default-context"),
+        pytest.param("def handler(event, context, client=None):", ["LIL101"], id="default-third"),
+        pytest.param("def lambda_handler(*args):\n    event = args[0]", ["LIL101"], id="star-args"),
+        pytest.param("def handler(event, *rest, **options):", ["LIL101"], id="event-and-star-args"),
+        pytest.param("@wrapped\ndef handler(event):", ["LIL101"], id="decorated"),
+    ],
+)
+def test_the_heuristic_takes_only_functions_lambda_can_call(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], signature: str, expected: list[str]
+) -> None:
+    path = tmp_path / "generate_response.py"
+    body = '    client = boto3.client("s3")\n    return client.get_object(Bucket="b", Key=event["pathParameters"]["key"])\n'
+    source = "import boto3\n\n\ndef wrapped(function):\n    return function\n\n\n"
+    path.write_text(f"{source}{signature}\n{body}")
+    _assert_codes(path, capsys, expected)
+    main(["handlers", "--format", "json", str(path)])
+    assert bool(json.loads(capsys.readouterr().out)) == bool(expected)

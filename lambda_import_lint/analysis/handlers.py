@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from lambda_import_lint.discovery.files import is_test_or_docs, is_unimportable
-from lambda_import_lint.discovery.handlers import handler_shaped
+from lambda_import_lint.discovery.handlers import Signature, handler_shaped
 
 if TYPE_CHECKING:  # not at run time: the prescreen asks `is_a_copy` without loading LibCST
     from lambda_import_lint.analysis.records import FunctionInfo, ModuleFacts
@@ -26,9 +26,18 @@ def looks_like_handler(function: FunctionInfo, handler_names: Iterable[str]) -> 
     """The heuristic: a module-level function named like a handler, or taking (event, context)."""
     if not function.module_level or function.class_name is not None:
         return False
+    import libcst as cst  # loaded already: the function comes from a LibCST tree
+
     parameters = function.node.params
-    positional = [param.name.value for param in (*parameters.posonly_params, *parameters.params)[:2]]
-    return handler_shaped(function.name, positional, handler_names)
+    positional = (*parameters.posonly_params, *parameters.params)
+    signature = Signature(
+        tuple(param.name.value for param in positional),
+        sum(param.default is None for param in positional),
+        isinstance(parameters.star_arg, cst.Param),
+        any(param.default is None for param in parameters.kwonly_params),
+        bool(function.node.decorators),
+    )
+    return handler_shaped(function.name, signature, handler_names)
 
 
 def resolve_handlers(

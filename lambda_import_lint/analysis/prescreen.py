@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from lambda_import_lint.catalogue import HeavyModules, load_catalogue
 from lambda_import_lint.config import Config
 from lambda_import_lint.discovery.declarations import LayerRoot
-from lambda_import_lint.discovery.handlers import handler_shaped
+from lambda_import_lint.discovery.handlers import Signature, handler_shaped
 from lambda_import_lint.analysis.prefilter import client_packages
 
 
@@ -40,8 +40,16 @@ def _module_level(body: Iterable[ast.stmt]) -> Iterator[ast.stmt]:
 
 def _looks_like_handler(function: ast.FunctionDef | ast.AsyncFunctionDef, handler_names: Sequence[str]) -> bool:
     # analysis.handlers.looks_like_handler, on the stdlib tree (module-level functions only here).
-    positional = [arg.arg for arg in (*function.args.posonlyargs, *function.args.args)[:2]]
-    return handler_shaped(function.name, positional, handler_names)
+    arguments = function.args
+    positional = (*arguments.posonlyargs, *arguments.args)
+    signature = Signature(
+        tuple(argument.arg for argument in positional),
+        len(positional) - len(arguments.defaults),
+        arguments.vararg is not None,
+        any(default is None for default in arguments.kw_defaults),
+        bool(function.decorator_list),
+    )
+    return handler_shaped(function.name, signature, handler_names)
 
 
 def _imported_modules(statement: ast.Import | ast.ImportFrom) -> Iterator[str]:

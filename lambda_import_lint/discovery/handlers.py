@@ -12,7 +12,7 @@ import fnmatch
 import functools
 import os
 import re
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
 
 from lambda_import_lint.config import Config
 from lambda_import_lint.discovery.declarations import ConfigHandlers, Declarations
@@ -70,10 +70,32 @@ def _strip_underscore(name: str) -> str:
     return name[1:] if name.startswith("_") else name
 
 
-def handler_shaped(name: str, positional: Sequence[str], handler_names: Iterable[str]) -> bool:
-    """The heuristic on the names alone (LibCST's tree here, the stdlib's in the prescreen): named
-    like a handler, or whose first two positional parameters are ``(event, context)``, each maybe
-    with a leading underscore."""
+class Signature(NamedTuple):
+    """What a function's parameters say about calling it as Lambda does, ``handler(event, context)``."""
+
+    positional: tuple[str, ...]  # the names of its positional parameters, in order
+    required: int  # how many of them have no default
+    star_args: bool  # it takes ``*args``
+    required_keywords: bool  # a keyword-only parameter without a default
+    decorated: bool  # a decorator may give it another signature
+
+    def lambda_can_call(self) -> bool:
+        """Whether a call with two positional arguments fits it: ``def handler(event)`` (round 28: a
+        router's route functions in ``handlers/``, which the router calls with the event alone)
+        or ``def handler(event, context, client)`` raises TypeError when Lambda calls it, so it is
+        no handler. A decorated function may be wrapped into one that fits."""
+        if self.decorated:
+            return True
+        return (len(self.positional) >= 2 or self.star_args) and self.required <= 2 and not self.required_keywords
+
+
+def handler_shaped(name: str, signature: Signature, handler_names: Iterable[str]) -> bool:
+    """The heuristic on the names alone (LibCST's tree here, the stdlib's in the prescreen): a
+    function Lambda can call with ``(event, context)``, named like a handler or whose first two
+    positional parameters are ``(event, context)``, each maybe with a leading underscore."""
+    if not signature.lambda_can_call():
+        return False
+    positional = signature.positional
     if any(fnmatch.fnmatchcase(name, pattern) for pattern in handler_names):
         return True
     return [_strip_underscore(parameter) for parameter in positional[:2]] == ["event", "context"]
