@@ -119,6 +119,21 @@ class HeavyModules(NamedTuple):
         may_load = load_catalogue().may_load
         return frozenset(loaded for prefix in dotted_prefixes(module) for loaded in may_load.get(prefix, ()))
 
+    def entry(self, module: str) -> str:
+        """The catalogue entry a module belongs to (``google.cloud`` for google.cloud.storage), else
+        its top-level package."""
+        costs = load_catalogue().costs_ms
+        for prefix in dotted_prefixes(module):
+            if prefix in costs:
+                return prefix
+        return module.split(".")[0]
+
+    def paid_by(self, module: str) -> frozenset[str]:
+        """The entry ``module`` belongs to and every package that entry loads: what keeping an
+        import of ``module`` pays for already (a submodule entry such as ``scipy.stats`` lists its
+        package)."""
+        return frozenset({self.entry(module), *self.loaded_by(module)})
+
     def loaded_by(self, module: str) -> frozenset[str]:
         """Every package importing ``module`` loads, by the catalogue (transitively)."""
         loads = load_catalogue().loads

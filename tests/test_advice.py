@@ -2213,6 +2213,52 @@ def lambda_handler(event, context):
             "    elif path == '/history':\n        return {'statusCode': 200}\n",
             ["LIL001"], id="a-health-check-sharing-its-arm-with-a-real-route",
         ),
+        # Round 29: the ways that skip are a CORS preflight, a keep-warm ping, errors.
+        pytest.param(
+            "    if path == '/send_message':\n        return send(event)\n"
+            "    elif path == '/webhook':\n        return hook(event)\n"
+            "    return {'statusCode': 404, 'body': 'Not Found'}\n",
+            [], id="two-routes-then-not-found",
+        ),
+        pytest.param(
+            "    if event['httpMethod'] == 'OPTIONS':\n        return {'statusCode': 200, 'headers': {'Allow': '*'}}\n"
+            "    else:\n        return send(event) + hook(event)\n",
+            [], id="a-preflight-or-the-work",
+        ),
+        pytest.param(
+            "    if event['httpMethod'] != 'OPTIONS':\n        return {'statusCode': 200, 'body': json.dumps(event)}\n"
+            "    else:\n        return send(event) + hook(event)\n",
+            ["LIL001"], id="not-a-preflight",
+        ),
+        pytest.param(
+            "    if event.get('source') == 'aws.events':\n        return {'statusCode': 200}\n"
+            "    else:\n        return send(event) + hook(event)\n",
+            [], id="a-keep-warm-ping-or-the-work",
+        ),
+        pytest.param(
+            "    if event.get('source') == 'aws.events':\n        return {'statusCode': 200, 'body': json.dumps(event)}\n"
+            "    else:\n        return send(event) + hook(event)\n",
+            ["LIL001"], id="a-scheduled-event-that-does-work",
+        ),
+        pytest.param(
+            "    if event['httpMethod'] == 'OPTIONS':\n        return {'statusCode': 200}\n"
+            "    if not event.get('requestContext', {}).get('authorizer'):\n        return {'statusCode': 401}\n"
+            "    try:\n        if event['httpMethod'] == 'POST':\n"
+            "            if path == '/send_message':\n                return send(event)\n"
+            "            elif path == '/webhook':\n                return hook(event)\n"
+            "            elif path == '/reply':\n                return hook(event)\n"
+            "        return {'statusCode': 404}\n"
+            "    except Exception as error:\n        return {'statusCode': 500, 'body': str(error)}\n",
+            [], id="routes-under-one-method-then-not-found",
+        ),
+        pytest.param(
+            "    if event['httpMethod'] == 'POST':\n"
+            "        if path == '/send_message':\n            return send(event)\n"
+            "        elif path == '/webhook':\n            return hook(event)\n"
+            "        elif path == '/history':\n            return {'statusCode': 200, 'body': json.dumps(event)}\n"
+            "    return {'statusCode': 200, 'body': '[]'}\n",
+            ["LIL001"], id="routes-under-one-method-then-an-answer",
+        ),
     ],
 )
 def test_health_checks_and_test_routes_are_no_ways_of_a_dispatch(  # type: ignore[no-untyped-def]
@@ -2235,7 +2281,7 @@ def test_health_checks_and_test_routes_are_no_ways_of_a_dispatch(  # type: ignor
     [
         (["/health"], True), (["GET /health"], True), (["/v1/docs/"], True), (["/Ping", "GET"], True),
         (["warmup"], True), (["/orders"], False), (["/health", "/orders"], False), (["GET"], False),
-        (["/healthy-recipes"], False), ([], False),
+        (["/healthy-recipes"], False), ([], False), (["OPTIONS"], True), (["GET /options"], False),
     ],
 )
 def test_which_routes_no_traffic_that_matters_takes(literals: list[str], side: bool) -> None:
@@ -3059,6 +3105,67 @@ def test_work_on_a_request_s_field_then_an_answer_is_still_a_way_of_its_own(tmp_
     _assert_codes(tmp_path / "app.py", capsys, ["LIL004"])
 
 
+SERVICE = """
+import boto3
+from botocore.exceptions import ClientError
+
+{table}
+
+
+def load(key):
+    try:
+        return {use}.get_item(Key={{"id": key}})
+    except ClientError:
+        return None
+"""
+
+
+@pytest.mark.parametrize(
+    ("table", "use", "expected"),
+    [
+        pytest.param('table = boto3.resource("dynamodb").Table("t")', "table", [], id="boto3-kept-by-a-module-level-table"),
+        pytest.param("", 'boto3.resource("dynamodb").Table("t")', ["LIL004"], id="boto3-deferrable"),
+    ],
+)
+def test_a_chain_ends_only_where_deferring_saves_something(  # type: ignore[no-untyped-def]
+    table: str, use: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """Round 29 (both reviewers "no"): `storage.py` builds its DynamoDB table at module scope, which
+    keeps `boto3`, and so `botocore`, loaded; the chain ended at its `from botocore.exceptions import
+    ClientError`, whose deferral saves nothing (~3 ms said)."""
+    (tmp_path / "storage.py").write_text(SERVICE.format(table=table, use=use))
+    (tmp_path / "app.py").write_text(
+        "import json\n\nimport storage\n\n\ndef handler(event, context):\n"
+        "    if event['queryStringParameters'].get('id'):\n        return storage.load(event['queryStringParameters']['id'])\n"
+        "    return {'statusCode': 200, 'body': json.dumps(event['headers'])}\n"
+    )
+    _assert_codes(tmp_path / "app.py", capsys, expected)
+
+
+def test_a_local_module_every_route_uses_is_not_deferred(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Round 29 (both reviewers "no", three times): an analytics API whose three routes all use its
+    service module, which only the CORS preflight, a 401 and a 404 skip."""
+    (tmp_path / "service.py").write_text("import requests\n\n\ndef fetch(url):\n    return requests.get(url).json()\n")
+    source = (
+        "import json\n\nfrom service import fetch\n\n\ndef handler(event, context):\n"
+        "    method, path = event.get('httpMethod', ''), event.get('path', '')\n"
+        "    if method == 'OPTIONS':\n        return {'statusCode': 200, 'body': ''}\n"
+        "    user = event.get('requestContext', {}).get('authorizer', {}).get('user_id')\n"
+        "    if not user:\n        return {'statusCode': 401, 'body': json.dumps({'error': 'Unauthorized'})}\n"
+        "    try:\n        if method == 'GET':\n"
+        "            if '/metrics' in path:\n                return fetch('https://x/metrics')\n"
+        "            elif '/benchmarks' in path:\n                return fetch('https://x/benchmarks')\n"
+        "            elif '/risk' in path:\n                return fetch('https://x/risk')\n"
+        "        return {'statusCode': 404, 'body': json.dumps({'error': 'Not found'})}\n"
+        "    except Exception as error:\n        return {'statusCode': 500, 'body': json.dumps({'error': str(error)})}\n"
+    )
+    (tmp_path / "app.py").write_text(source)
+    _assert_codes(tmp_path / "app.py", capsys, [])
+    # A route that does work without it is a way that skips it.
+    (tmp_path / "app.py").write_text(source.replace("return fetch('https://x/risk')", "return {'statusCode': 200, 'body': path}"))
+    _assert_codes(tmp_path / "app.py", capsys, ["LIL004"])
+
+
 STAR_FROM_A_HELPER = """
 import os
 import boto3
@@ -3116,3 +3223,4 @@ def test_the_heuristic_takes_only_functions_lambda_can_call(
     _assert_codes(path, capsys, expected)
     main(["handlers", "--format", "json", str(path)])
     assert bool(json.loads(capsys.readouterr().out)) == bool(expected)
+

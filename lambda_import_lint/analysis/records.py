@@ -117,8 +117,8 @@ class Dispatch:
     arms: tuple[int, ...]  # each arm's block (indexes into ``ModuleFacts.branches``)
     # The arms, and one more when no ``else`` (or ``case _``) catches what the others miss and what
     # follows does more than report; an ``else`` that only reports is no way (nor arm) of its own,
-    # nor is the arm of a route no traffic that matters takes (``syntax.is_side_route``: a health
-    # check, a documentation page).
+    # nor is the arm of a route no traffic that matters takes (``syntax.is_side_way``: a health
+    # check, a documentation page, a preflight, a keep-warm ping).
     ways: int
 
 

@@ -19,7 +19,7 @@ import libcst as cst
 
 from lambda_import_lint.analysis.syntax import does_nothing, dotted_name, is_stub, returns_alone
 from lambda_import_lint.analysis.walk_base import descendants
-from lambda_import_lint.catalogue import HeavyModules, dotted_prefixes, imports_known, load_catalogue
+from lambda_import_lint.catalogue import HeavyModules, imports_known, load_catalogue
 
 if TYPE_CHECKING:
     from lambda_import_lint.analysis.local_modules import HeavyLink
@@ -254,11 +254,7 @@ def outermost_functions(functions: Iterable[FunctionInfo]) -> tuple[FunctionInfo
 
 def package_of(module: str, heavy: HeavyModules) -> str:
     """The catalogue entry a module belongs to (``google.cloud`` for google.cloud.storage)."""
-    costs = load_catalogue().costs_ms
-    for prefix in dotted_prefixes(module):
-        if prefix in costs:
-            return prefix
-    return module.split(".")[0]
+    return heavy.entry(module)
 
 
 def catalogue_module(binding: ImportBinding, heavy: HeavyModules) -> str:
@@ -681,7 +677,7 @@ def _not_loaded_ms(module: str, loaded: set[str], heavy: HeavyModules) -> int | 
 def _paid_by(module: str, heavy: HeavyModules) -> set[str]:
     """The catalogue entry ``module`` belongs to and every package that entry loads (a submodule
     entry such as ``scipy.stats`` lists its package)."""
-    return {package_of(module, heavy), *heavy.loaded_by(module)}
+    return set(heavy.paid_by(module))
 
 
 def _with_places(judgement: ImportJudgement, main_paths: list[set[FunctionInfo]], defer_all: bool) -> ImportJudgement:
@@ -708,9 +704,10 @@ def _with_local_chains(
 ) -> list[ImportJudgement]:
     """LIL004's judgement: the import of the local module is judged as if it were the heavy
     import it causes. A chain is worth reporting only when some invocations skip the local module
-    (deferrable here), the heavy module is not loaded anyway by an import that stays, and the heavy
-    import can be deferred where it is (``analysis/local_modules`` ends chains only there); once
-    per heavy module."""
+    (deferrable here, and not used by most ways of a dispatch: ``_ways_using``), the heavy module
+    is not loaded anyway by an import that stays, and the heavy import can be deferred where it is
+    and saves something there (``analysis/local_modules`` ends chains only there); once per heavy
+    module."""
     deferrable: dict[int, HeavyLink] = {}
     for index, link in sorted(local_chains.items()):
         judgement = judgements[index]
@@ -718,6 +715,10 @@ def _with_local_chains(
             status = _first_status(
                 judgement.binding, judgement.uses, facts, heavy, set(), main_paths, defer_all, as_heavy=True
             )
+            if status is Status.DEFERRABLE and not defer_all:
+                # Most ways of a dispatch use it (round 29: every route of an API used its service
+                # module, which only a preflight, a 401 and a 404 skipped), as for LIL001.
+                status = _ways_using(judgement.uses, facts, main_paths) or status
             if status is Status.DEFERRABLE and (defer_all or _placed(judgement.uses, reached)):
                 deferrable[index] = link
     # Deferring one local module saves nothing while something else loads the same heavy module:
