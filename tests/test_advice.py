@@ -3224,3 +3224,71 @@ def test_the_heuristic_takes_only_functions_lambda_can_call(
     main(["handlers", "--format", "json", str(path)])
     assert bool(json.loads(capsys.readouterr().out)) == bool(expected)
 
+
+WORKFLOW = """
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Start:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: src/, Handler: start.handler, Runtime: python3.12}
+  Each:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: src/, Handler: each.handler, Runtime: python3.12}
+  Workflow:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      RoleArn: !GetAtt WorkflowRole.Arn
+      DefinitionString: !Sub |
+        {"StartAt": "Start", "States": {
+          "Start": {"Type": "Task", "Resource": "${Start.Arn}", "Next": "Items"},
+          "Items": {"Type": "Map", "ItemsPath": "$.items", "End": true,
+                    "Iterator": {"StartAt": "Each", "States": {"Each": {"Type": "Task", "Resource": "${Each.Arn}", "End": true}}}}}}
+  WorkflowRole:
+    Type: AWS::IAM::Role
+    Properties:
+      Policies: [{PolicyDocument: {Statement: [{Effect: Allow, Action: lambda:InvokeFunction, Resource: [!GetAtt Start.Arn, !GetAtt Each.Arn]}]}}]
+  Weekly:
+    Type: AWS::Events::Rule
+    Properties:
+      ScheduleExpression: cron(0 17 ? * TUE *)
+      Targets: [{Id: workflow, Arn: !Ref Workflow, RoleArn: !GetAtt WorkflowRole.Arn}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "rare"),
+    [
+        pytest.param(("", ""), {"start.py"}, id="weekly"),
+        pytest.param(("cron(0 17 ? * TUE *)", "rate(5 minutes)"), set(), id="every-5-min"),
+        pytest.param(
+            ("  Weekly:\n", "  Starter:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+             "      Environment: {Variables: {MACHINE: !Ref Workflow}}\n  Weekly:\n"),
+            set(), id="a-function-starts-it-too",
+        ),
+        pytest.param(
+            ("  Weekly:\n", "  Invoke:\n    Type: AWS::Lambda::Permission\n    Properties:\n"
+             "      FunctionName: !Ref Start\n      Principal: sns.amazonaws.com\n  Weekly:\n"),
+            set(), id="something-else-invokes-the-step",
+        ),
+    ],
+)
+def test_a_step_of_a_rarely_started_state_machine_is_rarely_invoked(  # type: ignore[no-untyped-def]
+    change: tuple[str, str], rare: set[str], tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """Round 29 (both reviewers "no"): a weekly cron starts a Step Functions workflow whose first
+    step built its Health API client per run; every run of that step is a cold start, so module
+    scope saves nothing. The steps of a `Map` state run once per item, reusing warm functions."""
+    (tmp_path / "src").mkdir()
+    source = CLIENT_PER_CALL.replace(".list_buckets()", '.get_object(Bucket="b", Key=event["pathParameters"]["k"])')
+    for name in ("start.py", "each.py"):
+        (tmp_path / "src" / name).write_text(textwrap.dedent(source))
+    (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")
+    (tmp_path / "template.yaml").write_text(WORKFLOW.replace(*change))
+    monkeypatch.chdir(tmp_path)
+    main(["handlers", "--format", "json", "."])
+    listed = json.loads(capsys.readouterr().out)
+    assert {Path(item["path"]).name for item in listed if item.get("rarely_invoked")} == rare
+    assert len(listed) == 2
+    for name in ("start.py", "each.py"):
+        _assert_codes(tmp_path / "src" / name, capsys, [] if name in rare else ["LIL101"])

@@ -97,6 +97,130 @@ def _sign_up_only(trigger: object) -> bool:
     return bool(triggers) and all(isinstance(t, str) and t in _SIGN_UP_TRIGGERS for t in triggers)
 
 
+# Resources whose mention of a function or a state machine starts nothing: permissions to call
+# it, its logs and alarms.
+_BYSTANDERS = frozenset({
+    "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::Logs::LogGroup",
+    "AWS::Logs::SubscriptionFilter", "AWS::CloudWatch::Alarm", "AWS::Lambda::Version",
+})
+_MACHINES = ("AWS::StepFunctions::StateMachine", "AWS::Serverless::StateMachine")
+_SCHEDULERS = ("AWS::Events::Rule", "AWS::Scheduler::Schedule")
+
+
+def _mentions(value: object, name: str) -> bool:
+    """Whether a template value names resource ``name``: ``!Ref``, ``!GetAtt``, ``${Name}`` or
+    ``${Name.Arn}`` in a ``!Sub`` (or in a definition's string, read with its substitutions)."""
+    if isinstance(value, dict):
+        if value.get("Ref") == name:
+            return True
+        target = value.get("Fn::GetAtt")
+        if isinstance(target, list) and target and target[0] == name:
+            return True
+        if isinstance(target, str) and target.split(".")[0] == name:
+            return True
+        return any(_mentions(item, name) for item in value.values())
+    if isinstance(value, list):
+        return any(_mentions(item, name) for item in value)
+    return isinstance(value, str) and ("${" + name + "}" in value or "${" + name + "." in value)
+
+
+def _rare_machines(resources: dict[str, Any], parameters: dict[str, Any]) -> dict[str, str]:
+    """The state machines that only schedules of an hour or more start (``only_schedules``), with
+    why: a SAM state machine's ``Events``, and EventBridge rules or schedules targeting one. Any
+    other resource naming a machine (a function given its ARN, an API) may start it: not rare."""
+    rare: dict[str, str] = {}
+    for machine, resource in resources.items():
+        if not isinstance(resource, dict) or resource.get("Type") not in _MACHINES:
+            continue
+        reasons: list[str] = []
+        events = (resource.get("Properties") or {}).get("Events")
+        if events:
+            reason = _rare_events(events, parameters)
+            if reason is None:
+                continue
+            reasons.append(reason)
+        expressions: list[object] = []
+        for name, other in resources.items():
+            if name == machine or not isinstance(other, dict) or not _mentions(other, machine):
+                continue
+            kind, properties = other.get("Type"), other.get("Properties") or {}
+            if kind in _BYSTANDERS:
+                continue
+            if kind in _SCHEDULERS and properties.get("ScheduleExpression") is not None:
+                expressions.append(_schedule_expression(properties, parameters))
+                continue
+            break
+        else:
+            scheduled = only_schedules(expressions) if expressions else None
+            if expressions and scheduled is None:
+                continue
+            if scheduled is not None:
+                reasons.append(scheduled)
+            if reasons:
+                rare[machine] = "; ".join(reasons)
+    return rare
+
+
+def _rare_step(function: str, resources: dict[str, Any], rare_machines: dict[str, str]) -> str | None:
+    """Why a function with no events of its own runs rarely, or None: it is a step of state
+    machines that only rare schedules start (``_rare_machines``), outside any ``Map`` state (whose
+    items reuse warm functions), and nothing else names it but bystanders (round 29: a weekly
+    cron starts a workflow whose first step built a client per run; every run was a cold start)."""
+    reasons: list[str] = []
+    for name, other in resources.items():
+        if name == function or not isinstance(other, dict) or not _mentions(other, function):
+            continue
+        if other.get("Type") in _BYSTANDERS:
+            continue
+        if name not in rare_machines or _mapped(other.get("Properties") or {}, function) is not False:
+            return None
+        reasons.append(f"a step of state machine {name}, which {rare_machines[name]}")
+    return "; ".join(reasons) or None
+
+
+def _mapped(properties: dict[str, Any], function: str) -> bool | None:
+    """Whether a state machine's definition runs ``function`` in a ``Map`` state's iterations (None:
+    the definition cannot be read here, such as one in a separate file)."""
+    definition: object = properties.get("Definition")
+    text = properties.get("DefinitionString")
+    if isinstance(text, dict) and "Fn::Sub" in text:
+        text = text["Fn::Sub"]
+    if isinstance(text, list) and text:
+        text = text[0]
+    if definition is None and isinstance(text, str):
+        try:
+            definition = json.loads(text)
+        except ValueError:
+            return None
+    if not isinstance(definition, dict):
+        return None
+    substitutions = properties.get("DefinitionSubstitutions") or {}
+    names = [function, *(key for key, value in substitutions.items() if _mentions(value, function))]
+
+    def runs(value: object) -> bool:
+        return any(_mentions(value, name) for name in names)
+
+    def mapped(states: object, inside: bool) -> bool:
+        if not isinstance(states, dict):
+            return False
+        for state in states.values():
+            if not isinstance(state, dict):
+                continue
+            if state.get("Type") == "Map":
+                processor = state.get("ItemProcessor") or state.get("Iterator") or {}
+                if isinstance(processor, dict) and (runs(processor) or mapped(processor.get("States"), True)):
+                    return True
+            elif state.get("Type") == "Parallel":
+                branches = state.get("Branches") or []
+                if any(isinstance(b, dict) and mapped(b.get("States"), inside) for b in branches):
+                    return True
+            elif inside and runs(state):
+                return True
+        return False
+
+    return mapped(definition.get("States"), False)
+
+
 def cloudformation(path: Path, found: Found) -> None:
     text = read_text(path)
     try:
@@ -118,6 +242,7 @@ def cloudformation(path: Path, found: Found) -> None:
         and resource.get("Properties", {}).get("ProvisionedConcurrencyConfig")
     }
     layers = _layers(path, resources)
+    rare_machines = _rare_machines(resources, parameters)
     for name, resource in resources.items():
         if not isinstance(resource, dict):
             continue
@@ -138,7 +263,7 @@ def cloudformation(path: Path, found: Found) -> None:
             function_layers = tuple(_layer(reference, layers) for reference in listed)
             code_root = path.parent / code_uri
             events = properties.get("Events")
-            rare = _rare_events(events, parameters)
+            rare = _rare_events(events, parameters) if events else _rare_step(name, resources, rare_machines)
             declare(
                 found, path, name, code_root, merged.get("Handler"), snap, provisioned, function_layers, rare,
                 awaited=_awaited(events, merged) and rare is None,
@@ -156,7 +281,7 @@ def cloudformation(path: Path, found: Found) -> None:
             function_layers = tuple(_layer(reference, layers) for reference in _listed(properties.get("Layers")))
             declare(
                 found, path, name, code_root, properties.get("Handler"), snap, name in provisioned_aliases,
-                function_layers, memory=properties.get("MemorySize"),
+                function_layers, _rare_step(name, resources, rare_machines), memory=properties.get("MemorySize"),
             )
 
 
