@@ -525,6 +525,30 @@ def test_lil101_says_every_invocation_only_when_it_is(body: str, words: str, tmp
     assert _flake8(app) == ["LIL101"]
 
 
+@pytest.mark.parametrize(
+    ("test", "expected"),
+    [
+        pytest.param("region == 'us-east-1'", [], id="one-item"),
+        pytest.param("'us-east-1' == region", [], id="one-item-reversed"),
+        pytest.param("region.startswith('us-')", ["LIL101"], id="some-items"),
+        pytest.param("region != 'us-east-1'", ["LIL101"], id="all-items-but-one"),
+    ],
+)
+def test_a_branch_of_a_loop_taken_by_one_item_runs_once(  # type: ignore[no-untyped-def]
+    test: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """Round 31 (both reviewers "no"): a resource scan looping over regions lists S3 buckets only
+    `if region == "us-east-1"`; the client built there was reported "for each item of a loop"."""
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import boto3\n\n\ndef handler(event, context):\n    route = event['requestContext']\n"
+        "    found = []\n    for region in ('us-east-1', 'eu-west-1', 'ap-south-1'):\n"
+        f"        if {test}:\n            found.extend(boto3.client('s3').list_buckets()['Buckets'])\n"
+        "    return found\n"
+    )
+    _assert_codes(app, capsys, expected)
+
+
 BATCH_RECORD_HANDLER = """
 import boto3
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response

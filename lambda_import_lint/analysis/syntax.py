@@ -651,6 +651,21 @@ def ignores_annotations(decorator: cst.BaseExpression) -> bool:
     return name in _ANNOTATION_BLIND_DECORATORS
 
 
+def picks_one_item(test: cst.BaseExpression, loop_names: Iterable[str]) -> bool:
+    """A test of a loop's item against a literal (``region == "us-east-1"``): one item passes it."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    target = test.comparisons[0]
+    if not isinstance(target.operator, cst.Equal):
+        return False
+    sides = (test.left, target.comparator)
+    names = set(loop_names)
+    return any(
+        isinstance(side, cst.Name) and side.value in names and isinstance(other, (cst.SimpleString, cst.Integer))
+        for side, other in (sides, sides[::-1])
+    )
+
+
 def names_in(node: cst.CSTNode) -> set[str]:
     """The plain names an expression reads (``keys`` in ``keys is None or not keys.get("a")``)."""
     if isinstance(node, cst.Name):

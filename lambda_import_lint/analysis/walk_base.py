@@ -59,6 +59,7 @@ class WalkerBase:
         self.branch_conditions: dict[int, tuple[str, bool]] = {}
         self.by_expression = False  # made conditional by an expression (x if c else y, a lambda…)
         self.repeated = False  # inside a loop or comprehension body of the current function
+        self.loop_names: frozenset[str] = frozenset()  # what the innermost `for` binds per item
         self.module_literals: dict[str, bool] = {}  # NAME = literal at module scope → its truth
         # NAME = os.environ.get(...) at module scope: the deployment's configuration, the same for
         # every invocation, so a branch on it does not tell invocations apart.
@@ -172,10 +173,10 @@ class WalkerBase:
 
     def walk_repeatedly(self, node: cst.CSTNode | Sequence[cst.CSTNode] | None) -> None:
         """A loop's body: runs once per item, so what it builds is built again for each."""
-        saved = self.repeated
-        self.repeated = True
+        saved = (self.repeated, self.loop_names)
+        self.repeated, self.loop_names = True, frozenset()
         self.walk(node)
-        self.repeated = saved
+        self.repeated, self.loop_names = saved
 
     def walk_annotation(
         self, annotation: cst.Annotation | None, evaluated: bool, read_by_framework: bool = False

@@ -21,6 +21,7 @@ from lambda_import_lint.analysis.syntax import (
     names_in,
     only_reads_environment,
     only_reports,
+    picks_one_item,
     reads_environment,
     returns_alone,
     works_then_only_acknowledges,
@@ -166,6 +167,10 @@ class StatementVisits(WalkerBase):
         side = self.function is not None and id(node) not in self.elifs and is_side_way(node.test, node.body)
         else_taken = else_taken or (handshake or side) and isinstance(node.orelse, cst.Else)
         saved = (self.type_checking, self.main_block)
+        # `for region in regions:` … `if region == "us-east-1":`: the body runs for one item, not
+        # for each (round 29: a client built there was reported "for each item of a loop").
+        repeated = self.repeated
+        self.repeated = repeated and not picks_one_item(node.test, self.loop_names)
         if is_type_checking_test(node.test):
             self.type_checking = True
             saved_annotation = (self.annotation, self.runtime_annotation)
@@ -197,6 +202,7 @@ class StatementVisits(WalkerBase):
                 if isinstance(node.orelse, cst.Else) and not else_taken and id(node) not in self.elifs:
                     self.alternatives.append((body_branch, len(self.branches)))
             self.main_block = saved[1]
+        self.repeated = repeated
         if isinstance(node.orelse, cst.Else) and else_taken:
             self.walk(node.orelse.body)
         elif isinstance(node.orelse, cst.Else):
@@ -301,13 +307,13 @@ class StatementVisits(WalkerBase):
         # main path, unless it iterates over a visibly optional part of the event.
         self.walk(node.iter)
         self.bind_target(node.target)
-        saved = self.repeated
-        self.repeated = True
+        saved = (self.repeated, self.loop_names)
+        self.repeated, self.loop_names = True, frozenset(names_in(node.target))
         if is_optional_iterable(node.iter):
             self.walk_branch(node.body)
         else:
             self.walk(node.body)
-        self.repeated = saved
+        self.repeated, self.loop_names = saved
         self.walk(node.orelse)
         return False
 
