@@ -652,7 +652,11 @@ def ignores_annotations(decorator: cst.BaseExpression) -> bool:
 
 
 def picks_one_item(test: cst.BaseExpression, loop_names: Iterable[str]) -> bool:
-    """A test of a loop's item against a literal (``region == "us-east-1"``): one item passes it."""
+    """A test of a loop's item against a literal (``region == "us-east-1"``, also as one operand
+    of an ``and``): one item passes it."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        names = tuple(loop_names)
+        return picks_one_item(test.left, names) or picks_one_item(test.right, names)
     if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
         return False
     target = test.comparisons[0]
