@@ -3299,6 +3299,21 @@ Resources:
              "      FunctionName: !Ref Start\n      Principal: sns.amazonaws.com\n  Weekly:\n"),
             set(), id="something-else-invokes-the-step",
         ),
+        pytest.param(
+            ("  Weekly:\n", "  Watch:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n"
+             "      Dimensions: [{Name: FunctionName, Value: !Ref Start}]\n  Weekly:\n"),
+            {"start.py"}, id="an-alarm-on-the-step",
+        ),
+        pytest.param(
+            ("  Weekly:\n", "  Watch:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n"
+             "      AlarmActions: [!GetAtt Start.Arn]\n  Weekly:\n"),
+            set(), id="an-alarm-that-calls-the-step",
+        ),
+        pytest.param(
+            ("  Weekly:\n", "  Logs:\n    Type: AWS::Logs::SubscriptionFilter\n    Properties:\n"
+             "      DestinationArn: !GetAtt Start.Arn\n  Weekly:\n"),
+            set(), id="a-log-subscription-calls-the-step",
+        ),
     ],
 )
 def test_a_step_of_a_rarely_started_state_machine_is_rarely_invoked(  # type: ignore[no-untyped-def]

@@ -654,8 +654,8 @@ def ignores_annotations(decorator: cst.BaseExpression) -> bool:
 def picks_one_item(test: cst.BaseExpression, loop_names: Iterable[str]) -> bool:
     """A test of a loop's item against a literal (``region == "us-east-1"``, also as one operand
     of an ``and``): one item passes it."""
+    names = frozenset(loop_names)
     if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
-        names = tuple(loop_names)
         return picks_one_item(test.left, names) or picks_one_item(test.right, names)
     if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
         return False
@@ -663,7 +663,6 @@ def picks_one_item(test: cst.BaseExpression, loop_names: Iterable[str]) -> bool:
     if not isinstance(target.operator, cst.Equal):
         return False
     sides = (test.left, target.comparator)
-    names = set(loop_names)
     return any(
         isinstance(side, cst.Name) and side.value in names and isinstance(other, (cst.SimpleString, cst.Integer))
         for side, other in (sides, sides[::-1])

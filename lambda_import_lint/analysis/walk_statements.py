@@ -168,7 +168,7 @@ class StatementVisits(WalkerBase):
         else_taken = else_taken or (handshake or side) and isinstance(node.orelse, cst.Else)
         saved = (self.type_checking, self.main_block)
         # `for region in regions:` … `if region == "us-east-1":`: the body runs for one item, not
-        # for each (round 29: a client built there was reported "for each item of a loop").
+        # for each (round 31: a client built there was reported "for each item of a loop").
         repeated = self.repeated
         self.repeated = repeated and not picks_one_item(node.test, self.loop_names)
         if is_type_checking_test(node.test):

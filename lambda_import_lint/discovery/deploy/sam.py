@@ -98,11 +98,20 @@ def _sign_up_only(trigger: object) -> bool:
 
 
 # Resources whose mention of a function or a state machine starts nothing: permissions to call
-# it, its logs and alarms.
-_BYSTANDERS = frozenset({
-    "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::Logs::LogGroup",
-    "AWS::Logs::SubscriptionFilter", "AWS::CloudWatch::Alarm", "AWS::Lambda::Version",
-})
+# it, its log group, and alarms on its metrics (not an alarm that calls it: `_starts_nothing`).
+_BYSTANDERS = frozenset({"AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::Logs::LogGroup"})
+_ALARM_ACTIONS = ("AlarmActions", "OKActions", "InsufficientDataActions")
+
+
+def _starts_nothing(resource: dict[str, Any], name: str) -> bool:
+    """Whether a resource naming ``name`` cannot start it: a bystander, or an alarm watching it."""
+    kind = resource.get("Type")
+    if kind == "AWS::CloudWatch::Alarm":
+        properties = resource.get("Properties") or {}
+        return not any(_mentions(properties.get(key), name) for key in _ALARM_ACTIONS)
+    return kind in _BYSTANDERS
+
+
 _MACHINES = ("AWS::StepFunctions::StateMachine", "AWS::Serverless::StateMachine")
 _SCHEDULERS = ("AWS::Events::Rule", "AWS::Scheduler::Schedule")
 
@@ -144,7 +153,7 @@ def _rare_machines(resources: dict[str, Any], parameters: dict[str, Any]) -> dic
             if name == machine or not isinstance(other, dict) or not _mentions(other, machine):
                 continue
             kind, properties = other.get("Type"), other.get("Properties") or {}
-            if kind in _BYSTANDERS:
+            if _starts_nothing(other, machine):
                 continue
             if kind in _SCHEDULERS and properties.get("ScheduleExpression") is not None:
                 expressions.append(_schedule_expression(properties, parameters))
@@ -170,7 +179,7 @@ def _rare_step(function: str, resources: dict[str, Any], rare_machines: dict[str
     for name, other in resources.items():
         if name == function or not isinstance(other, dict) or not _mentions(other, function):
             continue
-        if other.get("Type") in _BYSTANDERS:
+        if _starts_nothing(other, function):
             continue
         if name not in rare_machines or _mapped(other.get("Properties") or {}, function) is not False:
             return None
