@@ -107,11 +107,7 @@ class HeavyModules(NamedTuple):
         return _is_heavy(self, module)
 
     def cost_ms(self, module: str) -> int | None:
-        costs = load_catalogue().costs_ms
-        for prefix in dotted_prefixes(module):
-            if prefix in costs:
-                return costs[prefix]
-        return None
+        return load_catalogue().costs_ms.get(self.entry(module))
 
     def may_load(self, module: str) -> frozenset[str]:
         """What importing ``module`` loads in some releases or for some names only (the catalogue's

@@ -223,11 +223,16 @@ def _set_up_by_callers(
     if site.configured or function is None or function not in set_ups or not set_ups[function].hands_out(site.node):
         return site
     for caller, node in calls_of.get(function, ()):
-        if caller not in set_ups:
-            set_ups[caller] = _SetUp.of(caller.node)
-        if set_ups[caller].of_call(node)["configured"]:
+        if _set_up(set_ups, caller).of_call(node)["configured"]:
             return dataclasses.replace(site, configured=True)
     return site
+
+
+def _set_up(set_ups: dict[FunctionInfo, _SetUp], function: FunctionInfo) -> _SetUp:
+    """The function's ``_SetUp``, read once per function, when a call site there asks."""
+    if function not in set_ups:
+        set_ups[function] = _SetUp.of(function.node)
+    return set_ups[function]
 
 
 def _call_site(
@@ -237,9 +242,7 @@ def _call_site(
     function = call.scope.function
     set_up: dict[str, bool] = {}
     if constant and function is not None:
-        if function not in set_ups:
-            set_ups[function] = _SetUp.of(function.node)
-        set_up = set_ups[function].of_call(node)
+        set_up = _set_up(set_ups, function).of_call(node)
     return CallSite(
         qualified=".".join((binding.qualified, *call.attribute_path)),
         binding=binding,

@@ -420,18 +420,7 @@ def works_then_only_acknowledges(statement: cst.BaseStatement, following: Sequen
         return False
     if not _tests_event_type(statement.test) or returns_alone(statement):
         return False
-    answered = False
-    for line in following:
-        if not isinstance(line, cst.SimpleStatementLine):
-            return False
-        for small in line.body:
-            if isinstance(small, cst.Return) and small.value is not None and not _returns_nothing(small):
-                if not _inert(small.value) or _content(small.value):
-                    return False
-                answered = True
-            elif not _is_report(small):
-                return False
-    return answered
+    return _answers_constant(following, nothing=False)
 
 
 def _tests_event_type(test: cst.BaseExpression) -> bool:
@@ -586,18 +575,27 @@ def _names_scheduled_event(test: cst.BaseExpression) -> bool:
 
 
 def answers_constant(suite: cst.BaseSuite) -> bool:
-    """A block that only reports and returns a constant answer (``return {"statusCode": 200}``)."""
-    statements = suite.body if isinstance(suite, cst.IndentedBlock) else (suite,)
+    """A block that only reports and returns a constant answer (``return {"statusCode": 200}``),
+    or nothing."""
+    return _answers_constant(suite.body if isinstance(suite, cst.IndentedBlock) else (suite,), nothing=True)
+
+
+def _answers_constant(
+    statements: Sequence[cst.BaseStatement | cst.BaseSuite], nothing: bool
+) -> bool:
+    """Statements that only report and return a constant answer, built of literals and no page
+    written into the code (``_inert``, ``_content``); ``nothing``: a bare ``return``, ``return
+    None`` and ``pass`` count too (a keep-warm ping's branch, not a handler's way of skipping)."""
     answered = False
     for statement in statements:
         if not isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
             return False
         for small in statement.body:
-            if isinstance(small, cst.Return):
+            if isinstance(small, cst.Return) and (nothing or not _returns_nothing(small)):
                 if small.value is not None and (not _inert(small.value) or _content(small.value)):
                     return False
                 answered = True
-            elif not isinstance(small, cst.Pass) and not _is_report(small):
+            elif not (nothing and isinstance(small, cst.Pass)) and not _is_report(small):
                 return False
     return answered
 

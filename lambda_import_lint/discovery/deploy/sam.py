@@ -120,14 +120,7 @@ def _mentions(value: object, name: str) -> bool:
     """Whether a template value names resource ``name``: ``!Ref``, ``!GetAtt``, ``${Name}`` or
     ``${Name.Arn}`` in a ``!Sub`` (or in a definition's string, read with its substitutions)."""
     if isinstance(value, dict):
-        if value.get("Ref") == name:
-            return True
-        target = value.get("Fn::GetAtt")
-        if isinstance(target, list) and target and target[0] == name:
-            return True
-        if isinstance(target, str) and target.split(".")[0] == name:
-            return True
-        return any(_mentions(item, name) for item in value.values())
+        return _target(value) == name or any(_mentions(item, name) for item in value.values())
     if isinstance(value, list):
         return any(_mentions(item, name) for item in value)
     return isinstance(value, str) and ("${" + name + "}" in value or "${" + name + "." in value)
@@ -324,13 +317,20 @@ def _listed(value: object) -> list[object]:
 def _layer(reference: object, layers: dict[str, Layer]) -> Layer:
     """A function's entry in ``Layers``: ``!Ref`` (or ``!GetAtt``) of a layer of this template, else
     a layer defined elsewhere (a literal ARN, ``!Sub``, a parameter)."""
-    if isinstance(reference, dict):
-        target = reference.get("Ref", reference.get("Fn::GetAtt"))
-        if isinstance(target, list) and target:
-            target = target[0]
-        if isinstance(target, str) and target.split(".")[0] in layers:
-            return layers[target.split(".")[0]]
+    target = _target(reference)
+    if target is not None and target in layers:
+        return layers[target]
     return external_layer(reference)
+
+
+def _target(value: object) -> str | None:
+    """The resource a ``Ref`` or ``Fn::GetAtt`` names (``!GetAtt Layer.Arn``: ``Layer``), or None."""
+    if not isinstance(value, dict):
+        return None
+    target = value.get("Ref", value.get("Fn::GetAtt"))
+    if isinstance(target, list) and target:
+        target = target[0]
+    return target.split(".")[0] if isinstance(target, str) else None
 
 
 def looks_like_template(path: Path) -> bool:
