@@ -48,20 +48,27 @@ def resolve_handlers(
     root: Path | None = None,
     undeployed: bool = False,
 ) -> tuple[FunctionInfo, ...]:
-    """The module's handlers: the declared functions if any are declared, else the heuristic,
-    which does not apply to tests and documentation (``tests/``, ``docs/``, ``test_*.py``): a
-    handler-shaped function there is a fixture or an example, not a deployed function; nor to a
-    file no handler string can name (``main.2.py``: a backup next to ``main.py``), nor to an
-    undeployed sibling of declared functions (``Declared.undeployed``). A handler-shaped function
-    that another one calls is a helper, not a handler."""
+    """The module's handlers: the declared functions if any are declared (a declared Chalice app:
+    the functions it registers), else the heuristic and what a Chalice app or blueprint registers
+    (``ModuleFacts.framework_entries``), which do not apply to tests and documentation
+    (``tests/``, ``docs/``, ``test_*.py``): a handler-shaped function there is a fixture or an
+    example, not a deployed function; nor to a file no handler string can name (``main.2.py``: a
+    backup next to ``main.py``), nor to an undeployed sibling of declared functions
+    (``Declared.undeployed``). A handler-shaped function that another one calls is a helper, not a
+    handler."""
     declared = tuple(declared)
     if declared:
-        found = (facts.function_named(name) for name in declared)
-        return tuple(function for function in found if function is not None)
+        found: list[FunctionInfo] = []
+        for name in declared:
+            function = facts.function_named(name)
+            # `app.app`: a Chalice app, which runs the functions it registers.
+            found.extend((function,) if function is not None else facts.framework_entries.get(name, ()))
+        return tuple(dict.fromkeys(found))
     if undeployed or is_test_or_docs(path, root) or is_unimportable(path):
         return ()
     shaped = tuple(function for function in facts.functions if looks_like_handler(function, handler_names))
-    if shaped and is_a_copy(path, {function.name for function in shaped}):
+    registered = tuple(function for functions in facts.framework_entries.values() for function in functions)
+    if (shaped or registered) and is_a_copy(path, {function.name for function in (*shaped, *registered)}):
         return ()
     # A handler-shaped function another one calls is its helper (round 9: `lambda_handler` builds
     # the clients and calls `main(event, context, s3_client, …)`), not a second handler; unless
@@ -76,7 +83,7 @@ def resolve_handlers(
     }
     helpers = {callee for caller, callee in calls if caller not in wrappers}
     entries = tuple(function for function in shaped if function not in helpers and function not in wrappers)
-    return entries or shaped
+    return tuple(dict.fromkeys((*registered, *(entries or shaped))))
 
 
 def _named_as_handler(name: str, patterns: tuple[str, ...]) -> bool:
@@ -249,6 +256,8 @@ _AWAITED_NAMES: tuple[str, ...] = (
     "pathParameters", "queryStringParameters", "httpMethod", "requestContext", "rawPath", "routeKey",
     "connectionId", "APIGatewayProxyEvent", "APIGatewayProxyEventV2", "ALBEvent", "LambdaFunctionUrlEvent",
     "AppSyncResolverEvent", "Mangum", "serverless_wsgi", "awsgi", "Chalice", "sessionState", "currentIntent",
+    # A Chalice (or Flask) blueprint's routes, a Chalice route reading its request.
+    "Blueprint", "current_request",
 )
 _AWAITED_WORD = re.compile(
     r"(?<![\w-])(?:" + "|".join(re.escape(name) for name in _AWAITED_NAMES) + r")(?![\w-])"

@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from lambda_import_lint.catalogue import HeavyModules, load_catalogue
 from lambda_import_lint.config import Config
 from lambda_import_lint.discovery.declarations import LayerRoot
-from lambda_import_lint.discovery.handlers import Signature, handler_shaped
+from lambda_import_lint.discovery.handlers import Signature, handler_shaped, makes_chalice_object, registers_entry
 from lambda_import_lint.analysis.prefilter import client_packages
 
 
@@ -50,6 +50,52 @@ def _looks_like_handler(function: ast.FunctionDef | ast.AsyncFunctionDef, handle
         bool(function.decorator_list),
     )
     return handler_shaped(function.name, signature, handler_names)
+
+
+def _dotted(expression: ast.expr) -> str | None:
+    if isinstance(expression, ast.Name):
+        return expression.id
+    if isinstance(expression, ast.Attribute):
+        base = _dotted(expression.value)
+        return None if base is None else f"{base}.{expression.attr}"
+    return None
+
+
+def registered_functions(tree: ast.Module) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """``analysis.resolve._framework_entries`` on the stdlib tree: the module-level functions a
+    Chalice app or blueprint bound at module level registers with its decorators."""
+    imported = {
+        name: qualified
+        for statement in _module_level(tree.body) if isinstance(statement, (ast.Import, ast.ImportFrom))
+        for name, _, qualified in _bindings(statement)
+    }
+    objects = set()
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target, value = statement.targets[0], statement.value
+        elif isinstance(statement, ast.AnnAssign):
+            target, value = statement.target, statement.value  # type: ignore[assignment]
+        else:
+            continue
+        if isinstance(target, ast.Name) and isinstance(value, ast.Call):
+            callee = _dotted(value.func)
+            if callee is not None and makes_chalice_object(callee, imported):
+                objects.add(target.id)
+    if not objects:
+        return []
+    found = []
+    for function in _module_level(tree.body):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for decorator in function.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if (
+                isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                and target.value.id in objects and registers_entry(target.attr)
+            ):
+                found.append(function)
+                break
+    return found
 
 
 def _imported_modules(statement: ast.Import | ast.ImportFrom) -> Iterator[str]:
@@ -127,7 +173,8 @@ def needs_full_analysis(
     if not (library or declared):
         functions = (s for s in statements if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)))
         if not any(_looks_like_handler(function, config.handler_names) for function in functions):
-            return False
+            if not registered_functions(tree):
+                return False
     clients = client_packages()
     whole_tree = bool(warm or config.snapstart)
     if whole_tree:
@@ -167,7 +214,9 @@ def defines_handler(source: bytes, handler_names: Sequence[str]) -> bool:
     if tree is None:
         return True
     functions = (s for s in _module_level(tree.body) if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)))
-    return any(_looks_like_handler(function, handler_names) for function in functions)
+    return any(_looks_like_handler(function, handler_names) for function in functions) or bool(
+        registered_functions(tree)
+    )
 
 
 def _imports_heavy_locally(
@@ -341,6 +390,7 @@ def _handlers_agree(tree: ast.Module, path: str, config: Config, declared: Seque
     if declared:
         return all(name in top for name in declared if any(f.name == name for f in functions))
     shaped = [function for function in functions if _looks_like_handler(function, config.handler_names)]
+    shaped.extend(function for function in registered_functions(tree) if function not in shaped)
     if not shaped or any(function.name not in top for function in shaped):
         return False
     from lambda_import_lint.analysis.handlers import is_a_copy

@@ -184,6 +184,9 @@ class ModuleFacts:
     # routes are in this module): a name every one of them uses is used by every invocation.
     route_groups: tuple[tuple[FunctionInfo, ...], ...] = ()
     dispatches: tuple[Dispatch, ...] = ()
+    # The functions a framework object bound at module level registers for Lambda to call (a
+    # Chalice app's or blueprint's routes and event handlers), by the object's name.
+    framework_entries: Mapping[str, tuple[FunctionInfo, ...]] = field(default_factory=dict)
 
     def calls_from(self, function: FunctionInfo) -> tuple[CallEdge, ...]:
         return self.calls.get(function, ())

@@ -21,9 +21,10 @@ from lambda_import_lint.analysis.records import (
     Use,
 )
 from lambda_import_lint.analysis.scopes import RawCall, is_constant
-from lambda_import_lint.analysis.syntax import is_side_route
+from lambda_import_lint.analysis.syntax import dotted_name, is_side_route
 from lambda_import_lint.analysis.walk_base import WalkerBase, descendants
 from lambda_import_lint.analysis.walk_statements import ENVIRONMENT
+from lambda_import_lint.discovery.handlers import CHALICE_ROUTE, makes_chalice_object, registers_entry
 
 CallGraph = dict[FunctionInfo, list[CallEdge]]
 # Calls of a class defined in the module, by the function that makes them: the constructor methods
@@ -74,7 +75,9 @@ def resolve(module: cst.Module, collector: WalkerBase) -> ModuleFacts:
     folding = _Folding(collector)
     import_time_roots, call_sites = _resolve_calls(collector, graph, instantiations, folding)
     _add_callback_edges(collector, graph, folding)
+    entries, chalice_routes = _framework_entries(module, collector)
     route_groups = _add_route_edges(collector, graph, folding) + _add_table_edges(module, collector, graph, folding)
+    route_groups += chalice_routes
     return ModuleFacts(
         module=module,
         imports=tuple(collector.imports),
@@ -100,6 +103,7 @@ def resolve(module: cst.Module, collector: WalkerBase) -> ModuleFacts:
         ),
         route_groups=route_groups,
         dispatches=_dispatches(collector, folding),
+        framework_entries=entries,
     )
 
 
@@ -404,6 +408,64 @@ def _add_route_edges(
                     CallEdge(route, conditional=folded[1] or several or error)
                 )
     return tuple(groups)
+
+
+def _framework_entries(
+    module: cst.Module, collector: WalkerBase
+) -> tuple[dict[str, tuple[FunctionInfo, ...]], tuple[tuple[FunctionInfo, ...], ...]]:
+    """The functions a Chalice app or blueprint bound at module level (``app = Chalice(...)``)
+    registers with its decorators, by the name of the object (``discovery.handlers.registers_entry``):
+    each is something Lambda calls, and the routes of one object are the ways of one function, the
+    REST API's, which runs one of them per request (a route no traffic that matters takes, a health
+    check, is no way of its own: ``ModuleFacts.route_groups``)."""
+    imported = {
+        binding.name: binding.qualified
+        for binding in collector.imports
+        if not binding.star and not binding.type_checking
+    }
+    objects: set[str] = set()
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            continue
+        small = statement.body[0]
+        if isinstance(small, cst.Assign) and len(small.targets) == 1:
+            target: cst.BaseExpression = small.targets[0].target
+            value: cst.BaseExpression | None = small.value
+        elif isinstance(small, cst.AnnAssign):
+            target, value = small.target, small.value
+        else:
+            continue
+        if not isinstance(target, cst.Name) or not isinstance(value, cst.Call):
+            continue
+        callee = dotted_name(value.func)
+        if callee is not None and makes_chalice_object(callee, imported):
+            objects.add(target.value)
+    if not objects:
+        return {}, ()
+    entries: dict[str, list[FunctionInfo]] = {}
+    routes: dict[str, list[FunctionInfo]] = {}
+    for function in collector.functions:
+        if not function.module_level or function.class_name is not None:
+            continue
+        for decorator in function.node.decorators:
+            target = decorator.decorator
+            side = False
+            if isinstance(target, cst.Call):
+                side = bool(target.args) and is_side_route(target.args[0].value)
+                target = target.func
+            if not (
+                isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)
+                and target.value.value in objects and registers_entry(target.attr.value)
+            ):
+                continue
+            entries.setdefault(target.value.value, []).append(function)
+            if target.attr.value == CHALICE_ROUTE and not side:
+                routes.setdefault(target.value.value, []).append(function)
+            break
+    return (
+        {name: tuple(functions) for name, functions in entries.items()},
+        tuple(tuple(functions) for functions in routes.values()),
+    )
 
 
 def _add_table_edges(

@@ -12,7 +12,7 @@ import fnmatch
 import functools
 import os
 import re
-from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple, Sequence
 
 from lambda_import_lint.config import Config
 from lambda_import_lint.discovery.declarations import ConfigHandlers, Declarations
@@ -101,9 +101,43 @@ def handler_shaped(name: str, signature: Signature, handler_names: Iterable[str]
     return [_strip_underscore(parameter) for parameter in positional[:2]] == ["event", "context"]
 
 
+# Chalice (``app = Chalice(app_name=...)``, ``bp = Blueprint(__name__)``): Lambda calls the app
+# object (``app.app``, the REST API, which runs one route per request) and a function per other
+# function the app's decorators register (a schedule, a bucket's or a queue's events, an
+# authorizer, a WebSocket's events, ``lambda_function``), each deployed as a Lambda function of its
+# own; a blueprint's registrations join its app's. No function of theirs takes ``(event,
+# context)``, so the heuristic alone finds none (round 32: a third of the repositories drawn).
+CHALICE_OBJECTS = frozenset(("chalice.Chalice", "chalice.Blueprint", "chalice.app.Chalice", "chalice.app.Blueprint"))
+CHALICE_ROUTE = "route"
+CHALICE_FUNCTIONS = frozenset((
+    "lambda_function", "schedule", "authorizer", "on_s3_event", "on_sns_message", "on_sqs_message",
+    "on_cw_event", "on_kinesis_record", "on_dynamodb_record", "on_ws_connect", "on_ws_message",
+    "on_ws_disconnect",
+))
+# What a module importing Chalice holds (the byte scan's twin of the above).
+_CHALICE_IMPORT = re.compile(rb"(?m)^[ \t]*(?:from[ \t]+chalice(?:\.app)?[ \t]+import\b|import[ \t]+chalice\b)")
+
+
+def registers_entry(decorator_attribute: str) -> bool:
+    """Whether ``@app.<decorator_attribute>`` on a Chalice app or blueprint registers a function
+    Lambda calls (``CHALICE_ROUTE``, ``CHALICE_FUNCTIONS``)."""
+    return decorator_attribute == CHALICE_ROUTE or decorator_attribute in CHALICE_FUNCTIONS
+
+
+def makes_chalice_object(callee: str, imported: Mapping[str, str]) -> bool:
+    """Whether calling ``callee`` (a dotted name: ``Chalice``, ``chalice.Blueprint``) makes a Chalice
+    app or blueprint, given what the module's imports bind (bound name → qualified name)."""
+    root, _, rest = callee.partition(".")
+    qualified = imported.get(root)
+    return qualified is not None and (f"{qualified}.{rest}" if rest else qualified) in CHALICE_OBJECTS
+
+
 def could_have_handler(source: bytes, handler_names: Iterable[str]) -> bool:
     """A byte-level test with no false negatives for the heuristic (used before parsing): a
-    ``def`` named like a handler, or one whose first parameter is ``event`` (comments allowed)."""
+    ``def`` named like a handler, or one whose first parameter is ``event`` (comments allowed), or
+    an import of Chalice."""
+    if b"chalice" in source and _CHALICE_IMPORT.search(source) is not None:
+        return True  # a Chalice app's or blueprint's functions (``CHALICE_OBJECTS``)
     names = tuple(handler_names)
     fragments = _handler_fragments(names)
     if fragments is not None and not any(fragment in source for fragment in fragments):
