@@ -510,7 +510,8 @@ def test_a_declared_handler_in_a_tests_folder_is_still_a_handler(tmp_path: Path,
             "for each item of a loop on every invocation", id="in-a-loop",
         ),
         pytest.param(
-            "    if event['queryStringParameters'].get('purge'):\n        for key in event['keys']:\n            delete(key)\n\n\n"
+            "    if event['queryStringParameters'].get('purge'):\n        for key in event['keys']:\n            delete(key)\n"
+            "    return event['keys']\n\n\n"
             "def delete(key):\n    boto3.client('s3').delete_object(Bucket='b', Key=key)\n",
             "for each item of a loop on each invocation", id="called-from-a-loop-on-a-branch",
         ),
@@ -563,6 +564,7 @@ processor = BatchProcessor(event_type=EventType.SQS)
 def record_handler(record):
     if record.body.startswith("archive:"):
         boto3.client("s3").put_object(Bucket="archive", Key=record.message_id, Body=record.body)
+    return record.body
 
 
 def lambda_handler(event, context):
@@ -1447,7 +1449,7 @@ def test_a_failed_invocations_record_is_no_request(tmp_path: Path, capsys) -> No
         "    if event['requestContext']['http']['method'] == 'POST':\n"
         "        with psycopg2.connect('dbname=lrs') as connection:\n"
         "            connection.cursor().execute('INSERT INTO events VALUES (%s)', [event['body']])\n"
-        "    return {'statusCode': 200}\n"
+        "    return {'statusCode': 200, 'body': event['body']}\n"
     )
     assert awaited(app.read_text())
     _assert_codes(app, capsys, ["LIL001"])
@@ -1618,9 +1620,11 @@ def test_a_finding_costs_what_the_module_would_stop_loading(  # type: ignore[no-
         pytest.param("    else:\n        print('The event had no msg in its body')\n", [], id="else-only-prints"),
         pytest.param("    else:\n        logger.warning('no msg')\n        raise ValueError('no msg')\n", [], id="else-only-raises"),
         pytest.param("    else:\n        return {'statusCode': 204}\n", ["LIL001"], id="else-answers"),
+        pytest.param("    else:\n        return {'statusCode': 200, 'body': body}\n", ["LIL001"], id="else-answers-what-was-asked"),
         pytest.param("    else:\n        return {'statusCode': 400, 'body': 'no msg'}\n", [], id="else-answers-an-error"),
         pytest.param("    else:\n        logger.error('no msg')\n        status = {}\n", [], id="else-reports-and-falls-back"),
         pytest.param("    else:\n        status = None\n", ["LIL001"], id="else-only-falls-back"),
+        pytest.param("    else:\n        status = open('/tmp/log', 'a').write(str(body))\n", ["LIL001"], id="else-works"),
         pytest.param(
             "    else:\n        status_code = 400\n        body = 'Bad Request: %s' % body\n"
             "    return {'statusCode': status_code, 'body': body}\n",
@@ -1635,6 +1639,7 @@ def test_a_finding_costs_what_the_module_would_stop_loading(  # type: ignore[no-
         pytest.param("    logger.info('nothing to send')\n    return {'statusCode': 422}\n", [], id="then-only-answers-an-error"),
         pytest.param("    return {'statusCode': 200, 'body': 'nothing to send'}\n", ["LIL001"], id="then-answers"),
         pytest.param("", ["LIL001"], id="no-else"),
+        pytest.param("    return {'statusCode': 200, 'body': json.dumps(body)}\n", ["LIL001"], id="then-answers-what-was-asked"),
     ],
 )
 def test_a_branch_whose_alternative_only_reports_is_the_main_path(  # type: ignore[no-untyped-def]
@@ -1643,7 +1648,9 @@ def test_a_branch_whose_alternative_only_reports_is_the_main_path(  # type: igno
     """`if "msg" in body: requests.post(...) else: print("no msg")`: every invocation that does
     anything posts (round 7's blind review of an SQS-fed sender), so deferring `requests` only
     moves it into the request. Likewise when the `if` returns and what follows it only raises or
-    answers an HTTP error (round 7: a Lex fulfilment handler that supported one intent)."""
+    answers an HTTP error (round 7: a Lex fulfilment handler that supported one intent). A function
+    answering what it posted (`return requests.post(...).status_code`) answers somebody: its other
+    ways, even constant answers, are ways of their own (unlike a webhook receiver's, below)."""
     _lint_every_handler(tmp_path)
     app = tmp_path / "app.py"
     app.write_text(
@@ -2041,7 +2048,8 @@ def test_what_both_sides_of_an_if_else_run_runs_on_every_invocation(  # type: ig
     ("orelse", "expected"),
     [
         pytest.param("    else:\n        return requests.post('https://b').text\n", [], id="both-sides-use-it"),
-        pytest.param("    else:\n        return 'b'\n", ["LIL001"], id="one-side-uses-it"),
+        pytest.param("    else:\n        return event['body']\n", ["LIL001"], id="one-side-uses-it"),
+        pytest.param("    else:\n        return 'b'\n", ["LIL001"], id="the-other-side-answers-a-constant"),
     ],
 )
 def test_a_name_both_sides_of_an_if_else_use_is_on_the_main_path(  # type: ignore[no-untyped-def]
@@ -2139,7 +2147,7 @@ def lambda_handler(event, context):
             "    if event['queryStringParameters'].get('vehicle'):\n        if name == 'test_command':\n            return json.dumps(event)\n"
             "        elif name == 'wake_up':\n            return wake_up(event['vehicle'])\n"
             "        else:\n            return command(event['vehicle'], name)\n"
-            "    return None\n",
+            "    return json.dumps(event)\n",
             ["LIL001"], id="a-dispatch-inside-a-branch",
         ),
     ],
@@ -3107,7 +3115,7 @@ LEDGER = "import psycopg2\n\n\ndef credit(user, amount):\n    return psycopg2.co
     [
         pytest.param('return {"statusCode": 200, "body": json.dumps({"received": True})}', [], id="acknowledged"),
         pytest.param('print("done")\n    return {"statusCode": 200}', [], id="logged-then-acknowledged"),
-        pytest.param("return None", ["LIL004"], id="a-bare-return-is-a-way-of-its-own"),
+        pytest.param("return None", [], id="a-bare-return-does-nothing-either"),
         pytest.param('return {"statusCode": 200, "body": json.dumps(event_data)}', ["LIL004"], id="an-answer-built-of-the-event"),
     ],
 )
@@ -3122,14 +3130,18 @@ def test_work_for_one_event_type_then_a_constant_acknowledgement_is_every_invoca
     _assert_codes(tmp_path / "app.py", capsys, expected)
 
 
-def test_work_on_a_request_s_field_then_an_answer_is_still_a_way_of_its_own(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    """Only a test of the event's type: a request that skips `if event_data["action"] == …` is
-    answered, and the answer is a way of its own (`then-answers` above)."""
+def test_work_on_a_request_s_field_then_a_constant_answer_is_every_working_invocation_s_way(  # type: ignore[no-untyped-def]
+    tmp_path: Path, capsys
+) -> None:
+    """Not only a test of the event's type: a request that skips `if event_data["action"] == …`
+    and is answered a constant did nothing (round 33); answered with what it asked, it is a way."""
     source = STRIPE_WEBHOOK.format(after='return {"statusCode": 200}').replace('event_data["type"]', 'event_data["action"]')
     assert 'event_data["action"] ==' in source
     (tmp_path / "app.py").write_text(source)
     (tmp_path / "ledger.py").write_text(LEDGER)
     (tmp_path / "pyproject.toml").write_text('[tool.lambda-import-lint]\nhandlers = ["app.py:handler"]\n')
+    _assert_codes(tmp_path / "app.py", capsys, [])
+    (tmp_path / "app.py").write_text(source.replace('return {"statusCode": 200}', 'return {"statusCode": 200, "body": event["body"]}'))
     _assert_codes(tmp_path / "app.py", capsys, ["LIL004"])
 
 
@@ -3335,3 +3347,104 @@ def test_a_step_of_a_rarely_started_state_machine_is_rarely_invoked(  # type: ig
     assert len(listed) == 2
     for name in ("start.py", "each.py"):
         _assert_codes(tmp_path / "src" / name, capsys, [] if name in rare else ["LIL101"])
+
+
+STATUS_CALLBACKS = """
+import json
+import os
+
+import requests
+
+
+def lambda_handler(event, context):
+    body = json.loads(event["body"])
+    statuses = body["entry"][0]["changes"][0]["value"].get("statuses")
+    if statuses is not None:
+        status = statuses[0]["status"]
+    else:
+        sender = body["entry"][0]["changes"][0]["value"]["contacts"][0]["wa_id"]
+        requests.post(os.environ["SEND_URL"], json={"to": sender, "text": "hello"})
+    return {"statusCode": 200, "body": "OK"}
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        pytest.param(("", ""), [], id="status-callbacks-do-nothing"),
+        pytest.param(('        status = statuses[0]["status"]\n', '        status = save(statuses[0])\n'), ["LIL001"],
+                     id="status-callbacks-are-saved"),
+        pytest.param(('return {"statusCode": 200, "body": "OK"}', 'return {"statusCode": 200, "body": body}'),
+                     ["LIL001"], id="every-update-is-answered-what-it-sent"),
+    ],
+)
+def test_a_way_that_does_no_work_is_no_way_of_its_own(  # type: ignore[no-untyped-def]
+    change: tuple[str, str], expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """Round 33 (both reviewers "no"): a WhatsApp bot whose delivery-status callbacks alone skip
+    `requests`; they read a field into a local name and are acknowledged with a constant, so
+    nobody needs their cold starts shortened, and every update that does anything replies."""
+    app = tmp_path / "app.py"
+    source = STATUS_CALLBACKS.replace(*change).replace(
+        "\n\ndef lambda_handler", "\n\ndef save(status):\n    return open('/tmp/statuses', 'a').write(str(status))\n\n\ndef lambda_handler"
+    )
+    app.write_text(source)
+    _assert_codes(app, capsys, expected)
+
+
+COMMANDS = """
+import json
+
+import requests
+
+START, STATUS, WATER = "/start", "/status", "/water"
+
+
+def reply(chat, text):
+    requests.post("https://api.telegram.org/bot/sendMessage", data={{"chat_id": chat, "text": text}})
+
+
+def handle_message(event, context):
+    try:
+        data = json.loads(event["body"])
+        chat = data["message"]["chat"]["id"]
+        parts = str(data["message"]["text"]).split(" ")
+        command = parts[0].split("@")
+        relevant = False
+        if len(command) > 1:
+            if command[1] == "plant":
+                relevant = True
+        else:
+            relevant = True
+        command = command[0]
+        if relevant:
+            if command == START:
+                reply(chat, "hi")
+            if command == STATUS:
+{status}
+            if command == WATER:
+{water}
+    except Exception as error:
+        print(error)
+    return {{"statusCode": 200}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("water", "expected"),
+    [
+        pytest.param("                reply(chat, 'watered')", [], id="every-command-replies"),
+        pytest.param("                open('/tmp/valve', 'w').write('open')", ["LIL001"], id="two-commands-of-three-do-not"),
+    ],
+)
+def test_commands_tested_one_after_another_are_a_dispatch(  # type: ignore[no-untyped-def]
+    water: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """Round 33 (both reviewers "no"): a Telegram bot whose commands, tested by consecutive `if
+    command == …:` statements, all reply with `requests`; only the messages it ignores (meant for
+    another device, unknown commands) skip it, and they do nothing. Such a run of tests of one name
+    against different values takes one way at most."""
+    app = tmp_path / "app.py"
+    status = "                reply(chat, 'fine')" if not expected else "                open('/tmp/valve').read()"
+    app.write_text(COMMANDS.format(water=water, status=status))
+    _assert_codes(app, capsys, expected)

@@ -600,6 +600,109 @@ def _answers_constant(
     return answered
 
 
+def answers_alike(function: cst.FunctionDef) -> bool:
+    """Whether every answer of the function is a constant acknowledgement, or none
+    (``return {"statusCode": 200}`` wherever it returns): what it does, it does for nobody reading
+    its answer, as a webhook receiver whose platform only learns the update arrived. Only there are
+    the invocations that do no work (``does_no_work``) updates it ignores (round 33); elsewhere a
+    constant answer may be what somebody asked for."""
+    pending: list[cst.CSTNode] = [function.body]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(node, cst.Return) and node.value is not None and (
+            not _inert(node.value) or _content(node.value)
+        ):
+            return False
+        pending.extend(node.children)
+    return True
+
+
+def does_no_work(statements: Sequence[cst.BaseStatement | cst.BaseSuite]) -> bool:
+    """Statements an invocation that does nothing goes through: reports, reads of what it was given
+    into local names (``status = body["statuses"][0]["status"]``: no call but mappings' reads and
+    the like, ``_calls``), ``if`` statements doing no more, ``pass``, ``raise``, and a constant
+    answer (``return {"statusCode": 200, "body": "OK"}``, a bare ``return``; not what was asked
+    for, ``return event["rows"]``, nor a page). Nothing else: an invocation taking them does
+    nothing for anybody, so nobody needs its cold start shortened (round 33, both reviewers "no"
+    three times: a WhatsApp bot whose delivery status callbacks alone skipped ``requests``, Telegram
+    bots whose ignored updates did)."""
+    for statement in statements:
+        if isinstance(statement, cst.If):
+            if not _idle_if(statement):
+                return False
+            continue
+        if not isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            return False
+        for small in statement.body:
+            if isinstance(small, (cst.Pass, cst.Raise)) or _is_report(small):
+                continue
+            if isinstance(small, cst.Return):
+                if small.value is not None and (not _inert(small.value) or _content(small.value)):
+                    return False  # an answer made of what was asked is work done for somebody
+                continue
+            if not isinstance(small, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+                return False
+            if small.value is not None and _calls(small.value):
+                return False
+    return True
+
+
+# Calls that only compute from what they are given: no work an invocation does for anybody.
+_PURE_BUILTINS = frozenset({
+    "len", "str", "int", "float", "bool", "isinstance", "list", "dict", "tuple", "set", "min", "max", "sorted",
+    "any", "all",
+})
+_PURE_METHODS = frozenset({
+    "split", "strip", "lower", "upper", "startswith", "endswith", "replace", "format", "keys", "values",
+    "items",
+})
+
+
+def _calls(node: cst.CSTNode) -> bool:
+    """Whether ``node`` calls something that may work (not ``_PURE_BUILTINS``, ``_PURE_METHODS``,
+    ``json.dumps``/``json.loads``)."""
+    for found in descendants(node):
+        if not isinstance(found, cst.Call):
+            continue
+        func = found.func
+        if isinstance(func, cst.Name) and func.value in _PURE_BUILTINS:
+            continue
+        if isinstance(func, cst.Attribute) and (
+            func.attr.value in _PURE_METHODS or dotted_name(func) in ("json.dumps", "json.loads")
+            or func.attr.value == "get" and _reads_a_key(found)
+        ):
+            continue
+        return True
+    return False
+
+
+def _reads_a_key(call: cst.Call) -> bool:
+    """``body.get("statuses")``, ``event.get("source", "")``: a mapping's key read (not
+    ``requests.get("https://…")`` nor ``session.get(url)``)."""
+    if not call.args or len(call.args) > 2 or call.args[0].keyword is not None:
+        return False
+    key = call.args[0].value
+    return isinstance(key, cst.SimpleString) and "/" not in key.value
+
+
+def _idle_if(statement: cst.If) -> bool:
+    """An ``if`` testing without a call whose every side does no work (``does_no_work``):
+    ``if len(parts) > 1: target = parts[1] else: target = None``."""
+    if _calls(statement.test) or not does_no_work(block_statements(statement.body)):
+        return False
+    orelse = statement.orelse
+    if isinstance(orelse, cst.If):
+        return _idle_if(orelse)
+    return orelse is None or does_no_work(block_statements(orelse.body))
+
+
+def block_statements(suite: cst.BaseSuite) -> Sequence[cst.BaseStatement | cst.BaseSuite]:
+    """A block's statements (a one-line suite, ``if x: y = 1``, as itself)."""
+    return suite.body if isinstance(suite, cst.IndentedBlock) else (suite,)
+
+
 def only_reads_environment(suite: cst.BaseSuite) -> bool:
     """A ``try`` body that only reads the environment (``return os.environ["PASSWORD"]``, ``key =
     os.environ[NAME]``, with reports): what its ``except KeyError:`` catches is a variable the

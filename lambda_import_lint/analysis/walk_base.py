@@ -67,6 +67,9 @@ class WalkerBase:
         # `if x: return …` statements after which their block only reports: their bodies run on
         # every invocation that does anything (``syntax.answers_then_only_reports``).
         self.only_ways: set[int] = set()
+        # `if` statements whose body does no work, nor what follows them: the `else` is every
+        # working invocation's way (``walk_statements._note_idle_ways``).
+        self.idle_bodies: set[int] = set()
         # Dispatches at the top level of a function's body: its arms' blocks and how many ways an
         # invocation can go through it (``records.Dispatch``).
         self.dispatches: list[tuple[FunctionInfo, tuple[cst.BaseSuite, ...], int]] = []

@@ -10,7 +10,11 @@ from typing import Sequence
 import libcst as cst
 
 from lambda_import_lint.analysis.syntax import (
+    answers_alike,
     answers_then_only_reports,
+    block_statements,
+    does_no_work,
+    dotted_name,
     catches_import_error,
     flatten_tuple,
     is_handshake,
@@ -54,6 +58,8 @@ class StatementVisits(WalkerBase):
     visit_SimpleStatementSuite = visit_SimpleStatementLine  # `if x: import y` holds imports too
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> bool:
+        if self.function is not None and node is self.function.node.body and answers_alike(self.function.node):
+            self._note_idle_ways(node.body, ())
         if self.function is not None:
             run_end = 0  # where the run of `if …: return` statements noted last ends
             for index, statement in enumerate(node.body):
@@ -67,6 +73,63 @@ class StatementVisits(WalkerBase):
                 if index >= run_end and not self.branch and not self.conditional:
                     run_end = index + self._note_returning_ifs(node.body[index:])
         return True
+
+    def _note_idle_ways(
+        self,
+        statements: Sequence[cst.BaseStatement],
+        after: Sequence[cst.BaseStatement | cst.BaseSuite],
+        settled: bool = True,
+    ) -> None:
+        """The ``if`` statements of a function's body (or of a ``try`` there) after which the
+        function does no work (``syntax.does_no_work``, ``after``: what follows the enclosing
+        block): a side of one that does no work either is no way of its own, so the other is every
+        working invocation's way (``idle_bodies``, ``only_ways``): ``if statuses: status =
+        statuses[0]["status"] else: <reply>`` then ``return {"statusCode": 200}``. So is the body of
+        such an ``if`` without ``else`` when nothing before it may have worked on a way of its own
+        (``settled``: no compound statement came first)."""
+        for index, statement in enumerate(statements):
+            following = [*statements[index + 1:], *after]
+            if isinstance(statement, cst.Try) and not statement.orelse and not statement.finalbody:
+                if isinstance(statement.body, cst.IndentedBlock):
+                    self._note_idle_ways(statement.body.body, following, settled)
+            elif isinstance(statement, cst.If) and does_no_work(following):
+                body_idle = does_no_work(block_statements(statement.body))
+                if isinstance(statement.orelse, cst.Else):
+                    else_idle = does_no_work(block_statements(statement.orelse.body))
+                    if body_idle and not else_idle:
+                        self.idle_bodies.add(id(statement))
+                    elif else_idle and not body_idle:
+                        self.only_ways.add(id(statement))
+                elif statement.orelse is None and not body_idle and settled:
+                    self.only_ways.add(id(statement))
+                    if isinstance(statement.body, cst.IndentedBlock):
+                        self._note_idle_ways(statement.body.body, following)
+            settled = settled and does_no_work((statement,)) or settled and isinstance(
+                statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)
+            )
+        self._note_exclusive_runs(statements, after)
+
+    def _note_exclusive_runs(
+        self, statements: Sequence[cst.BaseStatement], after: Sequence[cst.BaseStatement | cst.BaseSuite]
+    ) -> None:
+        """``if command == START: …`` then ``if command == STATUS: …``: consecutive ``if``
+        statements without ``else`` testing one name against different values take at most one way
+        each run, so they are a dispatch; what follows them is no way of its own when it does no
+        work (round 33: a Telegram bot whose four commands all replied with ``requests``, skipped
+        only by messages it ignores)."""
+        index = 0
+        while index < len(statements):
+            run = list(itertools.takewhile(_tests_one_value, statements[index:]))
+            subjects = {_compared(statement) for statement in run}
+            values = [_value(statement) for statement in run]
+            if len(run) >= 2 and len(subjects) == 1 and len(set(values)) == len(values):
+                following = [*statements[index + len(run):], *after]
+                if does_no_work(following):
+                    assert self.function is not None
+                    ifs = [cst.ensure_type(statement, cst.If) for statement in run]
+                    arms = [statement.body for statement in ifs if not is_side_way(statement.test, statement.body)]
+                    self.dispatches.append((self.function, tuple(arms), len(arms)))
+            index += max(len(run), 1)
 
     def _note_returning_ifs(self, statements: Sequence[cst.BaseStatement]) -> int:
         """``if path.endswith("/search"): … return …`` then ``if "/document/" in path: … return …``:
@@ -165,7 +228,8 @@ class StatementVisits(WalkerBase):
         handshake = self.function is not None and id(node) not in self.elifs and is_handshake(node.test)
         # The body answers a health check, a preflight or a keep-warm ping: likewise.
         side = self.function is not None and id(node) not in self.elifs and is_side_way(node.test, node.body)
-        else_taken = else_taken or (handshake or side) and isinstance(node.orelse, cst.Else)
+        idle = id(node) in self.idle_bodies
+        else_taken = else_taken or (handshake or side or idle) and isinstance(node.orelse, cst.Else)
         saved = (self.type_checking, self.main_block)
         # `for region in regions:` … `if region == "us-east-1":`: the body runs for one item, not
         # for each (round 31: a client built there was reported "for each item of a loop").
@@ -391,3 +455,23 @@ def _literal_truth(value: cst.BaseExpression) -> bool | None:
     if isinstance(value, cst.SimpleString):
         return bool(value.raw_value)  # (not evaluated_value: evaluating warns about the user's escapes)
     return None
+
+
+def _tests_one_value(statement: cst.BaseStatement) -> bool:
+    """``if name == value:`` without ``else``, ``value`` a literal or a name."""
+    return (
+        isinstance(statement, cst.If) and statement.orelse is None
+        and isinstance(statement.test, cst.Comparison) and len(statement.test.comparisons) == 1
+        and isinstance(statement.test.comparisons[0].operator, cst.Equal)
+        and dotted_name(statement.test.left) is not None
+        and isinstance(statement.test.comparisons[0].comparator, (cst.SimpleString, cst.Integer, cst.Name))
+    )
+
+
+def _compared(statement: cst.BaseStatement) -> str | None:
+    return dotted_name(cst.ensure_type(cst.ensure_type(statement, cst.If).test, cst.Comparison).left)
+
+
+def _value(statement: cst.BaseStatement) -> str:
+    comparator = cst.ensure_type(cst.ensure_type(statement, cst.If).test, cst.Comparison).comparisons[0].comparator
+    return cst.Module([]).code_for_node(comparator)
