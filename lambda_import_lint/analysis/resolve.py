@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import Iterator
 
 import libcst as cst
 
@@ -424,22 +425,10 @@ def _framework_entries(
         if not binding.star and not binding.type_checking
     }
     objects: set[str] = set()
-    for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
-            continue
-        small = statement.body[0]
-        if isinstance(small, cst.Assign) and len(small.targets) == 1:
-            target: cst.BaseExpression = small.targets[0].target
-            value: cst.BaseExpression | None = small.value
-        elif isinstance(small, cst.AnnAssign):
-            target, value = small.target, small.value
-        else:
-            continue
-        if not isinstance(target, cst.Name) or not isinstance(value, cst.Call):
-            continue
-        callee = dotted_name(value.func)
+    for name, value in _module_assignments(module):
+        callee = dotted_name(value.func) if isinstance(value, cst.Call) else None
         if callee is not None and makes_chalice_object(callee, imported):
-            objects.add(target.value)
+            objects.add(name)
     if not objects:
         return {}, ()
     entries: dict[str, list[FunctionInfo]] = {}
@@ -510,6 +499,18 @@ def _add_table_edges(
 def _dispatch_tables(module: cst.Module, collector: WalkerBase) -> dict[str, tuple[FunctionInfo, ...]]:
     """Module-level names bound once to a dict literal of module-level functions (``_add_table_edges``)."""
     tables: dict[str, tuple[FunctionInfo, ...]] = {}
+    for name, value in _module_assignments(module):
+        if not isinstance(value, cst.Dict) or collector.module_bindings.get(name) != 1:
+            continue
+        functions = _table_functions(value, collector)
+        if functions:
+            tables[name] = tuple(dict.fromkeys(functions))
+    return tables
+
+
+def _module_assignments(module: cst.Module) -> Iterator[tuple[str, cst.BaseExpression]]:
+    """``NAME = value`` (or ``NAME: T = value``) statements of the module's top level, alone on
+    their line: each name with its value."""
     for statement in module.body:
         if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
             continue
@@ -521,14 +522,8 @@ def _dispatch_tables(module: cst.Module, collector: WalkerBase) -> dict[str, tup
             target, value = small.target, small.value
         else:
             continue
-        if not isinstance(target, cst.Name) or not isinstance(value, cst.Dict):
-            continue
-        if collector.module_bindings.get(target.value) != 1:
-            continue
-        functions = _table_functions(value, collector)
-        if functions:
-            tables[target.value] = tuple(dict.fromkeys(functions))
-    return tables
+        if isinstance(target, cst.Name) and value is not None:
+            yield target.value, value
 
 
 def _table_functions(table: cst.Dict, collector: WalkerBase) -> list[FunctionInfo] | None:
