@@ -13,9 +13,9 @@ from lambda_import_lint.analysis.syntax import (
     answers_alike,
     answers_then_only_reports,
     block_statements,
+    catches_import_error,
     does_no_work,
     dotted_name,
-    catches_import_error,
     flatten_tuple,
     is_handshake,
     is_main_guard,
@@ -104,9 +104,8 @@ class StatementVisits(WalkerBase):
                     self.only_ways.add(id(statement))
                     if isinstance(statement.body, cst.IndentedBlock):
                         self._note_idle_ways(statement.body.body, following)
-            settled = settled and does_no_work((statement,)) or settled and isinstance(
-                statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)
-            )
+            simple = isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite))
+            settled = settled and (simple or does_no_work((statement,)))
         self._note_exclusive_runs(statements, after)
 
     def _note_exclusive_runs(
@@ -124,10 +123,10 @@ class StatementVisits(WalkerBase):
             values = [_value(statement) for statement in run]
             if len(run) >= 2 and len(subjects) == 1 and len(set(values)) == len(values):
                 following = [*statements[index + len(run):], *after]
-                if does_no_work(following):
+                ifs = [cst.ensure_type(statement, cst.If) for statement in run]
+                arms = [statement.body for statement in ifs if not is_side_way(statement.test, statement.body)]
+                if does_no_work(following) and len(arms) >= 2:
                     assert self.function is not None
-                    ifs = [cst.ensure_type(statement, cst.If) for statement in run]
-                    arms = [statement.body for statement in ifs if not is_side_way(statement.test, statement.body)]
                     self.dispatches.append((self.function, tuple(arms), len(arms)))
             index += max(len(run), 1)
 
