@@ -3448,3 +3448,21 @@ def test_commands_tested_one_after_another_are_a_dispatch(  # type: ignore[no-un
     status = "                reply(chat, 'fine')" if not expected else "                open('/tmp/valve').read()"
     app.write_text(COMMANDS.format(water=water, status=status))
     _assert_codes(app, capsys, expected)
+
+
+def test_a_side_whose_test_worked_is_a_way(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """An `if` whose test calls something has worked already, and its constant answer tells what it
+    found (`if pool_exists(name): return {"body": "already exists"}`; a project-creation endpoint of
+    round 18's corpus): a way of its own, even in a function answering only constants."""
+    app = tmp_path / "app.py"
+    source = (
+        "import requests\n\n\ndef pool_exists(name):\n    return open('/tmp/pools').read().count(name) > 0\n\n\n"
+        "def handler(event, context):\n    name = event['pathParameters']['name']\n"
+        "    if {test}:\n        return {{'statusCode': 200, 'body': 'already exists'}}\n"
+        "    else:\n        requests.post('https://pools.example', json={{'name': name}})\n"
+        "    return {{'statusCode': 201}}\n"
+    )
+    app.write_text(source.format(test="pool_exists(name)"))
+    _assert_codes(app, capsys, ["LIL001"])
+    app.write_text(source.format(test="name in ('default', 'main')"))
+    _assert_codes(app, capsys, [])

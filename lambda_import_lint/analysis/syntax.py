@@ -622,7 +622,7 @@ def answers_alike(function: cst.FunctionDef) -> bool:
 def does_no_work(statements: Sequence[cst.BaseStatement | cst.BaseSuite]) -> bool:
     """Statements an invocation that does nothing goes through: reports, reads of what it was given
     into local names (``status = body["statuses"][0]["status"]``: no call but mappings' reads and
-    the like, ``_calls``), ``if`` statements doing no more, ``pass``, ``raise``, and a constant
+    the like, ``calls_something``), ``if`` statements doing no more, ``pass``, ``raise``, and a constant
     answer (``return {"statusCode": 200, "body": "OK"}``, a bare ``return``; not what was asked
     for, ``return event["rows"]``, nor a page). Nothing else: an invocation taking them does
     nothing for anybody, so nobody needs its cold start shortened (round 33, both reviewers "no"
@@ -644,7 +644,7 @@ def does_no_work(statements: Sequence[cst.BaseStatement | cst.BaseSuite]) -> boo
                 continue
             if not isinstance(small, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
                 return False
-            if small.value is not None and _calls(small.value):
+            if small.value is not None and calls_something(small.value):
                 return False
     return True
 
@@ -660,7 +660,7 @@ _PURE_METHODS = frozenset({
 })
 
 
-def _calls(node: cst.CSTNode) -> bool:
+def calls_something(node: cst.CSTNode) -> bool:
     """Whether ``node`` calls something that may work (not ``_PURE_BUILTINS``, ``_PURE_METHODS``,
     ``json.dumps``/``json.loads``)."""
     for found in descendants(node):
@@ -690,7 +690,7 @@ def _reads_a_key(call: cst.Call) -> bool:
 def _idle_if(statement: cst.If) -> bool:
     """An ``if`` testing without a call whose every side does no work (``does_no_work``):
     ``if len(parts) > 1: target = parts[1] else: target = None``."""
-    if _calls(statement.test) or not does_no_work(block_statements(statement.body)):
+    if calls_something(statement.test) or not does_no_work(block_statements(statement.body)):
         return False
     orelse = statement.orelse
     if isinstance(orelse, cst.If):

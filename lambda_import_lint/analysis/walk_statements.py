@@ -13,6 +13,7 @@ from lambda_import_lint.analysis.syntax import (
     answers_alike,
     answers_then_only_reports,
     block_statements,
+    calls_something,
     catches_import_error,
     does_no_work,
     dotted_name,
@@ -92,7 +93,9 @@ class StatementVisits(WalkerBase):
             if isinstance(statement, cst.Try) and not statement.orelse and not statement.finalbody:
                 if isinstance(statement.body, cst.IndentedBlock):
                     self._note_idle_ways(statement.body.body, following, settled)
-            elif isinstance(statement, cst.If) and does_no_work(following):
+            elif isinstance(statement, cst.If) and does_no_work(following) and not calls_something(statement.test):
+                # (A test that calls something worked already: `if pool_exists(name): return
+                # {"body": "exists"}` answers what it found.)
                 body_idle = does_no_work(block_statements(statement.body))
                 if isinstance(statement.orelse, cst.Else):
                     else_idle = does_no_work(block_statements(statement.orelse.body))
