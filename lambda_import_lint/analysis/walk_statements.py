@@ -31,6 +31,7 @@ from lambda_import_lint.analysis.syntax import (
     returns_alone,
     works_then_only_acknowledges,
 )
+from lambda_import_lint.analysis.records import FunctionInfo
 from lambda_import_lint.analysis.walk_base import WalkerBase, descendants
 
 
@@ -59,7 +60,10 @@ class StatementVisits(WalkerBase):
     visit_SimpleStatementSuite = visit_SimpleStatementLine  # `if x: import y` holds imports too
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> bool:
-        if self.function is not None and node is self.function.node.body and answers_alike(self.function.node):
+        if (
+            self.function is not None and node is self.function.node.body and _takes_the_event(self.function)
+            and answers_alike(self.function.node)
+        ):
             self._note_idle_ways(node.body, ())
         if self.function is not None:
             run_end = 0  # where the run of `if …: return` statements noted last ends
@@ -477,3 +481,12 @@ def _compared(statement: cst.BaseStatement) -> str | None:
 def _value(statement: cst.BaseStatement) -> str:
     comparator = cst.ensure_type(cst.ensure_type(statement, cst.If).test, cst.Comparison).comparisons[0].comparator
     return cst.Module([]).code_for_node(comparator)
+
+
+def _takes_the_event(function: FunctionInfo) -> bool:
+    """A module-level function whose first parameter is the event (``lambda_handler(event,
+    context)``, ``handle_message(event, _)``): one invocation's whole way, where a way that does no
+    work is an invocation that does none. Not a helper, whose caller may work on after it."""
+    return function.module_level and function.class_name is None and bool(function.params) and (
+        function.params[0].lstrip("_") == "event"
+    )
