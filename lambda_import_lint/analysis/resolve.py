@@ -382,18 +382,11 @@ def _add_route_edges(
     for function in collector.functions:
         if not function.module_level or function.class_name is not None:
             continue
-        for decorator in function.node.decorators:
-            target = decorator.decorator
-            if isinstance(target, cst.Call):
-                if target.args and is_side_route(target.args[0].value):
-                    side.add(function)
-                target = target.func
-            if (
-                isinstance(target, cst.Attribute)
-                and isinstance(target.value, cst.Name)
-                and target.value.value in resolving
-            ):
-                routes.setdefault(target.value.value, []).append((function, target.attr.value in _ERROR_ROUTES))
+        for owner, attribute, side_route in _decorations(function):
+            if side_route:
+                side.add(function)
+            if owner in resolving:
+                routes.setdefault(owner, []).append((function, attribute in _ERROR_ROUTES))
                 break
     groups: list[tuple[FunctionInfo, ...]] = []
     for name, found in routes.items():
@@ -409,6 +402,22 @@ def _add_route_edges(
                     CallEdge(route, conditional=folded[1] or several or error)
                 )
     return tuple(groups)
+
+
+def _decorations(function: FunctionInfo) -> Iterator[tuple[str | None, str | None, bool]]:
+    """Each decorator of the function as (object, attribute, side route): ``@app.get("/health")``
+    gives ``("app", "get", True)`` (``syntax.is_side_route`` on its first argument); one not of the
+    form ``name.attribute`` gives None for both."""
+    for decorator in function.node.decorators:
+        target = decorator.decorator
+        side_route = False
+        if isinstance(target, cst.Call):
+            side_route = bool(target.args) and is_side_route(target.args[0].value)
+            target = target.func
+        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+            yield target.value.value, target.attr.value, side_route
+        else:
+            yield None, None, side_route
 
 
 def _framework_entries(
@@ -436,20 +445,12 @@ def _framework_entries(
     for function in collector.functions:
         if not function.module_level or function.class_name is not None:
             continue
-        for decorator in function.node.decorators:
-            target = decorator.decorator
-            side = False
-            if isinstance(target, cst.Call):
-                side = bool(target.args) and is_side_route(target.args[0].value)
-                target = target.func
-            if not (
-                isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)
-                and target.value.value in objects and registers_entry(target.attr.value)
-            ):
+        for owner, attribute, side_route in _decorations(function):
+            if owner is None or attribute is None or owner not in objects or not registers_entry(attribute):
                 continue
-            entries.setdefault(target.value.value, []).append(function)
-            if target.attr.value == CHALICE_ROUTE and not side:
-                routes.setdefault(target.value.value, []).append(function)
+            entries.setdefault(owner, []).append(function)
+            if attribute == CHALICE_ROUTE and not side_route:
+                routes.setdefault(owner, []).append(function)
             break
     return (
         {name: tuple(functions) for name, functions in entries.items()},

@@ -577,7 +577,7 @@ def _names_scheduled_event(test: cst.BaseExpression) -> bool:
 def answers_constant(suite: cst.BaseSuite) -> bool:
     """A block that only reports and returns a constant answer (``return {"statusCode": 200}``),
     or nothing."""
-    return _answers_constant(suite.body if isinstance(suite, cst.IndentedBlock) else (suite,), nothing=True)
+    return _answers_constant(block_statements(suite), nothing=True)
 
 
 def _answers_constant(
@@ -592,12 +592,17 @@ def _answers_constant(
             return False
         for small in statement.body:
             if isinstance(small, cst.Return) and (nothing or not _returns_nothing(small)):
-                if small.value is not None and (not _inert(small.value) or _content(small.value)):
+                if small.value is not None and not _constant_answer(small.value):
                     return False
                 answered = True
             elif not (nothing and isinstance(small, cst.Pass)) and not _is_report(small):
                 return False
     return answered
+
+
+def _constant_answer(value: cst.BaseExpression) -> bool:
+    """An answer built of literals (``_inert``) and no page written into the code (``_content``)."""
+    return _inert(value) and not _content(value)
 
 
 def answers_alike(function: cst.FunctionDef) -> bool:
@@ -611,9 +616,7 @@ def answers_alike(function: cst.FunctionDef) -> bool:
         node = pending.pop()
         if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
             continue
-        if isinstance(node, cst.Return) and node.value is not None and (
-            not _inert(node.value) or _content(node.value)
-        ):
+        if isinstance(node, cst.Return) and node.value is not None and not _constant_answer(node.value):
             return False
         pending.extend(node.children)
     return True
@@ -639,7 +642,7 @@ def does_no_work(statements: Sequence[cst.BaseStatement | cst.BaseSuite]) -> boo
             if isinstance(small, (cst.Pass, cst.Raise)) or _is_report(small):
                 continue
             if isinstance(small, cst.Return):
-                if small.value is not None and (not _inert(small.value) or _content(small.value)):
+                if small.value is not None and not _constant_answer(small.value):
                     return False  # an answer made of what was asked is work done for somebody
                 continue
             if not isinstance(small, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
