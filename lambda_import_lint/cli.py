@@ -573,9 +573,13 @@ def _handlers_command(args: argparse.Namespace, config: Config) -> int:
             _stderr(f"{name}: error: {found.error}")
             status = 2
             continue
-        _warn_missing(declarations, [(name, missing) for missing in task.declared if missing not in found])
-        for function in found:
-            declaration = declarations.origin(name, function)
+        from lambda_import_lint.analysis.prescreen import not_defined
+
+        given = {entry for _, entry in found}
+        absent = [entry for entry in task.declared if entry not in given]
+        _warn_missing(declarations, [(name, missing) for missing in (not_defined(source, absent) if absent else ())])
+        for function, entry in found:
+            declaration = declarations.origin(name, entry)
             row: dict[str, object] = {
                 "path": name,
                 "function": function,

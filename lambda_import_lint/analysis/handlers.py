@@ -40,6 +40,14 @@ def looks_like_handler(function: FunctionInfo, handler_names: Iterable[str]) -> 
     return handler_shaped(function.name, signature, handler_names)
 
 
+def entries_of(facts: ModuleFacts, name: str) -> tuple[FunctionInfo, ...]:
+    """What Lambda runs when a declaration gives it ``name``: the function, or what a framework
+    object so named runs (``app.app``: a Chalice app's registered functions; ``main.handler``, a
+    Mangum adapter: its app's routes)."""
+    function = facts.function_named(name)
+    return (function,) if function is not None else tuple(facts.framework_entries.get(name, ()))
+
+
 def resolve_handlers(
     facts: ModuleFacts,
     declared: Iterable[str],
@@ -48,9 +56,10 @@ def resolve_handlers(
     root: Path | None = None,
     undeployed: bool = False,
 ) -> tuple[FunctionInfo, ...]:
-    """The module's handlers: the declared functions if any are declared (a declared Chalice app:
-    the functions it registers), else the heuristic and what a Chalice app or blueprint registers
-    (``ModuleFacts.framework_entries``), which do not apply to tests and documentation
+    """The module's handlers: the declared functions if any are declared (``entries_of``: a declared
+    framework object stands for what it runs), else the heuristic and what a framework object
+    registers (a Chalice app's or blueprint's functions, the routes of an ASGI app behind a Mangum
+    adapter: ``ModuleFacts.framework_entries``), which do not apply to tests and documentation
     (``tests/``, ``docs/``, ``test_*.py``): a handler-shaped function there is a fixture or an
     example, not a deployed function; nor to a file no handler string can name (``main.2.py``: a
     backup next to ``main.py``), nor to an undeployed sibling of declared functions
@@ -58,12 +67,7 @@ def resolve_handlers(
     handler."""
     declared = tuple(declared)
     if declared:
-        found: list[FunctionInfo] = []
-        for name in declared:
-            function = facts.function_named(name)
-            # `app.app`: a Chalice app, which runs the functions it registers.
-            found.extend((function,) if function is not None else facts.framework_entries.get(name, ()))
-        return tuple(dict.fromkeys(found))
+        return tuple(dict.fromkeys(function for name in declared for function in entries_of(facts, name)))
     if undeployed or is_test_or_docs(path, root) or is_unimportable(path):
         return ()
     shaped = tuple(function for function in facts.functions if looks_like_handler(function, handler_names))

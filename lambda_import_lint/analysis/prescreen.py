@@ -20,7 +20,19 @@ from typing import Callable, Iterable, Iterator, Sequence
 from lambda_import_lint.catalogue import HeavyModules, load_catalogue
 from lambda_import_lint.config import Config
 from lambda_import_lint.discovery.declarations import LayerRoot
-from lambda_import_lint.discovery.handlers import Signature, handler_shaped, makes_chalice_object, registers_entry
+from lambda_import_lint.discovery.handlers import (
+    ASGI_ADAPTER,
+    ASGI_APP,
+    ASGI_ROUTER,
+    CHALICE,
+    Signature,
+    adds_routes,
+    framework_object,
+    handler_shaped,
+    is_route,
+    registers_entry,
+    route_owners,
+)
 from lambda_import_lint.analysis.prefilter import client_packages
 
 
@@ -63,13 +75,44 @@ def _dotted(expression: ast.expr) -> str | None:
 
 def registered_functions(tree: ast.Module) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
     """``analysis.resolve._framework_entries`` on the stdlib tree: the module-level functions a
-    Chalice app or blueprint bound at module level registers with its decorators."""
+    framework object bound at module level registers for Lambda to call (a Chalice app's or
+    blueprint's, the routes of an ASGI app behind a Mangum adapter no function of the module calls)."""
+    objects = _framework_objects(tree)
+    if not objects:
+        return []
+    registered: dict[str, list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, bool]]] = {}
+    for function in _module_level(tree.body):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for decorator in function.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if not isinstance(target, ast.Attribute) or not isinstance(target.value, ast.Name):
+                continue
+            made = objects.get(target.value.id)
+            if made is not None and registers_entry(made[0], target.attr):
+                registered.setdefault(target.value.id, []).append((function, is_route(made[0], target.attr)))
+                break
+    found = [
+        function for name, (kind, _) in objects.items() if kind == CHALICE for function, _ in registered.get(name, ())
+    ]
+    called = {
+        node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    }
+    for name, (kind, call) in objects.items():
+        app = _served_app(call, objects) if kind == ASGI_ADAPTER and name not in called else None
+        if app is not None:
+            found.extend(_asgi_routes(app, objects, registered, tree))
+    return list(dict.fromkeys(found))
+
+
+def _framework_objects(tree: ast.Module) -> dict[str, tuple[str, ast.Call]]:
+    """``analysis.resolve._framework_objects`` on the stdlib tree."""
     imported = {
         name: qualified
         for statement in _module_level(tree.body) if isinstance(statement, (ast.Import, ast.ImportFrom))
         for name, _, qualified in _bindings(statement)
     }
-    objects = set()
+    objects: dict[str, tuple[str, ast.Call]] = {}
     for statement in tree.body:
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
             target, value = statement.targets[0], statement.value
@@ -79,23 +122,44 @@ def registered_functions(tree: ast.Module) -> list[ast.FunctionDef | ast.AsyncFu
             continue
         if isinstance(target, ast.Name) and isinstance(value, ast.Call):
             callee = _dotted(value.func)
-            if callee is not None and makes_chalice_object(callee, imported):
-                objects.add(target.id)
-    if not objects:
-        return []
-    found = []
-    for function in _module_level(tree.body):
-        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        for decorator in function.decorator_list:
-            target = decorator.func if isinstance(decorator, ast.Call) else decorator
-            if (
-                isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
-                and target.value.id in objects and registers_entry(target.attr)
-            ):
-                found.append(function)
-                break
-    return found
+            kind = framework_object(callee, imported) if callee is not None else None
+            if kind is not None:
+                objects[target.id] = (kind, value)
+    return objects
+
+
+def _served_app(adapter: ast.Call, objects: dict[str, tuple[str, ast.Call]]) -> str | None:
+    """``analysis.resolve._served_app`` on the stdlib tree."""
+    arguments: list[tuple[str | None, ast.expr]] = [(None, argument) for argument in adapter.args]
+    arguments += [(keyword.arg, keyword.value) for keyword in adapter.keywords]
+    for keyword, value in arguments:
+        if keyword in (None, "app"):
+            if isinstance(value, ast.Name) and objects.get(value.id, ("",))[0] == ASGI_APP:
+                return value.id
+            return None
+    return None
+
+
+def _asgi_routes(
+    app: str,
+    objects: dict[str, tuple[str, ast.Call]],
+    registered: dict[str, list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, bool]]],
+    tree: ast.Module,
+) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """``analysis.resolve._asgi_routes`` on the stdlib tree (the routes only)."""
+    additions = [
+        (
+            node.func.value.id,
+            node.func.attr,
+            node.args[0].id if node.args and isinstance(node.args[0], ast.Name) else None,
+        )
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name) and adds_routes(node.func.attr)
+    ]
+    routers = {name for name, (kind, _) in objects.items() if kind == ASGI_ROUTER}
+    owners, _ = route_owners(app, additions, routers)
+    return [function for owner in owners for function, route in registered.get(owner, ()) if route]
 
 
 def _imported_modules(statement: ast.Import | ast.ImportFrom) -> Iterator[str]:
@@ -195,14 +259,31 @@ def needs_full_analysis(
     return local_file is not None and _imports_heavy_locally(tree, local_file, config, heavy, layer_roots)
 
 
-def module_functions(source: bytes) -> frozenset[str] | None:
-    """The names of the module-level functions (None when the stdlib parser cannot read it)."""
+def module_entries(source: bytes) -> frozenset[str] | None:
+    """The names a declaration can give Lambda in this module: its module-level functions and the
+    other names it binds at module level (a framework object Lambda calls, ``handler =
+    Mangum(app)``; a handler imported from elsewhere, ``from app.main import handler``), whose
+    declarations are no typo; None when the stdlib parser cannot read it."""
     tree = stdlib_tree(source)
     if tree is None:
         return None
-    return frozenset(
-        s.name for s in _module_level(tree.body) if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
-    )
+    names: set[str] = set()
+    for statement in _module_level(tree.body):
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(statement.name)
+        elif isinstance(statement, (ast.Import, ast.ImportFrom)):
+            names.update(name for name, _, _ in _bindings(statement))
+        elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            names.update(target.id for target in targets if isinstance(target, ast.Name))
+    return frozenset(names)
+
+
+def not_defined(source: bytes | str, names: Iterable[str]) -> list[str]:
+    """The names (declared handlers the analysis did not list) that the module does not define
+    (``module_entries``); none when the stdlib parser cannot read it."""
+    defined = module_entries(source.encode() if isinstance(source, str) else source)
+    return [] if defined is None else [name for name in names if name not in defined]
 
 
 def defines_handler(source: bytes, handler_names: Sequence[str]) -> bool:

@@ -25,7 +25,17 @@ from lambda_import_lint.analysis.scopes import RawCall, is_constant
 from lambda_import_lint.analysis.syntax import dotted_name, is_side_route
 from lambda_import_lint.analysis.walk_base import WalkerBase, descendants
 from lambda_import_lint.analysis.walk_statements import ENVIRONMENT
-from lambda_import_lint.discovery.handlers import CHALICE_ROUTE, makes_chalice_object, registers_entry
+from lambda_import_lint.discovery.handlers import (
+    ASGI_ADAPTER,
+    ASGI_APP,
+    ASGI_ROUTER,
+    CHALICE,
+    adds_routes,
+    framework_object,
+    is_route,
+    registers_entry,
+    route_owners,
+)
 
 CallGraph = dict[FunctionInfo, list[CallEdge]]
 # Calls of a class defined in the module, by the function that makes them: the constructor methods
@@ -76,9 +86,9 @@ def resolve(module: cst.Module, collector: WalkerBase) -> ModuleFacts:
     folding = _Folding(collector)
     import_time_roots, call_sites = _resolve_calls(collector, graph, instantiations, folding)
     _add_callback_edges(collector, graph, folding)
-    entries, chalice_routes = _framework_entries(module, collector)
+    entries, framework_routes = _framework_entries(module, collector, graph, folding)
     route_groups = _add_route_edges(collector, graph, folding) + _add_table_edges(module, collector, graph, folding)
-    route_groups += chalice_routes
+    route_groups += framework_routes
     return ModuleFacts(
         module=module,
         imports=tuple(collector.imports),
@@ -421,41 +431,116 @@ def _decorations(function: FunctionInfo) -> Iterator[tuple[str | None, str | Non
 
 
 def _framework_entries(
-    module: cst.Module, collector: WalkerBase
+    module: cst.Module, collector: WalkerBase, graph: CallGraph, folding: _Folding
 ) -> tuple[dict[str, tuple[FunctionInfo, ...]], tuple[tuple[FunctionInfo, ...], ...]]:
-    """The functions a Chalice app or blueprint bound at module level (``app = Chalice(...)``)
-    registers with its decorators, by the name of the object (``discovery.handlers.registers_entry``):
-    each is something Lambda calls, and the routes of one object are the ways of one function, the
-    REST API's, which runs one of them per request (a route no traffic that matters takes, a health
-    check, is no way of its own: ``ModuleFacts.route_groups``)."""
+    """The functions a framework object bound at module level registers with its decorators, by
+    the name of the object Lambda calls (``discovery.handlers.registers_entry``), and the groups of
+    routes one function runs one of per request (a route no traffic that matters takes, a health
+    check, is no way of its own: ``ModuleFacts.route_groups``):
+    - a Chalice app or blueprint (``app = Chalice(...)``): each registered function is something
+      Lambda calls, and the routes are the ways of one function, the REST API's;
+    - an ASGI app behind Mangum (``app = FastAPI()``, ``handler = Mangum(app)``): the adapter runs
+      one of the app's routes per request (those of the routers it includes from this module too).
+      Where a function of the module calls the adapter (``return handler(event, context)``), the
+      call is an edge to each route instead, conditional when there are several."""
+    objects = _framework_objects(module, collector)
+    if not objects:
+        return {}, ()
+    registered: dict[str, list[tuple[FunctionInfo, bool, bool]]] = {}  # object → (function, route?, side?)
+    for function in collector.functions:
+        if not function.module_level or function.class_name is not None:
+            continue
+        for owner, attribute, side_route in _decorations(function):
+            made = objects.get(owner or "")
+            if made is None or attribute is None or not registers_entry(made[0], attribute):
+                continue
+            registered.setdefault(owner or "", []).append((function, is_route(made[0], attribute), side_route))
+            break
+    entries: dict[str, tuple[FunctionInfo, ...]] = {}
+    groups: list[tuple[FunctionInfo, ...]] = []
+    for name, (object_kind, _) in objects.items():
+        if object_kind == CHALICE and name in registered:
+            entries[name] = tuple(function for function, _, _ in registered[name])
+            groups.append(tuple(function for function, route, side in registered[name] if route and not side))
+    calls: dict[str, list[RawCall]] = {}
+    for call in collector.raw_calls:
+        if not call.attribute_path and call.name in objects:
+            calls.setdefault(call.name, []).append(call)
+    for name, (object_kind, made_by) in objects.items():
+        served = _served_app(made_by, objects) if object_kind == ASGI_ADAPTER else None
+        if served is None:
+            continue
+        found, complete = _asgi_routes(served, objects, registered, collector)
+        if not found:
+            continue
+        if complete:
+            groups.append(tuple(function for function, side in found if not side))
+        if name not in calls:
+            entries[name] = tuple(function for function, _ in found)
+            continue
+        several = len(found) > 1 or not complete
+        for caller in calls[name]:
+            folded = folding.apply(caller.branch, caller.conditional, caller.by_expression)
+            if folded is not None and caller.scope.function is not None:
+                graph.setdefault(caller.scope.function, []).extend(
+                    CallEdge(function, conditional=folded[1] or several) for function, _ in found
+                )
+    return entries, tuple(group for group in groups if group)
+
+
+def _framework_objects(module: cst.Module, collector: WalkerBase) -> dict[str, tuple[str, cst.Call]]:
+    """The module-level names bound to a framework object (``discovery.handlers.framework_object``),
+    with its kind and the call that made it."""
     imported = {
         binding.name: binding.qualified
         for binding in collector.imports
         if not binding.star and not binding.type_checking
     }
-    objects: set[str] = set()
+    found: dict[str, tuple[str, cst.Call]] = {}
     for name, value in _module_assignments(module):
         callee = dotted_name(value.func) if isinstance(value, cst.Call) else None
-        if callee is not None and makes_chalice_object(callee, imported):
-            objects.add(name)
-    if not objects:
-        return {}, ()
-    entries: dict[str, list[FunctionInfo]] = {}
-    routes: dict[str, list[FunctionInfo]] = {}
-    for function in collector.functions:
-        if not function.module_level or function.class_name is not None:
-            continue
-        for owner, attribute, side_route in _decorations(function):
-            if owner is None or attribute is None or owner not in objects or not registers_entry(attribute):
-                continue
-            entries.setdefault(owner, []).append(function)
-            if attribute == CHALICE_ROUTE and not side_route:
-                routes.setdefault(owner, []).append(function)
-            break
-    return (
-        {name: tuple(functions) for name, functions in entries.items()},
-        tuple(tuple(functions) for functions in routes.values()),
-    )
+        kind = framework_object(callee, imported) if callee is not None else None
+        if kind is not None and isinstance(value, cst.Call):
+            found[name] = (kind, value)
+    return found
+
+
+def _served_app(adapter: cst.Call, objects: dict[str, tuple[str, cst.Call]]) -> str | None:
+    """The name of the module's ASGI app an adapter serves (``Mangum(app)``, ``Mangum(app=app)``)."""
+    for argument in adapter.args:
+        keyword = argument.keyword.value if argument.keyword is not None else None
+        if keyword in (None, "app"):
+            value = argument.value
+            if isinstance(value, cst.Name) and objects.get(value.value, ("",))[0] == ASGI_APP:
+                return value.value
+            return None
+    return None
+
+
+def _asgi_routes(
+    app: str,
+    objects: dict[str, tuple[str, cst.Call]],
+    registered: dict[str, list[tuple[FunctionInfo, bool, bool]]],
+    collector: WalkerBase,
+) -> tuple[list[tuple[FunctionInfo, bool]], bool]:
+    """The routes of an ASGI app (function, side route?), its own and those of the module's
+    routers it includes, and whether those are all its routes (``discovery.handlers.route_owners``)."""
+    additions = [
+        (call.name, call.attribute_path[0], _first_name(call.node))
+        for call in collector.raw_calls
+        if len(call.attribute_path) == 1 and adds_routes(call.attribute_path[0])
+    ]
+    routers = {name for name, (kind, _) in objects.items() if kind == ASGI_ROUTER}
+    owners, complete = route_owners(app, additions, routers)
+    routes = [(function, side) for owner in owners for function, route, side in registered.get(owner, ()) if route]
+    return routes, complete
+
+
+def _first_name(call: cst.Call | None) -> str | None:
+    if call is None or not call.args or call.args[0].keyword is not None:
+        return None
+    value = call.args[0].value
+    return value.value if isinstance(value, cst.Name) else None
 
 
 def _add_table_edges(

@@ -408,21 +408,21 @@ def checked_handler_module(tasks: Sequence[Task], outcomes: Sequence[Outcome], c
 def missing_handlers(tasks: Sequence[Task], outcomes: Sequence[Outcome]) -> list[tuple[str, str]]:
     """(file, function) for each declared handler its file does not define. An analysed result
     lists the handlers it found; a file the prefilters settled (or shared code, where handlers
-    are not resolved) is asked by the stdlib parser, which only declared files pay."""
+    are not resolved), or a declared name that is no function (a Chalice app, a Mangum adapter:
+    what it runs was listed), is asked by the stdlib parser, which only declared files pay."""
     missing: list[tuple[str, str]] = []
     for task, outcome in zip(tasks, outcomes):
         result = outcome.result
         if not task.declared or result.error is not None:
             continue
-        if result.parsed and result.handlers:
-            defined: frozenset[str] | None = frozenset(result.handlers)
-        else:
-            from lambda_import_lint.analysis.prescreen import module_functions
+        absent = [function for function in task.declared if not (result.parsed and function in result.handlers)]
+        if not absent:
+            continue
+        from lambda_import_lint.analysis.prescreen import not_defined
 
-            source = outcome.original if outcome.original is not None else task.read()
-            defined = module_functions(source) if isinstance(source, bytes) else None
-        if defined is not None:
-            missing.extend((task.path, function) for function in task.declared if function not in defined)
+        source = outcome.original if outcome.original is not None else task.read()
+        if isinstance(source, (bytes, str)):
+            missing.extend((task.path, function) for function in not_defined(source, absent))
     return missing
 
 

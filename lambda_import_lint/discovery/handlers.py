@@ -107,37 +107,102 @@ def handler_shaped(name: str, signature: Signature, handler_names: Iterable[str]
 # authorizer, a WebSocket's events, ``lambda_function``), each deployed as a Lambda function of its
 # own; a blueprint's registrations join its app's. No function of theirs takes ``(event,
 # context)``, so the heuristic alone finds none (round 32: a third of the repositories drawn).
-CHALICE_OBJECTS = frozenset(("chalice.Chalice", "chalice.Blueprint", "chalice.app.Chalice", "chalice.app.Blueprint"))
+CHALICE = "chalice"
+# An ASGI app behind Mangum (``app = FastAPI()``, ``handler = Mangum(app)``): Lambda calls the
+# adapter, which runs one of the app's routes per request (round 34: six repositories of twenty
+# API backends drawn, whose routes no heuristic finds). A router (``APIRouter()``) included into the
+# app in the same module adds its routes.
+ASGI_APP = "asgi app"
+ASGI_ROUTER = "asgi router"
+ASGI_ADAPTER = "asgi adapter"
+FRAMEWORK_OBJECTS: Mapping[str, str] = {
+    "chalice.Chalice": CHALICE, "chalice.Blueprint": CHALICE, "chalice.app.Chalice": CHALICE,
+    "chalice.app.Blueprint": CHALICE,
+    "fastapi.FastAPI": ASGI_APP, "fastapi.applications.FastAPI": ASGI_APP,
+    "fastapi.APIRouter": ASGI_ROUTER, "fastapi.routing.APIRouter": ASGI_ROUTER,
+    "mangum.Mangum": ASGI_ADAPTER, "mangum.adapter.Mangum": ASGI_ADAPTER,
+}
 CHALICE_ROUTE = "route"
 CHALICE_FUNCTIONS = frozenset((
     "lambda_function", "schedule", "authorizer", "on_s3_event", "on_sns_message", "on_sqs_message",
     "on_cw_event", "on_kinesis_record", "on_dynamodb_record", "on_ws_connect", "on_ws_message",
     "on_ws_disconnect",
 ))
-# What a module importing Chalice holds (the byte scan's twin of the above).
-_CHALICE_IMPORT = re.compile(rb"(?m)^[ \t]*(?:from[ \t]+chalice(?:\.app)?[ \t]+import\b|import[ \t]+chalice\b)")
+# The decorators of a FastAPI app or router that make a function a route. Not ``middleware`` nor
+# ``on_event``: Mangum runs those on every request (and the lifespan's startup with each one).
+ASGI_ROUTES = frozenset(("get", "post", "put", "delete", "patch", "options", "head", "trace", "api_route"))
+# What a module importing Chalice or Mangum holds (the byte scan's twin of the above).
+_FRAMEWORK_IMPORT = re.compile(
+    rb"(?m)^[ \t]*(?:from[ \t]+(?:chalice(?:\.app)?|mangum(?:\.adapter)?)[ \t]+import\b"
+    rb"|import[ \t]+(?:chalice|mangum)\b)"
+)
 
 
-def registers_entry(decorator_attribute: str) -> bool:
-    """Whether ``@app.<decorator_attribute>`` on a Chalice app or blueprint registers a function
-    Lambda calls (``CHALICE_ROUTE``, ``CHALICE_FUNCTIONS``)."""
-    return decorator_attribute == CHALICE_ROUTE or decorator_attribute in CHALICE_FUNCTIONS
+def registers_entry(kind: str, decorator_attribute: str) -> bool:
+    """Whether ``@app.<decorator_attribute>`` on a framework object of this kind registers a
+    function Lambda calls: a Chalice app's route or other function (``CHALICE_ROUTE``,
+    ``CHALICE_FUNCTIONS``), a FastAPI app's or router's route (``ASGI_ROUTES``)."""
+    if kind == CHALICE:
+        return decorator_attribute == CHALICE_ROUTE or decorator_attribute in CHALICE_FUNCTIONS
+    return kind in (ASGI_APP, ASGI_ROUTER) and decorator_attribute in ASGI_ROUTES
 
 
-def makes_chalice_object(callee: str, imported: Mapping[str, str]) -> bool:
-    """Whether calling ``callee`` (a dotted name: ``Chalice``, ``chalice.Blueprint``) makes a Chalice
-    app or blueprint, given what the module's imports bind (bound name → qualified name)."""
+def is_route(kind: str, decorator_attribute: str) -> bool:
+    """Whether the function so registered is one route of the object's routes (one runs per
+    request), not a function deployed on its own (a Chalice schedule)."""
+    return decorator_attribute == CHALICE_ROUTE if kind == CHALICE else registers_entry(kind, decorator_attribute)
+
+
+# What adds routes to an ASGI app besides its decorators: routers, mounted apps, routes added by
+# call. Only ``include_router`` of a router of the same module is followed; any other makes the
+# routes found in the module some of the app's only.
+_ADDS_ROUTES = frozenset(("include_router", "mount", "add_api_route", "add_route", "add_api_websocket_route", "host"))
+
+
+def adds_routes(method: str) -> bool:
+    """Whether ``app.<method>(...)`` adds routes to an ASGI app or router (``_ADDS_ROUTES``)."""
+    return method in _ADDS_ROUTES
+
+
+def route_owners(
+    app: str, additions: Iterable[tuple[str, str, str | None]], routers: set[str]
+) -> tuple[list[str], bool]:
+    """The app and the module's routers whose routes are the app's, and whether those are all its
+    routes, given each call that adds routes (object, method, name of its first argument) and the
+    names of the module's routers: ``app.include_router(router)`` brings ``router``'s, through
+    routers included in included routers too; anything else the app's routes come from is elsewhere."""
+    additions = list(additions)
+    owners = [app]
+    grown = True
+    while grown:
+        grown = False
+        for owner, method, argument in additions:
+            if owner in owners and method == "include_router" and argument in routers and argument not in owners:
+                owners.append(argument)
+                grown = True
+    complete = all(
+        method == "include_router" and argument in routers for owner, method, argument in additions if owner in owners
+    )
+    return owners, complete
+
+
+def framework_object(callee: str, imported: Mapping[str, str]) -> str | None:
+    """What calling ``callee`` (a dotted name: ``Chalice``, ``chalice.Blueprint``, ``Mangum``)
+    makes, given what the module's imports bind (bound name → qualified name): a
+    ``FRAMEWORK_OBJECTS`` kind, or None."""
     root, _, rest = callee.partition(".")
     qualified = imported.get(root)
-    return qualified is not None and (f"{qualified}.{rest}" if rest else qualified) in CHALICE_OBJECTS
+    if qualified is None:
+        return None
+    return FRAMEWORK_OBJECTS.get(f"{qualified}.{rest}" if rest else qualified)
 
 
 def could_have_handler(source: bytes, handler_names: Iterable[str]) -> bool:
     """A byte-level test with no false negatives for the heuristic (used before parsing): a
     ``def`` named like a handler, or one whose first parameter is ``event`` (comments allowed), or
-    an import of Chalice."""
-    if b"chalice" in source and _CHALICE_IMPORT.search(source) is not None:
-        return True  # a Chalice app's or blueprint's functions (``CHALICE_OBJECTS``)
+    an import of Chalice or Mangum."""
+    if (b"chalice" in source or b"mangum" in source) and _FRAMEWORK_IMPORT.search(source) is not None:
+        return True  # a Chalice app's or blueprint's functions, an ASGI app's routes (``FRAMEWORK_OBJECTS``)
     names = tuple(handler_names)
     fragments = _handler_fragments(names)
     if fragments is not None and not any(fragment in source for fragment in fragments):

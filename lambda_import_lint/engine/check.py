@@ -297,8 +297,10 @@ def _references(
     return {index: (*own, *found.get(index, ())) for index in names if own or index in found}
 
 
-def handlers_in(source: bytes | str, request: Request) -> tuple[str, ...] | FileResult:
-    """The handler functions of one module (a FileResult when it cannot be parsed)."""
+def handlers_in(source: bytes | str, request: Request) -> tuple[tuple[str, str], ...] | FileResult:
+    """The handler functions of one module, each with the name a declaration gives Lambda for it
+    (a framework object's, for what it runs; its own otherwise), or a FileResult when the module
+    cannot be parsed."""
     if not request.declared and not could_have_handler(as_bytes(source), request.config.handler_names):
         return ()
     unreadable = undecodable(source)
@@ -308,11 +310,12 @@ def handlers_in(source: bytes | str, request: Request) -> tuple[str, ...] | File
     if isinstance(module, FileResult):
         return module
     from lambda_import_lint.analysis.facts import collect_facts
-    from lambda_import_lint.analysis.handlers import resolve_handlers
+    from lambda_import_lint.analysis.handlers import entries_of, resolve_handlers
 
     facts = collect_facts(module)
     found = resolve_handlers(facts, request.declared, request.config.handler_names, request.path, request.config.root)
-    return tuple(handler.qualname for handler in found)
+    given = {function: name for name in reversed(request.declared) for function in entries_of(facts, name)}
+    return tuple((handler.qualname, given.get(handler, handler.qualname)) for handler in found)
 
 
 def _source_lines(source: bytes | str, module: cst.Module) -> list[str]:
