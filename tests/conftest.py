@@ -90,3 +90,34 @@ def fixture_projects(folder: Path):  # type: ignore[no-untyped-def]
         return copy
 
     return project
+
+
+def flake8_codes(path: Path) -> list[str]:
+    """The codes flake8's plugin reports on one file, run from the file's folder."""
+    import subprocess
+    import sys
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "LIL", str(path)], capture_output=True, text=True, cwd=path.parent
+    )
+    return [line.split(": ", 1)[1].split(" ", 1)[0] for line in completed.stdout.splitlines()]
+
+
+def probe_before_and_after_fix(folder: Path, probe: str, target: Path) -> tuple[dict[str, object], dict[str, object]]:
+    """What ``probe`` (a script given ``folder`` as its argument, printing JSON) prints in a fresh
+    interpreter before and after ``check --fix`` rewrites ``target``, which then has no finding."""
+    import json
+    import subprocess
+    import sys
+
+    def run_probe() -> dict[str, object]:
+        completed = subprocess.run(
+            [sys.executable, "-c", probe, str(folder)], capture_output=True, text=True, check=True, cwd=folder
+        )
+        return json.loads(completed.stdout)  # type: ignore[no-any-return]
+
+    before = run_probe()
+    assert main(["check", "--fix", "-q", "--no-cache", str(target)]) == 1
+    after = run_probe()
+    assert main(["check", "-q", "--no-cache", str(target)]) == 0
+    return before, after

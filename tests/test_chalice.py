@@ -10,14 +10,14 @@ fix run against a stand-in ``chalice`` package.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from lambda_import_lint.cli import main
+
+from conftest import flake8_codes, probe_before_and_after_fix
 
 SHOP = '''\
 import boto3
@@ -55,17 +55,10 @@ def _check(path: Path, capsys: pytest.CaptureFixture[str], *flags: str) -> list[
     return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
 
 
-def _flake8(path: Path) -> list[str]:
-    completed = subprocess.run(
-        [sys.executable, "-m", "flake8", "--select", "LIL", str(path)], capture_output=True, text=True, cwd=path.parent
-    )
-    return [line.split(": ", 1)[1].split(" ", 1)[0] for line in completed.stdout.splitlines()]
-
-
 def _findings(path: Path, capsys: pytest.CaptureFixture[str]) -> list[tuple[str, int, str]]:
     """(code, line, message) of each finding; flake8's plugin must report the same codes."""
     found = [(str(item["code"]), int(str(item["line"])), str(item["message"])) for item in _check(path, capsys)]
-    assert _flake8(path) == [code for code, _, _ in found]
+    assert flake8_codes(path) == [code for code, _, _ in found]
     return found
 
 
@@ -242,15 +235,6 @@ def test_the_fix_leaves_the_import_to_the_route(tmp_path: Path) -> None:
     (tmp_path / "requests").mkdir()
     (tmp_path / "requests" / "__init__.py").write_text("def post(url, json):\n    return json\n")
 
-    def probe() -> dict[str, object]:
-        completed = subprocess.run(
-            [sys.executable, "-c", PROBE, str(tmp_path)], capture_output=True, text=True, check=True, cwd=tmp_path
-        )
-        return json.loads(completed.stdout)  # type: ignore[no-any-return]
-
-    before = probe()
+    before, after = probe_before_and_after_fix(tmp_path, PROBE, app)
     assert before["loaded_at_import"] is True
-    assert main(["check", "--fix", "-q", "--no-cache", str(app)]) == 1
-    after = probe()
     assert after == {**before, "loaded_at_import": False, "after_other_routes": False}
-    assert main(["check", "-q", "--no-cache", str(app)]) == 0

@@ -9,8 +9,6 @@ CLI and flake8; and a fix run against stand-in ``fastapi`` and ``mangum`` packag
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -18,6 +16,8 @@ import pytest
 
 import lambda_import_lint.engine.check as engine
 from lambda_import_lint.cli import main
+
+from conftest import flake8_codes, probe_before_and_after_fix
 from lambda_import_lint.config import Config
 from lambda_import_lint.engine.request import Request
 
@@ -84,20 +84,13 @@ def _check(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[list[dict[st
     return json.loads(captured.out), captured.err
 
 
-def _flake8(path: Path) -> list[str]:
-    completed = subprocess.run(
-        [sys.executable, "-m", "flake8", "--select", "LIL", str(path)], capture_output=True, text=True, cwd=path.parent
-    )
-    return [line.split(": ", 1)[1].split(" ", 1)[0] for line in completed.stdout.splitlines()]
-
-
 def _findings(path: Path, capsys: pytest.CaptureFixture[str]) -> list[tuple[str, int, str]]:
     """(code, line, message) of each finding; flake8's plugin must report the same codes, and no
     declared handler is said to be missing."""
     items, errors = _check(path, capsys)
     assert "has no function" not in errors
     found = [(str(item["code"]), int(str(item["line"])), str(item["message"])) for item in items]
-    assert _flake8(path) == [code for code, _, _ in found]
+    assert flake8_codes(path) == [code for code, _, _ in found]
     return found
 
 
@@ -292,16 +285,7 @@ def test_the_fix_leaves_the_import_to_the_route(tmp_path: Path) -> None:
     (tmp_path / "requests").mkdir()
     (tmp_path / "requests" / "__init__.py").write_text("def post(url, json):\n    return json\n")
 
-    def probe() -> dict[str, object]:
-        completed = subprocess.run(
-            [sys.executable, "-c", PROBE, str(tmp_path)], capture_output=True, text=True, check=True, cwd=tmp_path
-        )
-        return json.loads(completed.stdout)  # type: ignore[no-any-return]
-
-    before = probe()
+    before, after = probe_before_and_after_fix(tmp_path, PROBE, path)
     assert before["loaded_at_import"] is True
     assert before["results"][-1] == {"statusCode": 200, "body": {"shipped": "7"}}  # type: ignore[index]
-    assert main(["check", "--fix", "-q", "--no-cache", str(path)]) == 1
-    after = probe()
     assert after == {**before, "loaded_at_import": False, "after_other_routes": False}
-    assert main(["check", "-q", "--no-cache", str(path)]) == 0
