@@ -1120,11 +1120,12 @@ import pandas as pd
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
 app = APIGatewayRestResolver()
+ORDERS = []
 
 
 @app.get("/orders")
 def list_orders():
-    return {"orders": []}
+    return {"orders": list(ORDERS)}
 
 
 @app.get("/orders/export")
@@ -1142,15 +1143,15 @@ def lambda_handler(event, context):
     [
         pytest.param(ROUTES, [("LIL001", 2)], id="one-route-of-two"),
         pytest.param(
-            ROUTES.replace('    return {"orders": []}', '    return {"orders": pd.DataFrame().to_dict()}'), [],
+            ROUTES.replace('    return {"orders": list(ORDERS)}', '    return {"orders": pd.DataFrame().to_dict()}'), [],
             id="every-route",
         ),
         pytest.param(
-            ROUTES.replace('@app.get("/orders")\ndef list_orders():\n    return {"orders": []}\n', ""), [],
+            ROUTES.replace('@app.get("/orders")\ndef list_orders():\n    return {"orders": list(ORDERS)}\n', ""), [],
             id="the-only-route",
         ),
         pytest.param(
-            ROUTES.replace('@app.get("/orders")\ndef list_orders():\n    return {"orders": []}\n', "")
+            ROUTES.replace('@app.get("/orders")\ndef list_orders():\n    return {"orders": list(ORDERS)}\n', "")
             + "\napp.include_router(other.router)\n",
             [("LIL001", 2)], id="the-only-route-here-and-included-routers",
         ),
@@ -2375,6 +2376,32 @@ def test_a_documentation_page_is_no_way_of_a_resolver(  # type: ignore[no-untype
     app.write_text(DOCS.format(route=route))
     _assert_codes(app, capsys, expected)
     assert [item["code"] for item in _check(app, capsys, "--defer", "all")] == ["LIL001"]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param('"""Not written yet."""\n    pass', [], id="a-stub"),
+        pytest.param('return {"version": "1.0"}', [], id="a-constant-answer"),
+        pytest.param("return app.current_event.json_body", ["LIL001"], id="an-answer-from-the-request"),
+        pytest.param("return len(requests.utils.quote('x'))", [], id="uses-it-too"),
+        pytest.param("return PRICES.get_item(Key={'id': 1})", ["LIL001"], id="does-work"),
+    ],
+)
+def test_a_route_that_does_no_work_is_no_way_of_a_resolver(  # type: ignore[no-untyped-def]
+    body: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """Round 35: an import deferred from the one working route beside a hello-world root and an
+    empty stub saved the first real request nothing (both reviewers "no")."""
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import boto3\nimport requests\nfrom aws_lambda_powertools.event_handler import APIGatewayRestResolver\n\n"
+        "app = APIGatewayRestResolver()\nPRICES = boto3.resource('dynamodb').Table('prices')\n\n\n"
+        "@app.post('/orders')\ndef orders():\n    return requests.post('https://orders.internal', json={}).json()\n\n\n"
+        f"@app.get('/other')\ndef other():\n    {body}\n\n\n"
+        "def lambda_handler(event, context):\n    return app.resolve(event, context)\n"
+    )
+    _assert_codes(app, capsys, expected)
 
 
 @pytest.mark.parametrize(

@@ -134,7 +134,7 @@ def test_a_module_import_of_chalice_and_a_blueprint(tmp_path: Path, capsys: pyte
 
     @bp.route("/b")
     def b():
-        return {"b": 1}
+        return {"b": bp.current_request.query_params}
     '''
     found = _findings(_project(tmp_path, source, "chalicelib/routes.py"), capsys)
     assert [(code, line) for code, line, _ in found] == [("LIL001", 2)]

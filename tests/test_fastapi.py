@@ -145,6 +145,12 @@ def test_an_import_one_route_of_several_uses_is_deferred(
             ('@app.get("/orders")\ndef list_orders():\n    return {"orders": TABLE.scan()["Items"]}\n', ""),
             id="the-only-real-route",
         ),
+        # A route that does no work (a hello-world root, a stub) is no way of its own (round 35).
+        pytest.param(
+            ('    return {"orders": TABLE.scan()["Items"]}', '    """The root."""\n    return {"Hello": "World"}'),
+            id="a-hello-world-route",
+        ),
+        pytest.param(('    return {"orders": TABLE.scan()["Items"]}', "    pass"), id="a-stub-route"),
         # Middleware runs on every request.
         pytest.param(
             ("\n\nhandler =", '\n\n@app.middleware("http")\nasync def audit(request, call_next):\n'

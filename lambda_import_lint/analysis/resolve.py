@@ -22,7 +22,7 @@ from lambda_import_lint.analysis.records import (
     Use,
 )
 from lambda_import_lint.analysis.scopes import RawCall, is_constant
-from lambda_import_lint.analysis.syntax import dotted_name, is_side_route
+from lambda_import_lint.analysis.syntax import does_no_work, dotted_name, is_side_route
 from lambda_import_lint.analysis.walk_base import WalkerBase, descendants
 from lambda_import_lint.analysis.walk_statements import ENVIRONMENT
 from lambda_import_lint.discovery.handlers import (
@@ -417,12 +417,17 @@ def _add_route_edges(
 def _decorations(function: FunctionInfo) -> Iterator[tuple[str | None, str | None, bool]]:
     """Each decorator of the function as (object, attribute, side route): ``@app.get("/health")``
     gives ``("app", "get", True)`` (``syntax.is_side_route`` on its first argument); one not of the
-    form ``name.attribute`` gives None for both."""
+    form ``name.attribute`` gives None for both. A route that does no work (``syntax.does_no_work``:
+    a stub, ``pass``; a constant answer, ``return {"Hello": "World"}``) is a side route whatever its
+    path: nobody needs its cold start shortened (round 35, both reviewers "no": an import deferred
+    from the one working route of three, beside a hello-world root and an empty stub)."""
+    body = function.node.body
+    idle = does_no_work(body.body if isinstance(body, cst.IndentedBlock) else (body,))
     for decorator in function.node.decorators:
         target = decorator.decorator
-        side_route = False
+        side_route = idle
         if isinstance(target, cst.Call):
-            side_route = bool(target.args) and is_side_route(target.args[0].value)
+            side_route = idle or bool(target.args) and is_side_route(target.args[0].value)
             target = target.func
         if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
             yield target.value.value, target.attr.value, side_route

@@ -625,7 +625,7 @@ def answers_alike(function: cst.FunctionDef) -> bool:
 def does_no_work(statements: Sequence[cst.BaseStatement | cst.BaseSuite]) -> bool:
     """Statements an invocation that does nothing goes through: reports, reads of what it was given
     into local names (``status = body["statuses"][0]["status"]``: no call but mappings' reads and
-    the like, ``calls_something``), ``if`` statements doing no more, ``pass``, ``raise``, and a constant
+    the like, ``calls_something``), ``if`` statements doing no more, ``pass``, ``raise``, a docstring, and a constant
     answer (``return {"statusCode": 200, "body": "OK"}``, a bare ``return``; not what was asked
     for, ``return event["rows"]``, nor a page). Nothing else: an invocation taking them does
     nothing for anybody, so nobody needs its cold start shortened (round 33, both reviewers "no"
@@ -639,7 +639,7 @@ def does_no_work(statements: Sequence[cst.BaseStatement | cst.BaseSuite]) -> boo
         if not isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
             return False
         for small in statement.body:
-            if isinstance(small, (cst.Pass, cst.Raise)) or _is_report(small):
+            if isinstance(small, (cst.Pass, cst.Raise)) or _is_report(small) or _is_bare_string(small):
                 continue
             if isinstance(small, cst.Return):
                 if small.value is not None and not _constant_answer(small.value):
@@ -650,6 +650,11 @@ def does_no_work(statements: Sequence[cst.BaseStatement | cst.BaseSuite]) -> boo
             if small.value is not None and calls_something(small.value):
                 return False
     return True
+
+
+def _is_bare_string(small: cst.BaseSmallStatement) -> bool:
+    """A string alone as a statement: a docstring."""
+    return isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
 
 
 # Calls that only compute from what they are given: no work an invocation does for anybody.
