@@ -3493,3 +3493,93 @@ def test_a_side_whose_test_worked_is_a_way(tmp_path: Path, capsys) -> None:  # t
     _assert_codes(app, capsys, ["LIL001"])
     app.write_text(source.format(test="name in ('default', 'main')"))
     _assert_codes(app, capsys, [])
+
+
+REDEFINED = """
+import requests
+
+
+def lambda_handler(event, context):
+    if event.get("refresh"):
+        return requests.get("https://example.com").text
+    return None
+
+
+def lambda_handler(event, context):
+    return {"statusCode": 200, "body": event["body"]}
+"""
+
+
+def test_a_handler_defined_twice_is_the_later_function(  # type: ignore[no-untyped-def]
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """Round 36: a handler module kept an older `def lambda_handler` above the one Lambda calls; the
+    older one's branch is no way of any invocation, and the handler is listed once."""
+    app = tmp_path / "app.py"
+    app.write_text(REDEFINED)
+    _assert_codes(app, capsys, [])
+    monkeypatch.chdir(tmp_path)
+    main(["handlers", "--format", "json", "."])
+    assert [item["function"] for item in json.loads(capsys.readouterr().out)] == ["lambda_handler"]
+    # Swapped, the function Lambda calls defers `requests` to its branch.
+    first, second = REDEFINED.split("\n\n\ndef lambda_handler")[1:]
+    app.write_text("import requests\n\n\ndef lambda_handler" + second + "\n\ndef lambda_handler" + first)
+    _assert_codes(app, capsys, ["LIL001"])
+
+
+LAST_ROUTE = """
+import json
+import boto3
+
+TABLE = boto3.resource("dynamodb").Table("members")
+
+
+def _resp(status, body):
+    return {{"statusCode": status, "body": json.dumps(body)}}
+
+
+def _enroll(event):
+    ses = boto3.client("ses")
+    ses.send_email(Source="a@example.com", Destination={{}}, Message={{}})
+    return _resp(200, {{}})
+
+
+def lambda_handler(event, context):
+    method = event.get("httpMethod", "")
+    resource = event.get("resource", "")
+    if method == "OPTIONS":
+        return _resp(200, {{}})
+{routes}
+    if method == "POST" and resource == "/enrollment":
+        return _enroll(event)
+    return _resp(404, {{"error": "not found"}})
+"""
+
+
+@pytest.mark.parametrize(
+    ("routes", "expected"),
+    [
+        pytest.param(
+            '    if method == "GET" and resource == "/members":\n        return _resp(200, TABLE.get_item(Key={"id": 1}))\n'
+            '    x = 1\n',
+            [], id="after-another-route",
+        ),
+        pytest.param(
+            '    if method == "GET" and resource == "/members":\n        return _resp(200, TABLE.get_item(Key={"id": 1}))\n'
+            '    if method == "PUT":\n        return _resp(200, TABLE.put_item(Item={}))\n',
+            [], id="last-of-a-run",
+        ),
+        # Only a preflight and a refusal before it: the enrollment is every working request's way.
+        pytest.param('    if not event.get("body"):\n        return _resp(400, {"error": "no body"})\n', ["LIL101"],
+                     id="the-only-working-route"),
+    ],
+)
+def test_the_last_route_before_a_404_is_one_way_of_many(  # type: ignore[no-untyped-def]
+    routes: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """Round 36: thirty `if method == … and resource == …: return …` routes then a 404; the last
+    one's SES client was "created anew on every invocation" (both reviewers "no": a rare route's
+    best-effort email)."""
+    app = tmp_path / "app.py"
+    app.write_text(LAST_ROUTE.format(routes=routes))
+    _assert_codes(app, capsys, expected)

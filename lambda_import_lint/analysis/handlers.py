@@ -70,7 +70,12 @@ def resolve_handlers(
         return tuple(dict.fromkeys(function for name in declared for function in entries_of(facts, name)))
     if undeployed or is_test_or_docs(path, root) or is_unimportable(path):
         return ()
-    shaped = tuple(function for function in facts.functions if looks_like_handler(function, handler_names))
+    # A name defined twice is the later function's (round 36: a handler module holding two
+    # `def lambda_handler`, the first an older version nothing can call).
+    shaped = tuple(
+        function for function in facts.functions
+        if looks_like_handler(function, handler_names) and facts.function_named(function.name) is function
+    )
     registered = tuple(function for functions in facts.framework_entries.values() for function in functions)
     if (shaped or registered) and is_a_copy(path, {function.name for function in (*shaped, *registered)}):
         return ()

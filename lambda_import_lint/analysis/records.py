@@ -192,7 +192,9 @@ class ModuleFacts:
         return self.calls.get(function, ())
 
     def function_named(self, name: str) -> FunctionInfo | None:
-        for function in self.functions:
+        """The module-level function bound to ``name`` last: a second ``def`` of the name replaces
+        the first, and Lambda calls the one the module leaves bound."""
+        for function in reversed(self.functions):
             if function.module_level and function.name == name:
                 return function
         return None

@@ -67,16 +67,19 @@ class StatementVisits(WalkerBase):
             self._note_idle_ways(node.body, ())
         if self.function is not None:
             run_end = 0  # where the run of `if …: return` statements noted last ends
+            earlier_way = False  # an `if` before this statement answered from work of its own
             for index, statement in enumerate(node.body):
                 following = node.body[index + 1:]
-                if answers_then_only_reports(statement, following) or works_then_only_acknowledges(
-                    statement, following
+                if not earlier_way and (
+                    answers_then_only_reports(statement, following)
+                    or works_then_only_acknowledges(statement, following)
                 ):
                     self.only_ways.add(id(statement))
                 elif isinstance(statement, (cst.If, cst.Match)) and not self.branch and not self.conditional:
                     self._note_dispatch(statement, following)
                 if index >= run_end and not self.branch and not self.conditional:
                     run_end = index + self._note_returning_ifs(node.body[index:])
+                earlier_way = earlier_way or _answers_from_work(statement)
         return True
 
     def _note_idle_ways(
@@ -481,6 +484,19 @@ def _compared(statement: cst.BaseStatement) -> str | None:
 def _value(statement: cst.BaseStatement) -> str:
     comparator = cst.ensure_type(cst.ensure_type(statement, cst.If).test, cst.Comparison).comparisons[0].comparator
     return cst.Module([]).code_for_node(comparator)
+
+
+def _answers_from_work(statement: cst.BaseStatement) -> bool:
+    """An ``if`` that answers (``return <value>``) on a way of its own: not one that only reports
+    (``if not user: return 401``) nor a side way (a preflight, a health check). After it, a later
+    ``if`` that answers before reports only is one way among others, not the only one (round 36:
+    the last route of thirty, ``if … "/member/enrollment": return _handle_enrollment(event)``,
+    then a 404, was taken for every invocation's way)."""
+    if not isinstance(statement, cst.If) or is_side_way(statement.test, statement.body):
+        return False
+    if only_reports(statement.body):
+        return False
+    return any(isinstance(node, cst.Return) and node.value is not None for node in descendants(statement.body))
 
 
 def _takes_the_event(function: FunctionInfo) -> bool:
