@@ -116,6 +116,23 @@ def handler(event, context):
     return event
 """
 
+# Round 38: a Chalice app's post-confirmation function, no `triggerSource` read.
+COGNITO_GROUP_TRIGGER = """
+import boto3
+from chalice import Chalice
+
+app = Chalice(app_name="shop")
+
+
+@app.lambda_function(name="new-user-trigger")
+def lambda_new_user_trigger(event, context):
+    cognito = boto3.client("cognito-idp")
+    if event["request"]["userAttributes"]["email_verified"] == "false":
+        return event
+    cognito.admin_add_user_to_group(UserPoolId=event["userPoolId"], Username=event["userName"], GroupName="users")
+    return event
+"""
+
 CLOUDTRAIL_EVENT = """
 import boto3
 
@@ -306,6 +323,7 @@ def test_an_endpoint_that_signs_users_in_is_not_rarely_invoked(tmp_path: Path, c
         pytest.param(ROTATION, id="rotation"),
         pytest.param(CONFIG_RULE, id="config-rule"),
         pytest.param(COGNITO_SIGN_UP, id="cognito-sign-up-trigger"),
+        pytest.param(COGNITO_GROUP_TRIGGER, id="cognito-trigger-adding-the-user-to-a-group"),
         pytest.param(CLOUDTRAIL_EVENT, id="cloudtrail-api-call-event"),
         pytest.param(PROVIDER_ON_EVENT, id="cdk-provider-framework-custom-resource"),
         pytest.param(CODEPIPELINE_ACTION, id="codepipeline-action"),

@@ -142,8 +142,16 @@ _RARE_KINDS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
     ("a Secrets Manager rotation function", (("createSecret", "setSecret", "testSecret", "finishSecret"),)),
     # Evaluated when a resource's configuration changes (or on a schedule of hours).
     ("an AWS Config rule", (("invokingEvent", "put_evaluations"), ("invokingEvent", "configurationItem"))),
-    # Once or twice per new user.
-    ("a Cognito sign-up trigger", (("triggerSource", "PreSignUp_"), ("triggerSource", "PostConfirmation_"))),
+    # Once or twice per new user. A trigger that adds the confirmed user to a group is a
+    # post-confirmation one (round 38: a Chalice app's `@app.lambda_function` reading the event's
+    # `userPoolId`, without `triggerSource`; every module of the corpora with both is one).
+    (
+        "a Cognito sign-up trigger",
+        (
+            ("triggerSource", "PreSignUp_"), ("triggerSource", "PostConfirmation_"),
+            ("userPoolId", "admin_add_user_to_group"),
+        ),
+    ),
     # A Bedrock agent's action group: called at the pace of an agent's conversation, each call
     # dwarfed by the model's own time.
     ("a Bedrock agent action group", (("actionGroup", "apiPath"), ("actionGroup", "messageVersion"))),
