@@ -550,6 +550,7 @@ def _unified_diff(name: str, old: bytes, new: bytes) -> str:
 def _handlers_command(args: argparse.Namespace, config: Config) -> int:
     import json
 
+    from lambda_import_lint.analysis.prescreen import not_defined
     from lambda_import_lint.discovery.sources import SourceError
     from lambda_import_lint.engine.check import handlers_in
     from lambda_import_lint.engine.results import FileResult
@@ -573,8 +574,6 @@ def _handlers_command(args: argparse.Namespace, config: Config) -> int:
             _stderr(f"{name}: error: {found.error}")
             status = 2
             continue
-        from lambda_import_lint.analysis.prescreen import not_defined
-
         given = {entry for _, entry in found}
         absent = [entry for entry in task.declared if entry not in given]
         _warn_missing(declarations, [(name, missing) for missing in (not_defined(source, absent) if absent else ())])

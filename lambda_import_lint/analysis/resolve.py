@@ -22,7 +22,7 @@ from lambda_import_lint.analysis.records import (
     Use,
 )
 from lambda_import_lint.analysis.scopes import RawCall, is_constant
-from lambda_import_lint.analysis.syntax import does_no_work, dotted_name, is_side_route
+from lambda_import_lint.analysis.syntax import block_statements, does_no_work, dotted_name, is_side_route
 from lambda_import_lint.analysis.walk_base import WalkerBase, descendants
 from lambda_import_lint.analysis.walk_statements import ENVIRONMENT
 from lambda_import_lint.discovery.handlers import (
@@ -421,9 +421,9 @@ def _decorations(function: FunctionInfo) -> Iterator[tuple[str | None, str | Non
     a stub, ``pass``; a constant answer, ``return {"Hello": "World"}``) is a side route whatever its
     path: nobody needs its cold start shortened (round 35, both reviewers "no": an import deferred
     from the one working route of three, beside a hello-world root and an empty stub)."""
-    body = function.node.body
-    idle = does_no_work(body.body if isinstance(body, cst.IndentedBlock) else (body,))
-    for decorator in function.node.decorators:
+    decorators = function.node.decorators
+    idle = bool(decorators) and does_no_work(block_statements(function.node.body))
+    for decorator in decorators:
         target = decorator.decorator
         side_route = idle
         if isinstance(target, cst.Call):

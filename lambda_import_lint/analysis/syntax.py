@@ -401,9 +401,12 @@ def answers_then_only_reports(statement: cst.BaseStatement, following: Sequence[
     answers somewhere."""
     if not isinstance(statement, cst.If) or statement.orelse is not None or not only_reports(following):
         return False
-    return returns_alone(statement) or any(
-        isinstance(node, cst.Return) and node.value is not None for node in descendants(statement.body)
-    )
+    return returns_alone(statement) or answers_somewhere(statement.body)
+
+
+def answers_somewhere(suite: cst.BaseSuite) -> bool:
+    """Whether a block returns a value somewhere (``return x``; not a bare ``return``)."""
+    return any(isinstance(node, cst.Return) and node.value is not None for node in descendants(suite))
 
 
 def works_then_only_acknowledges(statement: cst.BaseStatement, following: Sequence[cst.BaseStatement]) -> bool:

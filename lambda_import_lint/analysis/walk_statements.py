@@ -11,6 +11,7 @@ import libcst as cst
 
 from lambda_import_lint.analysis.syntax import (
     answers_alike,
+    answers_somewhere,
     answers_then_only_reports,
     block_statements,
     calls_something,
@@ -496,7 +497,7 @@ def _answers_from_work(statement: cst.BaseStatement) -> bool:
         return False
     if only_reports(statement.body):
         return False
-    return any(isinstance(node, cst.Return) and node.value is not None for node in descendants(statement.body))
+    return answers_somewhere(statement.body)
 
 
 def _takes_the_event(function: FunctionInfo) -> bool:
