@@ -1681,6 +1681,68 @@ def test_a_branch_whose_alternative_only_reports_is_the_main_path(  # type: igno
     _assert_codes(app, capsys, expected)
 
 
+TELEGRAM_LOGIN = """
+import json
+import time
+import jwt
+
+
+def verify(data):
+    return data.get("hash") == "x"
+
+
+def auth(event, context):
+    if event.get("httpMethod") == "POST" and event.get("body"):
+        data = json.loads(event["body"])
+        if verify(data):
+            token = jwt.encode({{"id": data["id"], "exp": time.time() + 3600}}, "key", algorithm="HS256")
+            response = {{"statusCode": 200, "body": json.dumps({{"token": token}})}}
+            return response
+        else:
+            response = {{"statusCode": {refused}, "body": json.dumps({{"message": "Invalid login attempt."}})}}
+            return response
+{after}"""
+
+
+@pytest.mark.parametrize(
+    ("refused", "after", "expected"),
+    [
+        pytest.param(401, "", [], id="falls-off-the-end"),
+        pytest.param(401, "    return {'statusCode': 405, 'body': 'POST only'}\n", [], id="then-answers-an-error"),
+        pytest.param(401, "    return {'statusCode': 200, 'body': 'nothing to do'}\n", ["LIL001"], id="then-answers"),
+        pytest.param(200, "", ["LIL001"], id="refusal-answers-success"),
+    ],
+)
+def test_a_handler_answering_http_that_falls_off_its_end_answers_an_error(  # type: ignore[no-untyped-def]
+    refused: int, after: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """A login endpoint whose work sits in `if event.get("httpMethod") == "POST" and
+    event.get("body"):` with nothing after it (round 39, both reviewers "no"): falling off the end
+    of a handler answering HTTP answers `None`, which API Gateway turns into an error, so the `if`
+    is the way of every invocation that does anything; and inside it, the refusal built in a name
+    (`response = {"statusCode": 401, …}` then `return response`) is an error answer too. A success
+    answer after it, or as the refusal, is a way of its own."""
+    (tmp_path / "pyproject.toml").write_text('[tool.lambda-import-lint]\nhandlers = ["app.py:auth"]\n')
+    app = tmp_path / "app.py"
+    app.write_text(textwrap.dedent(TELEGRAM_LOGIN).format(refused=refused, after=after))
+    _assert_codes(app, capsys, expected)
+
+
+def test_falling_off_the_end_of_a_handler_answering_nothing_is_a_way_of_its_own(  # type: ignore[no-untyped-def]
+    tmp_path: Path, capsys
+) -> None:
+    """The control: a worker that returns a count, not an HTTP answer, skips its work for the
+    events failing its test; they are invocations of their own."""
+    _lint_every_handler(tmp_path)
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import json\nimport requests\n\n\ndef handler(event, context):\n"
+        "    body = json.loads(event['Records'][0]['body'])\n"
+        "    if 'msg' in body:\n        return requests.post('https://example.com', json=body).status_code\n"
+    )
+    _assert_codes(app, capsys, ["LIL001"])
+
+
 @pytest.mark.parametrize(
     ("setting", "test", "expected"),
     [

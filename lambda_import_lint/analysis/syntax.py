@@ -170,6 +170,7 @@ def only_reports(suite: cst.BaseSuite | Sequence[cst.BaseStatement]) -> bool:
     if not statements:
         return False
     reported = defaulted = False
+    errors: set[str] = set()  # names an HTTP error answer was built in (`response = {"statusCode": 401}`)
     for statement in statements:
         if not isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
             return False
@@ -177,13 +178,16 @@ def only_reports(suite: cst.BaseSuite | Sequence[cst.BaseStatement]) -> bool:
             if isinstance(small, (cst.Pass, cst.Raise)):
                 reported = reported or isinstance(small, cst.Raise)
                 continue
-            if isinstance(small, cst.Return) and small.value is not None and _http_error(small.value):
-                reported = True
+            if isinstance(small, cst.Return) and small.value is not None and (
+                _http_error(small.value) or isinstance(small.value, cst.Name) and small.value.value in errors
+            ):
+                reported = True  # (round 39: `response = {"statusCode": 401, …}` then `return response`)
                 continue
             if isinstance(small, cst.Return) and _bare_status(small.value):
                 continue  # `return 200`: an HTTP status alone, no answer anyone reads
             if isinstance(small, cst.Assign) and _sets_an_http_error(small):
                 reported = True  # `answer["statusCode"] = 400`, returned after the `if`
+                errors.update(target.target.value for target in small.targets if isinstance(target.target, cst.Name))
                 continue
             if isinstance(small, cst.Assign) and (_literal(small.value) or _message(small.value)):
                 # `recommendations = {}` after logging the error: a fallback; `body = "Bad Request:
@@ -392,16 +396,44 @@ def _message(value: cst.BaseExpression) -> bool:
     )
 
 
-def answers_then_only_reports(statement: cst.BaseStatement, following: Sequence[cst.BaseStatement]) -> bool:
+def answers_then_only_reports(
+    statement: cst.BaseStatement, following: Sequence[cst.BaseStatement], falls_off_in_error: bool = False
+) -> bool:
     """``if intent == "Recommend": return recommend(event)`` followed, to the end of its block,
     only by reports (``raise ValueError("unsupported")``, ``return {"statusCode": 400}``): the
     ``if``'s body is the only way to do anything, as good as the main path (round 7's Lex
     fulfilment handler, which supported one intent). Its body may also fall through to those
     reports (round 29: ``if method == "GET":`` holding three routes, then a 404), as long as it
-    answers somewhere."""
-    if not isinstance(statement, cst.If) or statement.orelse is not None or not only_reports(following):
+    answers somewhere. ``falls_off_in_error``: the block ends a function answering HTTP
+    (``answers_http``), where falling off its end answers ``None``, which API Gateway turns into
+    an error (502): nothing following is a report too (round 39: a login endpoint's ``if
+    event.get("httpMethod") == "POST" and event.get("body"):`` holding the whole work, then
+    nothing)."""
+    if not isinstance(statement, cst.If) or statement.orelse is not None:
+        return False
+    if not only_reports(following) and not (falls_off_in_error and not following):
         return False
     return returns_alone(statement) or answers_somewhere(statement.body)
+
+
+def answers_http(function: cst.FunctionDef) -> bool:
+    """Whether the function builds an HTTP answer for API Gateway: a ``{"statusCode": …}`` mapping
+    or an assignment to ``answer["statusCode"]``, outside nested functions and classes."""
+    pending: list[cst.CSTNode] = [function.body]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(node, cst.DictElement) and isinstance(node.key, cst.SimpleString) and (
+            node.key.raw_value == "statusCode"
+        ):
+            return True
+        if isinstance(node, cst.SubscriptElement) and isinstance(node.slice, cst.Index) and isinstance(
+            node.slice.value, cst.SimpleString
+        ) and node.slice.value.raw_value == "statusCode":
+            return True
+        pending.extend(node.children)
+    return False
 
 
 def answers_somewhere(suite: cst.BaseSuite) -> bool:

@@ -11,6 +11,7 @@ import libcst as cst
 
 from lambda_import_lint.analysis.syntax import (
     answers_alike,
+    answers_http,
     answers_somewhere,
     answers_then_only_reports,
     block_statements,
@@ -69,10 +70,14 @@ class StatementVisits(WalkerBase):
         if self.function is not None:
             run_end = 0  # where the run of `if …: return` statements noted last ends
             earlier_way = False  # an `if` before this statement answered from work of its own
+            # Falling off the end of a handler answering HTTP answers an error (`answers_http`).
+            falls_off_in_error = (
+                node is self.function.node.body and _takes_the_event(self.function) and answers_http(self.function.node)
+            )
             for index, statement in enumerate(node.body):
                 following = node.body[index + 1:]
                 if not earlier_way and (
-                    answers_then_only_reports(statement, following)
+                    answers_then_only_reports(statement, following, falls_off_in_error)
                     or works_then_only_acknowledges(statement, following)
                 ):
                     self.only_ways.add(id(statement))
