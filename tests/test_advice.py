@@ -1579,10 +1579,11 @@ def test_imports_of_one_package_that_go_together_say_so(tmp_path: Path, capsys) 
         "def handler(event, context):\n    return json.dumps(event['Records'])\n"
     )
     first, second = _check(app, capsys)
-    assert "removing it, with line 3's `boto3.dynamodb.conditions` (while that stays, `boto3` is still imported)" in str(
-        first["message"]
+    assert (
+        "removing it, once line 3's `boto3.dynamodb.conditions` is removed too (while it stays, `boto3` is still "
+        "imported), takes" in str(first["message"])
     )
-    assert "with line 2's `boto3` (while that stays" in str(second["message"])
+    assert "once line 2's `boto3` is removed too (while it stays" in str(second["message"])
     assert _flake8(app) == ["LIL002", "LIL002"]
     # Alone, an unused import says nothing of the kind.
     app.write_text(app.read_text().replace("from boto3.dynamodb.conditions import Attr, Key\n", ""))

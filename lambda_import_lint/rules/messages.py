@@ -8,7 +8,7 @@ import libcst as cst
 
 from lambda_import_lint.catalogue import HeavyModules
 from lambda_import_lint.analysis.records import FunctionInfo, ImportBinding
-from lambda_import_lint.judgement.assessment import ImportJudgement, catalogue_module, package_of
+from lambda_import_lint.judgement.assessment import ImportJudgement, Status, catalogue_module, package_of
 
 if TYPE_CHECKING:
     from lambda_import_lint.rules.base import RuleContext
@@ -91,16 +91,27 @@ NO_FIX_POSTPONE = (
 
 def going_with(judgement: ImportJudgement, context: RuleContext) -> str:
     """Names the other imports that must leave module scope too for this one's saving to be real
-    (``ImportJudgement.loaded_also_by``): ", with line 3's `boto3.dynamodb.conditions` (while that
-    stays, `boto3` is still imported),"; empty when there are none."""
+    (``ImportJudgement.loaded_also_by``), and what their own findings ask: ", once line 3's
+    `boto3.dynamodb.conditions` is removed too (while it stays, `boto3` is still imported),"; empty
+    when there are none. (Round 39's blind review read "removing it, with line 3's `jwt`" as removing
+    `jwt` too, which `verify_token` needs: line 3 was to move.)"""
     if not judgement.loaded_also_by:
         return ""
-    statements: dict[int, str] = {}  # line → the module its statement imports
+    statements: dict[int, tuple[str, str]] = {}  # line → the module its statement imports, what its fix does
     for other in context.assessment.judgements:
         if other.index in judgement.loaded_also_by:
             binding = other.binding
-            statements.setdefault(context.line_of(binding.statement, binding.top_statement), binding.module)
-    names = " and ".join(f"line {line}'s `{module}`" for line, module in sorted(statements.items()))
+            line = context.line_of(binding.statement, binding.top_statement)
+            statements.setdefault(line, (binding.module, _WHAT_ITS_FIX_DOES.get(other.status, "gone")))
+    names = " and ".join(f"line {line}'s `{module}` is {done}" for line, (module, done) in sorted(statements.items()))
     package = package_of(catalogue_module(judgement.binding, context.config.heavy), context.config.heavy)
-    those = "that stays" if len(statements) == 1 else "those stay"
-    return f", with {names} (while {those}, `{package}` is still imported),"
+    those = "it stays" if len(statements) == 1 else "they stay"
+    return f", once {names} too (while {those}, `{package}` is still imported),"
+
+
+# What the finding of an import that goes with another asks of it (``DEFERRED_BY_FIXES``).
+_WHAT_ITS_FIX_DOES = {
+    Status.DEFERRABLE: "moved",
+    Status.UNUSED: "removed",
+    Status.ANNOTATION_ONLY: "moved under `if TYPE_CHECKING:`",
+}
