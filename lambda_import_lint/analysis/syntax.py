@@ -418,21 +418,15 @@ def answers_then_only_reports(
 
 def answers_http(function: cst.FunctionDef) -> bool:
     """Whether the function builds an HTTP answer for API Gateway: a ``{"statusCode": …}`` mapping
-    or an assignment to ``answer["statusCode"]``, outside nested functions and classes."""
-    pending: list[cst.CSTNode] = [function.body]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            continue
-        if isinstance(node, cst.DictElement) and isinstance(node.key, cst.SimpleString) and (
-            node.key.raw_value == "statusCode"
-        ):
+    or an assignment to ``answer["statusCode"]``."""
+    for node in descendants(function.body):
+        key = (
+            node.key if isinstance(node, cst.DictElement)
+            else node.slice.value if isinstance(node, cst.SubscriptElement) and isinstance(node.slice, cst.Index)
+            else None
+        )
+        if isinstance(key, cst.SimpleString) and key.raw_value == "statusCode":
             return True
-        if isinstance(node, cst.SubscriptElement) and isinstance(node.slice, cst.Index) and isinstance(
-            node.slice.value, cst.SimpleString
-        ) and node.slice.value.raw_value == "statusCode":
-            return True
-        pending.extend(node.children)
     return False
 
 

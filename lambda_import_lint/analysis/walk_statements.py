@@ -70,12 +70,15 @@ class StatementVisits(WalkerBase):
         if self.function is not None:
             run_end = 0  # where the run of `if …: return` statements noted last ends
             earlier_way = False  # an `if` before this statement answered from work of its own
-            # Falling off the end of a handler answering HTTP answers an error (`answers_http`).
-            falls_off_in_error = (
-                node is self.function.node.body and _takes_the_event(self.function) and answers_http(self.function.node)
-            )
+            ends_a_handler = node is self.function.node.body and _takes_the_event(self.function)
             for index, statement in enumerate(node.body):
                 following = node.body[index + 1:]
+                # Falling off the end of a handler answering HTTP answers an error (`answers_http`;
+                # looked at only for a last `if` without `else`, where it may decide).
+                falls_off_in_error = (
+                    ends_a_handler and not following and isinstance(statement, cst.If) and statement.orelse is None
+                    and answers_http(self.function.node)
+                )
                 if not earlier_way and (
                     answers_then_only_reports(statement, following, falls_off_in_error)
                     or works_then_only_acknowledges(statement, following)
