@@ -445,14 +445,29 @@ def context_for(finding: Finding, result: RepoResult) -> str:
     return "\n\n".join(parts)
 
 
-def write_sample(results: list[RepoResult], size: int, seed: int, codes: list[str] | None, out: Path) -> int:
-    """Write ``size`` random findings (of ``codes``) with their code to ``out``; return how many."""
+def judged_places() -> set[tuple[str, str, int, str]]:
+    """(repository, path, line, code) of every finding of a sample that has a judgements file."""
+    from judged_gone import judged  # the same folder's script, which pairs samples with judgements
+
+    return {(repo, path, line, code) for _, _, repo, path, line, code, _ in judged(0)}
+
+
+def write_sample(
+    results: list[RepoResult], size: int, seed: int, codes: list[str] | None, out: Path, unjudged: bool = False
+) -> int:
+    """Write ``size`` random findings (of ``codes``; none judged before, with ``unjudged``) with their
+    code to ``out``; return how many."""
     by_repo = {r.repo: r for r in results}
+    seen = judged_places() if unjudged else set()
     pool = sorted(
-        (f for r in results for f in r.findings if codes is None or f.code in codes), key=Finding.key
+        (
+            f for r in results for f in r.findings
+            if (codes is None or f.code in codes) and (f.repo, f.path, f.line, f.code) not in seen
+        ),
+        key=Finding.key,
     )
     chosen = random.Random(seed).sample(pool, min(size, len(pool)))
-    scope = ", ".join(codes) if codes else "all codes"
+    scope = (", ".join(codes) if codes else "all codes") + (", none judged before" if unjudged else "")
     lines = [
         f"# Sample of {len(chosen)} findings (seed {seed}, {scope})",
         "",
@@ -492,6 +507,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--codes", default="", help="comma-separated codes the sample is drawn from (default all)")
     parser.add_argument("--out", type=Path, default=None, metavar="FILE.md", help="where the sample goes")
     parser.add_argument("--findings-json", type=Path, default=None, help="also write every finding as JSON")
+    parser.add_argument(
+        "--unjudged", action="store_true",
+        help="draw only findings that no judged sample holds (for corpora earlier rounds sampled)",
+    )
     args = parser.parse_args(argv)
     if args.sample and args.out is None:
         parser.error("--sample needs --out")
@@ -514,7 +533,7 @@ def main(argv: list[str] | None = None) -> int:
         args.findings_json.write_text(json.dumps(every, indent=1) + "\n", "utf-8")
     if args.sample:
         codes = [code.strip() for code in args.codes.split(",") if code.strip()] or None
-        written = write_sample(results, args.sample, args.seed, codes, args.out)
+        written = write_sample(results, args.sample, args.seed, codes, args.out, args.unjudged)
         print(f"\nsample: {written} findings -> {args.out}", file=sys.stderr)
     return 1 if missing else 0
 
