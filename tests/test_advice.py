@@ -1729,6 +1729,63 @@ def test_a_handler_answering_http_that_falls_off_its_end_answers_an_error(  # ty
     _assert_codes(app, capsys, expected)
 
 
+TWO_ROUTES = """
+import json
+import os
+import boto3
+
+_RESOURCE = None
+
+
+def _table():
+    global _RESOURCE
+    if _RESOURCE is None:
+        region = os.environ.get("AWS_REGION") or "us-east-1"
+        _RESOURCE = boto3.resource("dynamodb", region_name=region)
+    return _RESOURCE.Table("documents")
+
+
+def _post(event):
+    _table().put_item(Item=json.loads(event["body"]))
+    return {{"statusCode": 201, "body": "created"}}
+
+
+def _get(event):
+    {get_body}
+
+
+def lambda_handler(event, context):
+    method = event.get("httpMethod")
+    if method == "POST":
+        return _post(event)
+    if method == "GET":
+        return _get(event)
+    return {{"statusCode": 405, "body": "Method not allowed"}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("get_body", "expected"),
+    [
+        pytest.param(
+            'return {"statusCode": 200, "body": json.dumps(_table().get_item(Key={"id": "1"}))}', [], id="both-read"
+        ),
+        pytest.param('return {"statusCode": 200, "body": json.dumps(event["pathParameters"])}', ["LIL001"], id="one"),
+    ],
+)
+def test_two_returning_routes_then_an_error_are_the_only_ways(  # type: ignore[no-untyped-def]
+    get_body: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """`if method == "POST": return …` then `if method == "GET": return …` then a 405 (round 41, both
+    reviewers "no": both routes read one DynamoDB table, and only an unsupported method skipped
+    `boto3`): the two routes are the dispatch's only ways, as an `if … elif` of two arms then an
+    error is, so an import both use is on every working invocation's way; one only one uses is
+    still skipped by the other."""
+    app = tmp_path / "app.py"
+    app.write_text(textwrap.dedent(TWO_ROUTES).format(get_body=get_body))
+    _assert_codes(app, capsys, expected)
+
+
 def test_falling_off_the_end_of_a_handler_answering_nothing_is_a_way_of_its_own(  # type: ignore[no-untyped-def]
     tmp_path: Path, capsys
 ) -> None:

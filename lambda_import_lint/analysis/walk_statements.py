@@ -153,10 +153,12 @@ class StatementVisits(WalkerBase):
         """``if path.endswith("/search"): … return …`` then ``if "/document/" in path: … return …``:
         consecutive ``if`` statements that each end by returning are the ways of a dispatch as an
         ``if … elif`` chain is (round 14's blind review: three routes, then a 404), with what follows
-        them as one more way unless it only reports. How many statements the run holds (0: none)."""
+        them as one more way unless it only reports; two of them then a 405 are its only two ways, as
+        an ``if … elif`` of two arms then ``else: return 405`` is (round 41: a POST and a GET route
+        both reading one table). How many statements the run holds (0: none)."""
         run = [cst.ensure_type(statement, cst.If) for statement in itertools.takewhile(returns_alone, statements)]
         ways = len(run) + (0 if only_reports(statements[len(run):]) else 1)
-        if len(run) >= 2 and ways >= 3:
+        if len(run) >= 2 and (ways >= 3 or ways == len(run)):
             assert self.function is not None
             arms = [statement.body for statement in run if not is_side_way(statement.test, statement.body)]
             self.dispatches.append((self.function, tuple(arms), ways - (len(run) - len(arms))))
