@@ -158,9 +158,9 @@ class StatementVisits(WalkerBase):
         both reading one table). How many statements the run holds (0: none)."""
         run = [cst.ensure_type(statement, cst.If) for statement in itertools.takewhile(returns_alone, statements)]
         ways = len(run) + (0 if only_reports(statements[len(run):]) else 1)
-        if len(run) >= 2 and (ways >= 3 or ways == len(run)):
+        arms = [statement.body for statement in run if not is_side_way(statement.test, statement.body)]
+        if len(run) >= 2 and (ways >= 3 or len(arms) == ways == 2):  # (as `_note_dispatch` counts an `if … elif`)
             assert self.function is not None
-            arms = [statement.body for statement in run if not is_side_way(statement.test, statement.body)]
             self.dispatches.append((self.function, tuple(arms), ways - (len(run) - len(arms))))
         return len(run)
 
