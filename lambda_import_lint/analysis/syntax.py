@@ -343,12 +343,14 @@ def _http_error(value: cst.BaseExpression) -> bool:
         named = [arg.value for arg in value.args if arg.keyword is not None and arg.keyword.value in _STATUS_WORDS]
         return any(_error_status(status) for status in (*positional[:1], *named))
     return isinstance(value, cst.Dict) and any(
-        isinstance(element, cst.DictElement)
-        and isinstance(element.key, cst.SimpleString)
-        and element.key.raw_value == "statusCode"
-        and _error_status(element.value)
+        isinstance(element, cst.DictElement) and _is_status_code(element.key) and _error_status(element.value)
         for element in value.elements
     )
+
+
+def _is_status_code(key: cst.BaseExpression | None) -> bool:
+    """The key ``"statusCode"`` of an API Gateway answer, in a mapping or a subscript."""
+    return isinstance(key, cst.SimpleString) and key.raw_value == "statusCode"
 
 
 _STATUS_WORDS = frozenset({"status", "status_code", "statusCode", "code"})
@@ -375,8 +377,7 @@ def _sets_an_http_error(assign: cst.Assign) -> bool:
                 isinstance(target.target, cst.Subscript)
                 and len(target.target.slice) == 1
                 and isinstance(target.target.slice[0].slice, cst.Index)
-                and isinstance(target.target.slice[0].slice.value, cst.SimpleString)
-                and target.target.slice[0].slice.value.raw_value == "statusCode"
+                and _is_status_code(target.target.slice[0].slice.value)
             )
             for target in assign.targets
         )
@@ -425,7 +426,7 @@ def answers_http(function: cst.FunctionDef) -> bool:
             else node.slice.value if isinstance(node, cst.SubscriptElement) and isinstance(node.slice, cst.Index)
             else None
         )
-        if isinstance(key, cst.SimpleString) and key.raw_value == "statusCode":
+        if _is_status_code(key):
             return True
     return False
 
