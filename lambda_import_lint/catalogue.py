@@ -24,6 +24,15 @@ class Catalogue(NamedTuple):
     # What an entry loads in some releases or for some of the names imported from it, not all
     # (openai 0.x imports numpy, 1.x does not; a lazy package's names load different modules).
     may_load: dict[str, tuple[str, ...]]
+    # An entry's figure when an optional package it loads is not installed (`jwt` without
+    # `cryptography`), by that package: what a function whose requirements leave it out pays.
+    without: dict[str, dict[str, int]]
+    # Standard-library entries: loaded by heavy packages (the network stack boto3 and requests
+    # load), priced so that a module loading them again is not charged twice, never heavy by default.
+    stdlib: frozenset[str]
+    # Distributions (normalised names) whose installation, without extras, installs none of the
+    # optional packages `without` names: requirements listing only these leave those packages out.
+    installs_no_optional: frozenset[str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -40,14 +49,28 @@ def load_catalogue() -> Catalogue:
         name: tuple(map(str, entry["may_load"]))  # type: ignore[call-overload]
         for name, entry in modules.items() if "may_load" in entry
     }
-    return Catalogue(costs, loads, frozenset(raw["clients"]), patchers, patch_names, may_load)
+    without = {
+        name: {str(package): int(ms) for package, ms in entry["without"].items()}  # type: ignore[attr-defined]
+        for name, entry in modules.items() if "without" in entry
+    }
+    stdlib = frozenset(name for name, entry in modules.items() if entry.get("stdlib"))
+    return Catalogue(
+        costs, loads, frozenset(raw["clients"]), patchers, patch_names, may_load, without, stdlib,
+        frozenset(raw["installs_no_optional"]),
+    )
 
 
 DEFAULT_HEAVY_PATTERNS: tuple[str, ...] = ("langchain*",)
 
 
 def default_heavy_modules() -> tuple[str, ...]:
-    return tuple(load_catalogue().costs_ms) + DEFAULT_HEAVY_PATTERNS
+    catalogue = load_catalogue()
+    return tuple(name for name in catalogue.costs_ms if name not in catalogue.stdlib) + DEFAULT_HEAVY_PATTERNS
+
+
+def optional_packages() -> frozenset[str]:
+    """The optional packages some entry's figure depends on (`cryptography` for `jwt`)."""
+    return frozenset(package for figures in load_catalogue().without.values() for package in figures)
 
 
 def dotted_prefixes(module: str) -> Iterable[str]:
@@ -102,12 +125,27 @@ class HeavyModules(NamedTuple):
 
     patterns: tuple[str, ...]
     light: tuple[str, ...] = ()
+    # Optional packages the checked module's function does not install (its requirements leave
+    # them out): entries that would load them cost their `without` figure and do not load them.
+    absent: frozenset[str] = frozenset()
 
     def is_heavy(self, module: str) -> bool:
         return _is_heavy(self, module)
 
     def cost_ms(self, module: str) -> int | None:
-        return load_catalogue().costs_ms.get(self.entry(module))
+        catalogue = load_catalogue()
+        entry = self.entry(module)
+        cost = catalogue.costs_ms.get(entry)
+        if cost is not None and self.absent:
+            figures = catalogue.without.get(entry, {})
+            cost = min([cost, *(ms for package, ms in figures.items() if package in self.absent)])
+        return cost
+
+    def priced_by_what_is_installed(self, module: str) -> bool:
+        """Whether what importing ``module`` costs depends on an optional package being installed
+        (its entry, or one it loads, has a `without` figure)."""
+        without = load_catalogue().without
+        return any(name in without for name in (self.entry(module), *self.loaded_by(module)))
 
     def may_load(self, module: str) -> frozenset[str]:
         """What importing ``module`` loads in some releases or for some names only (the catalogue's
@@ -131,14 +169,15 @@ class HeavyModules(NamedTuple):
         return frozenset({self.entry(module), *self.loaded_by(module)})
 
     def loaded_by(self, module: str) -> frozenset[str]:
-        """Every package importing ``module`` loads, by the catalogue (transitively)."""
+        """Every package importing ``module`` loads, by the catalogue (transitively), less the
+        optional packages the function does not install."""
         loads = load_catalogue().loads
         seen: set[str] = set()
         pending = [prefix for prefix in dotted_prefixes(module) if prefix in loads]
         while pending:
             name = pending.pop()
             for loaded in loads.get(name, ()):
-                if loaded not in seen:
+                if loaded not in seen and loaded.split(".")[0] not in self.absent:
                     seen.add(loaded)
                     pending.append(loaded)
         return frozenset(seen)

@@ -327,7 +327,7 @@ def _tasks(
         declared = declarations.for_file(name)
         return Task(
             name, declared.functions, source, declared.warm, declared.rare, declared.busy, declared.roomy,
-            declared.layer_roots, declared.layer, declared.undeployed,
+            declared.layer_roots, declared.layer, declared.undeployed, declared.packaged_elsewhere,
         )
 
     tasks: list[Task] = []

@@ -362,6 +362,7 @@ class Cache(Store):
             task.layer_roots,
             task.layer,
             task.undeployed,
+            task.packaged_elsewhere,
         )
         digest.update(repr(declared).encode())
         digest.update(source)

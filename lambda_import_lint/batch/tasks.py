@@ -24,6 +24,7 @@ class Task(NamedTuple):
     layer_roots: tuple[LayerRoot, ...] = ()  # the folders of its handlers' layers (imports resolve there)
     layer: str = ""  # the declared layer the file belongs to (checked as shared code)
     undeployed: bool = False  # nothing declares it, but folders beside its own hold declared handlers
+    packaged_elsewhere: bool = False  # a declaration gives it a layer or a container image
 
     def read(self) -> bytes | SourceError:
         """The file's bytes (stdin's, when given), or why there are none."""
@@ -37,6 +38,7 @@ class Task(NamedTuple):
         return Request(
             self.path, config, self.declared, self.warm, codes, rare=self.rare, busy=self.busy,
             roomy=self.roomy, layer_roots=self.layer_roots, layer=self.layer, undeployed=self.undeployed,
+            packaged_elsewhere=self.packaged_elsewhere,
         )
 
 

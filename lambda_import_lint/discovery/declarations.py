@@ -61,6 +61,14 @@ class HandlerDeclaration(NamedTuple):
         """INIT runs before traffic (SnapStart snapshot, provisioned concurrency): deferral inverts."""
         return bool(self.snapstart or self.provisioned_concurrency)
 
+    @property
+    def packaged_elsewhere(self) -> bool:
+        """Its packages may come from outside its requirements file: a layer, or the installs of
+        the container image a Dockerfile builds."""
+        name = Path(self.source).name
+        image = name == "Dockerfile" or name.startswith("Dockerfile.") or name.endswith(".Dockerfile")
+        return bool(self.layers) or image
+
     def matches_module(self, real_file: str) -> bool:
         """Whether a file (its real path) is this declaration's dotted module."""
         if self.module is None:
@@ -146,6 +154,9 @@ class Declared(NamedTuple):
     # next to the deployed `lambda/gizmo/`): an undeployed sibling, whose handler-shaped
     # functions are not handlers.
     undeployed: bool = False
+    # Some declaration of its handlers takes packages from elsewhere than a requirements file (a
+    # layer, a container image): what the function installs is not read from its requirements.
+    packaged_elsewhere: bool = False
 
 
 _NOTHING_DECLARED = Declared()
@@ -244,7 +255,8 @@ class Declarations:
             function for function in functions
             if all((d.memory_mb or 0) >= FULL_VCPU_MB for d in matching if d.function == function)
         )
-        return Declared(functions, warm, rare, busy, roomy, roots)
+        packaged_elsewhere = any(d.packaged_elsewhere for d in matching)
+        return Declared(functions, warm, rare, busy, roomy, roots, packaged_elsewhere=packaged_elsewhere)
 
     def _undeployed_sibling(self, file: str) -> bool:
         """Whether nothing declares ``file`` while two folders or more beside its own hold declared

@@ -11,7 +11,7 @@ import contextlib
 import functools
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, Mapping
 
 from lambda_import_lint.analysis.prefilter import could_matter
 from lambda_import_lint.discovery.files import is_library_file
@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     import libcst as cst
 
     from lambda_import_lint.analysis.external_references import Reference
+    from lambda_import_lint.analysis.local_modules import HeavyLink
     from lambda_import_lint.analysis.records import FunctionInfo, ModuleFacts
+    from lambda_import_lint.catalogue import HeavyModules
     from lambda_import_lint.config import Config
     from lambda_import_lint.judgement.assessment import Assessment
 
@@ -227,7 +229,7 @@ def _analyse_module(
     judge = functools.partial(
         assess,
         facts,
-        config.heavy,
+        _heavy_here(facts, chains, request, library),
         handlers,
         # A layer's modules are shared code, but nothing proves that some invocations of the
         # functions using them skip an import there (blind reviews: 1 of 10 such LIL001 worth it,
@@ -274,6 +276,24 @@ def _analyse_module(
         findings = [replace(finding, message=f"{finding.message} (layer `{request.layer}`)") for finding in findings]
     result = FileResult(path, tuple(findings), handlers=handler_names, parsed=True)
     return Analysis(module, facts, result, handler_names, assessment)
+
+
+def _heavy_here(facts: ModuleFacts, chains: Mapping[int, HeavyLink], request: Request, library: bool) -> HeavyModules:
+    """The heavy modules as this module's function installs them: the optional packages its
+    requirements leave out make the imports that would load them cheaper (``analysis.requirements``).
+    Read only where some import's figure depends on them; not for shared code, whose functions'
+    requirements are theirs, nor where a layer or a container image may install anything."""
+    heavy = request.config.heavy
+    if library or request.packaged_elsewhere:
+        return heavy
+    modules = [binding.module for binding in facts.imports] + [
+        name for link in chains.values() for name in (*link.names[-1:], *link.loads)
+    ]
+    if not any(heavy.priced_by_what_is_installed(module) for module in modules):
+        return heavy
+    from lambda_import_lint.analysis.requirements import packages_left_out
+
+    return heavy._replace(absent=packages_left_out(request.path, request.config.project_folder))
 
 
 def _references(

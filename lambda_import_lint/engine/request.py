@@ -26,6 +26,7 @@ class Request(NamedTuple):  # (not a dataclass: built on the start-up path, see 
     layer_roots: tuple[LayerRoot, ...] = ()  # where imports resolve after the file's folder: its layers'
     layer: str = ""  # the declared layer the file belongs to: shared code, checked as `library-paths` are
     undeployed: bool = False  # nothing declares it, but folders beside its own hold declared handlers
+    packaged_elsewhere: bool = False  # a declaration gives it a layer or a container image
 
     @classmethod
     def declared_as(
@@ -35,7 +36,7 @@ class Request(NamedTuple):  # (not a dataclass: built on the start-up path, see 
         return cls(
             path, config, declared.functions, declared.warm, codes, noqa, rare=declared.rare, busy=declared.busy,
             roomy=declared.roomy, layer_roots=declared.layer_roots, layer=declared.layer,
-            undeployed=declared.undeployed,
+            undeployed=declared.undeployed, packaged_elsewhere=declared.packaged_elsewhere,
         )
 
     def selected_codes(self) -> frozenset[str]:

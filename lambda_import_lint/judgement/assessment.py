@@ -133,6 +133,9 @@ class Assessment:
     # Module-scope imports of a layer's modules, and the heavy modules each loads at module scope
     # (directly or through other modules): paid in the handler's INIT, which `report` counts.
     layer_loads: tuple[LayerLoad, ...] = ()
+    # The figures judged with: the catalogue's, less the optional packages the module's function
+    # does not install (`HeavyModules.absent`); the messages and the cost report price by them.
+    heavy: HeavyModules | None = None
 
     def with_status(self, status: Status) -> Iterable[ImportJudgement]:
         return (judgement for judgement in self.judgements if judgement.status is status)
@@ -451,7 +454,7 @@ def assess(
         client for client in reported if client.every_invocation or client.per_item or report_unproven
     )
     clients = reported if awaited and not rarely_invoked and not clients_marginal else ()
-    return Assessment(tuple(judgements), clients, warm_handlers, all_warm, layer_loads)
+    return Assessment(tuple(judgements), clients, warm_handlers, all_warm, layer_loads, heavy)
 
 
 # AWS SDK sessions: building one loads no service model and opens no connection (~5 ms with a
@@ -733,6 +736,9 @@ def _with_local_chains(
         others = loaded_here.union(*(packages for other, packages in loaded_locally.items() if other != index))
         if leaf in reported_leaves or package_of(leaf, heavy) in others:
             continue
+        saving = _not_loaded_ms(leaf, others, heavy)
+        if saving is not None and saving < NOT_WORTH_MS:
+            continue  # (jwt without cryptography beside a boto3 that stays: ~10 ms)
         reported_leaves.add(leaf)
         result[index] = dataclasses.replace(judgements[index], local_chain=link)
     return result

@@ -184,10 +184,12 @@ class Prices:
 
     def __init__(
         self, config: Config, interpreter: Interpreter | None, runs: int, cache: bool, path: str,
-        layer_roots: tuple[LayerRoot, ...] = (),
+        layer_roots: tuple[LayerRoot, ...] = (), heavy: HeavyModules | None = None,
     ) -> None:
         self.config, self.interpreter, self.runs, self.cache, self.path = config, interpreter, runs, cache, path
         self.layer_roots = layer_roots
+        # The catalogue's figures as the module's function installs its packages (`Assessment.heavy`).
+        self.heavy = heavy if heavy is not None else config.heavy
         self._local: dict[str, bool] = {}
         # The same statements are priced several times per module (now, after each kind of fix,
         # per handler): measured once per run of this file, even with --no-cache.
@@ -223,7 +225,7 @@ class Prices:
         figure includes numpy's), in the order given."""
         from lambda_import_lint.judgement.assessment import package_of
 
-        heavy: HeavyModules = self.config.heavy
+        heavy = self.heavy
         modules = [_catalogued(name, heavy) for name in targets]
         packages = [package_of(module, heavy) for module in modules]
         priced = {p for p in packages if heavy.cost_ms(p) is not None}
@@ -293,7 +295,8 @@ def handler_costs(
     if not analysis.handlers:
         return []
     safe, unsafe, failure = _fixed(source, full, analysis)
-    prices = Prices(config, interpreter, runs, cache, path, request.layer_roots)
+    assert analysis.assessment is not None
+    prices = Prices(config, interpreter, runs, cache, path, request.layer_roots, analysis.assessment.heavy)
     rows = []
     for function in analysis.handlers:
         declared = (memory or {}).get(function)
@@ -356,7 +359,7 @@ def _row(
     after_unsafe = _cold_start(unsafe, function)
     still_safe = {target(b) for b in after_safe}
     still_unsafe = {target(b) for b in after_unsafe}
-    layered = _through_layers(analysis, prices.config.heavy)
+    layered = _through_layers(analysis, prices.heavy)
     extra = [module for module, _, _ in layered]
     timings = prices.each(now, extra)
     judgements = {id(j.binding): j for j in analysis.assessment.judgements}

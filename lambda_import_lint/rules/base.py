@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 
     from lambda_import_lint.analysis.external_references import Reference
     from lambda_import_lint.analysis.records import FunctionInfo, ModuleFacts
+    from lambda_import_lint.catalogue import HeavyModules
     from lambda_import_lint.config import Config
     from lambda_import_lint.judgement.assessment import Assessment
 
@@ -117,6 +118,11 @@ class RuleContext:
     outside_references: Mapping[int, tuple[Reference, ...]] = field(default_factory=dict)
     _line_offsets: dict[cst.BaseStatement, int] | None = None
     _positions: dict[cst.BaseStatement, Mapping[cst.CSTNode, CodeRange]] = field(default_factory=dict)
+
+    @property
+    def heavy(self) -> HeavyModules:
+        """The heavy modules and their figures as the judgement used them (`Assessment.heavy`)."""
+        return self.assessment.heavy or self.config.heavy
 
     def finding(
         self,

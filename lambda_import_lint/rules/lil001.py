@@ -36,7 +36,7 @@ def check(context: RuleContext) -> Iterator[Finding]:
 
 
 def _candidates(context: RuleContext) -> Iterator[Candidate]:
-    heavy = context.config.heavy
+    heavy = context.heavy
     reported_guards: set[tuple[object, str]] = set()
     for judgement in context.assessment.with_status(Status.DEFERRABLE):
         binding = judgement.binding

@@ -28,7 +28,7 @@ def check(context: RuleContext) -> Iterator[Finding]:
 
 
 def _candidates(context: RuleContext) -> Iterator[Candidate]:
-    heavy = context.config.heavy
+    heavy = context.heavy
     for judgement in context.assessment.with_status(Status.UNUSED):
         binding = judgement.binding
         message = (

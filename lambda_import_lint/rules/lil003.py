@@ -21,7 +21,7 @@ def check(context: RuleContext) -> Iterator[Finding]:
 
 
 def _candidates(context: RuleContext) -> Iterator[Candidate]:
-    heavy = context.config.heavy
+    heavy = context.heavy
     for judgement in context.assessment.with_status(Status.ANNOTATION_ONLY):
         binding = judgement.binding
         evaluated = any(use.runtime for use in judgement.uses)

@@ -22,7 +22,7 @@ CODE = "LIL004"
 def check(context: RuleContext) -> Iterator[Finding]:
     if context.assessment.all_handlers_warm:
         return  # INIT is free for these handlers
-    heavy = context.config.heavy
+    heavy = context.heavy
     importer = PurePath(context.path).stem
     folder = os.path.dirname(os.path.realpath(context.path))
     for judgement in context.assessment.judgements:

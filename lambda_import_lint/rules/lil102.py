@@ -24,7 +24,7 @@ def check(context: RuleContext) -> Iterator[Finding]:
     for warm_handler in sorted(warm, key=lambda function: function.qualname):
         for function in reachable_functions(facts, warm_handler):
             reach.setdefault(function, warm_handler.qualname)
-    heavy = context.config.heavy
+    heavy = context.heavy
     for index, local in enumerate(facts.function_imports):
         binding = local.binding
         handler = reach.get(local.function)

@@ -104,7 +104,7 @@ def going_with(judgement: ImportJudgement, context: RuleContext) -> str:
             line = context.line_of(binding.statement, binding.top_statement)
             statements.setdefault(line, (binding.module, _WHAT_ITS_FIX_DOES.get(other.status, "gone")))
     names = " and ".join(f"line {line}'s `{module}` is {done}" for line, (module, done) in sorted(statements.items()))
-    package = package_of(catalogue_module(judgement.binding, context.config.heavy), context.config.heavy)
+    package = package_of(catalogue_module(judgement.binding, context.heavy), context.heavy)
     those = "it stays" if len(statements) == 1 else "they stay"
     return f", once {names} too (while {those}, `{package}` is still imported),"
 
