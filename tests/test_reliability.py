@@ -98,6 +98,20 @@ def test_very_large_file_that_cannot_matter_is_cheap(tmp_path: Path, capsys) -> 
     assert time.monotonic() - started < 30
 
 
+def test_a_long_commented_out_line_does_not_make_the_handler_scan_backtrack(tmp_path: Path) -> None:
+    """Round 42: a scratch file whose whole code sat on one commented-out line (`def f(  # noqa`
+    then 60 more `#`s, and no `event`) kept the byte-level handler scan busy for 14 minutes: its
+    comment group could end inside a comment, which backtracks exponentially. With 60 `#`s that
+    is never; the scan is a few milliseconds. A subprocess, so a regression fails instead of hanging."""
+    hashes = "  ".join(f"# note {i}" for i in range(60))
+    (tmp_path / "scratch.py").write_text(f"x = (\n    1,  # def handler_for(  {hashes} self)\n)\n")
+    completed = subprocess.run(
+        [sys.executable, "-m", "lambda_import_lint", "check", "--no-cache", str(tmp_path / "scratch.py")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+
+
 @pytest.mark.corpus
 def test_very_large_handler_module(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     rows = "".join(f'    {{"id": {i}, "name": "item-{i}"}},\n' for i in range(160_000))
