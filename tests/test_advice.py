@@ -1833,6 +1833,40 @@ def test_a_branch_on_the_deployments_configuration_is_taken_by_every_invocation_
 
 
 @pytest.mark.parametrize(
+    ("bound", "test", "expected"),
+    [
+        pytest.param("os.path.join(os.path.dirname(__file__), 'openapi.yaml')", "os.path.exists(spec_path)", [],
+                     id="a-file-next-to-the-module"),
+        pytest.param("Path(__file__).parent / 'openapi.yaml'", "spec_path.is_file()", [], id="pathlib"),
+        pytest.param("'openapi.yaml'", "os.path.isfile(spec_path)", [], id="relative-to-the-task-root"),
+        pytest.param("'/opt/specs/openapi.yaml'", "os.path.exists(spec_path)", [], id="in-a-layer"),
+        pytest.param("'/tmp/openapi.yaml'", "os.path.exists(spec_path)", ["LIL001"], id="a-cache-in-tmp"),
+        pytest.param("os.path.join(os.path.dirname(__file__), event['pathParameters']['name'])",
+                     "os.path.exists(spec_path)", ["LIL001"], id="a-file-the-request-names"),
+    ],
+)
+def test_whether_a_file_of_the_package_exists_is_the_same_for_every_invocation(  # type: ignore[no-untyped-def]
+    bound: str, test: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """Round 42 #3 (both reviewers "no"): a docs endpoint loads `openapi.yaml` with `yaml` when the
+    file sits next to the module, else answers a placeholder spec; the build always copies the file
+    there. Whether a file of the deployment package exists is the same for every invocation, like
+    a setting read from the environment: no invocation is shown to skip `yaml`. A file in `/tmp`
+    (a cache filled once per environment) or one the request names still makes a branch."""
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import json\nimport os\nfrom pathlib import Path\n\nimport yaml\n\n\ndef load_spec(event):\n"
+        f"    spec_path = {bound}\n    if {test}:\n        with open(spec_path) as f:\n"
+        "            return yaml.safe_load(f)\n"
+        "    return {'openapi': '3.0.0', 'info': {'title': 'missing', 'version': '0'}, 'paths': {}}\n\n\n"
+        "def lambda_handler(event, context):\n    spec = load_spec(event)\n"
+        "    spec['servers'] = [{'url': event['headers'].get('Host', '')}]\n"
+        "    return {'statusCode': 200, 'body': json.dumps(spec)}\n"
+    )
+    _assert_codes(app, capsys, expected)
+
+
+@pytest.mark.parametrize(
     ("first", "then", "expected"),
     [
         pytest.param("body['type'] == 'url_verification'", "    else:\n", [], id="slack-url-verification"),

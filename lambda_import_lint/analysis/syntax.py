@@ -819,3 +819,69 @@ def names_in(node: cst.CSTNode) -> set[str]:
             continue
         found |= names_in(child)
     return found
+
+
+# Whether a file of the deployment package exists: the same answer for every invocation of one
+# deployment, as a setting read from the environment is (round 42: `if os.path.exists(openapi_path):
+# return yaml.safe_load(…)` with `openapi_path` next to `__file__`, the build always copying the
+# file there). Not `/tmp`, `/mnt` or anything else writable: a cache filled once per execution
+# environment (`if not os.path.exists("/tmp/model")`) is the cold start's path, not a setting.
+_EXISTENCE_TESTS = frozenset({"os.path.exists", "os.path.isfile", "os.path.isdir", "path.exists", "path.isfile",
+                              "path.isdir", "exists", "isfile", "isdir"})
+_PATH_METHODS = frozenset({"exists", "is_file", "is_dir"})
+_PATH_BUILDERS = frozenset({"os.path.join", "os.path.dirname", "os.path.abspath", "os.path.realpath",
+                            "os.path.normpath", "path.join", "path.dirname", "path.abspath", "path.realpath",
+                            "Path", "pathlib.Path", "PurePath", "join", "dirname", "abspath", "realpath"})
+_PACKAGE_ROOTS = ("/var/task", "/opt/")
+
+
+def tests_a_packaged_file(test: cst.BaseExpression, function: cst.FunctionDef | None) -> bool:
+    """``os.path.exists(P)``, ``os.path.isfile(P)``, ``Path(P).exists()``… where ``P`` names a file
+    of the deployment package: built from ``__file__``, a relative path or one under the task root
+    or ``/opt``, with ``os.path``/``pathlib`` only, directly or through a name the function binds
+    once to such a path."""
+    if not isinstance(test, cst.Call):
+        return False
+    func = test.func
+    if isinstance(func, cst.Attribute) and func.attr.value in _PATH_METHODS and not test.args:
+        return _packaged_path(func.value, function, 0)
+    name = dotted_name(func)
+    return name in _EXISTENCE_TESTS and len(test.args) == 1 and _packaged_path(test.args[0].value, function, 0)
+
+
+def _packaged_path(value: cst.BaseExpression, function: cst.FunctionDef | None, depth: int) -> bool:
+    if depth > 8:
+        return False
+    if isinstance(value, cst.Name):
+        if value.value == "__file__":
+            return True
+        bound = _bound_once(value.value, function)
+        return bound is not None and _packaged_path(bound, function, depth + 1)
+    if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
+        text = value.evaluated_value if isinstance(value, cst.SimpleString) else None
+        if not isinstance(text, str):
+            return False
+        return not text.startswith("/") or text.startswith(_PACKAGE_ROOTS)
+    if isinstance(value, cst.Attribute) and value.attr.value == "parent":
+        return _packaged_path(value.value, function, depth + 1)
+    if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Divide):
+        return _packaged_path(value.left, function, depth + 1) and _packaged_path(value.right, function, depth + 1)
+    if isinstance(value, cst.Call) and dotted_name(value.func) in _PATH_BUILDERS and value.args:
+        return all(_packaged_path(argument.value, function, depth + 1) for argument in value.args)
+    return False
+
+
+def _bound_once(name: str, function: cst.FunctionDef | None) -> cst.BaseExpression | None:
+    """What ``function`` assigns to ``name``, when it assigns it once and only by ``name = …``."""
+    if function is None:
+        return None
+    found: list[cst.BaseExpression] = []
+    for node in descendants(function.body):
+        if isinstance(node, cst.Assign):
+            if any(isinstance(target.target, cst.Name) and target.target.value == name for target in node.targets):
+                found.append(node.value)
+        elif isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.For, cst.NamedExpr)):
+            target = node.target
+            if isinstance(target, cst.Name) and target.value == name:
+                return None
+    return found[0] if len(found) == 1 else None

@@ -31,6 +31,7 @@ from lambda_import_lint.analysis.syntax import (
     picks_one_item,
     reads_environment,
     returns_alone,
+    tests_a_packaged_file,
     works_then_only_acknowledges,
 )
 from lambda_import_lint.analysis.records import FunctionInfo
@@ -281,7 +282,7 @@ class StatementVisits(WalkerBase):
                 self.walk(node.body)
             else:
                 body_branch = len(self.branches)
-                self.walk_branch(node.body, _constant_test(node.test, True))
+                self.walk_branch(node.body, self._constant_test(node.test, True))
                 # (Not for the last `elif` and its `else`: the earlier tests decide whether either runs.)
                 if isinstance(node.orelse, cst.Else) and not else_taken and id(node) not in self.elifs:
                     self.alternatives.append((body_branch, len(self.branches)))
@@ -290,7 +291,7 @@ class StatementVisits(WalkerBase):
         if isinstance(node.orelse, cst.Else) and else_taken:
             self.walk(node.orelse.body)
         elif isinstance(node.orelse, cst.Else):
-            self.walk_branch(node.orelse.body, _constant_test(node.test, False))
+            self.walk_branch(node.orelse.body, self._constant_test(node.test, False))
         elif node.orelse is not None and (handshake or side):
             self.walk(node.orelse)  # as if the `elif` were the statement: the handshake is no way
         elif node.orelse is not None and self.function is not None and only_reports(node.body):
@@ -303,6 +304,9 @@ class StatementVisits(WalkerBase):
             self.walk_conditionally(node.orelse)  # `elif`: its own test, then its body as a branch
         self.type_checking, self.main_block = saved
         return False
+
+    def _constant_test(self, test: cst.BaseExpression, taken_when: bool) -> tuple[str, bool] | None:
+        return _constant_test(test, taken_when, self.function.node if self.function is not None else None)
 
     def _fills_a_module_cache(self, node: cst.If) -> bool:
         """``if name not in _clients:`` whose body stores into ``_clients[...]``, a module-level
@@ -453,15 +457,18 @@ class StatementVisits(WalkerBase):
 ENVIRONMENT = "os.environ"
 
 
-def _constant_test(test: cst.BaseExpression, taken_when: bool) -> tuple[str, bool] | None:
+def _constant_test(
+    test: cst.BaseExpression, taken_when: bool, function: cst.FunctionDef | None = None
+) -> tuple[str, bool] | None:
     """``if NAME:`` / ``if not NAME:``: the name and the truth it must have for this side to run
     (folded later if the name turns out to be a module-level constant or setting);
-    ``if os.environ.get("URL"):``: ``ENVIRONMENT``."""
+    ``if os.environ.get("URL"):``, and a test of whether a file of the deployment package exists
+    (``syntax.tests_a_packaged_file``): ``ENVIRONMENT``, the deployment's configuration."""
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        return _constant_test(test.expression, not taken_when)
+        return _constant_test(test.expression, not taken_when, function)
     if isinstance(test, cst.Name):
         return test.value, taken_when
-    if reads_environment(test):
+    if reads_environment(test) or tests_a_packaged_file(test, function):
         return ENVIRONMENT, taken_when
     return None
 
