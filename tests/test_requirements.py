@@ -116,7 +116,15 @@ def _messages(path: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("requirements", ["boto3\nPyJWT==2.8.0\n", "boto3==1.34.0  # the SDK\npyjwt>=2\n", ""])
+@pytest.mark.parametrize(
+    "requirements",
+    [
+        "boto3\nPyJWT==2.8.0\n",
+        "boto3==1.34.0  # the SDK\npyjwt>=2\n",
+        "boto3\npyjwt\nbcrypt\n",  # round 43 #1, #2: bcrypt installs nothing else
+        "",
+    ],
+)
 def test_pyjwt_without_cryptography_beside_a_staying_boto3_saves_nothing_worth_a_move(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], requirements: str
 ) -> None:
@@ -296,4 +304,7 @@ def test_an_include_outside_the_project_or_through_a_symlink_proves_nothing(tmp_
 def test_the_distributions_known_to_leave_cryptography_out_do_not_name_it() -> None:
     known = load_catalogue().installs_no_optional
     assert "pyjwt" in known and "boto3" in known
-    assert not known & {"cryptography", "google-auth", "firebase-admin", "moto", "pyopenssl", "paramiko", "msal"}
+    assert not known & {
+        "cryptography", "google-auth", "firebase-admin", "moto", "pyopenssl", "paramiko", "msal", "mcp", "supabase",
+        "sendgrid",
+    }
