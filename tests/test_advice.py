@@ -1867,6 +1867,32 @@ def test_whether_a_file_of_the_package_exists_is_the_same_for_every_invocation( 
 
 
 @pytest.mark.parametrize(
+    ("function", "expected"),
+    [
+        ("def f():\n    p = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'a.yaml')\n    os.path.isfile(p)\n",
+         True),
+        ("def f():\n    Path('/var/task/model.bin').exists()\n", True),
+        ("def f(p):\n    os.path.exists(p)\n", False),  # the caller's path
+        ("def f():\n    p = 'a.yaml'\n    p = os.environ['SPEC']\n    os.path.exists(p)\n", False),  # bound twice
+        ("def f(items):\n    for p in items:\n        pass\n    p = 'a.yaml'\n    os.path.exists(p)\n", False),
+        ("def f():\n    p, q = 'a.yaml', 'b'\n    os.path.exists(p)\n", False),  # unpacking
+        ("def f():\n    os.path.exists(f'{__file__}.yaml')\n", False),  # f-strings are not read
+        ("def f():\n    exists('users')\n", False),  # a function of the module's own, not `os.path`
+        ("def f():\n    os.path.exists('/mnt/efs/model.bin')\n", False),  # a file system that changes
+    ],
+)
+def test_which_tests_ask_whether_a_file_of_the_package_exists(function: str, expected: bool) -> None:
+    import libcst as cst
+
+    from lambda_import_lint.analysis.syntax import tests_a_packaged_file
+
+    node = cst.ensure_type(cst.parse_module(function).body[0], cst.FunctionDef)
+    last = cst.ensure_type(cst.ensure_type(node.body, cst.IndentedBlock).body[-1], cst.SimpleStatementLine)
+    test = cst.ensure_type(last.body[0], cst.Expr).value
+    assert tests_a_packaged_file(test, node) is expected
+
+
+@pytest.mark.parametrize(
     ("first", "then", "expected"),
     [
         pytest.param("body['type'] == 'url_verification'", "    else:\n", [], id="slack-url-verification"),

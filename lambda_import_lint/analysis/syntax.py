@@ -827,11 +827,11 @@ def names_in(node: cst.CSTNode) -> set[str]:
 # file there). Not `/tmp`, `/mnt` or anything else writable: a cache filled once per execution
 # environment (`if not os.path.exists("/tmp/model")`) is the cold start's path, not a setting.
 _EXISTENCE_TESTS = frozenset({"os.path.exists", "os.path.isfile", "os.path.isdir", "path.exists", "path.isfile",
-                              "path.isdir", "exists", "isfile", "isdir"})
+                              "path.isdir"})
 _PATH_METHODS = frozenset({"exists", "is_file", "is_dir"})
 _PATH_BUILDERS = frozenset({"os.path.join", "os.path.dirname", "os.path.abspath", "os.path.realpath",
                             "os.path.normpath", "path.join", "path.dirname", "path.abspath", "path.realpath",
-                            "Path", "pathlib.Path", "PurePath", "join", "dirname", "abspath", "realpath"})
+                            "Path", "pathlib.Path", "PurePath"})
 _PACKAGE_ROOTS = ("/var/task", "/opt/")
 
 
@@ -872,16 +872,27 @@ def _packaged_path(value: cst.BaseExpression, function: cst.FunctionDef | None, 
 
 
 def _bound_once(name: str, function: cst.FunctionDef | None) -> cst.BaseExpression | None:
-    """What ``function`` assigns to ``name``, when it assigns it once and only by ``name = …``."""
-    if function is None:
+    """What ``function`` assigns to ``name``, when it assigns it once and only by ``name = …`` (not
+    a parameter, nor bound any other way: unpacking, ``for``, ``with … as``, ``:=``, ``+=``)."""
+    if function is None or name in {param.name.value for param in _parameters(function)}:
         return None
     found: list[cst.BaseExpression] = []
     for node in descendants(function.body):
         if isinstance(node, cst.Assign):
-            if any(isinstance(target.target, cst.Name) and target.target.value == name for target in node.targets):
-                found.append(node.value)
-        elif isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.For, cst.NamedExpr)):
-            target = node.target
-            if isinstance(target, cst.Name) and target.value == name:
+            for target in node.targets:
+                if isinstance(target.target, cst.Name) and target.target.value == name:
+                    found.append(node.value)
+                elif name in names_in(target.target):
+                    return None
+        elif isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.For, cst.NamedExpr, cst.AsName)):
+            bound: cst.CSTNode = node.name if isinstance(node, cst.AsName) else node.target
+            if name in names_in(bound):
                 return None
     return found[0] if len(found) == 1 else None
+
+
+def _parameters(function: cst.FunctionDef) -> list[cst.Param]:
+    params = function.params
+    star = [params.star_arg] if isinstance(params.star_arg, cst.Param) else []
+    rest = [params.star_kwarg] if params.star_kwarg is not None else []
+    return [*params.posonly_params, *params.params, *star, *params.kwonly_params, *rest]
