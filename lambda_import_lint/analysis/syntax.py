@@ -874,7 +874,7 @@ def _packaged_path(value: cst.BaseExpression, function: cst.FunctionDef | None, 
 def _bound_once(name: str, function: cst.FunctionDef | None) -> cst.BaseExpression | None:
     """What ``function`` assigns to ``name``, when it assigns it once and only by ``name = …`` (not
     a parameter, nor bound any other way: unpacking, ``for``, ``with … as``, ``:=``, ``+=``)."""
-    if function is None or name in {param.name.value for param in _parameters(function)}:
+    if function is None or name in {param.name.value for param in all_parameters(function.params)}:
         return None
     found: list[cst.BaseExpression] = []
     for node in descendants(function.body):
@@ -889,10 +889,3 @@ def _bound_once(name: str, function: cst.FunctionDef | None) -> cst.BaseExpressi
             if name in names_in(bound):
                 return None
     return found[0] if len(found) == 1 else None
-
-
-def _parameters(function: cst.FunctionDef) -> list[cst.Param]:
-    params = function.params
-    star = [params.star_arg] if isinstance(params.star_arg, cst.Param) else []
-    rest = [params.star_kwarg] if params.star_kwarg is not None else []
-    return [*params.posonly_params, *params.params, *star, *params.kwonly_params, *rest]
