@@ -14,10 +14,15 @@ def is_candidate(name: str) -> bool:
     by the names a reader takes (``sam.looks_like_template`` reads no other ``.json``): a
     ``package.json`` must not make a run load the readers."""
     return (
-        name in ("serverless.yml", "serverless.yaml", "cdk.json", "template.json", "Dockerfile")
-        or name.endswith((".tf", ".template", ".yaml", ".yml", ".Dockerfile"))
-        or name.startswith("Dockerfile.")
+        name in ("serverless.yml", "serverless.yaml", "cdk.json", "template.json")
+        or name.endswith((".tf", ".template", ".yaml", ".yml"))
+        or is_dockerfile(name)
     )
+
+
+def is_dockerfile(name: str) -> bool:
+    """Whether a file name is a Dockerfile's (``Dockerfile``, ``Dockerfile.lambda``, ``api.Dockerfile``)."""
+    return name == "Dockerfile" or name.startswith("Dockerfile.") or name.endswith(".Dockerfile")
 
 
 def folder_candidates(folder: str) -> tuple[str, ...] | None:

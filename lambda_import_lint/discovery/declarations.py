@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
+from lambda_import_lint.discovery.candidates import is_dockerfile
+
 
 class Layer(NamedTuple):
     """A Lambda layer a function lists: one defined in the deployment file with its content
@@ -65,9 +67,7 @@ class HandlerDeclaration(NamedTuple):
     def packaged_elsewhere(self) -> bool:
         """Its packages may come from outside its requirements file: a layer, or the installs of
         the container image a Dockerfile builds."""
-        name = Path(self.source).name
-        image = name == "Dockerfile" or name.startswith("Dockerfile.") or name.endswith(".Dockerfile")
-        return bool(self.layers) or image
+        return bool(self.layers) or is_dockerfile(Path(self.source).name)
 
     def matches_module(self, real_file: str) -> bool:
         """Whether a file (its real path) is this declaration's dotted module."""

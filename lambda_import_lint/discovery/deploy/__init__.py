@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from lambda_import_lint.config import PROJECT_MARKERS, marks_a_project, project_root
-from lambda_import_lint.discovery.candidates import folder_candidates, is_candidate
+from lambda_import_lint.discovery.candidates import folder_candidates, is_candidate, is_dockerfile
 from lambda_import_lint.discovery.declarations import DiscoveryWarning, HandlerDeclaration
 from lambda_import_lint.discovery.deploy.common import (
     Found, Listings, Probe, Reader, Reading, in_retired_folder, is_virtual_environment,
@@ -234,7 +234,7 @@ def units(
             found.append(Unit("serverless", candidate))
         elif name.endswith(".tf"):
             found.append(Unit("terraform", candidate))
-        elif name == "Dockerfile" or name.startswith("Dockerfile.") or name.endswith(".Dockerfile"):
+        elif is_dockerfile(name):
             found.append(Unit("dockerfile", candidate))
         elif name == "cdk.json":
             app = os.path.dirname(candidate)
