@@ -170,8 +170,8 @@ def _requires_python_target(project: object) -> str | None:
     return version if version in TARGET_VERSIONS else None
 
 
-def load_file(path: Path) -> Config:
-    """Read a pyproject.toml (or any TOML file with our table) into a Config."""
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's document; ``ConfigError`` naming the file when it cannot be read or parsed."""
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on Python 3.10 only
@@ -179,11 +179,16 @@ def load_file(path: Path) -> Config:
 
     try:
         with open(path, "rb") as handle:
-            document = tomllib.load(handle)
+            return tomllib.load(handle)
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+
+
+def load_file(path: Path) -> Config:
+    """Read a pyproject.toml (or any TOML file with our table) into a Config."""
+    document = read_toml(path)
     tool = document.get("tool", {})
     table = tool.get(TABLE, {}) if isinstance(tool, dict) else {}
     if not isinstance(table, dict):

@@ -22,6 +22,7 @@ from typing import Iterator
 
 from lambda_import_lint.analysis.local_modules import note_dependency
 from lambda_import_lint.catalogue import load_catalogue, optional_packages
+from lambda_import_lint.config import PROJECT_MARKERS, ConfigError, marks_a_project, project_root, read_toml
 
 REQUIREMENTS = "requirements.txt"
 # Files that declare a folder's dependencies some other way: the requirements file above them,
@@ -90,21 +91,18 @@ def _requirements_file(folder: Path, real_root: str) -> Path:
 
 def _top(folder: str, project: str) -> str:
     """How far up the requirements file is looked for: the project's folder when ``folder`` is in
-    it, else the nearest folder holding `.git` or a `pyproject.toml` (a run checking two projects),
-    else ``folder`` alone."""
+    it, else the project ``folder`` is in (``config.project_root``: a run checking two projects),
+    whose markers are recorded for the cache on the way up."""
     if _inside(folder, project):
         return project
-    current = folder
-    while True:
-        markers = [os.path.join(current, marker) for marker in (".git", "pyproject.toml")]
-        for marker in markers:
-            note_dependency(marker)
-        if any(os.path.exists(marker) for marker in markers):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return folder
-        current = parent
+    top = project_root([folder])
+    found = marks_a_project(top)  # (else ``folder`` alone, and a marker above may appear later)
+    for current in (Path(folder), *Path(folder).parents):
+        for marker in PROJECT_MARKERS:
+            note_dependency(str(current / marker))
+        if found and current == top:
+            break
+    return str(top)
 
 
 def _inside(path: str, real_root: str) -> bool:
@@ -116,15 +114,9 @@ def _declares_dependencies(pyproject: Path) -> bool:
     note_dependency(str(pyproject))
     if not pyproject.is_file():
         return False
-    import sys
-
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
     try:
-        data = tomllib.loads(pyproject.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = read_toml(pyproject)
+    except (ConfigError, UnicodeDecodeError):
         return True
     project = data.get("project")
     poetry = data.get("tool", {}).get("poetry") if isinstance(data.get("tool"), dict) else None
