@@ -809,6 +809,168 @@ def test_serverless_schedules(tmp_path: Path, capsys, monkeypatch) -> None:  # t
     assert [item["code"] for item in _check(app, capsys)] == ["LIL101"]
 
 
+TERRAFORM_FUNCTION = """
+resource "aws_lambda_function" "cleanup" {
+  function_name = "cleanup"
+  filename      = data.archive_file.code.output_path
+  handler       = "app.handler"
+  runtime       = "python3.12"
+}
+
+data "archive_file" "code" {
+  type        = "zip"
+  source_dir  = "${path.module}/src"
+  output_path = "${path.module}/build/code.zip"
+}
+"""
+TERRAFORM_DAILY_RULE = """
+resource "aws_cloudwatch_event_rule" "daily" {
+  name                = "cleanup-daily"
+  schedule_expression = "rate(1 day)"
+}
+
+resource "aws_cloudwatch_event_target" "cleanup" {
+  rule = aws_cloudwatch_event_rule.daily.name
+  arn  = aws_lambda_function.cleanup.arn
+}
+
+resource "aws_lambda_permission" "events" {
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.cleanup.function_name
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.daily.arn
+}
+
+resource "aws_cloudwatch_log_group" "cleanup" {
+  name = "/aws/lambda/${aws_lambda_function.cleanup.function_name}"
+}
+"""
+TERRAFORM_SCHEDULER = """
+resource "aws_scheduler_schedule" "nightly" {
+  name                = "nightly"
+  schedule_expression = "cron(0 3 * * ? *)"
+  flexible_time_window {
+    mode = "OFF"
+  }
+  target {
+    arn      = aws_lambda_function.cleanup.arn
+    role_arn = aws_iam_role.scheduler.arn
+  }
+}
+
+resource "aws_iam_role_policy" "scheduler" {
+  role   = aws_iam_role.scheduler.id
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "lambda:InvokeFunction", Resource = aws_lambda_function.cleanup.arn }] })
+}
+"""
+TERRAFORM_API = """
+resource "aws_apigatewayv2_integration" "cleanup" {
+  api_id           = aws_apigatewayv2_api.http.id
+  integration_type = "AWS_PROXY"
+  integration_uri  = aws_lambda_function.cleanup.invoke_arn
+}
+"""
+# It reads an HTTP request's body: its code alone says somebody may wait on it.
+CLIENT_PER_REQUEST = """
+import boto3
+
+
+def handler(event, context):
+    prefix = event.get("body") or ""
+    buckets = boto3.client("s3").list_buckets()["Buckets"]
+    return {"statusCode": 200, "body": str(sum(b["Name"].startswith(prefix) for b in buckets))}
+"""
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        pytest.param({"main.tf": TERRAFORM_FUNCTION + TERRAFORM_DAILY_RULE}, [], id="daily-rule"),
+        pytest.param({"main.tf": TERRAFORM_FUNCTION, "events.tf": TERRAFORM_DAILY_RULE}, [], id="rule-in-another-file"),
+        pytest.param({"main.tf": TERRAFORM_FUNCTION + TERRAFORM_SCHEDULER}, [], id="eventbridge-scheduler"),
+        pytest.param(
+            {"main.tf": TERRAFORM_FUNCTION + TERRAFORM_DAILY_RULE.replace("rate(1 day)", "rate(5 minutes)")},
+            ["LIL101"], id="every-5-min",
+        ),
+        pytest.param(
+            {"main.tf": TERRAFORM_FUNCTION + TERRAFORM_DAILY_RULE, "api.tf": TERRAFORM_API}, ["LIL101"],
+            id="daily-and-an-api",
+        ),
+        pytest.param(
+            {"main.tf": TERRAFORM_FUNCTION + TERRAFORM_DAILY_RULE.replace("events.amazonaws.com", "apigateway.amazonaws.com")},
+            ["LIL101"], id="a-permission-for-another-caller",
+        ),
+        pytest.param(
+            {"main.tf": TERRAFORM_FUNCTION + TERRAFORM_DAILY_RULE.replace(
+                'schedule_expression = "rate(1 day)"', 'event_pattern = jsonencode({ source = ["shop.orders"] })'
+            )},
+            ["LIL101"], id="an-event-pattern",
+        ),
+        pytest.param(
+            {"main.tf": TERRAFORM_FUNCTION + TERRAFORM_DAILY_RULE, "broken.tf": 'resource "x" {\n'}, ["LIL101"],
+            id="a-file-of-the-module-unread",
+        ),
+        pytest.param(
+            {"main.tf": TERRAFORM_FUNCTION + TERRAFORM_DAILY_RULE
+             + 'locals {\n  targets = [aws_lambda_function.cleanup.arn]\n}\n'},
+            ["LIL101"], id="named-in-a-local",
+        ),
+    ],
+)
+def test_terraform_functions_only_schedules_invoke_are_rare(  # type: ignore[no-untyped-def]
+    files: dict[str, str], expected: list[str], tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """Round 41: a Terraform function whose only trigger was an `aws_cloudwatch_event_rule` of
+    `rate(1 day)` (both reviewers: nobody waits, every run is cold). As SAM and Serverless
+    schedules: every block of its module naming it must be a schedule's (rule and target, or an
+    EventBridge Scheduler schedule), a permission for the schedulers, its log group or an IAM
+    policy; anything else may invoke it."""
+    (tmp_path / "src").mkdir()
+    app = tmp_path / "src" / "app.py"
+    app.write_text(textwrap.dedent(CLIENT_PER_REQUEST))
+    (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    _assert_codes(app, capsys, expected)
+
+
+def test_a_child_modules_output_may_reach_a_caller(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A module other Terraform calls hands its outputs on (an API module may take the ARN): an
+    output naming the function proves nothing there; in a root module it is only printed."""
+    job = tmp_path / "modules" / "job"
+    (job / "src").mkdir(parents=True)
+    app = job / "src" / "app.py"
+    app.write_text(textwrap.dedent(CLIENT_PER_REQUEST))
+    output = 'output "arn" {\n  value = aws_lambda_function.cleanup.arn\n}\n'
+    (job / "main.tf").write_text(TERRAFORM_FUNCTION + TERRAFORM_DAILY_RULE + output)
+    (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")
+    monkeypatch.chdir(tmp_path)
+    _assert_codes(app, capsys, [])
+    (tmp_path / "main.tf").write_text('module "job" {\n  source = "./modules/job"\n}\n')
+    _assert_codes(app, capsys, ["LIL101"])
+
+
+def test_a_cached_run_sees_a_schedule_change_in_another_file(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The function's own file is unchanged; only the file holding its schedule is edited."""
+    (tmp_path / "src").mkdir()
+    app = tmp_path / "src" / "app.py"
+    app.write_text(textwrap.dedent(CLIENT_PER_REQUEST))
+    (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")
+    (tmp_path / "main.tf").write_text(TERRAFORM_FUNCTION)
+    (tmp_path / "events.tf").write_text(TERRAFORM_DAILY_RULE)
+    monkeypatch.chdir(tmp_path)
+
+    def cached_codes() -> list[str]:
+        main(["check", "--format", "json", str(app)])
+        return [item["code"] for item in json.loads(capsys.readouterr().out)]
+
+    assert cached_codes() == []
+    assert cached_codes() == []
+    (tmp_path / "events.tf").write_text(TERRAFORM_DAILY_RULE.replace("rate(1 day)", "rate(1 minute)"))
+    assert cached_codes() == ["LIL101"]
+
+
 SSM_RUNBOOK = """
 schemaVersion: '0.3'
 mainSteps:

@@ -102,11 +102,14 @@ class Unit(NamedTuple):
     ``cloudformation``, ``ssm`` or ``cdk``), the file, and for a CDK source the app's folder (where
     ``cdk.json`` is), for a Terraform file of a child module the root module's folder. What a
     reading gives depends only on these, the file's bytes, the working folder (names are shown
-    relative to it) and the ``Probe``s."""
+    relative to it) and the ``Probe``s; what it needs of the other files is in the unit."""
 
     kind: str
     path: str
     app: str = ""
+    # A Terraform file's: the functions of its module that only schedules of an hour or more
+    # invoke, and why (``terraform.scheduled_functions``, read from every file of the folder).
+    scheduled: tuple[tuple[str, str], ...] = ()
 
 
 class Parsed(NamedTuple):
@@ -165,9 +168,10 @@ def _reader(unit: Unit) -> Reader:
         read_cdk = cdk.cdk_python if unit.path.endswith(".py") else cdk.cdk_typescript
         app = Path(unit.app)
         return lambda path, found: read_cdk(path, app, found)
-    if unit.kind == "terraform" and unit.app:
-        root = Path(unit.app)
-        return lambda path, found: terraform.terraform(path, found, root)
+    if unit.kind == "terraform" and (unit.app or unit.scheduled):
+        root = Path(unit.app) if unit.app else None
+        scheduled = dict(unit.scheduled)
+        return lambda path, found: terraform.terraform(path, found, root, scheduled)
     readers: dict[str, Reader] = {
         "serverless": serverless.serverless,
         "terraform": terraform.terraform,
@@ -274,7 +278,7 @@ def read_units(listed: Iterable[Unit], parse: Parse | None = None) -> Found:
             if unit.kind != "cloudformation" or _named_template(unit.path):  # any YAML file may be a candidate
                 found.warn(Path(unit.path), f"cannot read: {error.strerror or error}", hint="check its permissions")
     readable: list[tuple[Unit, bytes]] = []
-    for unit, data in _with_terraform_roots(contents):
+    for unit, data in _with_terraform_context(contents):
         if unit.kind == "cloudformation" and not _looks_like_template(unit.path, data):
             if not _looks_like_automation(unit.path, data):
                 continue
@@ -289,20 +293,31 @@ def read_units(listed: Iterable[Unit], parse: Parse | None = None) -> Found:
     return found
 
 
-def _with_terraform_roots(contents: list[tuple[Unit, bytes]]) -> list[tuple[Unit, bytes]]:
-    """Each Terraform file of a folder another one calls as a local module, with the root
-    module's folder as its ``app`` (``terraform.root_folders``): its bare relative paths are read
-    from there. Part of the unit, so of its cache key."""
+def _with_terraform_context(contents: list[tuple[Unit, bytes]]) -> list[tuple[Unit, bytes]]:
+    """Each Terraform file with what its reading needs of the other files (part of the unit, so of
+    its cache key): for a folder another one calls as a local module, the root module's folder as
+    its ``app`` (``terraform.root_folders``: its bare relative paths are read from there); the
+    functions of its module that only schedules of an hour or more invoke
+    (``terraform.scheduled_functions``)."""
     tf = [(unit.path, data) for unit, data in contents if unit.kind == "terraform"]
-    if not tf or not any(b"module" in data for _, data in tf):
+    modules = any(b"module" in data for _, data in tf)
+    schedules = any(b"schedule_expression" in data for _, data in tf)
+    if not modules and not schedules:
         return contents
-    from lambda_import_lint.discovery.deploy.terraform import root_folders
+    from lambda_import_lint.discovery.deploy.terraform import root_folders, scheduled_functions
 
-    roots = root_folders(tf)
-    if not roots:
+    roots = root_folders(tf) if modules else {}
+    scheduled = scheduled_functions(tf, roots) if schedules else {}
+    if not roots and not scheduled:
         return contents
     return [
-        (unit._replace(app=roots.get(os.path.dirname(os.path.realpath(unit.path)), "")), data)
+        (
+            unit._replace(
+                app=roots.get(os.path.dirname(os.path.realpath(unit.path)), ""),
+                scheduled=tuple(sorted(scheduled.get(os.path.dirname(unit.path), {}).items())),
+            ),
+            data,
+        )
         if unit.kind == "terraform" else (unit, data)
         for unit, data in contents
     ]

@@ -10,7 +10,8 @@ from typing import Any, Iterable, NamedTuple
 
 from lambda_import_lint.discovery.deploy import hcl
 from lambda_import_lint.discovery.deploy.common import (
-    ARCHIVE_HINT, NOT_INSPECTABLE, Found, declare, define_layer, external_layer, is_dir, is_file, is_python, read_text,
+    ARCHIVE_HINT, NOT_INSPECTABLE, Found, declare, define_layer, external_layer, is_dir, is_file, is_python,
+    only_schedules, read_text,
 )
 from lambda_import_lint.discovery.declarations import Layer, handlers_hint
 
@@ -79,18 +80,24 @@ def root_folders(files: Iterable[tuple[str, bytes]]) -> dict[str, str]:
     return roots
 
 
-def terraform(path: Path, found: Found, root: Path | None = None) -> None:
+def terraform(
+    path: Path, found: Found, root: Path | None = None, scheduled: dict[str, str] | None = None,
+) -> None:
     """``root``: the folder of the root module that runs this file's module as a child
-    (``root_folders``), if one does."""
+    (``root_folders``), if one does; ``scheduled``: the functions of the file's module that only
+    schedules of an hour or more invoke, with why (``scheduled_functions``)."""
     try:
         document = hcl.loads(read_text(path))
     except hcl.HclError as error:
         found.warn(path, f"cannot read: {error}", hint=f"fix it, or {handlers_hint()}")
         return
-    declare_document(path, document, found, root)
+    declare_document(path, document, found, root, scheduled)
 
 
-def declare_document(path: Path, document: dict[str, Any], found: Found, root: Path | None = None) -> None:
+def declare_document(
+    path: Path, document: dict[str, Any], found: Found, root: Path | None = None,
+    scheduled: dict[str, str] | None = None,
+) -> None:
     """The functions and layers a Terraform file's document (as ``hcl.loads`` or python-hcl2's
     ``loads`` gives it) declares."""
     folders = _Folders(path.parent, root if root is not None else path.parent)
@@ -127,7 +134,7 @@ def declare_document(path: Path, document: dict[str, Any], found: Found, root: P
                 memory = _unquote(body.get("memory_size"))
                 declare(
                     found, path, label, code_root, _unquote(body.get("handler")), snap, layers=function_layers,
-                    memory=memory,
+                    memory=memory, rarely_invoked=(scheduled or {}).get(str(_unquote(name))),
                 )
     for block in document.get("module", []):
         for name, body in block.items():
@@ -207,3 +214,104 @@ def _function_layers(value: object, layers: dict[str, Layer]) -> tuple[Layer, ..
         match = re.fullmatch(r"\$\{((?:aws_lambda_layer_version|module)\.\w+)\.\w+\}", text)
         found.append(layers[match.group(1)] if match and match.group(1) in layers else external_layer(text))
     return tuple(found)
+
+
+# Blocks that name a function without making anything invoke it: its log group, its alarms, the IAM
+# policies a scheduler's role needs, its asynchronous-invocation settings. A permission is one only
+# for the schedulers' principals (any other lets a caller in: an API, a bucket, a topic).
+_BYSTANDERS = frozenset({
+    "aws_cloudwatch_log_group", "aws_cloudwatch_metric_alarm", "aws_iam_policy", "aws_iam_role_policy",
+    "aws_iam_policy_document", "aws_lambda_function_event_invoke_config",
+})
+_SCHEDULER_PRINCIPALS = frozenset({"events.amazonaws.com", "scheduler.amazonaws.com"})
+_FUNCTION_REFERENCE = re.compile(r"\baws_lambda_function\.(\w+)\b")
+_RULE_REFERENCE = re.compile(r"\$\{aws_cloudwatch_event_rule\.(\w+)\.(?:name|id)\}")
+
+
+def scheduled_functions(files: Iterable[tuple[str, bytes]], called: Iterable[str] = ()) -> dict[str, dict[str, str]]:
+    """By folder (as the files' paths give it), the ``aws_lambda_function`` resources of that
+    folder's module that only schedules firing at most once an hour invoke, with why
+    (``common.only_schedules``): every block of the module that names the function is its own, an
+    ``aws_cloudwatch_event_target`` of such an ``aws_cloudwatch_event_rule`` (a schedule, no event
+    pattern), an ``aws_scheduler_schedule`` targeting it, a permission for the schedulers or one of
+    ``_BYSTANDERS``; anything else (an API integration, an event source mapping, a bucket
+    notification, a state machine, a local, an output of a module others call: ``called``, by real
+    folder) may invoke it. A folder with a file this reader cannot read proves nothing."""
+    by_folder: dict[str, list[bytes]] = {}
+    for path, data in files:
+        by_folder.setdefault(os.path.dirname(path), []).append(data)
+    calls = frozenset(called)
+    found: dict[str, dict[str, str]] = {}
+    for folder, contents in sorted(by_folder.items()):
+        if not any(b"schedule_expression" in data for data in contents):
+            continue
+        try:
+            documents = [hcl.loads(data.decode("utf-8")) for data in contents]
+        except (hcl.HclError, UnicodeDecodeError, RecursionError):
+            continue
+        scheduled = _only_scheduled(documents, os.path.realpath(folder or ".") in calls)
+        if scheduled:
+            found[folder] = scheduled
+    return found
+
+
+def _only_scheduled(documents: list[dict[str, Any]], called: bool) -> dict[str, str]:
+    rules: dict[str, object] = {}  # schedule rules, by name: their expression
+    blocks: list[tuple[str, str, Any]] = []  # (block type, resource type or "", body)
+    for document in documents:
+        for kind, entries in document.items():
+            for entry in entries if isinstance(entries, list) else [entries]:
+                if kind in ("resource", "data") and isinstance(entry, dict):
+                    for resource, named in entry.items():
+                        for name, body in (named.items() if isinstance(named, dict) else ()):
+                            blocks.append((kind, str(_unquote(resource)), (str(_unquote(name)), body)))
+                else:
+                    blocks.append((kind, "", ("", entry)))
+    for kind, resource, (name, body) in blocks:
+        if resource == "aws_cloudwatch_event_rule" and isinstance(body, dict) and "event_pattern" not in body:
+            expression = _unquote(body.get("schedule_expression"))
+            if expression is not None:
+                rules[name] = expression
+    expressions: dict[str, list[object]] = {}
+    invoked_otherwise: set[str] = set()
+    for kind, resource, (name, body) in blocks:
+        named = set(_FUNCTION_REFERENCE.findall(repr(body)))
+        if resource == "aws_lambda_function":
+            named.discard(name)  # its own block (another function naming it may invoke it)
+        if not named:
+            continue
+        trigger = _schedule_of(resource, body, rules) if kind == "resource" else None
+        if trigger is not None:
+            for function in named:
+                expressions.setdefault(function, []).append(trigger)
+        elif not _bystander(kind, resource, body, called):
+            invoked_otherwise.update(named)
+    return {
+        function: reason
+        for function, found in sorted(expressions.items())
+        if function not in invoked_otherwise and (reason := only_schedules(found)) is not None
+    }
+
+
+def _schedule_of(resource: str, body: Any, rules: dict[str, object]) -> object | None:
+    """The schedule expression of a block that invokes the functions it names on a schedule."""
+    if not isinstance(body, dict):
+        return None
+    if resource == "aws_cloudwatch_event_target":
+        match = _RULE_REFERENCE.fullmatch(str(body.get("rule", "")))
+        return rules.get(match.group(1)) if match else None
+    if resource == "aws_scheduler_schedule":
+        return _unquote(body.get("schedule_expression"))
+    return None
+
+
+def _bystander(kind: str, resource: str, body: Any, called: bool) -> bool:
+    if kind == "output":
+        return not called
+    if kind == "data" and resource == "aws_iam_policy_document":
+        return True
+    if kind != "resource":
+        return False
+    if resource == "aws_lambda_permission":
+        return isinstance(body, dict) and _unquote(body.get("principal")) in _SCHEDULER_PRINCIPALS
+    return resource in _BYSTANDERS
