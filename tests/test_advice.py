@@ -935,47 +935,6 @@ def test_terraform_functions_only_schedules_invoke_are_rare(  # type: ignore[no-
     _assert_codes(app, capsys, expected)
 
 
-
-UNUSED_IN_A_JOB = """
-import boto3
-import pymysql
-
-CONNECTION = pymysql.connect(host="db")
-
-
-def handler(event, context):
-    with CONNECTION.cursor() as cursor:
-        cursor.execute("DELETE FROM uploads WHERE created < NOW() - INTERVAL 30 DAY")
-    CONNECTION.commit()
-"""
-
-
-@pytest.mark.parametrize(
-    ("expression", "reads_a_request", "expected"),
-    [
-        pytest.param("rate(1 day)", False, [], id="daily"),
-        pytest.param("rate(5 minutes)", False, ["LIL002"], id="every-5-min"),
-        pytest.param("rate(1 day)", True, ["LIL002"], id="daily-reading-a-request"),
-    ],
-)
-def test_an_unused_import_of_a_rare_job_nobody_waits_on(  # type: ignore[no-untyped-def]
-    expression: str, reads_a_request: bool, expected: list[str], tmp_path: Path, capsys, monkeypatch
-) -> None:
-    """Round 41 #27 (both reviewers "no"): an unused `import boto3` in a daily cleanup job that a
-    Terraform schedule alone runs. Nobody waits on it and it runs a few times a day at most, so
-    removing the import changes nothing anyone sees. Where its code shows somebody may wait (it
-    reads a request), every run is a cold start that pays it: reported."""
-    (tmp_path / "src").mkdir()
-    app = tmp_path / "src" / "app.py"
-    code = textwrap.dedent(UNUSED_IN_A_JOB)
-    if reads_a_request:
-        code = code.replace("    with CONNECTION", '    print(event.get("body"))\n    with CONNECTION')
-    app.write_text(code)
-    (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")
-    (tmp_path / "main.tf").write_text(TERRAFORM_FUNCTION + TERRAFORM_DAILY_RULE.replace("rate(1 day)", expression))
-    monkeypatch.chdir(tmp_path)
-    _assert_codes(app, capsys, expected)
-
 def test_a_child_modules_output_may_reach_a_caller(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A module other Terraform calls hands its outputs on (an API module may take the ARN): an
     output naming the function proves nothing there; in a root module it is only printed."""

@@ -326,10 +326,9 @@ def assess(
     ``rarely_invoked``: the handlers run a handful of times (a custom resource, a rotation
     function), so neither their cold starts nor their per-invocation clients are worth a change;
     ``deploy_time``: they are a CloudFormation custom resource, run while a stack deploys, which
-    waits minutes on them anyway: not even an unused import is (blind reviews: 3 of 3 "no"); nor
-    in other rarely run functions nobody is shown to wait on (not ``awaited``: a daily cleanup
-    job, round 41, both reviewers "no"); in those somebody may wait on, nearly every run is a cold
-    start that pays it: those stay reported;
+    waits minutes on them anyway: not even an unused import is (blind reviews: 3 of 3 "no"; in
+    other rarely run functions, which somebody may wait on, nearly every run is a cold start that
+    pays it: those stay reported);
     ``awaited``: the module shows somebody waits on its handlers' answers (an HTTP request, a
     GraphQL field): only there is a client built per invocation, or per item of a loop, worth a
     change (blind reviews, rounds 1-14: elsewhere — queue and stream workers, schedules,
@@ -410,7 +409,7 @@ def assess(
             status = Status.PLACEHOLDER
         if status is Status.UNUSED and unfinished:
             status = Status.UNFINISHED
-        if status is Status.UNUSED and (deploy_time or rarely_invoked and not awaited):
+        if status is Status.UNUSED and deploy_time:
             status = Status.RARE
         if (
             (
