@@ -476,6 +476,69 @@ def test_an_undeployed_sibling_of_declared_functions_is_not_a_handler(tmp_path: 
     assert [item["code"] for item in _check(tmp_path / "lambda/bjorn/index.py", capsys)] == ["LIL001"]
 
 
+SINGLE_FILE_ARCHIVES = """
+data "archive_file" "uploads" {
+  type        = "zip"
+  source_file = "uploads.py"
+  output_path = "uploads.zip"
+}
+
+resource "aws_lambda_function" "uploads" {
+  function_name = "uploads"
+  filename      = data.archive_file.uploads.output_path
+  handler       = "uploads.lambda_handler"
+  runtime       = "python3.12"
+}
+"""
+
+TABLE_ON_REQUEST = """
+import pandas as pd
+
+
+def lambda_handler(event, context):
+    body = event.get("body") or ""
+    if body.startswith("table"):
+        return pd.DataFrame([body]).to_json()
+    return body
+"""
+
+
+@pytest.mark.parametrize(
+    ("archive", "expected"),
+    [
+        pytest.param("", ["uploads.py"], id="one-file-zipped"),
+        pytest.param(
+            'data "archive_file" "all" {\n  type        = "zip"\n  source_dir  = "drafts"\n  output_path = "all.zip"\n}\n'
+            'resource "aws_lambda_function" "tidy" {\n  function_name = "tidy"\n'
+            '  filename      = data.archive_file.all.output_path\n  handler       = "tidy.lambda_handler"\n'
+            '  runtime       = "python3.12"\n}\n',
+            ["drafts/delete2.py", "drafts/tidy.py", "uploads.py"], id="the-drafts-folder-zipped-too",
+        ),
+    ],
+)
+def test_files_beside_a_single_file_package_are_not_deployed(  # type: ignore[no-untyped-def]
+    archive: str, expected: list[str], tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """Round 41 #4, #6 and round 44 #4, #5 (both reviewers "no" on each): drafts
+    (`user_uploadlambda/delete2.py`, `delete_items.py`…) in and below the folder of a Terraform
+    function whose `archive_file` zips `source_file = "user_uploads.py"` alone: nothing deploys
+    them, so their handler-shaped functions are no handlers. A folder another function's package
+    takes whole is judged as before."""
+    (tmp_path / ".git").mkdir()
+    handler = textwrap.dedent(TABLE_ON_REQUEST)
+    for relative in ("uploads.py", "drafts/delete2.py", "drafts/tidy.py"):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(handler)
+    (tmp_path / "main.tf").write_text(SINGLE_FILE_ARCHIVES + archive)
+    monkeypatch.chdir(tmp_path)
+    reported = sorted(Path(str(item["path"])).as_posix() for item in _check(Path("."), capsys))
+    assert reported == expected
+    assert _flake8(tmp_path / "drafts" / "delete2.py") == (["LIL001"] if "drafts/delete2.py" in expected else [])
+    (tmp_path / "main.tf").unlink()  # declared by nothing: every handler-shaped module is linted
+    reported = sorted(Path(str(item["path"])).as_posix() for item in _check(Path("."), capsys))
+    assert reported == ["drafts/delete2.py", "drafts/tidy.py", "uploads.py"]
+
+
 @pytest.mark.parametrize("relative", ["testing/app.py", "contest-entries/app.py", "latest/app.py", "attestation/app.py"])
 def test_folders_that_only_look_like_tests_hold_handlers(relative: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "project" / relative

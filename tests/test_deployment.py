@@ -378,6 +378,37 @@ def test_terraform_paths_of_a_child_module_resolve_from_the_root_module(  # type
     ]
 
 
+@pytest.mark.parametrize(
+    ("module_source", "runtime", "declared"),
+    [
+        pytest.param("../Modules/lambda", '"python3.12"', True, id="folder-named-in-another-case"),
+        pytest.param("../modules/lambda", "var.lambda_runtime", True, id="runtime-from-a-variable"),
+        pytest.param("../Modules/Lambda", "var.lambda_runtime", True, id="both"),
+        pytest.param("../modules/lambda", '"nodejs20.x"', False, id="another-runtime"),
+    ],
+)
+def test_terraform_written_on_windows_or_macos(  # type: ignore[no-untyped-def]
+    module_source: str, runtime: str, declared: bool, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """Round 41: `module "lambda" { source = "../Modules/lambda" }` over a folder named
+    `modules/lambda` (the repository holds Windows builds of the providers: Terraform ran where
+    file names ignore case), and `runtime = var.lambda_runtime`. Both functions were missed, so
+    their daily schedule was too, and their handler-shaped drafts counted as handlers. A runtime
+    given by a variable counts as Python when the handler names a Python file."""
+    (tmp_path / ".git").mkdir()
+    live, module = tmp_path / "live", tmp_path / "modules" / "lambda"
+    live.mkdir()
+    module.mkdir(parents=True)
+    (live / "main.tf").write_text(f'module "lambda" {{\n  source = "{module_source}"\n}}\n')
+    (module / "lambda.tf").write_text((CHILD_MODULE % "orders.py").replace('"python3.12"', runtime))
+    (live / "orders.py").write_text("def lambda_handler(event, context):\n    return event\n")
+    monkeypatch.chdir(tmp_path)
+    handlers, _ = _handlers(capsys)
+    assert [(item["path"], item["source"]) for item in handlers] == [
+        ("live/orders.py", "modules/lambda/lambda.tf" if declared else "heuristic")
+    ]
+
+
 HANDLER = "import json\n\n\ndef handler(event, context):\n    return json.dumps(event)\n"
 
 

@@ -106,7 +106,10 @@ def declare(
     rarely_invoked: str | None = None,
     awaited: bool = False,
     memory: object = None,
+    single_file: bool = False,
 ) -> None:
+    """``single_file``: the function's package holds its handler's file alone (a Terraform
+    ``archive_file`` of a ``source_file``), as it does when ``code_root`` is that file."""
     if not isinstance(handler, str):
         return
     for layer in layers:
@@ -123,7 +126,7 @@ def declare(
     path, function = resolved
     if code_root.suffix == ".py" and not is_dir(code_root):
         # The code is that one file (CodeUri: src/app.py): the handler string names its function.
-        path, code_root = code_root, code_root.parent
+        path, code_root, single_file = code_root, code_root.parent, True
     if not is_file(path):
         found.warn(
             source, f"handler {handler!r}: {display(path)} not found", label,
@@ -133,7 +136,7 @@ def declare(
         HandlerDeclaration(function, display(source), path=path, snapstart=snapstart,
                            provisioned_concurrency=provisioned, code_root=code_root, layers=layers,
                            rarely_invoked=rarely_invoked, awaited=awaited,
-                           memory_mb=memory_mb(memory))
+                           memory_mb=memory_mb(memory), single_file=single_file)
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any, Iterable, NamedTuple
 from lambda_import_lint.discovery.deploy import hcl
 from lambda_import_lint.discovery.deploy.common import (
     ARCHIVE_HINT, NOT_INSPECTABLE, Found, declare, define_layer, external_layer, is_dir, is_file, is_python,
-    only_schedules, read_text,
+    only_schedules, read_text, resolve_module,
 )
 from lambda_import_lint.discovery.declarations import Layer, handlers_hint
 
@@ -57,6 +57,29 @@ def _exists(path: Path) -> bool:
 _LOCAL_MODULE = re.compile(rb'\bmodule\s+"[^"\n]*"\s*\{[^{}]*?\bsource\s*=\s*"(\.\.?/[^"\n]*)"')
 
 
+def _folder_ignoring_case(path: str) -> str:
+    """The real path of a module's folder, as Terraform on Windows or macOS (whose file systems
+    ignore case, by default) finds it: `source = "../Modules/lambda"` names `modules/lambda` there.
+    An exact match first; else each missing part matched ignoring case, when exactly one entry
+    matches; else the path as given."""
+    real = os.path.realpath(path)
+    if os.path.isdir(real):
+        return real
+    found = os.sep
+    for part in Path(os.path.normpath(os.path.abspath(path))).parts[1:]:
+        candidate = os.path.join(found, part)
+        if not os.path.isdir(candidate):
+            try:
+                matches = [name for name in os.listdir(found) if name.lower() == part.lower()]
+            except OSError:
+                return real
+            if len(matches) != 1:
+                return real
+            candidate = os.path.join(found, matches[0])
+        found = os.path.realpath(candidate)
+    return found
+
+
 def root_folders(files: Iterable[tuple[str, bytes]]) -> dict[str, str]:
     """For each folder some Terraform file calls as a local module (by real path), the folder of
     the root module that runs it, as its files' paths give it: the working folder Terraform reads
@@ -67,7 +90,7 @@ def root_folders(files: Iterable[tuple[str, bytes]]) -> dict[str, str]:
         given = os.path.dirname(path)
         real = os.path.dirname(os.path.realpath(path))
         for match in _LOCAL_MODULE.finditer(data):
-            called = os.path.realpath(os.path.join(real, match.group(1).decode("utf-8", "replace")))
+            called = _folder_ignoring_case(os.path.join(real, match.group(1).decode("utf-8", "replace")))
             if called != real:
                 callers.setdefault(called, (real, given))
     roots: dict[str, str] = {}
@@ -102,6 +125,7 @@ def declare_document(
     ``loads`` gives it) declares."""
     folders = _Folders(path.parent, root if root is not None else path.parent)
     archives: dict[str, Path] = {}
+    single_files: set[str] = set()  # archives of one file (`source_file`): nothing beside it is packaged
     for block in document.get("data", []):
         for kind, named in block.items():
             if _unquote(kind) != "archive_file":
@@ -111,17 +135,21 @@ def declare_document(
                 folder = _terraform_path(source, folders)
                 if folder is not None:
                     archives[str(_unquote(name))] = folder if body.get("source_dir") else folder.parent
+                    if not body.get("source_dir"):
+                        single_files.add(str(_unquote(name)))
     layers = _layers(folders, document, archives)
     for block in document.get("resource", []):
         for kind, named in block.items():
             if _unquote(kind) != "aws_lambda_function":
                 continue
             for name, body in named.items():
-                if not is_python(_unquote(body.get("runtime"))):
-                    continue
                 filename = str(body.get("filename", ""))
                 match = re.search(r"data\.archive_file\.(\w+)\.output_path", filename)
                 code_root = archives.get(match.group(1)) if match else None
+                single_file = match is not None and match.group(1) in single_files
+                runtime = _unquote(body.get("runtime"))
+                if not is_python(runtime) and not _python_by_its_code(runtime, code_root, body.get("handler")):
+                    continue
                 label = f"aws_lambda_function.{_unquote(name)}"
                 if code_root is None and str(_unquote(filename)).lower().endswith(".zip"):
                     found.warn(path, NOT_INSPECTABLE.format("a .zip archive"), label, ARCHIVE_HINT)
@@ -135,6 +163,7 @@ def declare_document(
                 declare(
                     found, path, label, code_root, _unquote(body.get("handler")), snap, layers=function_layers,
                     memory=memory, rarely_invoked=(scheduled or {}).get(str(_unquote(name))),
+                    single_file=single_file,
                 )
     for block in document.get("module", []):
         for name, body in block.items():
@@ -157,6 +186,15 @@ def declare_document(
                 found, path, label, code_root, _unquote(body.get("handler")), snap, provisioned, function_layers,
                 memory=memory,
             )
+
+
+def _python_by_its_code(runtime: object, code_root: Path | None, handler: object) -> bool:
+    """A runtime given by a variable (`runtime = var.lambda_runtime`) is Python when the handler
+    names a Python file of the function's code folder."""
+    if not (isinstance(runtime, str) and runtime.startswith("${var.")) or code_root is None:
+        return False
+    resolved = resolve_module(code_root, str(_unquote(handler)))
+    return resolved is not None and is_file(resolved[0])
 
 
 def _layers(folders: _Folders, document: dict[str, Any], archives: dict[str, Path]) -> dict[str, Layer]:
