@@ -191,6 +191,21 @@ def test_no_chain_to_a_module_the_handler_loads_anyway(tmp_path: Path, monkeypat
     assert main(["check", "--format", "json", "--no-cache", "--select", "LIL004", "app.py"]) == 0
 
 
+def test_no_chain_beside_an_unused_import_of_the_same_module_it_keeps(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Round 45 #12 (both reviewers "no"): `import pandas`, unused, stays (`reporting` loads
+    pandas anyway, so removing it alone saves nothing and it is not reported); the chain
+    `reporting → pandas` then saves nothing either, as long as that `import pandas` stays.
+    Without it, the chain is reported (control)."""
+    monkeypatch.chdir(tmp_path)
+    handler = "import reporting\n\n\ndef handler(event, context):\n    if event['body']:\n        return reporting.f()\n    return None\n"
+    (tmp_path / "app.py").write_text("import pandas\n" + handler)
+    (tmp_path / "reporting.py").write_text("import pandas\n\n\ndef f():\n    return pandas.DataFrame()\n")
+    assert main(["check", "--format", "json", "--no-cache", "app.py"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    (tmp_path / "app.py").write_text(handler)
+    assert main(["check", "--format", "json", "--no-cache", "app.py"]) == 1
+    assert [item["code"] for item in json.loads(capsys.readouterr().out)] == ["LIL004"]
+
 def test_one_chain_per_heavy_module_and_none_while_another_module_loads_it(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     """`a` and `b` both import pandas: deferring either alone saves nothing, so neither is reported."""
     monkeypatch.chdir(tmp_path)

@@ -731,9 +731,22 @@ def _with_local_chains(
         return judgements
     reported_leaves: set[str] = set()
     result = list(judgements)
+    # An import of this module no fix takes off module scope loads its package, whatever the first
+    # pass thought of it (round 45: an unused `import jwt` kept because `auth.patient` loads jwt
+    # too, beside the chain `auth.patient → jwt`: neither move alone saves anything).
+    kept = {
+        judgement.index: _paid_by(judgement.binding.module, heavy)
+        | _paid_by(catalogue_module(judgement.binding, heavy), heavy)
+        for judgement in judgements
+        if judgement.status not in DEFERRED_BY_FIXES and not judgement.binding.type_checking
+        and _is_heavy(judgement.binding, heavy)
+    }
     for index, link in deferrable.items():
         leaf = link.names[-1]
-        others = loaded_here.union(*(packages for other, packages in loaded_locally.items() if other != index))
+        others = loaded_here.union(
+            *(packages for other, packages in loaded_locally.items() if other != index),
+            *(packages for other, packages in kept.items() if other != index),
+        )
         if leaf in reported_leaves or package_of(leaf, heavy) in others:
             continue
         saving = _not_loaded_ms(leaf, others, heavy)
