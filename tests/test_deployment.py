@@ -206,6 +206,7 @@ def test_no_chain_beside_an_unused_import_of_the_same_module_it_keeps(tmp_path: 
     assert main(["check", "--format", "json", "--no-cache", "app.py"]) == 1
     assert [item["code"] for item in json.loads(capsys.readouterr().out)] == ["LIL004"]
 
+
 def test_one_chain_per_heavy_module_and_none_while_another_module_loads_it(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     """`a` and `b` both import pandas: deferring either alone saves nothing, so neither is reported."""
     monkeypatch.chdir(tmp_path)
