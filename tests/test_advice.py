@@ -1083,6 +1083,12 @@ def test_ssm_automation_scripts_are_not_lambda_functions(tmp_path: Path, capsys,
         # The Lambda API's `create_event_source_mapping` is no Powertools `event_source`.
         pytest.param('event["b"] or client.create_event_source_mapping(FunctionName="f")', [], id="api-name-not-a-word"),
         pytest.param('event["b"] or APIGatewayRestResolver', ["LIL101"], id="powertools-resolver"),
+        pytest.param('event["arguments"]["bucket"]', ["LIL101"], id="appsync-arguments"),
+        pytest.param('event.get("arguments", {})["bucket"]', ["LIL101"], id="appsync-arguments-get"),
+        pytest.param('event["info"]["fieldName"]', ["LIL101"], id="appsync-field"),
+        # Round 45 #14, #27, #29 (both reviewers "no"): an SMS game's Step Functions tasks read the
+        # parsed command's `arguments` deep in their payload: no GraphQL field.
+        pytest.param('event["data"]["command"]["arguments"][1]', [], id="a-payload-field-named-arguments"),
     ],
 )
 def test_clients_are_reported_only_where_somebody_waits(  # type: ignore[no-untyped-def]

@@ -282,10 +282,13 @@ _AWAITED_WORD = re.compile(
     r"|\w*Resolver\b"
 )
 # A request's body or headers read from the event itself (an SQS message's body is a record's:
-# `record["body"]`), AppSync's arguments. Not an HTTP-shaped answer (`{"statusCode": 200, …}`): the
-# hello-world template returns one, from nightly jobs too.
+# `record["body"]`), AppSync's arguments (read from a name: `event["arguments"]`, not a payload's
+# field deep in it, `event["data"]["command"]["arguments"]`: round 45's Step Functions tasks) and
+# field name. Not an HTTP-shaped answer (`{"statusCode": 200, …}`): the hello-world template returns
+# one, from nightly jobs too.
 _AWAITED_READ = re.compile(
-    r"""\bevent\s*(?:\[\s*|\.get\(\s*)["'](?:body|headers)["']|(?:\[\s*|\.get\(\s*)["'](?:arguments|fieldName)["']"""
+    r"""\bevent\s*(?:\[\s*|\.get\(\s*)["'](?:body|headers)["']"""
+    r"""|\b[A-Za-z_]\w*\s*(?:\[\s*|\.get\(\s*)["']arguments["']|(?:\[\s*|\.get\(\s*)["']fieldName["']"""
 )
 
 
