@@ -1891,6 +1891,10 @@ def test_a_finding_costs_what_the_module_would_stop_loading(  # type: ignore[no-
         pytest.param("    return {'statusCode': 200, 'body': 'nothing to send'}\n", ["LIL001"], id="then-answers"),
         pytest.param("", ["LIL001"], id="no-else"),
         pytest.param("    return {'statusCode': 200, 'body': json.dumps(body)}\n", ["LIL001"], id="then-answers-what-was-asked"),
+        # Round 45 #4 (both reviewers "no"): an admin API's one route, then
+        # `return format_response({"statusCode": 404, …})`, a helper wrapping the error answer.
+        pytest.param("    return dict({'statusCode': 404, 'body': 'no route'})\n", [], id="then-a-helper-wraps-an-error"),
+        pytest.param("    return dict({'statusCode': 200, 'body': 'nothing'})\n", ["LIL001"], id="then-a-helper-wraps-an-answer"),
     ],
 )
 def test_a_branch_whose_alternative_only_reports_is_the_main_path(  # type: ignore[no-untyped-def]

@@ -337,11 +337,13 @@ def _built_of(value: cst.BaseExpression, atom: Callable[[cst.BaseExpression], bo
 
 def _http_error(value: cst.BaseExpression) -> bool:
     """``{"statusCode": 404, …}``, or a helper building one (``_json_response(404, {…})``,
-    ``respond(status_code=400)``): an answer that the request failed (a status of 400 to 599)."""
+    ``respond(status_code=400)``, ``format_response({"statusCode": 404, …})``: round 45's admin
+    API): an answer that the request failed (a status of 400 to 599)."""
     if isinstance(value, cst.Call):
         positional = [arg.value for arg in value.args if arg.keyword is None and not arg.star]
         named = [arg.value for arg in value.args if arg.keyword is not None and arg.keyword.value in _STATUS_WORDS]
-        return any(_error_status(status) for status in (*positional[:1], *named))
+        wrapped = bool(positional) and isinstance(positional[0], cst.Dict) and _http_error(positional[0])
+        return wrapped or any(_error_status(status) for status in (*positional[:1], *named))
     return isinstance(value, cst.Dict) and any(
         isinstance(element, cst.DictElement) and _is_status_code(element.key) and _error_status(element.value)
         for element in value.elements
