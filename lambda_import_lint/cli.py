@@ -328,6 +328,7 @@ def _tasks(
         return Task(
             name, declared.functions, source, declared.warm, declared.rare, declared.busy, declared.roomy,
             declared.layer_roots, declared.layer, declared.undeployed, declared.packaged_elsewhere,
+            unattended=declared.unattended,
         )
 
     tasks: list[Task] = []

@@ -1034,6 +1034,86 @@ def test_a_cached_run_sees_a_schedule_change_in_another_file(tmp_path: Path, cap
     assert cached_codes() == ["LIL101"]
 
 
+WEBSOCKET_HANDLER = """
+import boto3
+
+
+def lambda_handler(event, context):
+    table = boto3.resource("dynamodb").Table("connections")
+    table.delete_item(Key={"id": event["requestContext"]["connectionId"]})
+    return {"statusCode": 200}
+"""
+
+
+def _websocket_template(routes: dict[str, list[str]]) -> str:
+    """A SAM template: a function per name, each behind an integration that these route keys use."""
+    text = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n"
+    for function, keys in routes.items():
+        text += (
+            f"  {function}:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/\n"
+            f"      Handler: {function.lower()}.lambda_handler\n      Runtime: python3.12\n"
+            f"  {function}Integration:\n    Type: AWS::ApiGatewayV2::Integration\n    Properties:\n"
+            f"      ApiId: !Ref Api\n      IntegrationType: AWS_PROXY\n"
+            f"      IntegrationUri: !Sub arn:aws:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{{function}.Arn}}/invocations\n"
+            f"  {function}Permission:\n    Type: AWS::Lambda::Permission\n    Properties:\n"
+            f"      Action: lambda:InvokeFunction\n      FunctionName: !Ref {function}\n      Principal: apigateway.amazonaws.com\n"
+        )
+        for index, key in enumerate(keys):
+            text += (
+                f"  {function}Route{index}:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Api\n"
+                f"      RouteKey: \"{key}\"\n      Target: !Sub \"integrations/${{{function}Integration}}\"\n"
+            )
+    return text
+
+
+@pytest.mark.parametrize(
+    ("routes", "expected"),
+    [
+        pytest.param(["$disconnect"], [], id="disconnect"),
+        pytest.param(["$connect"], ["LIL101"], id="connect"),
+        pytest.param(["$connect", "$disconnect"], ["LIL101"], id="connect-and-disconnect"),
+        pytest.param([], ["LIL101"], id="an-integration-no-route-uses"),
+    ],
+)
+def test_a_websocket_disconnect_route_keeps_nobody_waiting(  # type: ignore[no-untyped-def]
+    routes: list[str], expected: list[str], tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """Round 45 #22 (both reviewers "no"): a chat app's `$disconnect` handler built a DynamoDB
+    resource per invocation; API Gateway calls that route after the client has gone. Its code
+    reads `requestContext.connectionId` as a request's handler does, so only its declaration can
+    say nobody waits: an integration that only `$disconnect` routes use (SAM), or only
+    `websocket: $disconnect` events (Serverless)."""
+    (tmp_path / "src").mkdir()
+    app = tmp_path / "src" / "gone.py"
+    app.write_text(textwrap.dedent(WEBSOCKET_HANDLER))
+    (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")
+    (tmp_path / "template.yaml").write_text(_websocket_template({"Gone": routes}))
+    monkeypatch.chdir(tmp_path)
+    _assert_codes(app, capsys, expected)
+
+
+@pytest.mark.parametrize(
+    ("events", "expected"),
+    [
+        pytest.param("      - websocket: $disconnect\n", [], id="disconnect"),
+        pytest.param("      - websocket:\n          route: $disconnect\n", [], id="disconnect-as-a-mapping"),
+        pytest.param("      - websocket: $connect\n", ["LIL101"], id="connect"),
+        pytest.param("      - websocket: $disconnect\n      - http: GET /gone\n", ["LIL101"], id="and-an-api"),
+    ],
+)
+def test_a_serverless_disconnect_route_keeps_nobody_waiting(  # type: ignore[no-untyped-def]
+    events: str, expected: list[str], tmp_path: Path, capsys, monkeypatch
+) -> None:
+    app = tmp_path / "gone.py"
+    app.write_text(textwrap.dedent(WEBSOCKET_HANDLER))
+    (tmp_path / "pyproject.toml").write_text("[tool.lambda-import-lint]\n")
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n  gone:\n"
+        "    handler: gone.lambda_handler\n    events:\n" + events
+    )
+    monkeypatch.chdir(tmp_path)
+    _assert_codes(app, capsys, expected)
+
 SSM_RUNBOOK = """
 schemaVersion: '0.3'
 mainSteps:

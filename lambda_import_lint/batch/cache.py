@@ -363,6 +363,7 @@ class Cache(Store):
             task.layer,
             task.undeployed,
             task.packaged_elsewhere,
+            sorted(task.unattended),
         )
         digest.update(repr(declared).encode())
         digest.update(source)

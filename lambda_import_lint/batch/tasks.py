@@ -25,6 +25,7 @@ class Task(NamedTuple):
     layer: str = ""  # the declared layer the file belongs to (checked as shared code)
     undeployed: bool = False  # nothing declares it, but folders beside its own hold declared handlers
     packaged_elsewhere: bool = False  # a declaration gives it a layer or a container image
+    unattended: frozenset[str] = frozenset()  # declared handlers nobody waits on (a `$disconnect` route)
 
     def read(self) -> bytes | SourceError:
         """The file's bytes (stdin's, when given), or why there are none."""
@@ -38,7 +39,7 @@ class Task(NamedTuple):
         return Request(
             self.path, config, self.declared, self.warm, codes, rare=self.rare, busy=self.busy,
             roomy=self.roomy, layer_roots=self.layer_roots, layer=self.layer, undeployed=self.undeployed,
-            packaged_elsewhere=self.packaged_elsewhere,
+            packaged_elsewhere=self.packaged_elsewhere, unattended=self.unattended,
         )
 
 

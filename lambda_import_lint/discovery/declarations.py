@@ -55,6 +55,9 @@ class HandlerDeclaration(NamedTuple):
     # URL, a Cognito sign-in): warm invocations exist, and a client built per invocation adds to a
     # wait, so reusing one across them helps. Not a queue, a stream or a schedule: nobody waits.
     awaited: bool = False
+    # Its declaration names every source of its events, and none keeps anybody waiting, whatever its
+    # event looks like: a WebSocket API's `$disconnect` route (the client has gone already).
+    unattended: bool = False
     layers: tuple[Layer, ...] = ()  # the function's layers, in the order Lambda searches them
     memory_mb: int | None = None  # MemorySize / memorySize / memory_size, when the file says
     # Its package holds the handler's file alone (`CodeUri: src/app.py`, a Terraform archive of a
@@ -160,6 +163,8 @@ class Declared(NamedTuple):
     # Some declaration of its handlers takes packages from elsewhere than a requirements file (a
     # layer, a container image): what the function installs is not read from its requirements.
     packaged_elsewhere: bool = False
+    # Handlers every declaration of which says nobody waits on them, whatever their code reads.
+    unattended: frozenset[str] = frozenset()
 
 
 _NOTHING_DECLARED = Declared()
@@ -263,12 +268,17 @@ class Declarations:
             root for item in matching for layer in item.layers for root in self._layer_roots.get(layer, ())
         ))
         busy = frozenset(d.function for d in matching if d.awaited)
+        unattended = frozenset(
+            function for function in functions if all(d.unattended for d in matching if d.function == function)
+        )
         roomy = frozenset(
             function for function in functions
             if all((d.memory_mb or 0) >= FULL_VCPU_MB for d in matching if d.function == function)
         )
         packaged_elsewhere = any(d.packaged_elsewhere for d in matching)
-        return Declared(functions, warm, rare, busy, roomy, roots, packaged_elsewhere=packaged_elsewhere)
+        return Declared(
+            functions, warm, rare, busy, roomy, roots, packaged_elsewhere=packaged_elsewhere, unattended=unattended,
+        )
 
     def _undeployed_sibling(self, file: str) -> bool:
         """Whether nothing declares ``file`` while two folders or more beside its own hold declared

@@ -242,7 +242,9 @@ def _analyse_module(
         local_chains=chains,
         rarely_invoked=rare is not None,
         deploy_time=rare == CUSTOM_RESOURCE,
-        awaited=config.lint_rare_handlers or _awaited(handlers, request) or awaited(text),
+        awaited=config.lint_rare_handlers or _awaited(handlers, request) or (
+            awaited(text) and not (handlers and all(handler.name in request.unattended for handler in handlers))
+        ),
         clients_marginal=_clients_marginal(text, handlers, request),
         patched_factories=_patched_factories(facts, request, codes) if not library and handlers else frozenset(),
     )

@@ -27,6 +27,7 @@ class Request(NamedTuple):  # (not a dataclass: built on the start-up path, see 
     layer: str = ""  # the declared layer the file belongs to: shared code, checked as `library-paths` are
     undeployed: bool = False  # nothing declares it, but folders beside its own hold declared handlers
     packaged_elsewhere: bool = False  # a declaration gives it a layer or a container image
+    unattended: frozenset[str] = frozenset()  # declared handlers nobody waits on (a `$disconnect` route)
 
     @classmethod
     def declared_as(
@@ -37,6 +38,7 @@ class Request(NamedTuple):  # (not a dataclass: built on the start-up path, see 
             path, config, declared.functions, declared.warm, codes, noqa, rare=declared.rare, busy=declared.busy,
             roomy=declared.roomy, layer_roots=declared.layer_roots, layer=declared.layer,
             undeployed=declared.undeployed, packaged_elsewhere=declared.packaged_elsewhere,
+            unattended=declared.unattended,
         )
 
     def selected_codes(self) -> frozenset[str]:

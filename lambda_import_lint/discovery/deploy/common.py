@@ -107,6 +107,7 @@ def declare(
     awaited: bool = False,
     memory: object = None,
     single_file: bool = False,
+    unattended: bool = False,
 ) -> None:
     """``single_file``: the function's package holds its handler's file alone (a Terraform
     ``archive_file`` of a ``source_file``), as it does when ``code_root`` is that file."""
@@ -136,7 +137,7 @@ def declare(
         HandlerDeclaration(function, display(source), path=path, snapstart=snapstart,
                            provisioned_concurrency=provisioned, code_root=code_root, layers=layers,
                            rarely_invoked=rarely_invoked, awaited=awaited,
-                           memory_mb=memory_mb(memory), single_file=single_file)
+                           memory_mb=memory_mb(memory), single_file=single_file, unattended=unattended)
     )
 
 

@@ -126,6 +126,34 @@ def _mentions(value: object, name: str) -> bool:
     return isinstance(value, str) and ("${" + name + "}" in value or "${" + name + "." in value)
 
 
+def _only_disconnects(function: str, resources: dict[str, Any]) -> bool:
+    """Whether only WebSocket ``$disconnect`` routes invoke a function with no events of its own:
+    every resource naming it is a bystander, a permission, or an ``AWS::ApiGatewayV2::Integration``
+    whose routes (one or more) all have the route key ``$disconnect``. API Gateway calls that route
+    after the connection has closed: nobody waits on it (round 45: a chat app's disconnect handler,
+    which read `requestContext.connectionId` like a request's)."""
+    integrations: list[str] = []
+    for name, other in resources.items():
+        if name == function or not isinstance(other, dict) or not _mentions(other, function):
+            continue
+        kind = other.get("Type")
+        if kind == "AWS::ApiGatewayV2::Integration":
+            integrations.append(name)
+        elif kind != "AWS::Lambda::Permission" and not _starts_nothing(other, function):
+            return False
+    if not integrations:
+        return False
+    for integration in integrations:
+        keys = [
+            (other.get("Properties") or {}).get("RouteKey")
+            for other in resources.values()
+            if isinstance(other, dict) and other.get("Type") == "AWS::ApiGatewayV2::Route" and _mentions(other, integration)
+        ]
+        if not keys or any(key != "$disconnect" for key in keys):
+            return False
+    return True
+
+
 def _rare_machines(resources: dict[str, Any], parameters: dict[str, Any]) -> dict[str, str]:
     """The state machines that only schedules of an hour or more start (``only_schedules``), with
     why: a SAM state machine's ``Events``, and EventBridge rules or schedules targeting one. Any
@@ -270,6 +298,7 @@ def cloudformation(path: Path, found: Found) -> None:
                 found, path, name, code_root, merged.get("Handler"), snap, provisioned, function_layers, rare,
                 awaited=_awaited(events, merged) and rare is None,
                 memory=merged.get("MemorySize"),
+                unattended=not events and not merged.get("FunctionUrlConfig") and _only_disconnects(name, resources),
             )
         elif kind == "AWS::Lambda::Function":
             code = properties.get("Code")
@@ -284,6 +313,7 @@ def cloudformation(path: Path, found: Found) -> None:
             declare(
                 found, path, name, code_root, properties.get("Handler"), snap, name in provisioned_aliases,
                 function_layers, _rare_step(name, resources, rare_machines), memory=properties.get("MemorySize"),
+                unattended=_only_disconnects(name, resources),
             )
 
 

@@ -47,13 +47,15 @@ def serverless(path: Path, found: Found) -> None:
         # packaged at the archive's root (its handler is named from there).
         module = function.get("module")
         code_root = path.parent / module if isinstance(module, str) and is_dir(path.parent / module) else path.parent
+        unattended = not function.get("url") and _only_disconnects(events)
         declare(
             found, path, name, code_root, function["handler"],
             snap if isinstance(snap, bool) else None,
             bool(provisioned) if isinstance(provisioned, int) else None,
             function_layers, rare,
-            awaited=_awaited(events, function) and rare is None,
+            awaited=_awaited(events, function) and rare is None and not unattended,
             memory=function.get("memorySize", provider.get("memorySize")),
+            unattended=unattended,
         )
 
 
@@ -67,6 +69,20 @@ def _awaited(events: object, function: dict[str, Any]) -> bool:
     if function.get("url"):
         return True
     return isinstance(events, list) and any(isinstance(event, dict) and bool(_AWAITED & set(event)) for event in events)
+
+
+def _only_disconnects(events: object) -> bool:
+    """Whether a function's every event is a WebSocket ``$disconnect`` route (``- websocket:
+    $disconnect`` or ``- websocket: {route: $disconnect}``): nobody waits on it (see sam.py)."""
+    if not isinstance(events, list) or not events:
+        return False
+    for event in events:
+        if not isinstance(event, dict) or set(event) != {"websocket"}:
+            return False
+        route = event["websocket"]
+        if (route.get("route") if isinstance(route, dict) else route) != "$disconnect":
+            return False
+    return True
 
 
 def _scheduled_only(events: object) -> str | None:
