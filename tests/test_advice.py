@@ -1114,6 +1114,7 @@ def test_a_serverless_disconnect_route_keeps_nobody_waiting(  # type: ignore[no-
     monkeypatch.chdir(tmp_path)
     _assert_codes(app, capsys, expected)
 
+
 SSM_RUNBOOK = """
 schemaVersion: '0.3'
 mainSteps:

@@ -147,7 +147,8 @@ def _only_disconnects(function: str, resources: dict[str, Any]) -> bool:
         keys = [
             (other.get("Properties") or {}).get("RouteKey")
             for other in resources.values()
-            if isinstance(other, dict) and other.get("Type") == "AWS::ApiGatewayV2::Route" and _mentions(other, integration)
+            if isinstance(other, dict) and other.get("Type") == "AWS::ApiGatewayV2::Route"
+            and _mentions(other, integration)
         ]
         if not keys or any(key != "$disconnect" for key in keys):
             return False
