@@ -443,6 +443,49 @@ def test_a_template_in_a_deprecated_folder_declares_no_handler(tmp_path: Path, c
         assert [item["code"] for item in _check(project, capsys)] == expected, folder
 
 
+RETIRED_DNS_FUNCTION = """
+module "update_dns" {
+  source        = "terraform-aws-modules/lambda/aws"
+  function_name = "update-dns"
+  handler       = "update_dns.handler"
+  runtime       = "python3.12"
+  source_path   = "../lambdas/src/update_dns.py"
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        pytest.param({"terraform/deprecated/dns.tf": RETIRED_DNS_FUNCTION}, [], id="only-a-retired-file-names-it"),
+        pytest.param({"terraform/dns.tf": RETIRED_DNS_FUNCTION}, ["LIL101"], id="a-live-file-names-it"),
+        pytest.param(
+            {"terraform/deprecated/dns.tf": RETIRED_DNS_FUNCTION,
+             "terraform/live.tf": RETIRED_DNS_FUNCTION.replace('"update_dns"', '"live_dns"')},
+            ["LIL101"], id="a-live-file-names-it-too",
+        ),
+        pytest.param({}, ["LIL101"], id="nothing-names-it"),
+    ],
+)
+def test_a_handler_only_a_retired_deployment_file_names_is_not_deployed(  # type: ignore[no-untyped-def]
+    files: dict[str, str], expected: list[str], tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """Round 46 #13 (both reviewers "no"): a dynamic-DNS function whose only Terraform had been
+    moved to `terraform/deprecated/` (its `source_path`, relative to `terraform/`, no longer
+    resolves from there): the retired file declares no handler, but the file it names, read from
+    the folder it was retired from, is deployed by nothing. A live file naming it keeps it linted."""
+    (tmp_path / ".git").mkdir()
+    app = tmp_path / "lambdas" / "src" / "update_dns.py"
+    app.parent.mkdir(parents=True)
+    app.write_text(textwrap.dedent(CLIENT_PER_REQUEST))
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    assert [item["code"] for item in _check(Path("."), capsys)] == expected
+    assert _flake8(app) == expected
+
+
 def test_an_undeployed_sibling_of_declared_functions_is_not_a_handler(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     """Round 12's blind review: `lambda/bjorn/index.py` sits beside `lambda/gizmo/` and
     `lambda/daphne/`, which the stack deploys, but nothing deploys it (a half-renamed copy): its

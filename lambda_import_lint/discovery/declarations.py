@@ -178,10 +178,19 @@ class Declarations:
     file and declaration)."""
 
     def __init__(
-        self, items: tuple[HandlerDeclaration, ...] = (), warnings: tuple[DiscoveryWarning, ...] = ()
+        self,
+        items: tuple[HandlerDeclaration, ...] = (),
+        warnings: tuple[DiscoveryWarning, ...] = (),
+        retired: tuple[HandlerDeclaration, ...] = (),
     ) -> None:
+        """``retired``: what Terraform files in retired folders (``deprecated/``…) declare: a
+        handler file nothing else declares is deployed by nothing (round 46: a dynamic-DNS function
+        whose only Terraform had moved to `terraform/deprecated/`; both reviewers "no")."""
         self.items = items
         self.warnings = warnings
+        self._retired = frozenset(
+            os.path.realpath(declaration.path) for declaration in retired if declaration.path is not None
+        )
         self._by_file: dict[str, list[int]] = {}  # real path → positions in items
         self._by_module: list[int] = []
         self._layer_roots: dict[Layer, tuple[LayerRoot, ...]] = {}
@@ -256,7 +265,10 @@ class Declarations:
             root = self._layer_root_of(file)
             if root is not None:  # (its root: where the modules importing it resolve their other imports)
                 return Declared(layer_roots=(root,), layer=root[0])
-            undeployed = self._undeployed_sibling(file) or self._left_out_of_single_files(file)
+            undeployed = (
+                self._undeployed_sibling(file) or self._left_out_of_single_files(file)
+                or os.path.realpath(file) in self._retired
+            )
             return _UNDEPLOYED if undeployed else _NOTHING_DECLARED
         functions = tuple(dict.fromkeys(d.function for d in matching))
         warm = frozenset(d.function for d in matching if d.warm)

@@ -41,7 +41,7 @@ def discover_declarations(
         listed = deployment_units(config, paths, candidates)
     found = deployment.read_units(listed, parse)
     items.extend(found.declarations)
-    return Declarations(tuple(items), tuple(found.warnings))
+    return Declarations(tuple(items), tuple(found.warnings), tuple(found.retired))
 
 
 def deployment_units(

@@ -110,6 +110,9 @@ class Unit(NamedTuple):
     # A Terraform file's: the functions of its module that only schedules of an hour or more
     # invoke, and why (``terraform.scheduled_functions``, read from every file of the folder).
     scheduled: tuple[tuple[str, str], ...] = ()
+    # In a folder whose name retires its code (``common.in_retired_folder``): what it declares is
+    # retired too, so a handler file only it names is deployed by nothing (``Declarations``).
+    retired: bool = False
 
 
 class Parsed(NamedTuple):
@@ -224,16 +227,20 @@ def units(
     folders the walk of the Python files listed (``files.iter_python_files``)."""
     inside = os.path.join(root, "")  # (a prefix cut: `relpath` costs ~20 µs a candidate)
     walked = candidates if candidates is not None else _walk(str(root), excluded, listings=listings)
-    listed = [
-        candidate for candidate in walked
-        if not in_retired_folder(
-            candidate[len(inside):] if candidate.startswith(inside) else os.path.relpath(candidate, root)
-        )
-    ]
-    listed.extend(above)
+    listed: list[tuple[str, str]] = []  # (candidate, the folder above its retired folder, or "")
+    for candidate in walked:
+        relative = candidate[len(inside):] if candidate.startswith(inside) else os.path.relpath(candidate, root)
+        listed.append((candidate, _above_retired(candidate, relative) if in_retired_folder(relative) else ""))
+    listed.extend((candidate, "") for candidate in above)
     found: list[Unit] = []
-    for candidate in listed:
+    for candidate, retired_from in listed:
         name = os.path.basename(candidate)
+        if retired_from:
+            # Only Terraform, read from the folder its files were retired from (moving them into
+            # `deprecated/` broke their relative paths): the handler files they named.
+            if name.endswith(".tf"):
+                found.append(Unit("terraform", candidate, retired_from, retired=True))
+            continue
         if name in ("serverless.yml", "serverless.yaml"):
             found.append(Unit("serverless", candidate))
         elif name.endswith(".tf"):
@@ -248,6 +255,17 @@ def units(
         elif name.endswith((".yaml", ".yml", ".template", ".json")):
             found.append(Unit("cloudformation", candidate))
     return found
+
+
+def _above_retired(candidate: str, relative: str) -> str:
+    """The folder holding the outermost retired folder a candidate lies in (``infra/`` for
+    ``infra/deprecated/old.tf``)."""
+    parts = relative.replace("\\", "/").split("/")[:-1]
+    depth = next(index for index, part in enumerate(parts) if in_retired_folder(f"{part}/x"))
+    folder = os.path.dirname(candidate)
+    for _ in range(len(parts) - depth):
+        folder = os.path.dirname(folder)
+    return folder
 
 
 def discover(
@@ -287,7 +305,10 @@ def read_units(listed: Iterable[Unit], parse: Parse | None = None) -> Found:
             readable.append((unit, data))
     if not readable:
         return found
-    for parsed in (parse or read_serially)(readable):
+    for (unit, _), parsed in zip(readable, (parse or read_serially)(readable)):
+        if unit.retired:  # no handlers and nothing to warn about: only the files it named
+            found.retired.extend(parsed.declarations)
+            continue
         found.declarations.extend(parsed.declarations)
         found.warnings.extend(parsed.warnings)
     return found
@@ -313,7 +334,7 @@ def _with_terraform_context(contents: list[tuple[Unit, bytes]]) -> list[tuple[Un
     return [
         (
             unit._replace(
-                app=roots.get(os.path.dirname(os.path.realpath(unit.path)), ""),
+                app=roots.get(os.path.dirname(os.path.realpath(unit.path)), unit.app),
                 scheduled=tuple(sorted(scheduled.get(os.path.dirname(unit.path), {}).items())),
             ),
             data,

@@ -65,6 +65,7 @@ class Found:
     def __init__(self) -> None:
         self.declarations: list[HandlerDeclaration] = []
         self.warnings: list[DiscoveryWarning] = []
+        self.retired: list[HandlerDeclaration] = []  # what deployment files in retired folders declare
 
     def warn(self, source: Path, cause: str, subject: str = "", hint: str | None = None) -> None:
         """Note what cannot be followed. ``cause`` must not name the function (``subject`` does),
