@@ -599,8 +599,14 @@ def _loaded_here(first_pass: list[ImportJudgement], facts: ModuleFacts, heavy: H
     for judgement in first_pass:
         binding = judgement.binding
         if judgement.status in staying and not binding.type_checking and _is_heavy(binding, heavy):
-            loaded |= _paid_by(binding.module, heavy) | _paid_by(catalogue_module(binding, heavy), heavy)
+            loaded |= _loads_of(binding, heavy)
     return loaded
+
+
+def _loads_of(binding: ImportBinding, heavy: HeavyModules) -> set[str]:
+    """What an import that stays at module scope loads: its package, and what the catalogue's entry
+    for it loads."""
+    return _paid_by(binding.module, heavy) | _paid_by(catalogue_module(binding, heavy), heavy)
 
 
 # What the second pass makes of an import the first found deferrable, unused or annotation-only
@@ -735,8 +741,7 @@ def _with_local_chains(
     # pass thought of it (round 45: an unused `import jwt` kept because `auth.patient` loads jwt
     # too, beside the chain `auth.patient → jwt`: neither move alone saves anything).
     kept = {
-        judgement.index: _paid_by(judgement.binding.module, heavy)
-        | _paid_by(catalogue_module(judgement.binding, heavy), heavy)
+        judgement.index: _loads_of(judgement.binding, heavy)
         for judgement in judgements
         if judgement.status not in DEFERRED_BY_FIXES and not judgement.binding.type_checking
         and _is_heavy(judgement.binding, heavy)

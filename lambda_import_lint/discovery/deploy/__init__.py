@@ -18,7 +18,7 @@ from lambda_import_lint.config import PROJECT_MARKERS, marks_a_project, project_
 from lambda_import_lint.discovery.candidates import folder_candidates, is_candidate, is_dockerfile
 from lambda_import_lint.discovery.declarations import DiscoveryWarning, HandlerDeclaration
 from lambda_import_lint.discovery.deploy.common import (
-    Found, Listings, Probe, Reader, Reading, in_retired_folder, is_virtual_environment,
+    Found, Listings, Probe, Reader, Reading, in_retired_folder, is_virtual_environment, retires,
     resolve_module,
 )
 
@@ -261,7 +261,7 @@ def _above_retired(candidate: str, relative: str) -> str:
     """The folder holding the outermost retired folder a candidate lies in (``infra/`` for
     ``infra/deprecated/old.tf``)."""
     parts = relative.replace("\\", "/").split("/")[:-1]
-    depth = next(index for index, part in enumerate(parts) if in_retired_folder(f"{part}/x"))
+    depth = next(index for index, part in enumerate(parts) if retires(part))
     folder = os.path.dirname(candidate)
     for _ in range(len(parts) - depth):
         folder = os.path.dirname(folder)
@@ -320,7 +320,9 @@ def _with_terraform_context(contents: list[tuple[Unit, bytes]]) -> list[tuple[Un
     its ``app`` (``terraform.root_folders``: its bare relative paths are read from there); the
     functions of its module that only schedules of an hour or more invoke
     (``terraform.scheduled_functions``)."""
-    tf = [(unit.path, data) for unit, data in contents if unit.kind == "terraform"]
+    # (Retired files keep the folder they were retired from as their `app`, and neither call live
+    # modules nor schedule live functions.)
+    tf = [(unit.path, data) for unit, data in contents if unit.kind == "terraform" and not unit.retired]
     modules = any(b"module" in data for _, data in tf)
     schedules = any(b"schedule_expression" in data for _, data in tf)
     if not modules and not schedules:
@@ -334,12 +336,12 @@ def _with_terraform_context(contents: list[tuple[Unit, bytes]]) -> list[tuple[Un
     return [
         (
             unit._replace(
-                app=roots.get(os.path.dirname(os.path.realpath(unit.path)), unit.app),
+                app=roots.get(os.path.dirname(os.path.realpath(unit.path)), ""),
                 scheduled=tuple(sorted(scheduled.get(os.path.dirname(unit.path), {}).items())),
             ),
             data,
         )
-        if unit.kind == "terraform" else (unit, data)
+        if unit.kind == "terraform" and not unit.retired else (unit, data)
         for unit, data in contents
     ]
 

@@ -384,4 +384,9 @@ def in_retired_folder(relative: str) -> bool:
     (``deprecated/``, ``obsolete/``, ``archive/``, ``archived/``): neither its handler-shaped
     functions nor its deployment files declare handlers."""
     parts = relative.replace("\\", "/").split("/")[:-1]
-    return any(part.lower() in _RETIRED_FOLDERS for part in parts)
+    return any(retires(part) for part in parts)
+
+
+def retires(folder_name: str) -> bool:
+    """Whether a folder so named retires the code in it (``_RETIRED_FOLDERS``)."""
+    return folder_name.lower() in _RETIRED_FOLDERS
