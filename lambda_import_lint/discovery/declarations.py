@@ -218,16 +218,14 @@ class Declarations:
             for declaration in items
             if declaration.path is not None and declaration.source not in ("config", "heuristic")
         }
-        self._code_roots = tuple(
-            os.path.realpath(declaration.code_root).rstrip(os.sep) + os.sep
+        code_roots = [
+            (os.path.realpath(declaration.code_root).rstrip(os.sep) + os.sep, declaration.single_file)
             for declaration in items if declaration.code_root is not None
-        )
+        ]
+        self._code_roots = tuple(root for root, _ in code_roots)
         # Code folders only single-file packages take a file from (`single_file`): a file below one
         # of them that nothing declares and no other function's folder holds is deployed by nothing.
-        whole = {
-            os.path.realpath(declaration.code_root).rstrip(os.sep) + os.sep
-            for declaration in items if declaration.code_root is not None and not declaration.single_file
-        }
+        whole = {root for root, single_file in code_roots if not single_file}
         self._whole_roots = tuple(sorted(whole))
         self._single_roots = tuple(sorted(set(self._code_roots) - whole))
         # A folder holding two declared functions' folders or more: one declaration alone (a

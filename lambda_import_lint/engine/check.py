@@ -139,15 +139,27 @@ def _rarely_invoked(source: bytes | str, handlers: tuple[FunctionInfo, ...], req
     from lambda_import_lint.analysis.handlers import rarely_invoked
 
     kind = rarely_invoked(source, (handler.name for handler in handlers))
-    if kind is None and handlers and all(handler.name in request.rare for handler in handlers):
+    if kind is None and _every_handler(handlers, request.rare):
         return "declared rarely invoked"
     return kind
 
 
-def _awaited(handlers: tuple[FunctionInfo, ...], request: Request) -> bool:
-    """Whether a declaration gives one of the module's handlers an event source whose caller waits
-    (an API, a function URL: ``HandlerDeclaration.awaited``)."""
-    return any(handler.name in request.busy for handler in handlers)
+def _every_handler(handlers: tuple[FunctionInfo, ...], declared: frozenset[str]) -> bool:
+    """Whether the module has handlers and the declarations put every one of them in ``declared``
+    (one of ``Request``'s sets of handler names: ``rare``, ``roomy``, ``unattended``)."""
+    return bool(handlers) and all(handler.name in declared for handler in handlers)
+
+
+def _awaited(source: bytes | str, handlers: tuple[FunctionInfo, ...], request: Request) -> bool:
+    """Whether somebody waits on the module's handlers: a declaration gives one of them an event
+    source whose caller waits (an API, a function URL: ``HandlerDeclaration.awaited``), or the code
+    reads a request (``analysis.handlers.awaited``) and no declaration says nobody waits on every
+    one of them (a WebSocket ``$disconnect`` route: ``HandlerDeclaration.unattended``)."""
+    from lambda_import_lint.analysis.handlers import awaited
+
+    if any(handler.name in request.busy for handler in handlers):
+        return True
+    return awaited(source) and not _every_handler(handlers, request.unattended)
 
 
 def _clients_marginal(source: bytes | str, handlers: tuple[FunctionInfo, ...], request: Request) -> bool:
@@ -156,8 +168,7 @@ def _clients_marginal(source: bytes | str, handlers: tuple[FunctionInfo, ...], r
     after it (``hands_off``: a Step Functions execution, a Glue job…)."""
     from lambda_import_lint.analysis.handlers import hands_off, waits
 
-    roomy = bool(handlers) and all(handler.name in request.roomy for handler in handlers)
-    return roomy or waits(source) or hands_off(source)
+    return _every_handler(handlers, request.roomy) or waits(source) or hands_off(source)
 
 
 def _patched_factories(facts: ModuleFacts, request: Request, codes: frozenset[str]) -> frozenset[str]:
@@ -194,7 +205,7 @@ def _analyse_module(
     tree: ast.Module | None = None,
 ) -> Analysis:
     from lambda_import_lint.analysis.facts import collect_facts
-    from lambda_import_lint.analysis.handlers import CUSTOM_RESOURCE, awaited, resolve_handlers, source_text
+    from lambda_import_lint.analysis.handlers import CUSTOM_RESOURCE, resolve_handlers, source_text
     from lambda_import_lint.analysis.local_modules import enclosing_package_loads, local_chains
     from lambda_import_lint.engine.suppression import without_noqa
     from lambda_import_lint.judgement.assessment import Status, assess
@@ -242,9 +253,7 @@ def _analyse_module(
         local_chains=chains,
         rarely_invoked=rare is not None,
         deploy_time=rare == CUSTOM_RESOURCE,
-        awaited=config.lint_rare_handlers or _awaited(handlers, request) or (
-            awaited(text) and not (handlers and all(handler.name in request.unattended for handler in handlers))
-        ),
+        awaited=config.lint_rare_handlers or _awaited(text, handlers, request),
         clients_marginal=_clients_marginal(text, handlers, request),
         patched_factories=_patched_factories(facts, request, codes) if not library and handlers else frozenset(),
     )

@@ -18,7 +18,7 @@ from lambda_import_lint.config import PROJECT_MARKERS, marks_a_project, project_
 from lambda_import_lint.discovery.candidates import folder_candidates, is_candidate, is_dockerfile
 from lambda_import_lint.discovery.declarations import DiscoveryWarning, HandlerDeclaration
 from lambda_import_lint.discovery.deploy.common import (
-    Found, Listings, Probe, Reader, Reading, in_retired_folder, is_virtual_environment, retires,
+    Found, Listings, Probe, Reader, Reading, is_virtual_environment, retires,
     resolve_module,
 )
 
@@ -230,7 +230,7 @@ def units(
     listed: list[tuple[str, str]] = []  # (candidate, the folder above its retired folder, or "")
     for candidate in walked:
         relative = candidate[len(inside):] if candidate.startswith(inside) else os.path.relpath(candidate, root)
-        listed.append((candidate, _above_retired(candidate, relative) if in_retired_folder(relative) else ""))
+        listed.append((candidate, _above_retired(candidate, relative)))
     listed.extend((candidate, "") for candidate in above)
     found: list[Unit] = []
     for candidate, retired_from in listed:
@@ -258,10 +258,13 @@ def units(
 
 
 def _above_retired(candidate: str, relative: str) -> str:
-    """The folder holding the outermost retired folder a candidate lies in (``infra/`` for
-    ``infra/deprecated/old.tf``)."""
+    """The folder holding the outermost retired folder (``common.retires``) a candidate lies in
+    (``infra/`` for ``infra/deprecated/old.tf``), or "" when it lies in none: what
+    ``common.in_retired_folder`` asks, with where."""
     parts = relative.replace("\\", "/").split("/")[:-1]
-    depth = next(index for index, part in enumerate(parts) if retires(part))
+    depth = next((index for index, part in enumerate(parts) if retires(part)), None)
+    if depth is None:
+        return ""
     folder = os.path.dirname(candidate)
     for _ in range(len(parts) - depth):
         folder = os.path.dirname(folder)
