@@ -121,3 +121,23 @@ def probe_before_and_after_fix(folder: Path, probe: str, target: Path) -> tuple[
     after = run_probe()
     assert main(["check", "-q", "--no-cache", str(target)]) == 0
     return before, after
+
+
+def terraform_zipped_file(name: str, source_file: str, handler: str, runtime: str = '"python3.12"') -> str:
+    """A Terraform `aws_lambda_function` named ``name`` whose package is an `archive_file` of one
+    file, ``source_file`` (written as Terraform reads it); ``runtime`` as written (quoted, or a
+    reference such as `var.lambda_runtime`)."""
+    return f"""
+data "archive_file" "{name}" {{
+  type        = "zip"
+  source_file = "{source_file}"
+  output_path = "{name}.zip"
+}}
+
+resource "aws_lambda_function" "{name}" {{
+  function_name = "{name}"
+  filename      = data.archive_file.{name}.output_path
+  handler       = "{handler}"
+  runtime       = {runtime}
+}}
+"""

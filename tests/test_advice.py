@@ -14,6 +14,8 @@ import pytest
 
 from lambda_import_lint.cli import main
 
+from conftest import terraform_zipped_file
+
 CUSTOM_RESOURCE = """
 import cfnresponse
 import boto3
@@ -519,20 +521,7 @@ def test_an_undeployed_sibling_of_declared_functions_is_not_a_handler(tmp_path: 
     assert [item["code"] for item in _check(tmp_path / "lambda/bjorn/index.py", capsys)] == ["LIL001"]
 
 
-SINGLE_FILE_ARCHIVES = """
-data "archive_file" "uploads" {
-  type        = "zip"
-  source_file = "uploads.py"
-  output_path = "uploads.zip"
-}
-
-resource "aws_lambda_function" "uploads" {
-  function_name = "uploads"
-  filename      = data.archive_file.uploads.output_path
-  handler       = "uploads.lambda_handler"
-  runtime       = "python3.12"
-}
-"""
+SINGLE_FILE_ARCHIVES = terraform_zipped_file("uploads", "uploads.py", "uploads.lambda_handler")
 
 TABLE_ON_REQUEST = """
 import pandas as pd

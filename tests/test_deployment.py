@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import fixture_projects
+from conftest import fixture_projects, terraform_zipped_file
 
 from lambda_import_lint.cli import main
 
@@ -340,22 +340,6 @@ def test_a_cdk_asset_folder_joined_to_a_path_constant(tmp_path: Path, monkeypatc
     ]
 
 
-CHILD_MODULE = """
-data "archive_file" "zip" {
-  type        = "zip"
-  source_file = "%s"
-  output_path = "orders.zip"
-}
-
-resource "aws_lambda_function" "orders" {
-  function_name = "orders"
-  filename      = data.archive_file.zip.output_path
-  handler       = "orders.lambda_handler"
-  runtime       = "python3.12"
-}
-"""
-
-
 @pytest.mark.parametrize(
     ("source_file", "expected"),
     [
@@ -380,7 +364,7 @@ def test_terraform_paths_of_a_child_module_resolve_from_the_root_module(  # type
     (live / "main.tf").write_text('module "lambda" {\n  source = "../modules/lambda"\n  name   = "x"\n}\n')
     handler_module = Path(source_file).stem
     (module / "lambda.tf").write_text(
-        CHILD_MODULE.replace('"orders.lambda_handler"', f'"{handler_module}.lambda_handler"') % source_file
+        terraform_zipped_file("orders", source_file, f"{handler_module}.lambda_handler")
     )
     handler = "def lambda_handler(event, context):\n    return event\n"
     for folder in (live, module):
@@ -416,7 +400,7 @@ def test_terraform_written_on_windows_or_macos(  # type: ignore[no-untyped-def]
     live.mkdir()
     module.mkdir(parents=True)
     (live / "main.tf").write_text(f'module "lambda" {{\n  source = "{module_source}"\n}}\n')
-    (module / "lambda.tf").write_text((CHILD_MODULE % "orders.py").replace('"python3.12"', runtime))
+    (module / "lambda.tf").write_text(terraform_zipped_file("orders", "orders.py", "orders.lambda_handler", runtime))
     (live / "orders.py").write_text("def lambda_handler(event, context):\n    return event\n")
     monkeypatch.chdir(tmp_path)
     handlers, _ = _handlers(capsys)
