@@ -199,6 +199,33 @@ def test_syntax_error_gives_one_position(
     assert "error at" not in line.split(": syntax error at ", 1)[1]
 
 
+@pytest.mark.parametrize(
+    ("source", "position", "fault"),
+    [
+        # LibCST places every tokenizer error at 1:1 (a real repository's quote left open on line 33).
+        pytest.param(
+            'import boto3\n\ndef handler(event, context):\n    return "open\n', "4:12", "unterminated string literal",
+            id="open-string",
+        ),
+        pytest.param(
+            "import boto3\ndef handler(event, context):\n    if event:\n        return 1\n  return 2\n",
+            "5:11", "no matching outer block for dedent", id="dedent",
+        ),
+    ],
+)
+def test_tokenizer_error_says_where(
+    source: str, position: str, fault: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    put(tmp_path, "broken.py", source)
+    put(tmp_path, "fine.py", BRANCHY)
+    status, out, err = run(["check", "--no-cache", "--format", "json", "broken.py", "fine.py"], capsys)
+    assert status == 2
+    assert f"broken.py: error: syntax error at {position}: tokenizer error: {fault}" in err.splitlines()
+    assert json.loads(out)[0]["path"] == "fine.py"  # the other file is still checked
+
+
 # 3. Say when nothing was checked.
 
 HINT = 'see `lambda-import-lint handlers` or set `handlers = ["src/app.py:handler"]` in [tool.lambda-import-lint].'

@@ -106,7 +106,7 @@ def parse(source: bytes | str, path: str) -> cst.Module | FileResult:
     try:
         return cst.parse_module(source)
     except cst.ParserSyntaxError as error:
-        return FileResult(path, error=_syntax_error(error))
+        return FileResult(path, error=_syntax_error(error, source))
     except (UnicodeDecodeError, LookupError, SyntaxError) as error:
         return FileResult(path, error=f"cannot decode: {error}")
     except RecursionError:
@@ -118,10 +118,12 @@ def parse(source: bytes | str, path: str) -> cst.Module | FileResult:
 _POSITIONED = re.compile(r"^(?:parser error: )?error at (\d+):(\d+): ")
 
 
-def _syntax_error(error: cst.ParserSyntaxError) -> str:
+def _syntax_error(error: cst.ParserSyntaxError, source: bytes | str) -> str:
     """One position for a syntax error. LibCST's message may carry its own position ("parser
     error: error at 2:2: expected ..."; 0-based column, and nearer the fault than ``raw_line``),
-    which would otherwise follow ours and disagree with it."""
+    which would otherwise follow ours and disagree with it. LibCST places every tokenizer error
+    ("unterminated string literal", "inconsistent mixing of tabs and spaces") at 1:1; the
+    standard library's parser says where it is (:func:`_tokenizer_fault`)."""
     message = error.message
     positioned = _POSITIONED.match(message)
     if positioned is not None:
@@ -129,7 +131,24 @@ def _syntax_error(error: cst.ParserSyntaxError) -> str:
         message = message[positioned.end():]
     else:
         line, column = error.raw_line, error.raw_column + 1
+        if message.startswith("tokenizer error") and (line, column) == (1, 1):
+            line, column = _tokenizer_fault(source) or (line, column)
     return f"{SYNTAX_ERROR}{line}:{column}: {message}"
+
+
+def _tokenizer_fault(source: bytes | str) -> tuple[int, int] | None:
+    """Where the standard library's parser finds the fault in ``source`` (parsed into a tree
+    only, never compiled to code or run), or None when it finds none or gives no line."""
+    import ast
+
+    try:
+        ast.parse(source)
+    except SyntaxError as fault:
+        if fault.lineno is not None and fault.lineno > 0:
+            return fault.lineno, max(fault.offset or 1, 1)
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return None
 
 
 def _rarely_invoked(source: bytes | str, handlers: tuple[FunctionInfo, ...], request: Request) -> str | None:
