@@ -341,6 +341,43 @@ def test_a_cdk_asset_folder_joined_to_a_path_constant(tmp_path: Path, monkeypatc
 
 
 @pytest.mark.parametrize(
+    ("assignments", "declared"),
+    [
+        pytest.param('runtime = _lambda.Runtime.PYTHON_3_12\n        code = _lambda.Code.from_asset("src")\n', True,
+                     id="shared-variables"),
+        pytest.param('self.code = _lambda.Code.from_asset("src")\n        runtime = _lambda.Runtime.PYTHON_3_12\n',
+                     True, id="an-attribute"),
+        pytest.param('runtime = _lambda.Runtime.NODEJS_20_X\n        code = _lambda.Code.from_asset("src")\n', False,
+                     id="another-runtime"),
+        pytest.param('runtime = _lambda.Runtime.PYTHON_3_12\n        code = _lambda.Code.from_asset("src")\n'
+                     '        code = _lambda.Code.from_asset("other")\n', False, id="assigned-twice"),
+    ],
+)
+def test_cdk_python_functions_sharing_a_runtime_and_code_variable(  # type: ignore[no-untyped-def]
+    assignments: str, declared: bool, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """`lambda_code = _lambda.Code.from_asset("src")` and `lambda_runtime = …PYTHON_3_12`, passed to
+    each function (round 47: a stack of twenty functions none of which was declared, so an
+    undeployed handler file in the same folder was linted as a handler)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "cdk.json").write_text('{"app": "python infrastructure/app.py"}\n')
+    (tmp_path / "infrastructure").mkdir()
+    code = "self.code" if "self.code =" in assignments else "code"
+    (tmp_path / "infrastructure" / "stack.py").write_text(
+        "from aws_cdk import Stack\nfrom aws_cdk import aws_lambda as _lambda\n\n\nclass ApiStack(Stack):\n"
+        "    def __init__(self, scope, construct_id):\n        super().__init__(scope, construct_id)\n"
+        f"        {assignments}"
+        f'        _lambda.Function(self, "Cases", runtime=runtime, handler="api.cases.handler", code={code})\n'
+    )
+    (tmp_path / "src" / "api").mkdir(parents=True)
+    (tmp_path / "src" / "api" / "cases.py").write_text("def handler(event, context):\n    return event\n")
+    rows, _ = _handlers(capsys)
+    source = "infrastructure/stack.py" if declared else "heuristic"
+    assert [(row["path"], row["function"], row["source"]) for row in rows] == [("src/api/cases.py", "handler", source)]
+
+
+@pytest.mark.parametrize(
     ("source_file", "expected"),
     [
         pytest.param("orders.py", "live/orders.py", id="relative-to-the-root-module"),

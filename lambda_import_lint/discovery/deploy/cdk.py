@@ -31,6 +31,18 @@ def _asset_folder(node: ast.expr | None, app: Path) -> Path | None:
     return None
 
 
+def _assigned(node: ast.expr, assigned: dict[str, list[ast.expr]]) -> ast.expr:
+    """A keyword's value, or the one value the variable it names (``lambda_code``, ``self.code``)
+    is assigned in the file: functions often share one (round 47: twenty functions of one stack
+    passing ``runtime=lambda_runtime, code=lambda_code``, so none was declared). A variable assigned
+    more than once stays as it is (unknown)."""
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        values = assigned.get(node.id if isinstance(node, ast.Name) else node.attr, [])
+        if len(values) == 1:
+            return values[0]
+    return node
+
+
 def _memory(keywords: dict[str | None, ast.expr]) -> object:
     value = keywords.get("memory_size")
     return value.value if isinstance(value, ast.Constant) else None
@@ -46,7 +58,13 @@ def cdk_python(path: Path, app: Path, found: Found) -> None:
     warm_names: set[str] = set()
     functions: list[tuple[str | None, ast.Call]] = []
     layers: dict[str, Layer] = {}
+    # What variables are assigned (`code = Code.from_asset("src")`, then `Function(code=code, …)`).
+    assigned: dict[str, list[ast.expr]] = {}
     for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, (ast.Name, ast.Attribute)):
+                assigned.setdefault(target.id if isinstance(target, ast.Name) else target.attr, []).append(node.value)
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and len(node.targets) == 1:
             target = node.targets[0]
             name = target.id if isinstance(target, ast.Name) else None
@@ -70,7 +88,7 @@ def cdk_python(path: Path, app: Path, found: Found) -> None:
         kind = _attribute_path(call.func).split(".")[-1]
         if kind not in ("Function", "PythonFunction"):
             continue
-        keywords = {keyword.arg: keyword.value for keyword in call.keywords}
+        keywords = {keyword.arg: _assigned(keyword.value, assigned) for keyword in call.keywords}
         runtime = _attribute_path(keywords["runtime"]) if "runtime" in keywords else ""
         if runtime and "PYTHON" not in runtime:
             continue
