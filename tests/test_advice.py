@@ -1288,6 +1288,47 @@ def test_cdk_v1_functions_with_computed_ids_are_declared(  # type: ignore[no-unt
     assert [item["code"] for item in _check(app, capsys)] == expected
 
 
+@pytest.mark.parametrize(
+    ("importer", "expected"),
+    [
+        pytest.param(
+            "from services.notify import send\nfrom handlers.ebs import handle_create_volume\n\n\n"
+            "def lambda_handler(event, context):\n    send(handle_create_volume(event, context))\n",
+            [], id="dispatched-by-a-handler",
+        ),
+        # Imported by a script with no handler (a local run): the module is still a handler module.
+        pytest.param(
+            "from services.notify import send\nfrom handlers.ebs import handle_create_volume\n\n"
+            "send(handle_create_volume({'detail': {}}, None))\n",
+            ["LIL002"], id="imported-by-a-script",
+        ),
+        pytest.param("", ["LIL002"], id="imported-by-nothing"),
+    ],
+)
+def test_handler_shaped_functions_another_handler_imports_are_its_shared_code(  # type: ignore[no-untyped-def]
+    importer: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """`main.py`'s `lambda_handler` imports `handlers/*.py` and dispatches to their `handle_x(event,
+    context)` functions (round 47: an unused `boto3` in one of twenty such modules, which
+    `main.py`'s other imports load anyway; both reviewers "no"). Such a module is the handler's
+    shared code: its unused import saves nothing while every importer loads boto3."""
+    (tmp_path / ".git").mkdir()
+    for folder in ("services", "handlers"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "__init__.py").write_text("")
+    (tmp_path / "services" / "notify.py").write_text(
+        "import boto3\n\n\ndef send(details):\n    return boto3.client('sns').publish(Message=str(details))\n"
+    )
+    ebs = tmp_path / "handlers" / "ebs.py"
+    ebs.write_text(
+        "import boto3\n\n\ndef handle_create_volume(event, context):\n"
+        "    return [event['detail'].get('volumeId')]\n"
+    )
+    if importer:
+        (tmp_path / "main.py").write_text(importer)
+    _assert_codes(ebs, capsys, expected)
+
+
 def test_returning_an_http_shaped_answer_is_no_traffic(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     """`{"statusCode": 200, "body": …}` is what the hello-world template returns, from nightly jobs
     too; reading the request's body is what an API handler does."""

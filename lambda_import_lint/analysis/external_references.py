@@ -222,6 +222,29 @@ def loaded_by_importers(path: str, config: Config, layer_roots: tuple[LayerRoot,
     return loads or frozenset()
 
 
+def imported_by_a_handler(path: str, config: Config) -> bool:
+    """Whether another file of the project (not a test) imports the module and defines a
+    module-level function named like a handler (``config.handler_names``): the module's
+    handler-shaped functions are what that handler calls, not what Lambda does (round 47: twenty
+    `handlers/*_handler.py` of `handle_x(event, context)` functions, which `main.py`'s
+    `lambda_handler` imports and dispatches to; both reviewers "no" on an unused `boto3` in one,
+    which `main.py`'s other imports load anyway)."""
+    import fnmatch
+
+    from lambda_import_lint.discovery.files import is_test_or_docs
+
+    for file, tree, module_file, dotted in _files_naming(path, config, None):
+        if is_test_or_docs(file, config.project_folder) or not _imports_module(tree, file, module_file, dotted):
+            continue
+        if any(
+            isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and any(fnmatch.fnmatchcase(node.name, pattern) for pattern in config.handler_names)
+            for node in tree.body
+        ):
+            return True
+    return False
+
+
 # What a file that replaces something spells: `mock.patch(...)`, `patch.object(...)`,
 # `monkeypatch.setattr(...)`, moto's mocks. Most files of a project spell none, and are never parsed here.
 _PATCHING = (b"patch", b"setattr", b"moto")

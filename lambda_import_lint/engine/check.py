@@ -301,6 +301,13 @@ def _analyse_module(
     if findings and request.noqa:
         findings = without_noqa(findings, _source_lines(source, module))
     findings.sort(key=Finding.sort_key)
+    if findings and not library and not request.declared and path not in ("-", ""):
+        # Handlers the heuristic found may be what another module's handler calls: then the module
+        # is that function's shared code (searched only when there is something to report).
+        from lambda_import_lint.analysis.external_references import imported_by_a_handler
+
+        if imported_by_a_handler(path, config):
+            return _analyse_module(module, source, request, True, statement_lines, tree)
     if request.layer:
         # Layer code is checked as shared code without any setting: say so where the finding shows.
         findings = [replace(finding, message=f"{finding.message} (layer `{request.layer}`)") for finding in findings]
