@@ -2526,6 +2526,17 @@ def test_a_package_the_handler_imports_on_every_invocation_is_not_deferred(  # t
         ),
         pytest.param("    msg = event['body']\n    return {'statusCode': 200, 'body': json.dumps(msg)}\n", ["LIL002"],
                      id="answers-its-input-it-named"),
+        # Round 47 (both reviewers "no"): fields read into names nothing uses, under "Replace with
+        # your flag setting logic".
+        pytest.param(
+            "    flag_name = event['FlagName']\n    status = event.get('Status', 'off')\n"
+            "    # Replace with your flag setting logic\n    response = {'status': 'success'}\n    return response\n",
+            [], id="reads-fields-it-drops",
+        ),
+        pytest.param("    flag_name = event['FlagName']\n    print(flag_name)\n    return {}\n", [], id="reads-and-prints"),
+        pytest.param("    flag_name = event['FlagName']\n    return {'flag': flag_name}\n", ["LIL002"],
+                     id="reads-and-answers"),
+        pytest.param("    name = event[key()]\n    return {}\n", ["LIL002"], id="computes-a-field"),
         pytest.param(
             '    html = """\n        <!DOCTYPE html>\n        <h1>Welcome</h1>\n    """\n'
             "    return {'statusCode': 200, 'headers': {'Content-Type': 'text/html'}, 'body': html}\n",
@@ -2546,7 +2557,7 @@ def test_an_unused_import_above_a_handler_that_does_nothing_is_not_reported(  # 
     app = tmp_path / "app.py"
     app.write_text(
         "import json\nimport logging\n\nimport boto3\n\nlogger = logging.getLogger()\n\n\n"
-        "def send(event):\n    return json.dumps(event)\n\n\n"
+        "def send(event):\n    return json.dumps(event)\n\n\ndef key():\n    return 'k'\n\n\n"
         "def lambda_handler(event, context):\n" + body
     )
     _assert_codes(app, capsys, expected)

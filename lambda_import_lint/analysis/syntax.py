@@ -225,6 +225,14 @@ def does_nothing(function: cst.FunctionDef) -> bool:
         ):
             constants.add(small.targets[0].target.value)
             continue
+        if (
+            isinstance(small, cst.Assign) and len(small.targets) == 1
+            and isinstance(small.targets[0].target, cst.Name) and _field_read(small.value)
+        ):
+            # `flag_name = event['FlagName']` under "Replace with your flag setting logic" (round
+            # 47, both reviewers "no"): the name may only be reported afterwards, since returning
+            # it or computing with it is no placeholder (it is not among the constants).
+            continue
         if not isinstance(small, cst.Expr):
             return False
         value = small.value
@@ -233,6 +241,23 @@ def does_nothing(function: cst.FunctionDef) -> bool:
         if not isinstance(value, cst.Call) or not _reports(value):
             return False
     return True
+
+
+def _field_read(value: cst.BaseExpression) -> bool:
+    """A field read from a name: ``event['FlagName']``, ``event["detail"]["id"]``,
+    ``event.get("Status")``, ``event.get("Status", "off")``."""
+    if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "get":
+        if not all(isinstance(arg.value, (cst.SimpleString, cst.Integer, cst.Name)) for arg in value.args):
+            return False
+        value = value.func.value
+    while isinstance(value, cst.Subscript):
+        if not all(
+            isinstance(element.slice, cst.Index) and isinstance(element.slice.value, (cst.SimpleString, cst.Integer))
+            for element in value.slice
+        ):
+            return False
+        value = value.value
+    return isinstance(value, cst.Name)
 
 
 def _small_statements(function: cst.FunctionDef) -> list[cst.BaseSmallStatement] | None:
