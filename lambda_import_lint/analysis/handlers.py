@@ -319,6 +319,9 @@ def awaited(source: bytes | str) -> bool:
 _WAITING = re.compile(
     r"\bsleep\(|\bWaitTimeSeconds\b|\bget_remaining_time_in_millis\("
     r"|\bsubprocess\.(?:run|call|check_call|check_output|Popen)\("
+    # A boto3 waiter, which polls for seconds to minutes (round 47: a pull-request webhook waiting
+    # for an EC2 instance to stop before starting it; both reviewers "no").
+    r"|\.wait_until_\w+\(|\.get_waiter\("
 )
 
 
