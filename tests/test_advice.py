@@ -1329,6 +1329,34 @@ def test_handler_shaped_functions_another_handler_imports_are_its_shared_code(  
     _assert_codes(ebs, capsys, expected)
 
 
+@pytest.mark.parametrize(
+    ("handler_imports", "expected"),
+    [
+        pytest.param("from aws_lambda_powertools.utilities.typing import LambdaContext\n", [], id="the-handler-imports-it-too"),
+        pytest.param("", ["LIL003"], id="only-the-helper-imports-it"),
+    ],
+)
+def test_a_helper_annotation_import_its_importers_load_anyway_saves_nothing(  # type: ignore[no-untyped-def]
+    handler_imports: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """Round 47 (both reviewers "no"): `authenticate(event, context: LambdaContext)` in
+    `utils/authentication.py`, which the handler module imports and which imports `LambdaContext`
+    itself: moving the helper's import under `TYPE_CHECKING` takes nothing off the cold start."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "utils").mkdir()
+    (tmp_path / "utils" / "__init__.py").write_text("")
+    helper = tmp_path / "utils" / "authentication.py"
+    helper.write_text(
+        "from aws_lambda_powertools.utilities.typing import LambdaContext\n\n\n"
+        "def authenticate(event: dict, context: LambdaContext) -> None:\n    return None\n"
+    )
+    (tmp_path / "mcp.py").write_text(
+        handler_imports + "from utils.authentication import authenticate\n\n\n"
+        "def lambda_handler(event, context):\n    authenticate(event, context)\n    return event['body']\n"
+    )
+    _assert_codes(helper, capsys, expected)
+
+
 def test_returning_an_http_shaped_answer_is_no_traffic(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     """`{"statusCode": 200, "body": …}` is what the hello-world template returns, from nightly jobs
     too; reading the request's body is what an API handler does."""

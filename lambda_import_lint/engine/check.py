@@ -277,10 +277,13 @@ def _analyse_module(
         patched_factories=_patched_factories(facts, request, codes) if not library and handlers else frozenset(),
     )
     assessment = judge(loaded_by_packages=enclosing)
-    if library and path not in ("-", "") and any(j.status is Status.UNUSED for j in assessment.judgements):
-        # Shared code's unused import saves nothing if every module importing it loads the same
-        # module anyway: the project is searched only then (unused heavy imports are few; a search
-        # per shared module would cost a pass over the project per file).
+    if library and path not in ("-", "") and any(
+        j.status is Status.UNUSED or j.status is Status.ANNOTATION_ONLY for j in assessment.judgements
+    ):
+        # Shared code's unused import, or one only its annotations use, saves nothing if every
+        # module importing it loads the same module anyway (round 47: `LambdaContext` in a helper
+        # of a handler module importing it too): the project is searched only then (such heavy
+        # imports are few; a search per shared module would cost a pass over the project per file).
         from lambda_import_lint.analysis.external_references import loaded_by_importers
 
         beside = loaded_by_importers(path, config, request.layer_roots)
