@@ -1799,17 +1799,19 @@ def test_a_connection_a_factory_hands_to_a_caller_that_closes_it_is_not_shared( 
         pytest.param("    boto3.resource('ec2').Instance('i-1').wait_until_stopped()\n", [], id="a-resource-waiter"),
         pytest.param("    boto3.client('ec2').get_waiter('instance_running').wait(InstanceIds=['i-1'])\n", [],
                      id="a-client-waiter"),
+        pytest.param("    pages = pdf2image.convert_from_bytes(event['body'])\n", [], id="rasterises-a-pdf"),
     ],
 )
 def test_a_client_is_a_sliver_of_an_invocation_that_waits(  # type: ignore[no-untyped-def]
     waiting: str, expected: list[str], tmp_path: Path, capsys
 ) -> None:
     """An invocation that sleeps, long-polls, runs until its time is nearly up, runs another
-    program or waits on a boto3 waiter lasts seconds: the round-4 and round-8 reviews judged its client's tens of
+    program (pdf2image runs poppler's) or waits on a boto3 waiter lasts seconds: the round-4 and round-8 reviews judged its client's tens of
     milliseconds not worth a change."""
     app = tmp_path / "app.py"
     app.write_text(
-        "import subprocess\nimport time\nimport boto3\n\n\ndef handler(event, context):\n    sqs = boto3.client('sqs')\n" + waiting
+        "import subprocess\nimport time\nimport boto3\nimport pdf2image\n\n\ndef handler(event, context):\n"
+        "    sqs = boto3.client('sqs')\n" + waiting
         + "    return sqs.delete_message(QueueUrl='q', ReceiptHandle=event['body'])\n"
     )
     _assert_codes(app, capsys, expected)

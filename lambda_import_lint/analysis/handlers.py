@@ -322,6 +322,9 @@ _WAITING = re.compile(
     # A boto3 waiter, which polls for seconds to minutes (round 47: a pull-request webhook waiting
     # for an EC2 instance to stop before starting it; both reviewers "no").
     r"|\.wait_until_\w+\(|\.get_waiter\("
+    # pdf2image, which runs poppler's `pdftoppm` over every page (round 49: a document splitter
+    # rasterising a PDF, then calling Textract and Comprehend per page; both reviewers "no").
+    r"|\bconvert_from_(?:bytes|path)\("
 )
 
 
