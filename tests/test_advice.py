@@ -1357,6 +1357,43 @@ def test_a_helper_annotation_import_its_importers_load_anyway_saves_nothing(  # 
     _assert_codes(helper, capsys, expected)
 
 
+@pytest.mark.parametrize(
+    ("failure", "expected"),
+    [
+        pytest.param("    elif token == 400:\n        return {'statusCode': 401, 'body': 'Invalid request'}\n", [],
+                     id="an-elif-answering-401"),
+        pytest.param(
+            "    elif token == 400 or body == '':\n        logger.debug('INVALID')\n        code = 401\n"
+            "        response = {'statusCode': code, 'body': 'Invalid request'}\n        return response\n",
+            [], id="an-elif-building-a-401-from-a-name",
+        ),
+        pytest.param("    elif token == 400:\n        return {'statusCode': 200, 'body': 'ignored'}\n", ["LIL001"],
+                     id="an-elif-answering-200"),
+        pytest.param("    elif token == 400:\n        return notify(event)\n", ["LIL001"], id="an-elif-doing-work"),
+        pytest.param("", ["LIL001"], id="no-elif"),
+        pytest.param(
+            "    elif token == 400:\n        return {'statusCode': 401}\n    elif token == 500:\n        return notify(event)\n",
+            ["LIL001"], id="two-elifs",
+        ),
+    ],
+)
+def test_work_whose_only_elif_reports_a_failure_is_on_the_main_path(  # type: ignore[no-untyped-def]
+    failure: str, expected: list[str], tmp_path: Path, capsys
+) -> None:
+    """`if token == 200: api_handler(event)` then `elif token == 400 or body == "": … return
+    {"statusCode": code}` with `code = 401`, and no `else` (round 49: a Slack command's pandas,
+    used by every verified command; both reviewers "no"): the `elif` names the failure, and an
+    invocation passing neither test does nothing. Work beside another way stays reported."""
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import logging\n\nimport pandas as pd\n\nlogger = logging.getLogger()\n\n\n"
+        "def notify(event):\n    return event\n\n\n"
+        "def lambda_handler(event, context):\n    body = event['body']\n    token = 200 if body else 400\n"
+        "    if token == 200:\n        return pd.read_csv(body).to_json()\n" + failure
+    )
+    _assert_codes(app, capsys, expected)
+
+
 def test_returning_an_http_shaped_answer_is_no_traffic(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     """`{"statusCode": 200, "body": …}` is what the hello-world template returns, from nightly jobs
     too; reading the request's body is what an API handler does."""

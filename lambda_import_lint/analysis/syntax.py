@@ -185,8 +185,10 @@ def only_reports(suite: cst.BaseSuite | Sequence[cst.BaseStatement]) -> bool:
                 continue
             if isinstance(small, cst.Return) and _bare_status(small.value):
                 continue  # `return 200`: an HTTP status alone, no answer anyone reads
-            if isinstance(small, cst.Assign) and _sets_an_http_error(small):
-                reported = True  # `answer["statusCode"] = 400`, returned after the `if`
+            if isinstance(small, cst.Assign) and (_sets_an_http_error(small) or _answers_status(small.value, errors)):
+                # `answer["statusCode"] = 400`, returned after the `if`; `code = 401` then
+                # `response = {"statusCode": code, …}` (round 49)
+                reported = True
                 errors.update(target.target.value for target in small.targets if isinstance(target.target, cst.Name))
                 continue
             if isinstance(small, cst.Assign) and (_literal(small.value) or _message(small.value)):
@@ -371,6 +373,15 @@ def _http_error(value: cst.BaseExpression) -> bool:
         return wrapped or any(_error_status(status) for status in (*positional[:1], *named))
     return isinstance(value, cst.Dict) and any(
         isinstance(element, cst.DictElement) and _is_status_code(element.key) and _error_status(element.value)
+        for element in value.elements
+    )
+
+
+def _answers_status(value: cst.BaseExpression, names: set[str]) -> bool:
+    """``{"statusCode": code, …}`` where ``code`` is one of ``names`` (an error status set before)."""
+    return isinstance(value, cst.Dict) and any(
+        isinstance(element, cst.DictElement) and _is_status_code(element.key)
+        and isinstance(element.value, cst.Name) and element.value.value in names
         for element in value.elements
     )
 
