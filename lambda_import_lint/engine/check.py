@@ -140,13 +140,16 @@ def _tokenizer_fault(source: bytes | str) -> tuple[int, int] | None:
     """Where the standard library's parser finds the fault in ``source`` (parsed into a tree
     only, never compiled to code or run), or None when it finds none or gives no line."""
     import ast
+    import warnings
 
     try:
-        ast.parse(source)
+        with warnings.catch_warnings():  # the file's own warnings (`"\d"`) are not ours to print
+            warnings.simplefilter("ignore")
+            ast.parse(source)
     except SyntaxError as fault:
         if fault.lineno is not None and fault.lineno > 0:
             return fault.lineno, max(fault.offset or 1, 1)
-    except (ValueError, RecursionError, MemoryError):
+    except (ValueError, LookupError, RecursionError, MemoryError):
         pass
     return None
 
