@@ -357,8 +357,8 @@ def test_cdk_python_functions_sharing_a_runtime_and_code_variable(  # type: igno
     assignments: str, declared: bool, tmp_path: Path, monkeypatch, capsys
 ) -> None:
     """`lambda_code = _lambda.Code.from_asset("src")` and `lambda_runtime = …PYTHON_3_12`, passed to
-    each function (round 47: a stack of twenty functions none of which was declared, so an
-    undeployed handler file in the same folder was linted as a handler)."""
+    each function (round 47: a stack of twenty functions none of which was declared; the heuristic
+    alone found their handlers)."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "pyproject.toml").write_text("")
     (tmp_path / "cdk.json").write_text('{"app": "python infrastructure/app.py"}\n')
