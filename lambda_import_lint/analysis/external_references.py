@@ -229,16 +229,15 @@ def imported_by_a_handler(path: str, config: Config) -> bool:
     `handlers/*_handler.py` of `handle_x(event, context)` functions, which `main.py`'s
     `lambda_handler` imports and dispatches to; both reviewers "no" on an unused `boto3` in one,
     which `main.py`'s other imports load anyway)."""
-    import fnmatch
-
     from lambda_import_lint.discovery.files import is_test_or_docs
+    from lambda_import_lint.discovery.handlers import named_like_a_handler
 
     for file, tree, module_file, dotted in _files_naming(path, config, None):
         if is_test_or_docs(file, config.project_folder) or not _imports_module(tree, file, module_file, dotted):
             continue
         if any(
             isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-            and any(fnmatch.fnmatchcase(node.name, pattern) for pattern in config.handler_names)
+            and named_like_a_handler(node.name, config.handler_names)
             for node in tree.body
         ):
             return True

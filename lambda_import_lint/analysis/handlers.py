@@ -4,13 +4,12 @@ somebody waits on its handlers' answers (for LIL101)."""
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from lambda_import_lint.discovery.files import is_test_or_docs, is_unimportable
-from lambda_import_lint.discovery.handlers import Signature, handler_shaped
+from lambda_import_lint.discovery.handlers import Signature, handler_shaped, named_like_a_handler
 
 if TYPE_CHECKING:  # not at run time: the prescreen asks `is_a_copy` without loading LibCST
     from lambda_import_lint.analysis.records import FunctionInfo, ModuleFacts
@@ -88,15 +87,11 @@ def resolve_handlers(
     wrappers = {
         caller for caller, callee in calls
         if callee in shaped
-        and _named_as_handler(callee.name, patterns) and not _named_as_handler(caller.name, patterns)
+        and named_like_a_handler(callee.name, patterns) and not named_like_a_handler(caller.name, patterns)
     }
     helpers = {callee for caller, callee in calls if caller not in wrappers}
     entries = tuple(function for function in shaped if function not in helpers and function not in wrappers)
     return tuple(dict.fromkeys((*registered, *(entries or shaped))))
-
-
-def _named_as_handler(name: str, patterns: tuple[str, ...]) -> bool:
-    return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
 
 
 def is_a_copy(path: str, names: set[str]) -> bool:

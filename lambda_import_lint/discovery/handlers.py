@@ -89,6 +89,12 @@ class Signature(NamedTuple):
         return (len(self.positional) >= 2 or self.star_args) and self.required <= 2 and not self.required_keywords
 
 
+def named_like_a_handler(name: str, handler_names: Iterable[str]) -> bool:
+    """Whether a function's name matches one of the ``handler-names`` patterns (``lambda_handler``,
+    ``handler``, globs)."""
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in handler_names)
+
+
 def handler_shaped(name: str, signature: Signature, handler_names: Iterable[str]) -> bool:
     """The heuristic on the names alone (LibCST's tree here, the stdlib's in the prescreen): a
     function Lambda can call with ``(event, context)``, named like a handler or whose first two
@@ -96,7 +102,7 @@ def handler_shaped(name: str, signature: Signature, handler_names: Iterable[str]
     if not signature.lambda_can_call():
         return False
     positional = signature.positional
-    if any(fnmatch.fnmatchcase(name, pattern) for pattern in handler_names):
+    if named_like_a_handler(name, handler_names):
         return True
     return [_strip_underscore(parameter) for parameter in positional[:2]] == ["event", "context"]
 

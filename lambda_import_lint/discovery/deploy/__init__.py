@@ -18,7 +18,7 @@ from lambda_import_lint.config import PROJECT_MARKERS, marks_a_project, project_
 from lambda_import_lint.discovery.candidates import folder_candidates, is_candidate, is_dockerfile
 from lambda_import_lint.discovery.declarations import DiscoveryWarning, HandlerDeclaration
 from lambda_import_lint.discovery.deploy.common import (
-    Found, Listings, Probe, Reader, Reading, is_virtual_environment, retires,
+    Found, Listings, Probe, Reader, Reading, is_virtual_environment, retired_depth,
     resolve_module,
 )
 
@@ -258,15 +258,14 @@ def units(
 
 
 def _above_retired(candidate: str, relative: str) -> str:
-    """The folder holding the outermost retired folder (``common.retires``) a candidate lies in
+    """The folder holding the outermost retired folder (``common.retired_depth``) a candidate lies in
     (``infra/`` for ``infra/deprecated/old.tf``), or "" when it lies in none: what
     ``common.in_retired_folder`` asks, with where."""
-    parts = relative.replace("\\", "/").split("/")[:-1]
-    depth = next((index for index, part in enumerate(parts) if retires(part)), None)
+    depth = retired_depth(relative)
     if depth is None:
         return ""
     folder = os.path.dirname(candidate)
-    for _ in range(len(parts) - depth):
+    for _ in range(relative.replace("\\", "/").count("/") - depth):
         folder = os.path.dirname(folder)
     return folder
 

@@ -63,17 +63,16 @@ def cdk_python(path: Path, app: Path, found: Found) -> None:
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target = node.targets[0]
-            if isinstance(target, (ast.Name, ast.Attribute)):
-                assigned.setdefault(target.id if isinstance(target, ast.Name) else target.attr, []).append(node.value)
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and len(node.targets) == 1:
-            target = node.targets[0]
             name = target.id if isinstance(target, ast.Name) else None
             if isinstance(target, ast.Attribute):
                 name = target.attr
-            functions.append((name, node.value))
-            layer = _python_layer(node.value, name, app)
-            if layer is not None and name is not None:
-                layers[name] = layer
+            if name is not None:
+                assigned.setdefault(name, []).append(node.value)
+            if isinstance(node.value, ast.Call):
+                functions.append((name, node.value))
+                layer = _python_layer(node.value, name, app)
+                if layer is not None and name is not None:
+                    layers[name] = layer
         elif isinstance(node, ast.Call):
             keywords = {keyword.arg: keyword.value for keyword in node.keywords}
             if "provisioned_concurrent_executions" in keywords:

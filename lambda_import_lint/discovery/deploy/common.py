@@ -383,10 +383,11 @@ def in_retired_folder(relative: str) -> bool:
     """Whether a path below the project root runs through a folder whose name retires its code
     (``deprecated/``, ``obsolete/``, ``archive/``, ``archived/``): neither its handler-shaped
     functions nor its deployment files declare handlers."""
+    return retired_depth(relative) is not None
+
+
+def retired_depth(relative: str) -> int | None:
+    """How many folders deep the outermost retired folder (``_RETIRED_FOLDERS``) of a relative
+    file path lies (0 for ``deprecated/old.tf``), or None when it lies in none."""
     parts = relative.replace("\\", "/").split("/")[:-1]
-    return any(retires(part) for part in parts)
-
-
-def retires(folder_name: str) -> bool:
-    """Whether a folder so named retires the code in it (``_RETIRED_FOLDERS``)."""
-    return folder_name.lower() in _RETIRED_FOLDERS
+    return next((index for index, part in enumerate(parts) if part.lower() in _RETIRED_FOLDERS), None)
